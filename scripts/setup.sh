@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Idempotent setup shared by scripts/serve.sh and scripts/test.sh.
+# Installs only what is missing or of the wrong version; a no-op run takes a few seconds.
+# Everything here comes from crates.io, Debian's apt repositories or the npm registry (no other downloads).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml and Trunk.toml
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '[setup] %s\n' "$*"; }
+
+need_browser=${SETUP_BROWSER:-1}   # scripts/serve.sh sets 0: serving needs no browser
+
+# 1. Rust target (no-op when present).
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. Debian Chromium + chromedriver (tests only), in the background while cargo installs run.
+apt_pid=""
+if [ "$need_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing chromium + chromium-driver with apt-get (background)"
+    ( export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null && apt-get install -y -qq chromium chromium-driver >/dev/null ) &
+    apt_pid=$!
+  else
+    log "ERROR: Chromium is missing. Run as root: apt-get update && apt-get install -y chromium chromium-driver"
+    exit 1
+  fi
+fi
+
+# 3. Trunk, exact version.
+if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+  log "installing trunk $TRUNK_VERSION (takes ~10 min once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# 4. wasm-bindgen-cli, exact version (installs wasm-bindgen and wasm-bindgen-test-runner).
+#    Not --locked: its lock file wants a crate version the registry does not serve.
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ] \
+   || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes ~4 min once)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# 5. Crates, so Trunk's offline build finds them.
+if [ -f Cargo.lock ]; then
+  cargo fetch --locked -q 2>/dev/null || cargo fetch -q
+else
+  cargo fetch -q
+fi
+
+# 6. npm test dependencies (playwright-core only: it never downloads a browser).
+if [ "$need_browser" = 1 ] && [ -f package.json ]; then
+  if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm test dependencies"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+fi
+
+if [ -n "$apt_pid" ]; then
+  wait "$apt_pid" || { log "ERROR: apt-get install chromium chromium-driver failed"; exit 1; }
+fi
+exit 0

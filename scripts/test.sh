@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Command 2: every test, in order, stopping at the first failure. Ends with "N passed, N failed".
+#   1 rustfmt   2 clippy (native + wasm32)   3 native cargo test   4 wasm-bindgen-test in headless
+#   Chromium   5 release trunk build   6 Playwright end-to-end tests against dist/ on loopback
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60}
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+summary() { echo; echo "summary: $passed passed, $failed failed"; }
+stage() { printf '\n==> %s\n' "$*"; }
+fail() { echo "FAILED: $1"; [ "$failed" -gt 0 ] || failed=1; summary; exit 1; }
+
+# Count "test result: ok. N passed; M failed" lines of cargo test output.
+count_cargo() {
+  local p f
+  p=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
+  f=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+stage "setup (installs only what is missing)"
+scripts/setup.sh || fail "setup"
+
+stage "1/6 cargo fmt --check"
+cargo fmt --all -- --check || fail "cargo fmt --check (run: cargo fmt)"
+
+stage "2/6 clippy, warnings are errors (native lib/tests/examples, then wasm32 app)"
+cargo clippy --all-targets -q -- -D warnings || fail "clippy (native)"
+cargo clippy --target wasm32-unknown-unknown --lib --bins -q -- -D warnings || fail "clippy (wasm32)"
+
+stage "3/6 native cargo test (unit + integration)"
+cargo test 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+count_cargo
+[ "$rc" = 0 ] || fail "native cargo test"
+
+stage "4/6 wasm-bindgen-test in headless Chromium"
+cargo test --target wasm32-unknown-unknown --test web 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+count_cargo
+[ "$rc" = 0 ] || fail "wasm-bindgen-test"
+
+stage "5/6 release build (trunk build --release)"
+trunk build --release 2>&1 | tail -n 5
+[ "${PIPESTATUS[0]}" = 0 ] || fail "trunk build --release"
+
+stage "6/6 Playwright end-to-end tests (dist/ on 127.0.0.1, Debian Chromium)"
+node --test --test-concurrency=1 e2e/*.test.mjs 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+p=$(grep -E '^# pass [0-9]+' "$log" | awk '{print $3}'); f=$(grep -E '^# fail [0-9]+' "$log" | awk '{print $3}')
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+[ "$rc" = 0 ] || fail "end-to-end tests"
+
+summary

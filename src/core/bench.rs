@@ -1,0 +1,187 @@
+//! The benchmark scenarios of `shared/bench/SCENARIOS.md`, runnable natively (`examples/bench.rs`)
+//! and from the wasm app. Core has no clock: the caller passes `now()` in milliseconds.
+//!
+//! - `reverse`: K = 32 planar layers, base N(0, I), target U1, 512 base samples per step, Adam
+//!   lr 1e−3 (no clipping, no annealing, constant lr), 20 warm-up + `steps` timed steps; free
+//!   energy on 65 536 fresh samples.
+//! - `ml`: K = 32 planar layers data → latent on the standardized two moons (2000 points,
+//!   noise 0.05), minibatch 512 with replacement, Adam lr 5e−3, 20 warm-up + `steps` timed;
+//!   NLL on all 2000 points.
+//! - `grid`: log-density of a 256 × 256 grid (linspace over [−4, 4]², inclusive, as the peer)
+//!   through K = 32 planar layers with random parameters, Normalizing direction; mean over `reps`.
+//!
+//! Initial parameters follow the JAX peer: every raw parameter `0.1·N(0, 1)`.
+
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
+
+use super::dataset::standardized_moons;
+use super::energy::Energy;
+use super::flow::{Direction, Flow, Workspace};
+use super::layer::LayerKind;
+use super::objective::{evaluate_energy, mean_nll, Annealing};
+use super::points::Points;
+use super::stack::{init_params, Init};
+use super::train::{Hyper, LrSchedule, Objective, Trainer};
+
+/// Layers in every scenario.
+pub const K: usize = 32;
+/// Batch size of the training scenarios.
+pub const BATCH: usize = 512;
+/// Warm-up steps before timing.
+pub const WARMUP: usize = 20;
+
+/// One scenario's result (fields as in the peers' JSON).
+#[derive(Clone, Debug, PartialEq)]
+pub enum BenchResult {
+    /// A training scenario.
+    Train {
+        /// `"reverse"` or `"ml"`.
+        scenario: &'static str,
+        /// Layers.
+        k: usize,
+        /// Batch size.
+        batch: usize,
+        /// Timed steps.
+        steps: usize,
+        /// Timed steps per second.
+        steps_per_s: f64,
+        /// `("free_energy" | "nll", value)`.
+        metric: (&'static str, f64),
+    },
+    /// The grid scenario.
+    Grid {
+        /// Layers.
+        k: usize,
+        /// Grid side.
+        n: usize,
+        /// Milliseconds per grid.
+        ms_per_grid: f64,
+    },
+}
+
+impl BenchResult {
+    /// One JSON line with the peers' field names plus `"impl"`.
+    pub fn to_json(&self, implementation: &str) -> String {
+        match self {
+            BenchResult::Train { scenario, k, batch, steps, steps_per_s, metric } => format!(
+                "{{\"scenario\": \"{scenario}\", \"impl\": \"{implementation}\", \"k\": {k}, \"batch\": {batch}, \
+                 \"steps\": {steps}, \"steps_per_s\": {steps_per_s:.1}, \"{}\": {:.6}}}",
+                metric.0, metric.1
+            ),
+            BenchResult::Grid { k, n, ms_per_grid } => format!(
+                "{{\"scenario\": \"grid\", \"impl\": \"{implementation}\", \"k\": {k}, \"n\": {n}, \"ms_per_grid\": {ms_per_grid:.3}}}"
+            ),
+        }
+    }
+}
+
+fn bench_hyper(lr: f64) -> Hyper {
+    Hyper {
+        lr,
+        batch: BATCH,
+        clip: None,
+        schedule: LrSchedule::Constant,
+        eval_every: 0,
+        eval_samples: 0,
+    }
+}
+
+fn timed_steps(t: &mut Trainer, steps: usize, now: &dyn Fn() -> f64) -> f64 {
+    t.run_steps(WARMUP);
+    let t0 = now();
+    t.run_steps(steps);
+    let dt = (now() - t0).max(1e-6) / 1e3;
+    steps as f64 / dt
+}
+
+/// The `reverse` scenario.
+pub fn run_reverse(steps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+    let kinds = vec![LayerKind::Planar; K];
+    let objective = Objective::Energy {
+        energy: Energy::U1,
+        annealing: Annealing::Off,
+    };
+    let mut t = Trainer::new(
+        &kinds,
+        Init::SmallNormal(0.1),
+        objective,
+        bench_hyper(1e-3),
+        0,
+    )
+    .expect("valid setup");
+    let steps_per_s = timed_steps(&mut t, steps, now);
+    let mut rng = SmallRng::seed_from_u64(7);
+    let e = evaluate_energy(
+        t.flow(),
+        Energy::U1,
+        1 << 16,
+        &mut rng,
+        &mut Workspace::default(),
+    );
+    BenchResult::Train {
+        scenario: "reverse",
+        k: K,
+        batch: BATCH,
+        steps,
+        steps_per_s,
+        metric: ("free_energy", e.free_energy),
+    }
+}
+
+/// The `ml` scenario.
+pub fn run_ml(steps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+    let kinds = vec![LayerKind::Planar; K];
+    let data = standardized_moons(2000, 0.05, 0);
+    let objective = Objective::MaxLikelihood {
+        train: data.clone(),
+        heldout: Points::default(),
+    };
+    let mut t = Trainer::new(
+        &kinds,
+        Init::SmallNormal(0.1),
+        objective,
+        bench_hyper(5e-3),
+        0,
+    )
+    .expect("valid setup");
+    let steps_per_s = timed_steps(&mut t, steps, now);
+    let nll = mean_nll(t.flow(), &data.x, &data.y, &mut Workspace::default());
+    BenchResult::Train {
+        scenario: "ml",
+        k: K,
+        batch: BATCH,
+        steps,
+        steps_per_s,
+        metric: ("nll", nll),
+    }
+}
+
+/// The `grid` scenario (`n × n`, mean over `reps` after one warm-up evaluation).
+pub fn run_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+    let kinds = vec![LayerKind::Planar; K];
+    let params = init_params(&kinds, Init::SmallNormal(0.1), 3);
+    let flow = Flow::with_params(&kinds, &params, Direction::Normalizing).expect("sizes match");
+    let step = if n > 1 { 8.0 / (n - 1) as f64 } else { 0.0 };
+    let (mut xs, mut ys) = (Vec::with_capacity(n * n), Vec::with_capacity(n * n));
+    for j in 0..n {
+        for i in 0..n {
+            xs.push(-4.0 + i as f64 * step);
+            ys.push(-4.0 + j as f64 * step);
+        }
+    }
+    let mut out = vec![0.0; n * n];
+    let mut ws = Workspace::default();
+    flow.log_density(K as f64, &xs, &ys, &mut out, &mut ws);
+    let reps = reps.max(1);
+    let t0 = now();
+    for _ in 0..reps {
+        flow.log_density(K as f64, &xs, &ys, &mut out, &mut ws);
+    }
+    let ms = (now() - t0) / reps as f64;
+    BenchResult::Grid {
+        k: K,
+        n,
+        ms_per_grid: ms,
+    }
+}

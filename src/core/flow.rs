@@ -1,0 +1,585 @@
+//! A flow: a stack of layers over the standard 2-D Gaussian base `N(0, I)`, with all raw
+//! parameters in one flat `Vec<f64>` (what Adam, the URL codec and the gradient checker see).
+//!
+//! ## Direction: what the layers' forward maps mean
+//! - [`Direction::Generative`] (reverse KL to an energy; the paper's setting): `z₀ ~ N(0, I)`,
+//!   `x = f_K∘…∘f_1(z₀)`. Sampling is cheap; the density needs the layers' inverses.
+//! - [`Direction::Normalizing`] (maximum likelihood on points; FlowJAX-style):
+//!   `z = f_K∘…∘f_1(x)`, `log p(x) = log N(z) + Σ_k log|det J_{f_k}|`. The density is cheap;
+//!   sampling needs the inverses.
+//!
+//! ## Stages: always generative
+//! The visualiser shows the generative steps `g_1..g_K` from the base to the model:
+//! `g_k = f_k` (Generative) or `g_k = f_{K+1−k}⁻¹` (Normalizing). Stage `s ∈ [0, K]` is real:
+//! `s = j + t` applies `g_1..g_j` fully and `g_{j+1}` at fraction `t` (the fractional layer of
+//! [`Layer::map`]; for Normalizing, `g_{j+1}` at `t` is the inverse of `f_{K−j}` at `t`).
+//! Stage 0 is the base Gaussian, stage `K` the model. The density at stage `s` is the exact
+//! push-forward `q_s(x) = N(z₀) · Π_k |det J_{g_k}(z_{k−1})|⁻¹`, pulled back from `x`.
+//!
+//! Batch methods take structure-of-arrays slices and a reusable [`Workspace`] (no allocation
+//! after warm-up). Determinants are multiplied in a running product, flushed into a log sum
+//! whenever the layers' worst-case bound would leave `e^{±650}` (usually one log per point).
+
+use rand::Rng;
+
+use super::fastmath;
+use super::layer::{Layer, LayerKind, LayerMap};
+use super::num::{fill_std_normal, std_normal_log_pdf, Vec2, LN_2PI};
+
+/// Meaning of the layers' forward maps (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// `x = f_K∘…∘f_1(z₀)`: sampling cheap, density through inverses.
+    Generative,
+    /// `z = f_K∘…∘f_1(x)`: density cheap, sampling through inverses.
+    Normalizing,
+}
+
+/// Largest `|Σ log det|` kept in a running product before it is flushed into a log.
+pub(crate) const PRODUCT_BUDGET: f64 = 650.0;
+
+/// Points per block in the batch loops: all layers run on one block while it sits in L1.
+const BLOCK: usize = 256;
+
+/// A stack of layers with flat raw parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flow {
+    kinds: Vec<LayerKind>,
+    offsets: Vec<usize>,
+    params: Vec<f64>,
+    direction: Direction,
+}
+
+/// One point traced through every stage (see [`Flow::probe`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Probe {
+    /// Position at stages `0..=K` (index = stage); `positions[K]` is the probed point.
+    pub positions: Vec<Vec2>,
+    /// `log q₀(z₀)` of the base Gaussian at `positions[0]`.
+    pub log_q0: f64,
+    /// `step_terms[k−1] = −log|det J_{g_k}|` at the step's input `positions[k−1]`.
+    pub step_terms: Vec<f64>,
+    /// `log q_K(x) = log_q0 + Σ step_terms`.
+    pub total: f64,
+}
+
+/// An `nx × ny` grid of cell centres over `[min, max]`, row-major with `x` fastest and `y`
+/// increasing with the row (data space, y up): point `(i, j)` is at index `j·nx + i`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Grid {
+    /// Columns.
+    pub nx: usize,
+    /// Rows.
+    pub ny: usize,
+    /// Lower-left corner of the box.
+    pub min: Vec2,
+    /// Upper-right corner of the box.
+    pub max: Vec2,
+}
+
+impl Grid {
+    /// A square `n × n` grid over `[lo, hi]²`.
+    pub fn square(n: usize, lo: f64, hi: f64) -> Self {
+        Grid {
+            nx: n,
+            ny: n,
+            min: [lo, lo],
+            max: [hi, hi],
+        }
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.nx * self.ny
+    }
+
+    /// True if the grid has no points.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Area of one cell.
+    pub fn cell_area(&self) -> f64 {
+        (self.max[0] - self.min[0]) / self.nx as f64 * (self.max[1] - self.min[1]) / self.ny as f64
+    }
+
+    /// Cell centre `(i, j)`.
+    pub fn point(&self, i: usize, j: usize) -> Vec2 {
+        let dx = (self.max[0] - self.min[0]) / self.nx as f64;
+        let dy = (self.max[1] - self.min[1]) / self.ny as f64;
+        [
+            self.min[0] + (i as f64 + 0.5) * dx,
+            self.min[1] + (j as f64 + 0.5) * dy,
+        ]
+    }
+
+    /// Writes all cell centres into `xs`, `ys` (resized to [`Grid::len`]).
+    pub fn fill(&self, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+        xs.clear();
+        ys.clear();
+        for j in 0..self.ny {
+            for i in 0..self.nx {
+                let [x, y] = self.point(i, j);
+                xs.push(x);
+                ys.push(y);
+            }
+        }
+    }
+}
+
+/// Reusable buffers for the batch methods; grows to the largest batch seen, then never
+/// allocates again.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    maps: Vec<LayerMap>,
+    zx: Vec<f64>,
+    zy: Vec<f64>,
+    det: Vec<f64>,
+    acc: Vec<f64>,
+    grid_x: Vec<f64>,
+    grid_y: Vec<f64>,
+}
+
+impl Workspace {
+    fn resize(&mut self, n: usize) {
+        for v in [&mut self.zx, &mut self.zy, &mut self.det, &mut self.acc] {
+            if v.len() < n {
+                v.resize(n, 0.0);
+            }
+        }
+    }
+}
+
+/// Applies `maps` in order to `zx, zy` in place and writes each point's `Σ log det` to
+/// `logdet`; `det` is scratch. One log per point per `PRODUCT_BUDGET` of worst-case log-det.
+pub(crate) fn forward_chain(
+    maps: &[LayerMap],
+    zx: &mut [f64],
+    zy: &mut [f64],
+    det: &mut [f64],
+    logdet: &mut [f64],
+) {
+    let n = zx.len();
+    let (det, logdet) = (&mut det[..n], &mut logdet[..n]);
+    det.fill(1.0);
+    logdet.fill(0.0);
+    let mut budget = 0.0;
+    for m in maps {
+        let b = m.log_det_bound();
+        if budget + b > PRODUCT_BUDGET {
+            flush_product(det, logdet);
+            budget = 0.0;
+        }
+        m.forward_batch(zx, zy, det);
+        budget += b;
+    }
+    flush_product(det, logdet);
+}
+
+/// `logdet += ln det; det = 1`.
+pub(crate) fn flush_product(det: &mut [f64], logdet: &mut [f64]) {
+    for (d, l) in det.iter_mut().zip(logdet.iter_mut()) {
+        *l += fastmath::ln(*d);
+        *d = 1.0;
+    }
+}
+
+impl Flow {
+    /// A flow of the given layer kinds with all raw parameters zero. (Zero planar and radial
+    /// parameters are identity layers: `w = 0 ⇒ û = u = 0`; `α̂ = β̂ ⇒ β = 0`.)
+    pub fn new(kinds: &[LayerKind], direction: Direction) -> Self {
+        let mut offsets = Vec::with_capacity(kinds.len() + 1);
+        let mut n = 0;
+        for k in kinds {
+            offsets.push(n);
+            n += k.n_params();
+        }
+        offsets.push(n);
+        Flow {
+            kinds: kinds.to_vec(),
+            offsets,
+            params: vec![0.0; n],
+            direction,
+        }
+    }
+
+    /// A flow with the given raw parameters; `None` if `params.len()` does not match `kinds`.
+    pub fn with_params(kinds: &[LayerKind], params: &[f64], direction: Direction) -> Option<Self> {
+        let mut f = Flow::new(kinds, direction);
+        if params.len() != f.params.len() {
+            return None;
+        }
+        f.params.copy_from_slice(params);
+        Some(f)
+    }
+
+    /// Number of layers `K`.
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// True if the flow has no layers (the base Gaussian itself).
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    /// The layer kinds, in application order `f_1..f_K`.
+    pub fn kinds(&self) -> &[LayerKind] {
+        &self.kinds
+    }
+
+    /// The direction.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// Changes the direction (the parameters keep their values; the model changes meaning).
+    pub fn set_direction(&mut self, d: Direction) {
+        self.direction = d;
+    }
+
+    /// All raw parameters, layer after layer.
+    pub fn params(&self) -> &[f64] {
+        &self.params
+    }
+
+    /// Mutable raw parameters.
+    pub fn params_mut(&mut self) -> &mut [f64] {
+        &mut self.params
+    }
+
+    /// Range of layer `k` (0-based) in the flat parameter vector.
+    pub fn param_range(&self, k: usize) -> std::ops::Range<usize> {
+        self.offsets[k]..self.offsets[k + 1]
+    }
+
+    /// Layer `k` (0-based: `f_{k+1}`).
+    pub fn layer(&self, k: usize) -> Layer {
+        Layer::from_params(self.kinds[k], &self.params[self.param_range(k)])
+    }
+
+    /// Replaces layer `k`'s parameters; `false` (and no change) if its kind differs.
+    pub fn set_layer(&mut self, k: usize, layer: &Layer) -> bool {
+        if k >= self.len() || layer.kind() != self.kinds[k] {
+            return false;
+        }
+        let r = self.param_range(k);
+        layer.write_params(&mut self.params[r]);
+        true
+    }
+
+    /// Splits a stage `s` (clamped to `[0, K]`; NaN means `K`) into `(j, t)`, `s = j + t`,
+    /// `t ∈ [0, 1)`.
+    pub fn split_stage(&self, s: f64) -> (usize, f64) {
+        let k = self.len();
+        let s = if s.is_nan() {
+            k as f64
+        } else {
+            s.clamp(0.0, k as f64)
+        };
+        let j = (s.floor() as usize).min(k);
+        if j == k {
+            (k, 0.0)
+        } else {
+            (j, s - j as f64)
+        }
+    }
+
+    /// Index (0-based) of the layer behind generative step `g_k` (`k` 1-based).
+    pub fn step_layer_index(&self, k: usize) -> usize {
+        match self.direction {
+            Direction::Generative => k - 1,
+            Direction::Normalizing => self.len() - k,
+        }
+    }
+
+    /// The map of the layer behind step `g_k` at fraction `t`. For Generative `g_k` is this
+    /// map; for Normalizing it is its inverse.
+    fn step_map(&self, k: usize, t: f64) -> LayerMap {
+        self.layer(self.step_layer_index(k)).map(t)
+    }
+
+    /// Fills `maps` with the steps of stage `s` in pull-back order (`g_{j+1}` at `t` first,
+    /// then `g_j .. g_1`).
+    fn pullback_maps(&self, s: f64, maps: &mut Vec<LayerMap>) {
+        let (j, t) = self.split_stage(s);
+        maps.clear();
+        if t > 0.0 {
+            maps.push(self.step_map(j + 1, t));
+        }
+        for k in (1..=j).rev() {
+            maps.push(self.step_map(k, 1.0));
+        }
+    }
+
+    /// Fills `maps` with the steps of stage `s` in push order (`g_1 .. g_j`, then `g_{j+1}` at `t`).
+    fn push_maps(&self, s: f64, maps: &mut Vec<LayerMap>) {
+        self.pullback_maps(s, maps);
+        maps.reverse();
+    }
+
+    /// Log-density at stage `s` of the points `(xs[i], ys[i])`, written to `out[i]`.
+    ///
+    /// Normalizing: forward passes only (vectorized). Generative: pulls each point back through
+    /// the exact inverses. A point whose pull-back fails (non-finite input) gets `−∞` (zero
+    /// density); the output never contains NaN.
+    pub fn log_density(&self, s: f64, xs: &[f64], ys: &[f64], out: &mut [f64], ws: &mut Workspace) {
+        let n = xs.len().min(ys.len()).min(out.len());
+        let mut maps = std::mem::take(&mut ws.maps);
+        self.pullback_maps(s, &mut maps);
+        match self.direction {
+            Direction::Normalizing => {
+                ws.resize(BLOCK.min(n));
+                for start in (0..n).step_by(BLOCK) {
+                    let m = BLOCK.min(n - start);
+                    let (zx, zy) = (&mut ws.zx[..m], &mut ws.zy[..m]);
+                    zx.copy_from_slice(&xs[start..start + m]);
+                    zy.copy_from_slice(&ys[start..start + m]);
+                    forward_chain(&maps, zx, zy, &mut ws.det[..m], &mut ws.acc[..m]);
+                    let out = &mut out[start..start + m];
+                    for i in 0..m {
+                        let v = -0.5 * (zx[i] * zx[i] + zy[i] * zy[i]) - LN_2PI + ws.acc[i];
+                        out[i] = if v.is_nan() { f64::NEG_INFINITY } else { v };
+                    }
+                }
+            }
+            Direction::Generative => {
+                for i in 0..n {
+                    out[i] = pull_back_log_density(&maps, [xs[i], ys[i]]);
+                }
+            }
+        }
+        ws.maps = maps;
+    }
+
+    /// Log-density at stage `s` on every cell centre of `grid`, written to `out` (length
+    /// `grid.len()`, layout of [`Grid`]).
+    pub fn log_density_grid(&self, s: f64, grid: &Grid, out: &mut [f64], ws: &mut Workspace) {
+        let (mut gx, mut gy) = (
+            std::mem::take(&mut ws.grid_x),
+            std::mem::take(&mut ws.grid_y),
+        );
+        grid.fill(&mut gx, &mut gy);
+        self.log_density(s, &gx, &gy, out, ws);
+        ws.grid_x = gx;
+        ws.grid_y = gy;
+    }
+
+    /// Pushes base-space points (stage 0) in place to stage `s`: Generative through the forward
+    /// maps (vectorized), Normalizing through the exact inverses. Returns how many points could
+    /// not be mapped (non-finite input); those keep their last finite position.
+    pub fn push_to_stage(
+        &self,
+        s: f64,
+        xs: &mut [f64],
+        ys: &mut [f64],
+        ws: &mut Workspace,
+    ) -> usize {
+        let n = xs.len().min(ys.len());
+        let mut maps = std::mem::take(&mut ws.maps);
+        self.push_maps(s, &mut maps);
+        let mut failed = 0;
+        match self.direction {
+            Direction::Generative => {
+                ws.resize(BLOCK.min(n));
+                for start in (0..n).step_by(BLOCK) {
+                    let end = (start + BLOCK).min(n);
+                    for m in &maps {
+                        ws.det[..end - start].fill(1.0);
+                        m.forward_batch(
+                            &mut xs[start..end],
+                            &mut ys[start..end],
+                            &mut ws.det[..end - start],
+                        );
+                    }
+                }
+            }
+            Direction::Normalizing => {
+                for i in 0..n {
+                    let mut z = [xs[i], ys[i]];
+                    for m in &maps {
+                        match m.inverse(z) {
+                            Some((zp, _)) => z = zp,
+                            None => {
+                                failed += 1;
+                                break;
+                            }
+                        }
+                    }
+                    xs[i] = z[0];
+                    ys[i] = z[1];
+                }
+            }
+        }
+        ws.maps = maps;
+        failed
+    }
+
+    /// Traces one model-space point (stage `K`) back through every stage, with the density
+    /// ledger. `None` if an inverse fails (non-finite input).
+    pub fn probe(&self, x: Vec2) -> Option<Probe> {
+        let k_max = self.len();
+        let mut positions = vec![[0.0; 2]; k_max + 1];
+        let mut step_terms = vec![0.0; k_max];
+        positions[k_max] = x;
+        let mut z = x;
+        for k in (1..=k_max).rev() {
+            let m = self.step_map(k, 1.0);
+            let (zp, term) = match self.direction {
+                // g_k = f: z_{k−1} = f⁻¹(z_k), term = −log det J_f(z_{k−1}).
+                Direction::Generative => {
+                    let (zp, l) = m.inverse(z)?;
+                    (zp, -l)
+                }
+                // g_k = f⁻¹: z_{k−1} = f(z_k), log det J_{g_k}(z_{k−1}) = −log det J_f(z_k).
+                Direction::Normalizing => {
+                    let (zp, l) = m.forward(z);
+                    (zp, l)
+                }
+            };
+            if !(zp[0].is_finite() && zp[1].is_finite()) {
+                return None;
+            }
+            positions[k - 1] = zp;
+            step_terms[k - 1] = term;
+            z = zp;
+        }
+        let log_q0 = std_normal_log_pdf(positions[0]);
+        let total = log_q0 + step_terms.iter().sum::<f64>();
+        Some(Probe {
+            positions,
+            log_q0,
+            step_terms,
+            total,
+        })
+    }
+
+    /// `log|det J_{g_k}|` of generative step `k` (1-based) at fraction `t` (1 = the full step),
+    /// at points given at the step's input stage `k−1`. Points whose inverse fails get 0.
+    pub fn step_log_det(
+        &self,
+        k: usize,
+        t: f64,
+        xs: &[f64],
+        ys: &[f64],
+        out: &mut [f64],
+        ws: &mut Workspace,
+    ) {
+        let n = xs.len().min(ys.len()).min(out.len());
+        if k == 0 || k > self.len() {
+            out[..n].fill(0.0);
+            return;
+        }
+        let m = self.step_map(k, t);
+        match self.direction {
+            Direction::Generative => {
+                ws.resize(n);
+                ws.zx[..n].copy_from_slice(&xs[..n]);
+                ws.zy[..n].copy_from_slice(&ys[..n]);
+                ws.det[..n].fill(1.0);
+                m.forward_batch(&mut ws.zx[..n], &mut ws.zy[..n], &mut ws.det[..n]);
+                for (o, d) in out[..n].iter_mut().zip(&ws.det[..n]) {
+                    *o = fastmath::ln(*d);
+                }
+            }
+            Direction::Normalizing => {
+                for i in 0..n {
+                    out[i] = m.inverse([xs[i], ys[i]]).map_or(0.0, |(_, l)| -l);
+                }
+            }
+        }
+    }
+
+    /// Exact samples from the model (stage `K`) into `xs`, `ys`. Returns the number of failed
+    /// inverses (Normalizing only; 0 in practice).
+    pub fn sample<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        xs: &mut [f64],
+        ys: &mut [f64],
+        ws: &mut Workspace,
+    ) -> usize {
+        fill_std_normal(rng, xs, ys);
+        self.push_to_stage(self.len() as f64, xs, ys, ws)
+    }
+
+    /// Exact samples with their model log-density `log q_K(x)` (used by the reverse-KL
+    /// evaluation and importance weights). A failed point gets `log_q = −∞`.
+    pub fn sample_with_log_density<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        xs: &mut [f64],
+        ys: &mut [f64],
+        log_q: &mut [f64],
+        ws: &mut Workspace,
+    ) {
+        let n = xs.len().min(ys.len()).min(log_q.len());
+        fill_std_normal(rng, &mut xs[..n], &mut ys[..n]);
+        for i in 0..n {
+            log_q[i] = std_normal_log_pdf([xs[i], ys[i]]);
+        }
+        let mut maps = std::mem::take(&mut ws.maps);
+        self.push_maps(self.len() as f64, &mut maps);
+        match self.direction {
+            Direction::Generative => {
+                ws.resize(BLOCK.min(n));
+                for start in (0..n).step_by(BLOCK) {
+                    let (end, m) = ((start + BLOCK).min(n), BLOCK.min(n - start));
+                    forward_chain(
+                        &maps,
+                        &mut xs[start..end],
+                        &mut ys[start..end],
+                        &mut ws.det[..m],
+                        &mut ws.acc[..m],
+                    );
+                    for (q, l) in log_q[start..end].iter_mut().zip(&ws.acc[..m]) {
+                        *q -= l;
+                    }
+                }
+            }
+            Direction::Normalizing => {
+                for i in 0..n {
+                    let mut z = [xs[i], ys[i]];
+                    for m in &maps {
+                        match m.inverse(z) {
+                            // g = f⁻¹: log|det J_g|(z) = −log det J_f(z'), z' = f⁻¹(z).
+                            Some((zp, l)) => {
+                                log_q[i] += l;
+                                z = zp;
+                            }
+                            None => {
+                                log_q[i] = f64::NEG_INFINITY;
+                                break;
+                            }
+                        }
+                    }
+                    xs[i] = z[0];
+                    ys[i] = z[1];
+                }
+            }
+        }
+        ws.maps = maps;
+    }
+}
+
+/// `log q(x)` by pulling `x` back through `maps` (each a generative step `g = map`, applied
+/// through its inverse); `−∞` if an inverse fails.
+fn pull_back_log_density(maps: &[LayerMap], x: Vec2) -> f64 {
+    let mut z = x;
+    let mut acc = 0.0;
+    for m in maps {
+        match m.inverse(z) {
+            Some((zp, l)) => {
+                acc -= l;
+                z = zp;
+            }
+            None => return f64::NEG_INFINITY,
+        }
+    }
+    let v = std_normal_log_pdf(z) + acc;
+    if v.is_nan() {
+        f64::NEG_INFINITY
+    } else {
+        v
+    }
+}

@@ -1,0 +1,165 @@
+//! The loss chart, drawn with plotters on any backend (a `<canvas>` in the app, SVG in tests).
+//!
+//! Training loss (a raw thin line and its exponential moving average), the periodic evaluation
+//! (held-out NLL, or free energy at β = 1) as a thick line, and the known floor (entropy of the
+//! data generator, or −log Z of the energy) as a dashed line. The y range ignores the first
+//! transient so that the interesting part of the curve fills the chart.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Series to draw, in (step, value) pairs; all values finite (the caller filters).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartData {
+    /// Per-step training loss.
+    pub train: Vec<(f64, f64)>,
+    /// Periodic evaluation.
+    pub eval: Vec<(f64, f64)>,
+    /// Best achievable value, if known.
+    pub floor: Option<f64>,
+    /// Name of the training series.
+    pub train_label: String,
+    /// Name of the evaluation series.
+    pub eval_label: String,
+}
+
+/// Colours that stay apart for colour-blind readers (Okabe–Ito blue, orange, grey).
+const TRAIN: RGBColor = RGBColor(0, 114, 178);
+const EVAL: RGBColor = RGBColor(213, 94, 0);
+const FLOOR: RGBColor = RGBColor(90, 90, 90);
+
+/// Exponential moving average with the given smoothing (0 = none).
+pub fn ema(values: &[(f64, f64)], alpha: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(values.len());
+    let mut acc: Option<f64> = None;
+    for &(x, y) in values {
+        let v = match acc {
+            None => y,
+            Some(a) => alpha * a + (1.0 - alpha) * y,
+        };
+        acc = Some(v);
+        out.push((x, v));
+    }
+    out
+}
+
+/// The y range to show: from the lowest value (or the floor) up to the 90th percentile of the
+/// values after the first 5 % of steps, padded by 8 %.
+pub fn y_range(data: &ChartData) -> (f64, f64) {
+    let skip = data.train.len() / 20;
+    let mut vals: Vec<f64> = data
+        .train
+        .iter()
+        .skip(skip)
+        .map(|p| p.1)
+        .chain(data.eval.iter().map(|p| p.1))
+        .collect();
+    if vals.is_empty() {
+        return (0.0, 1.0);
+    }
+    vals.sort_by(|a, b| a.total_cmp(b));
+    let lo = vals[0].min(data.floor.unwrap_or(f64::INFINITY));
+    let hi = vals[((vals.len() - 1) as f64 * 0.9) as usize].max(
+        data.eval
+            .iter()
+            .map(|p| p.1)
+            .fold(f64::NEG_INFINITY, f64::max),
+    );
+    let span = (hi - lo).max(1e-3);
+    (lo - 0.08 * span, hi + 0.08 * span)
+}
+
+/// Draw the chart on `area`. `font_px` scales all text (for high-DPI canvases).
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    font_px: f64,
+    dark: bool,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let (bg, ink) = if dark {
+        (RGBColor(28, 27, 39), RGBColor(236, 235, 245))
+    } else {
+        (WHITE, RGBColor(27, 26, 38))
+    };
+    area.fill(&bg).map_err(err)?;
+    let x_max = data
+        .train
+        .last()
+        .map_or(1.0, |p| p.0)
+        .max(data.eval.last().map_or(1.0, |p| p.0))
+        .max(10.0);
+    let (y0, y1) = y_range(data);
+    let font = ("sans-serif", font_px).into_font().color(&ink);
+    let mut chart = ChartBuilder::on(area)
+        .margin(font_px * 0.6)
+        .x_label_area_size(font_px * 2.2)
+        .y_label_area_size(font_px * 3.6)
+        .build_cartesian_2d(0.0..x_max, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(ink.mix(0.06))
+        .bold_line_style(ink.mix(0.15))
+        .axis_style(ink.mix(0.6))
+        .x_labels(5)
+        .y_labels(5)
+        .label_style(font.clone())
+        .x_desc("step")
+        .axis_desc_style(font.clone())
+        .y_label_formatter(&|v| format!("{v:.2}"))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+    let clamp = |(x, y): (f64, f64)| (x, y.clamp(y0, y1));
+    if data.train.len() > 1 {
+        chart
+            .draw_series(LineSeries::new(
+                data.train.iter().copied().map(clamp),
+                TRAIN.mix(0.25).stroke_width(1),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(
+                ema(&data.train, 0.95).into_iter().map(clamp),
+                TRAIN.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(data.train_label.clone())
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], TRAIN.stroke_width(3)));
+    }
+    if !data.eval.is_empty() {
+        chart
+            .draw_series(LineSeries::new(
+                data.eval.iter().copied().map(clamp),
+                EVAL.stroke_width(3),
+            ))
+            .map_err(err)?
+            .label(data.eval_label.clone())
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], EVAL.stroke_width(3)));
+    }
+    if let Some(f) = data.floor.filter(|f| f.is_finite() && *f >= y0 && *f <= y1) {
+        let dashes: Vec<(f64, f64)> = (0..40).map(|i| (x_max * i as f64 / 40.0, f)).collect();
+        chart
+            .draw_series(
+                dashes
+                    .chunks(2)
+                    .map(|c| PathElement::new(c.to_vec(), FLOOR.stroke_width(2))),
+            )
+            .map_err(err)?
+            .label(format!("floor {f:.3}"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], FLOOR.stroke_width(2)));
+    }
+    if data.train.len() > 1 || !data.eval.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(bg.mix(0.85))
+            .border_style(ink.mix(0.3))
+            .label_font(font)
+            .draw()
+            .map_err(err)?;
+    }
+    area.present().map_err(err)?;
+    Ok(())
+}

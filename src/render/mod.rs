@@ -1,0 +1,15 @@
+//! Pure rendering: numbers in, pixels and shapes (in canvas space) out.
+//!
+//! Nothing here touches the browser; `ui::canvas` is the one place that puts a [`Frame`]'s
+//! buffers on a real `<canvas>`. Conventions: data space has y up, canvas space has y down and
+//! its origin at the top-left pixel corner; the flip lives only in [`transform::ViewTransform`].
+
+pub mod chart;
+pub mod colormap;
+pub mod heatmap;
+pub mod overlay;
+pub mod transform;
+
+pub use colormap::{Colormap, Rgb};
+pub use heatmap::{DensityScale, Heatmap};
+pub use transform::ViewTransform;

@@ -1,0 +1,94 @@
+//! The layer stack in a link: kinds as a short run-length string, raw parameters as bytes.
+//!
+//! **Kinds** (`layers` key): runs of `<count><letter>`, `p` = planar, `r` = radial, a missing
+//! count meaning 1: `16p` (16 planar), `prpr` (alternating), `4p2r`. At most
+//! [`MAX_LAYERS`](crate::state::MAX_LAYERS) layers.
+//!
+//! **Parameters** (`params` key): the flat raw-parameter vector of `core::Flow` as
+//! little-endian IEEE-754 `f64`, 8 bytes each, then base64url. `f64` rather than `f32`: the link
+//! then reproduces the parameters bit for bit (identical densities everywhere, not just to
+//! display precision, and decode∘encode is the identity), at a cost of at most
+//! 64 × 5 × 8 = 2,560 bytes (3,414 characters) for the largest stack, ~850 characters for the
+//! default 16 planar layers. (With `f32` the densities would move by ~1e−6 relative — invisible,
+//! but not exact.)
+
+use crate::core::LayerKind;
+
+/// Letter of a layer kind in the `layers` string.
+pub fn kind_letter(k: LayerKind) -> char {
+    match k {
+        LayerKind::Planar => 'p',
+        LayerKind::Radial => 'r',
+    }
+}
+
+/// Run-length string of `kinds` (`""` for no layers).
+pub fn encode_kinds(kinds: &[LayerKind]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < kinds.len() {
+        let run = kinds[i..].iter().take_while(|&&k| k == kinds[i]).count();
+        if run > 1 {
+            out.push_str(&run.to_string());
+        }
+        out.push(kind_letter(kinds[i]));
+        i += run;
+    }
+    out
+}
+
+/// Parses a run-length string. `Err` for any character other than digits and `p`/`r`, or a
+/// count without a letter; a stack longer than `max` is cut to `max` layers (`Ok` with `true`).
+pub fn decode_kinds(s: &str, max: usize) -> Result<(Vec<LayerKind>, bool), String> {
+    let mut out = Vec::new();
+    let mut cut = false;
+    let mut count: Option<usize> = None;
+    for c in s.chars() {
+        match c {
+            '0'..='9' => {
+                let d = c as usize - '0' as usize;
+                count = Some(count.unwrap_or(0).saturating_mul(10).saturating_add(d));
+            }
+            'p' | 'P' | 'r' | 'R' => {
+                let kind = if c.eq_ignore_ascii_case(&'p') {
+                    LayerKind::Planar
+                } else {
+                    LayerKind::Radial
+                };
+                let n = count.take().unwrap_or(1);
+                let room = max - out.len();
+                cut |= n > room;
+                out.extend(std::iter::repeat_n(kind, n.min(room)));
+            }
+            _ => return Err("expected runs like 16p or 4p2r (p = planar, r = radial)".into()),
+        }
+    }
+    if count.is_some() {
+        return Err("a count must be followed by p or r".into());
+    }
+    Ok((out, cut))
+}
+
+/// Number of raw parameters a stack of `kinds` needs.
+pub fn n_params(kinds: &[LayerKind]) -> usize {
+    kinds.iter().map(|k| k.n_params()).sum()
+}
+
+/// Little-endian `f64` bytes of `params`.
+pub fn encode_params(params: &[f64]) -> Vec<u8> {
+    params.iter().flat_map(|p| p.to_le_bytes()).collect()
+}
+
+/// Parameters from bytes; `Err` if the length is not a multiple of 8.
+pub fn decode_params(bytes: &[u8]) -> Result<Vec<f64>, String> {
+    if !bytes.len().is_multiple_of(8) {
+        return Err(format!(
+            "{} bytes is not a whole number of 8-byte values",
+            bytes.len()
+        ));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .collect())
+}

@@ -1,0 +1,205 @@
+//! The model (layer kinds and raw parameters) as JSON, for export and re-import.
+//!
+//! ```text
+//! {
+//!   "format": "flow-playground-model",
+//!   "version": 1,
+//!   "K": 2,
+//!   "raw_order": { "planar": "u0 u1 w0 w1 b", "radial": "z0x z0y alpha_raw beta_raw" },
+//!   "layers": [
+//!     { "type": "planar", "raw": [u0, u1, w0, w1, b],
+//!       "constrained": { "u_hat": [ûx, ûy], "w": [wx, wy], "b": b } },
+//!     { "type": "radial", "raw": [z0x, z0y, α̂, β̂],
+//!       "constrained": { "z0": [x, y], "alpha": α, "beta": β } }
+//!   ]
+//! }
+//! ```
+//!
+//! `raw` is what the optimiser and the link store (exact, shortest round-trip decimals);
+//! `constrained` is for human readers only (planar `û` with `wᵀû > −1`, radial `α > 0`,
+//! `β > −α`) and is ignored on import. Import checks the format tag (if present), the layer
+//! types, the number of raw values per layer, finiteness, the `±RAW_PARAM_LIMIT` range and
+//! `K ≤ MAX_LAYERS`; any problem rejects the whole file with a message naming the layer.
+
+use crate::core::layer::RAW_PARAM_LIMIT;
+use crate::core::{LayerKind, Planar, Radial};
+
+use super::config::MAX_LAYERS;
+use super::import::{precheck, ImportError};
+use super::json::{num, string, Json, Parser};
+use super::layers_codec::n_params;
+use super::text::{line_col, quote};
+
+/// The `format` tag of a model file.
+pub const MODEL_FORMAT: &str = "flow-playground-model";
+
+/// The model as JSON; `None` if `params` does not have the stack's parameter count.
+pub fn model_to_json(kinds: &[LayerKind], params: &[f64]) -> Option<String> {
+    if params.len() != n_params(kinds) {
+        return None;
+    }
+    let pair = |v: [f64; 2]| format!("[{}, {}]", num(v[0]), num(v[1]));
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{{\n  \"format\": {},\n  \"version\": 1,\n  \"K\": {},\n",
+        string(MODEL_FORMAT),
+        kinds.len()
+    ));
+    out.push_str("  \"raw_order\": { \"planar\": \"u0 u1 w0 w1 b\", \"radial\": \"z0x z0y alpha_raw beta_raw\" },\n");
+    out.push_str("  \"layers\": [");
+    let mut at = 0;
+    for (i, &kind) in kinds.iter().enumerate() {
+        let raw = &params[at..at + kind.n_params()];
+        at += kind.n_params();
+        let raw_text: Vec<String> = raw.iter().map(|&v| num(v)).collect();
+        let constrained = match kind {
+            LayerKind::Planar => {
+                let l = Planar::from_params(raw);
+                format!(
+                    "{{ \"u_hat\": {}, \"w\": {}, \"b\": {} }}",
+                    pair(l.u_hat()),
+                    pair(l.w),
+                    num(l.b)
+                )
+            }
+            LayerKind::Radial => {
+                let l = Radial::from_params(raw);
+                format!(
+                    "{{ \"z0\": {}, \"alpha\": {}, \"beta\": {} }}",
+                    pair(l.z0),
+                    num(l.alpha()),
+                    num(l.beta())
+                )
+            }
+        };
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str(&format!(
+            "    {{ \"type\": {}, \"raw\": [{}],\n      \"constrained\": {} }}",
+            string(kind.name()),
+            raw_text.join(", "),
+            constrained
+        ));
+    }
+    out.push_str(if kinds.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    });
+    Some(out)
+}
+
+/// Reads a model written by [`model_to_json`] (or by hand in the same shape; a bare list of
+/// layers is accepted too). Returns the kinds and the flat raw parameters.
+pub fn model_from_json(text: &str) -> Result<(Vec<LayerKind>, Vec<f64>), ImportError> {
+    precheck(text)?;
+    let mut p = Parser::new(text);
+    let bad_json = |pos: usize, message: String| {
+        let (line, column) = line_col(text, pos);
+        ImportError::BadJson {
+            line,
+            column,
+            message,
+        }
+    };
+    let doc = p.value().map_err(|e| bad_json(e.pos, e.msg))?;
+    if !p.at_end() {
+        return Err(bad_json(p.i, "unexpected text after the JSON value".into()));
+    }
+    let bad = |m: String| Err(ImportError::BadModel(m));
+    let layers = match &doc {
+        Json::Arr(items) => items,
+        Json::Obj(_) => {
+            if let Some(f) = doc.get("format") {
+                if *f != Json::Str(MODEL_FORMAT.into()) {
+                    let shown = match f {
+                        Json::Str(s) => format!("'{}'", quote(s)),
+                        other => other.type_name().to_string(),
+                    };
+                    return bad(format!("its format is {shown}, expected '{MODEL_FORMAT}'"));
+                }
+            }
+            match doc.get("layers") {
+                Some(Json::Arr(items)) => items,
+                Some(other) => {
+                    return bad(format!(
+                        "\"layers\" is {}, expected a list",
+                        other.type_name()
+                    ))
+                }
+                None if doc.get("points").is_some() => {
+                    return bad("this file holds points; import it as points".into());
+                }
+                None => return bad("it has no \"layers\" list".into()),
+            }
+        }
+        other => {
+            return bad(format!(
+                "expected an object with \"layers\", found {}",
+                other.type_name()
+            ))
+        }
+    };
+    if layers.len() > MAX_LAYERS {
+        return bad(format!(
+            "it has {} layers; at most {MAX_LAYERS} are supported",
+            layers.len()
+        ));
+    }
+    let mut kinds = Vec::with_capacity(layers.len());
+    let mut params = Vec::new();
+    for (i, layer) in layers.iter().enumerate() {
+        if matches!(layer, Json::Arr(_)) {
+            return bad(format!(
+                "layer {i} is a list; this file looks like points, not a model"
+            ));
+        }
+        let kind = match layer.get("type") {
+            Some(Json::Str(t)) => match LayerKind::ALL
+                .into_iter()
+                .find(|k| k.name().eq_ignore_ascii_case(t.trim()))
+            {
+                Some(k) => k,
+                None => {
+                    return bad(format!(
+                        "layer {i} has unknown type '{}' (expected planar or radial)",
+                        quote(t)
+                    ))
+                }
+            },
+            Some(other) => {
+                return bad(format!(
+                    "layer {i}: \"type\" is {}, expected \"planar\" or \"radial\"",
+                    other.type_name()
+                ))
+            }
+            None => return bad(format!("layer {i} has no \"type\"")),
+        };
+        let Some(Json::Arr(raw)) = layer.get("raw") else {
+            return bad(format!("layer {i} has no \"raw\" list of parameters"));
+        };
+        if raw.len() != kind.n_params() {
+            return bad(format!(
+                "layer {i} ({}) has {} raw values; it needs {}",
+                kind.name(),
+                raw.len(),
+                kind.n_params()
+            ));
+        }
+        for (j, v) in raw.iter().enumerate() {
+            let Some(x) = v.as_f64() else {
+                return bad(format!(
+                    "layer {i}, raw value {j} is {}, not a number",
+                    v.type_name()
+                ));
+            };
+            if !x.is_finite() || x.abs() > RAW_PARAM_LIMIT {
+                return bad(format!(
+                    "layer {i}, raw value {j} is not a finite number within ±{RAW_PARAM_LIMIT:e}"
+                ));
+            }
+            params.push(x);
+        }
+        kinds.push(kind);
+    }
+    Ok((kinds, params))
+}

@@ -1,0 +1,329 @@
+//! The one animation-frame loop: training time slices, timeline playback, and redraws.
+//!
+//! Each frame: (1) if training, run Adam steps until the frame's training budget is spent;
+//! (2) advance the timeline if playing; (3) redraw the main view only if something it shows
+//! changed; (4) refresh thumbnails and the loss chart at a lower rate. The loop lives for the
+//! page; a frame where nothing changed costs a few comparisons.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlCanvasElement;
+
+use crate::core::Eval;
+use crate::render::{DensityScale, ViewTransform};
+
+use super::canvas;
+use super::main_view::{MainView, GRID_MAX, GRID_MIN};
+use super::state::{NoticeKind, Stats, Ui};
+use super::{chart, thumbs};
+
+/// Milliseconds of training per animation frame (the rest of a 16.7 ms frame draws).
+pub const TRAIN_BUDGET_MS: f64 = 9.0;
+/// Target milliseconds for the density grid while animating.
+const DENSITY_BUDGET_MS: f64 = 5.0;
+
+/// Frame timing record (kept for the `#bench` page).
+#[derive(Default)]
+pub struct FrameTimes {
+    /// Work per frame in ms (training + drawing), most recent last.
+    pub work_ms: Vec<f64>,
+}
+
+#[derive(Clone, PartialEq)]
+struct DrawKey {
+    version: u64,
+    stage: f64,
+    overlays: super::main_view::Overlays,
+    log_scale: bool,
+    window: ViewTransform,
+    probe: Option<[f64; 2]>,
+    css: (u32, u32, u32),
+    grid_n: usize,
+}
+
+struct LoopState {
+    view: MainView,
+    last_key: Option<DrawKey>,
+    last_ts: Option<f64>,
+    last_thumbs: (u64, f64),
+    last_chart: (u64, f64),
+    last_stats: f64,
+    steps_window: Vec<(f64, u64)>,
+    last_reduced_step: f64,
+}
+
+type FrameCallback = Closure<dyn FnMut(f64)>;
+
+/// Milliseconds since page load.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Canvas elements the loop draws on.
+#[derive(Clone)]
+pub struct Canvases {
+    /// Density canvas (grid resolution, CSS-scaled).
+    pub heat: HtmlCanvasElement,
+    /// Overlay canvas (device pixels).
+    pub overlay: HtmlCanvasElement,
+}
+
+/// Start the loop. `times` collects per-frame work for the bench page.
+pub fn start(ui: Ui, canvases: Canvases, times: Rc<RefCell<FrameTimes>>) {
+    let st = Rc::new(RefCell::new(LoopState {
+        view: MainView::new(),
+        last_key: None,
+        last_ts: None,
+        last_thumbs: (u64::MAX, 0.0),
+        last_chart: (u64::MAX, 0.0),
+        last_stats: 0.0,
+        steps_window: Vec::new(),
+        last_reduced_step: 0.0,
+    }));
+    let cb: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
+    let cb2 = cb.clone();
+    *cb2.borrow_mut() = Some(Closure::new(move |ts: f64| {
+        let t0 = now_ms();
+        frame(ui, &canvases, &mut st.borrow_mut(), ts);
+        let work = now_ms() - t0;
+        {
+            let mut t = times.borrow_mut();
+            t.work_ms.push(work);
+            if t.work_ms.len() > 4096 {
+                t.work_ms.drain(..2048);
+            }
+        }
+        if let (Some(w), Some(f)) = (web_sys::window(), cb.borrow().as_ref()) {
+            let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+        }
+    }));
+    if let (Some(w), Some(f)) = (web_sys::window(), cb2.borrow().as_ref()) {
+        let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+    }
+    // The closure lives as long as the page.
+    std::mem::forget(cb2);
+}
+
+/// Run one frame of work.
+fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) {
+    let dt = st.last_ts.map_or(0.0, |p| (ts - p).clamp(0.0, 100.0));
+    st.last_ts = Some(ts);
+    let now = now_ms();
+
+    // 1. Training slice.
+    if ui.training.get_untracked() {
+        if ui.data_problem.get_untracked().is_some() {
+            ui.training.set(false);
+        } else {
+            let deadline = now + TRAIN_BUDGET_MS;
+            let summary = ui
+                .session
+                .try_update_value(|s| s.trainer.run_while(1, || now_ms() < deadline));
+            if let Some(summary) = summary {
+                if summary.steps > 0 {
+                    ui.bump();
+                }
+                if let Some(reason) = summary.diverged {
+                    let lr = ui
+                        .session
+                        .try_update_value(|s| s.trainer.halve_lr())
+                        .unwrap_or(0.0);
+                    ui.lr.set(lr);
+                    ui.notify(
+                        NoticeKind::Warn,
+                        format!(
+                            "Training diverged ({reason}). The last good parameters were restored and the learning rate halved to {}.",
+                            fmt_lr(lr)
+                        ),
+                    );
+                    if !(lr.is_finite() && lr > 1e-12) {
+                        ui.training.set(false);
+                    }
+                }
+            }
+        }
+    }
+    let step_now = ui.session.with_value(|s| s.trainer.step_count());
+    st.steps_window.push((now, step_now));
+    st.steps_window.retain(|(t, _)| now - *t < 1500.0);
+    if now - st.last_stats > 200.0 {
+        st.last_stats = now;
+        let rate = match (st.steps_window.first(), st.steps_window.last()) {
+            (Some((t0, s0)), Some((t1, s1))) if t1 - t0 > 200.0 => {
+                (s1 - s0) as f64 / ((t1 - t0) / 1000.0)
+            }
+            _ => 0.0,
+        };
+        let stats = ui.session.with_value(|s| {
+            let tr = &s.trainer;
+            let mut out = Stats {
+                step: tr.step_count(),
+                loss: tr.history().last().map(|h| h.loss),
+                steps_per_s: if ui.training.get_untracked() {
+                    rate
+                } else {
+                    0.0
+                },
+                lr: tr.hyper().lr_at(tr.step_count()),
+                beta: tr.beta(),
+                ..Stats::default()
+            };
+            match tr.last_eval() {
+                Some(Eval::HeldOutNll(v)) => out.heldout = Some(v),
+                Some(Eval::Energy(e)) => out.free_energy = Some((e.free_energy, e.ess)),
+                None => {}
+            }
+            out
+        });
+        if ui.stats.get_untracked() != stats {
+            ui.stats.set(stats);
+        }
+    }
+
+    // 2. Timeline playback.
+    let k = ui.k.get_untracked() as f64;
+    if ui.playing.get_untracked() && k > 0.0 {
+        let dir = if ui.reverse.get_untracked() {
+            -1.0
+        } else {
+            1.0
+        };
+        let s = ui.stage.get_untracked();
+        let next = if ui.reduced_motion.get_untracked() {
+            // Whole layers, one step per 0.8 s: no continuous motion.
+            if now - st.last_reduced_step > 800.0 {
+                st.last_reduced_step = now;
+                (s + dir).round()
+            } else {
+                s
+            }
+        } else {
+            s + dir * ui.speed.get_untracked() * dt / 1000.0
+        };
+        let (lo, hi) = (0.0, k);
+        let next = if next > hi || next < lo {
+            if ui.looping.get_untracked() {
+                if dir > 0.0 {
+                    lo
+                } else {
+                    hi
+                }
+            } else {
+                ui.playing.set(false);
+                next.clamp(lo, hi)
+            }
+        } else {
+            next
+        };
+        if next != s {
+            ui.stage.set(next);
+        }
+    }
+
+    // 3. Main view.
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 4.0);
+    let css_w = cv.overlay.client_width().max(1) as u32;
+    let css_h = cv.overlay.client_height().max(1) as u32;
+    let animating = ui.playing.get_untracked() || ui.training.get_untracked();
+    if !animating && st.view.grid_n < GRID_MAX {
+        st.view.grid_n = GRID_MAX;
+    }
+    let key = DrawKey {
+        version: ui.version.get_untracked(),
+        stage: ui.stage.get_untracked(),
+        overlays: ui.overlays.get_untracked(),
+        log_scale: ui.log_scale.get_untracked(),
+        window: ui.window.get_untracked(),
+        probe: ui.probe.get_untracked(),
+        css: (css_w, css_h, (dpr * 100.0) as u32),
+        grid_n: st.view.grid_n,
+    };
+    if st.last_key.as_ref() != Some(&key) {
+        let scale = if key.log_scale {
+            DensityScale::Log { range: 12.0 }
+        } else {
+            DensityScale::Linear
+        };
+        let t_heat = now_ms();
+        let legend = ui.session.try_update_value(|s| {
+            st.view.draw_heat(
+                s,
+                &cv.heat,
+                key.window,
+                key.stage,
+                scale,
+                key.overlays.volume,
+            )
+        });
+        let heat_ms = now_ms() - t_heat;
+        if animating {
+            // Adapt the density resolution to the frame budget (restored when idle).
+            if heat_ms > DENSITY_BUDGET_MS * 1.4 && st.view.grid_n > GRID_MIN {
+                st.view.grid_n -= 32;
+            } else if heat_ms < DENSITY_BUDGET_MS * 0.5 && st.view.grid_n < GRID_MAX {
+                st.view.grid_n += 32;
+            }
+        }
+        canvas::ensure_size(
+            &cv.overlay,
+            (css_w as f64 * dpr).round() as u32,
+            (css_h as f64 * dpr).round() as u32,
+        );
+        ui.session.update_value(|s| {
+            let probe = key.probe.and_then(|z0| {
+                let flow = s.trainer.flow();
+                let (mut x, mut y) = ([z0[0]], [z0[1]]);
+                flow.push_to_stage(flow.len() as f64, &mut x, &mut y, &mut s.ws);
+                flow.probe([x[0], y[0]])
+            });
+            st.view.draw_overlays(
+                s,
+                &cv.overlay,
+                key.window,
+                dpr,
+                key.stage,
+                key.overlays,
+                probe.as_ref(),
+            );
+        });
+        if let Some(l) = legend {
+            if ui.legend.get_untracked() != l {
+                ui.legend.set(l);
+            }
+        }
+        let _ = cv.heat.set_attribute("data-drawn", "true");
+        let _ = cv
+            .heat
+            .set_attribute("data-grid-n", &st.view.grid_n.to_string());
+        st.last_key = Some(key.clone());
+    }
+
+    // 4. Thumbnails (every change when idle; at most ~3 per second while training).
+    let training = ui.training.get_untracked();
+    if st.last_thumbs.0 != key.version && (!training || now - st.last_thumbs.1 > 350.0) {
+        ui.session.update_value(|s| thumbs::draw_all(s, key.window));
+        st.last_thumbs = (key.version, now);
+    }
+    // 5. Loss chart.
+    if st.last_chart.0 != key.version && (!training || now - st.last_chart.1 > 250.0) {
+        ui.session.with_value(chart::draw);
+        st.last_chart = (key.version, now);
+    }
+}
+
+/// A learning rate for display.
+pub fn fmt_lr(lr: f64) -> String {
+    if lr >= 0.01 {
+        format!("{lr:.3}")
+    } else {
+        format!("{lr:.1e}")
+    }
+}

@@ -1,0 +1,130 @@
+//! The reactive view state: small `Copy` signals, plus a handle to the non-reactive session.
+
+use leptos::prelude::*;
+
+use crate::core::{Energy, Preset, Vec2};
+use crate::render::ViewTransform;
+
+use super::main_view::{Legend, Overlays};
+use super::session::Session;
+
+/// What the pointer does on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// Click a point to trace it through every layer.
+    Probe,
+    /// Spray points.
+    Brush,
+    /// Remove points.
+    Eraser,
+    /// Drag to move the view.
+    Pan,
+}
+
+/// Severity of a notice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Neutral information.
+    Info,
+    /// Something was changed for the user (e.g. the learning rate was halved).
+    Warn,
+    /// Something could not be done.
+    Error,
+}
+
+/// Live training numbers for display.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Stats {
+    /// Steps taken.
+    pub step: u64,
+    /// Last minibatch loss.
+    pub loss: Option<f64>,
+    /// Last held-out NLL (points).
+    pub heldout: Option<f64>,
+    /// Last free energy and ESS/N (energies).
+    pub free_energy: Option<(f64, f64)>,
+    /// Training rate.
+    pub steps_per_s: f64,
+    /// Current learning rate.
+    pub lr: f64,
+    /// Current annealing β (energies).
+    pub beta: f64,
+}
+
+/// What to fit, as chosen in the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetChoice {
+    /// A preset point cloud (then editable).
+    Preset(Preset),
+    /// Points drawn by hand (starts empty).
+    Drawn,
+    /// One of the paper's energies.
+    Energy(Energy),
+}
+
+/// Every signal the components share. `Copy`, so closures capture it freely.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    /// The non-reactive session (model, data, buffers).
+    pub session: StoredValue<Session, LocalStorage>,
+    /// Bumped whenever the model or the data change (views redraw from the session).
+    pub version: RwSignal<u64>,
+    /// Current stage `s ∈ [0, K]`.
+    pub stage: RwSignal<f64>,
+    /// Number of layers K.
+    pub k: RwSignal<usize>,
+    /// Timeline playing.
+    pub playing: RwSignal<bool>,
+    /// Layers per second while playing.
+    pub speed: RwSignal<f64>,
+    /// Loop at the end of the timeline.
+    pub looping: RwSignal<bool>,
+    /// Play data → base (normalizing) instead of base → data.
+    pub reverse: RwSignal<bool>,
+    /// Training running.
+    pub training: RwSignal<bool>,
+    /// Overlay toggles.
+    pub overlays: RwSignal<Overlays>,
+    /// Log (true) or linear density colour scale.
+    pub log_scale: RwSignal<bool>,
+    /// The data window shown (its pixel size is ignored).
+    pub window: RwSignal<ViewTransform>,
+    /// Pointer tool.
+    pub tool: RwSignal<Tool>,
+    /// Probe, as a base-space point (so it follows the model as it trains).
+    pub probe: RwSignal<Option<Vec2>>,
+    /// Current notice.
+    pub notice: RwSignal<Option<(NoticeKind, String)>>,
+    /// Training numbers.
+    pub stats: RwSignal<Stats>,
+    /// Legend of the last draw.
+    pub legend: RwSignal<Legend>,
+    /// Learning rate.
+    pub lr: RwSignal<f64>,
+    /// Batch size.
+    pub batch: RwSignal<usize>,
+    /// Target choice.
+    pub target: RwSignal<TargetChoice>,
+    /// Points currently in the session.
+    pub n_points: RwSignal<usize>,
+    /// Why training is disabled, if it is.
+    pub data_problem: RwSignal<Option<String>>,
+    /// Undo / redo availability.
+    pub undo_redo: RwSignal<(bool, bool)>,
+    /// Paper's annealing schedule on (energies).
+    pub annealing: RwSignal<bool>,
+    /// User prefers reduced motion.
+    pub reduced_motion: RwSignal<bool>,
+}
+
+impl Ui {
+    /// Tell the user something.
+    pub fn notify(&self, kind: NoticeKind, msg: impl Into<String>) {
+        self.notice.set(Some((kind, msg.into())));
+    }
+
+    /// The model or data changed: redraw.
+    pub fn bump(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
