@@ -30,7 +30,8 @@ export function serve(dir = dist) {
     if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404); res.end('not found'); return;
     }
-    res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });
+    // CORS: the embed test loads the app inside a sandboxed (opaque-origin) iframe, as a blog would.
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'access-control-allow-origin': '*' });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => {

@@ -51,3 +51,39 @@ fn density_blit_keeps_orientation() {
     assert_eq!(&px(1.0, 1.0)[..3], &dark);
     assert_eq!(&px(n as f64 - 2.0, n as f64 - 2.0)[..3], &dark);
 }
+
+#[wasm_bindgen_test]
+fn simd128_planar_batch_inverse_is_the_scalar_inverse() {
+    // The wasm build runs the planar batch inverse as explicit f64x2 SIMD (`core::planar`):
+    // it must give the scalar solver's values bit for bit, here where it actually runs.
+    use flow_playground::core::Planar;
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut rnd = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    for case in 0..200 {
+        let s = if case % 4 == 0 { 6.0 } else { 1.5 };
+        let p: Vec<f64> = (0..5).map(|_| s * rnd()).collect();
+        let map = Planar::from_params(&p).map(1.0);
+        let n = 131;
+        let mut xs: Vec<f64> = (0..n).map(|_| 8.0 * rnd()).collect();
+        let ys: Vec<f64> = (0..n).map(|_| 8.0 * rnd()).collect();
+        xs[5] = f64::NAN;
+        let (mut ox, mut oy) = (vec![0.0; n], vec![0.0; n]);
+        map.inverse_batch(&xs, &ys, &mut ox, &mut oy);
+        for i in 0..n {
+            match map.inverse_point([xs[i], ys[i]]) {
+                Some(z) => assert!(
+                    z[0].to_bits() == ox[i].to_bits() && z[1].to_bits() == oy[i].to_bits(),
+                    "case {case} point {i}: {z:?} vs ({}, {})",
+                    ox[i],
+                    oy[i]
+                ),
+                None => assert!(!(ox[i].is_finite() && oy[i].is_finite())),
+            }
+        }
+    }
+}

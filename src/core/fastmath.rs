@@ -11,6 +11,9 @@
 //!   accurate to a few ulp; `N − D` is formed as `(2^k − 1)q + (2^k + 1)p`, which does not
 //!   cancel near `a = 0`).
 //!
+//! - `tanh_det(2a, 4κ)`: `tanh` and a planar layer's determinant `tanh² + κ·sech²` from the same
+//!   rational, one division (the batch forward and the density grid).
+//!
 //! The exact scalar paths (`f64::tanh`, `f64::ln`) are used for single points, inverses and
 //! the finite-difference tests; these are used by the batch kernels of `planar`, `flow`,
 //! `tape` and agree with them to ~1e−15.
@@ -121,6 +124,91 @@ pub fn tanh_sech2(a: f64) -> (f64, f64) {
     (m * inv, 4.0 * n * d * inv * inv)
 }
 
+/// Cephes' `e^r = (q + p)/(q − p)` coefficients of [`tanh_sech2`]: `p = r·P(r²)`,
+/// `q = Q(r²)·r² + 2` (highest degree first).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const TANH_P: [f64; 3] = [
+    1.261_771_930_748_105_908_78e-4,
+    3.029_944_077_074_419_613_00e-2,
+    9.999_999_999_999_999_999_10e-1,
+];
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const TANH_Q: [f64; 3] = [
+    3.001_985_051_386_644_550_42e-6,
+    2.524_483_403_496_841_041_92e-3,
+    2.272_655_482_081_550_287_66e-1,
+];
+
+/// [`tanh_sech2`] on two lanes (wasm SIMD128), operation for operation (bit-identical).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+pub(crate) fn tanh_sech2_f64x2(
+    a: core::arch::wasm32::v128,
+) -> (core::arch::wasm32::v128, core::arch::wasm32::v128) {
+    use core::arch::wasm32::*;
+    let sp = f64x2_splat;
+    // `clamp`: NaN passes through, as in the scalar path.
+    let x = f64x2_max(f64x2_min(f64x2_mul(sp(2.0), a), sp(700.0)), sp(-700.0));
+    let shifted = f64x2_add(f64x2_mul(x, sp(LOG2E)), sp(SHIFT));
+    let kf = f64x2_sub(shifted, sp(SHIFT));
+    let r = f64x2_sub(
+        f64x2_sub(x, f64x2_mul(kf, sp(LN2_HI))),
+        f64x2_mul(kf, sp(LN2_LO)),
+    );
+    let xx = f64x2_mul(r, r);
+    let horner = |c: &[f64]| {
+        let mut acc = sp(c[0]);
+        for k in &c[1..] {
+            acc = f64x2_add(f64x2_mul(acc, xx), sp(*k));
+        }
+        acc
+    };
+    let p = f64x2_mul(r, horner(&TANH_P));
+    let q = f64x2_add(f64x2_mul(horner(&TANH_Q), xx), sp(2.0));
+    let k = i64x2_sub(shifted, sp(SHIFT));
+    let scale = i64x2_shl(i64x2_add(k, i64x2_splat(1023)), 52);
+    let n = f64x2_mul(scale, f64x2_add(q, p));
+    let d = f64x2_sub(q, p);
+    let m = f64x2_add(
+        f64x2_mul(f64x2_sub(scale, sp(1.0)), q),
+        f64x2_mul(f64x2_add(scale, sp(1.0)), p),
+    );
+    let inv = f64x2_div(sp(1.0), f64x2_add(n, d));
+    let h = f64x2_mul(f64x2_mul(f64x2_mul(f64x2_mul(sp(4.0), n), d), inv), inv);
+    (f64x2_mul(m, inv), h)
+}
+
+/// For the batch forward of a planar layer: `(tanh a, D)` with `D = tanh²a + κ·sech²a`, from
+/// `x = 2a` and `k4 = 4κ`, with a single division and no cancellation.
+///
+/// With `N`, `D₀`, `M = N − D₀`, `S = N + D₀` as in [`tanh_sech2`]: `tanh a = M/S` and
+/// `D = (M² + 4κ·N·D₀)/S²`, a sum of non-negative terms. `x` is clamped to ±80 so that `M²`,
+/// `S²` and `4κ·N·D₀` stay far from overflow for every `κ` a layer can produce (`κ ≤ 1e13`);
+/// beyond the clamp `tanh` is ±1 to the last bit and `κ·sech²a < 1e−21` is below `D ≈ 1`'s ulp.
+/// Taking `2a` (not `a`) lets callers fold the 2 into the layer's `w` and `b`.
+#[inline(always)]
+pub fn tanh_det(x: f64, k4: f64) -> (f64, f64) {
+    let x = x.clamp(-80.0, 80.0);
+    let shifted = x * LOG2E + SHIFT;
+    let kf = shifted - SHIFT;
+    let r = (x - kf * LN2_HI) - kf * LN2_LO;
+    let xx = r * r;
+    let p = r
+        * ((1.261_771_930_748_105_908_78e-4 * xx + 3.029_944_077_074_419_613_00e-2) * xx
+            + 9.999_999_999_999_999_999_10e-1);
+    let q = ((3.001_985_051_386_644_550_42e-6 * xx + 2.524_483_403_496_841_041_92e-3) * xx
+        + 2.272_655_482_081_550_287_66e-1)
+        * xx
+        + 2.0;
+    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
+    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
+    let n = scale * (q + p);
+    let d = q - p;
+    let m = (scale - 1.0) * q + (scale + 1.0) * p;
+    let inv = 1.0 / (n + d);
+    (m * inv, (m * m + k4 * n * d) * (inv * inv))
+}
+
 /// For a planar layer with determinant term `κ`: `(tanh a, D, 1/D)` where
 /// `D = tanh²a + κ·sech²a`, with a single division (for the training tape, whose backward pass
 /// needs `1/D`).
@@ -183,6 +271,20 @@ mod tests {
         assert_eq!(tanh_sech2(400.0).0, 1.0);
         assert_eq!(tanh_sech2(-400.0).0, -1.0);
         assert!(exp(-1e9) > 0.0 && exp(1e9).is_finite());
+        for kappa in [1e-100, 1e-8, 0.3, 1.0, 7.0, 2e12] {
+            let mut a = -60.0;
+            while a < 60.0 {
+                let (t, d) = tanh_det(2.0 * a, 4.0 * kappa);
+                let ch = a.cosh();
+                let want = a.tanh().powi(2) + kappa / (ch * ch);
+                assert!(
+                    (t - a.tanh()).abs() <= 2e-15 * a.tanh().abs(),
+                    "{a} {kappa}"
+                );
+                assert!((d / want - 1.0).abs() < 1e-14, "{a} {kappa}: {d} {want}");
+                a += 0.0123;
+            }
+        }
         for kappa in [1e-100, 1e-8, 0.3, 1.0, 7.0, 2e12] {
             let mut a = -30.0;
             while a < 30.0 {

@@ -395,19 +395,31 @@ impl Flow {
                 }
             }
             Direction::Normalizing => {
-                for i in 0..n {
-                    let mut z = [xs[i], ys[i]];
+                // Block by block, layer by layer (vectorized planar inverses); a point whose
+                // inverse fails stops there (`alive` = 0) and keeps its last finite position.
+                ws.resize(BLOCK.min(n));
+                for start in (0..n).step_by(BLOCK) {
+                    let end = (start + BLOCK).min(n);
+                    let len = end - start;
+                    let (bx, by) = (&mut xs[start..end], &mut ys[start..end]);
+                    let (ox, oy) = (&mut ws.zx[..len], &mut ws.zy[..len]);
+                    let alive = &mut ws.det[..len];
+                    alive.fill(1.0);
                     for m in &maps {
-                        match m.inverse(z) {
-                            Some((zp, _)) => z = zp,
-                            None => {
+                        m.inverse_batch(bx, by, ox, oy);
+                        for i in 0..len {
+                            if alive[i] == 0.0 {
+                                continue;
+                            }
+                            if ox[i].is_finite() && oy[i].is_finite() {
+                                bx[i] = ox[i];
+                                by[i] = oy[i];
+                            } else {
+                                alive[i] = 0.0;
                                 failed += 1;
-                                break;
                             }
                         }
                     }
-                    xs[i] = z[0];
-                    ys[i] = z[1];
                 }
             }
         }

@@ -152,6 +152,29 @@ impl LayerMap {
         }
     }
 
+    /// Exact inverse `f⁻¹(y)` without the log-determinant (cheaper; for pushing points).
+    pub fn inverse_point(&self, y: Vec2) -> Option<Vec2> {
+        match self {
+            LayerMap::Planar(m) => m.inverse_point(y),
+            LayerMap::Radial(m) => m.inverse_point(y),
+        }
+    }
+
+    /// Batch inverse into `out_x, out_y`: the values of [`LayerMap::inverse_point`], non-finite
+    /// where it gives `None`. Planar layers solve in vectorized lock step.
+    pub fn inverse_batch(&self, xs: &[f64], ys: &[f64], out_x: &mut [f64], out_y: &mut [f64]) {
+        match self {
+            LayerMap::Planar(m) => m.inverse_batch(xs, ys, out_x, out_y),
+            LayerMap::Radial(m) => {
+                for (((x, y), ox), oy) in xs.iter().zip(ys).zip(out_x).zip(out_y) {
+                    let z = m.inverse_point([*x, *y]).unwrap_or([f64::NAN; 2]);
+                    *ox = z[0];
+                    *oy = z[1];
+                }
+            }
+        }
+    }
+
     /// An upper bound on `|log det|` anywhere (used to keep running products of determinants in
     /// range).
     pub fn log_det_bound(&self) -> f64 {

@@ -228,6 +228,17 @@ impl RadialMap {
 
     /// Exact inverse: `(z, log|det ∂f/∂z|(z))` with `f(z) = y`; `None` for non-finite `y`.
     pub fn inverse(&self, y: Vec2) -> Option<(Vec2, f64)> {
+        let (z, r) = self.solve(y)?;
+        Some((z, self.log_det_at(r)))
+    }
+
+    /// [`RadialMap::inverse`] without the log-determinant: for pushing points.
+    pub fn inverse_point(&self, y: Vec2) -> Option<Vec2> {
+        self.solve(y).map(|(z, _)| z)
+    }
+
+    /// The inverse's closed form: `(z, ‖z − z₀‖)`.
+    fn solve(&self, y: Vec2) -> Option<(Vec2, f64)> {
         let (al, ga) = (self.alpha, self.gamma);
         let d = [y[0] - self.z0[0], y[1] - self.z0[1]];
         let rho = norm(d[0], d[1]);
@@ -243,7 +254,7 @@ impl RadialMap {
         };
         let k = (al + r) / (ga + r);
         let z = [self.z0[0] + k * d[0], self.z0[1] + k * d[1]];
-        Some((z, self.log_det_at(r)))
+        Some((z, r))
     }
 
     /// Batch forward in place: `z ← f(z)`, `det ← det · |det ∂f/∂z|`.

@@ -6,8 +6,10 @@
 
 pub mod chart;
 pub mod colormap;
+pub mod handles;
 pub mod heatmap;
 pub mod overlay;
+pub mod stage_cache;
 pub mod transform;
 
 pub use colormap::{Colormap, Rgb};

@@ -67,7 +67,12 @@ pub fn App() -> impl IntoView {
         undo_redo: RwSignal::new((false, false)),
         annealing: RwSignal::new(true),
         reduced_motion: RwSignal::new(reduced_motion()),
+        selected_layer: RwSignal::new(None),
+        preset_info: RwSignal::new(Some(crate::state::PresetInfo::new(DEFAULT_PRESET))),
+        embed: RwSignal::new(crate::state::EmbedConfig::default()),
     };
+    // A link wins over the browser's saved session; both go through the tolerant decoder.
+    super::persist::restore(ui);
     // The first picture is stage 0, the base Gaussian, with the data over it: press Train or
     // Play to watch it move.
 
@@ -87,16 +92,23 @@ pub fn App() -> impl IntoView {
     install_shortcuts(ui);
 
     view! {
-        <header class="app-header">
+        <header class="app-header" class:hidden=move || ui.hidden("header")>
             <h1>"Flow Playground"</h1>
             <p class="tagline">"Planar and radial normalizing flows, layer by layer — exact densities, trained live."</p>
         </header>
         <NoticeBar ui=ui />
-        <main class="layout">
+        <main class="layout" class:embedded=move || ui.embed.with(|e| e.embed)>
             <section class="stage" aria-label="Density view">
-                <Toolbar ui=ui />
+                <Show when=move || !ui.hidden("toolbar")>
+                    <Toolbar ui=ui />
+                </Show>
                 <div class="view-row">
-                    <div class="canvas-wrap" data-tool=move || format!("{:?}", ui.tool.get()).to_lowercase()>
+                    <div
+                        class="canvas-wrap"
+                        data-tool=move || format!("{:?}", ui.tool.get()).to_lowercase()
+                        on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                        on:drop=move |ev: web_sys::DragEvent| super::share::on_drop(ui, ev)
+                    >
                         <canvas
                             id="main-canvas"
                             node_ref=heat_ref
@@ -118,14 +130,27 @@ pub fn App() -> impl IntoView {
                     <LegendBar ui=ui />
                 </div>
                 <Timeline ui=ui />
-                <Filmstrip ui=ui />
-                <ProbePanel ui=ui />
+                <Show when=move || !ui.hidden("filmstrip")>
+                    <Filmstrip ui=ui />
+                </Show>
+                <Show when=move || !ui.hidden("probe")>
+                    <ProbePanel ui=ui />
+                </Show>
+                <Show when=move || ui.embed.with(|e| e.embed)>
+                    <p class="embed-credit">
+                        <a href=move || { ui.version.track(); super::persist::share_url(ui).map(|u| u.replace("embed=1", "embed=0")).unwrap_or_default() } target="_blank" rel="noopener">
+                            "Open in Flow Playground ↗"
+                        </a>
+                    </p>
+                </Show>
             </section>
-            <aside class="controls" aria-label="Controls">
+            <aside class="controls" aria-label="Controls" class:hidden=move || ui.embed.with(|e| e.embed)>
                 <TargetPanel ui=ui />
                 <ModelPanel ui=ui />
+                <super::editor::EditorPanel ui=ui />
                 <TrainPanel ui=ui />
                 <ViewPanel ui=ui />
+                <super::share::SharePanel ui=ui />
             </aside>
         </main>
     }
@@ -355,6 +380,7 @@ fn Toolbar(ui: Ui) -> impl IntoView {
                 {tool_button(Tool::Brush, "Brush", "Spray data points")}
                 {tool_button(Tool::Eraser, "Eraser", "Erase data points")}
                 {tool_button(Tool::Pan, "Pan", "Drag to move the view")}
+                {tool_button(Tool::Edit, "Edit layers", "Grab a layer's handles to reshape it; the Layers panel adds, removes and reorders layers")}
             </div>
             <div class="group" role="group" aria-label="Zoom">
                 <button on:click=move |_| zoom(1.25) aria-label="Zoom in">"+"</button>
@@ -722,6 +748,7 @@ fn TargetPanel(ui: Ui) -> impl IntoView {
                 <span>"Fit the flow to"</span>
                 <select
                     id="target-select"
+                    prop:value=move || target_value(ui.target.get())
                     on:change=move |ev| {
                         if let Some(t) = parse_target(&event_target_value(&ev)) {
                             set_target(ui, t, count.get_untracked(), None, data_seed.get_untracked());

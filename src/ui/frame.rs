@@ -33,6 +33,16 @@ pub struct FrameTimes {
     pub work_ms: Vec<f64>,
 }
 
+thread_local! {
+    /// The running loop's signals and frame times, for the `#bench` driver (`bench.rs`).
+    static RUNNING: RefCell<Option<(Ui, Rc<RefCell<FrameTimes>>)>> = const { RefCell::new(None) };
+}
+
+/// The running loop's signals and frame times (`None` before [`start`]).
+pub(crate) fn running() -> Option<(Ui, Rc<RefCell<FrameTimes>>)> {
+    RUNNING.with(|r| r.borrow().clone())
+}
+
 #[derive(Clone, PartialEq)]
 struct DrawKey {
     version: u64,
@@ -43,6 +53,7 @@ struct DrawKey {
     probe: Option<[f64; 2]>,
     css: (u32, u32, u32),
     grid_n: usize,
+    editor: super::editor::EditorKey,
 }
 
 struct LoopState {
@@ -54,6 +65,8 @@ struct LoopState {
     last_stats: f64,
     steps_window: Vec<(f64, u64)>,
     last_reduced_step: f64,
+    saver: super::persist::Saver,
+    last_save: f64,
 }
 
 type FrameCallback = Closure<dyn FnMut(f64)>;
@@ -76,6 +89,7 @@ pub struct Canvases {
 
 /// Start the loop. `times` collects per-frame work for the bench page.
 pub fn start(ui: Ui, canvases: Canvases, times: Rc<RefCell<FrameTimes>>) {
+    RUNNING.with(|r| *r.borrow_mut() = Some((ui, times.clone())));
     let st = Rc::new(RefCell::new(LoopState {
         view: MainView::new(),
         last_key: None,
@@ -85,6 +99,8 @@ pub fn start(ui: Ui, canvases: Canvases, times: Rc<RefCell<FrameTimes>>) {
         last_stats: 0.0,
         steps_window: Vec::new(),
         last_reduced_step: 0.0,
+        saver: super::persist::Saver::default(),
+        last_save: 0.0,
     }));
     let cb: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
     let cb2 = cb.clone();
@@ -150,13 +166,17 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) {
         }
     }
     let step_now = ui.session.with_value(|s| s.trainer.step_count());
+    // A reset or a rebuild moves the step count back: restart the rate window.
+    if st.steps_window.last().is_some_and(|(_, s)| *s > step_now) {
+        st.steps_window.clear();
+    }
     st.steps_window.push((now, step_now));
     st.steps_window.retain(|(t, _)| now - *t < 1500.0);
     if now - st.last_stats > 200.0 {
         st.last_stats = now;
         let rate = match (st.steps_window.first(), st.steps_window.last()) {
             (Some((t0, s0)), Some((t1, s1))) if t1 - t0 > 200.0 => {
-                (s1 - s0) as f64 / ((t1 - t0) / 1000.0)
+                s1.saturating_sub(*s0) as f64 / ((t1 - t0) / 1000.0)
             }
             _ => 0.0,
         };
@@ -232,7 +252,8 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) {
         .clamp(1.0, 4.0);
     let css_w = cv.overlay.client_width().max(1) as u32;
     let css_h = cv.overlay.client_height().max(1) as u32;
-    let animating = ui.playing.get_untracked() || ui.training.get_untracked();
+    let animating =
+        ui.playing.get_untracked() || ui.training.get_untracked() || super::editor::dragging();
     if !animating && st.view.grid_n < GRID_MAX {
         st.view.grid_n = GRID_MAX;
     }
@@ -245,6 +266,7 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) {
         probe: ui.probe.get_untracked(),
         css: (css_w, css_h, (dpr * 100.0) as u32),
         grid_n: st.view.grid_n,
+        editor: super::editor::draw_key(ui),
     };
     if st.last_key.as_ref() != Some(&key) {
         let scale = if key.log_scale {
@@ -253,18 +275,32 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) {
             DensityScale::Linear
         };
         let t_heat = now_ms();
-        let legend = ui.session.try_update_value(|s| {
-            st.view.draw_heat(
-                s,
-                &cv.heat,
-                key.window,
-                key.stage,
-                scale,
-                key.overlays.volume,
-            )
-        });
+        // A dragged layer that acts after the stage shown leaves its density as it was.
+        let heat_same = super::editor::drag_keeps_density(key.stage, key.overlays.volume)
+            && st.last_key.as_ref().is_some_and(|l| {
+                let only_params = DrawKey {
+                    version: key.version,
+                    editor: key.editor,
+                    ..l.clone()
+                };
+                only_params == key
+            });
+        let legend = if heat_same {
+            None
+        } else {
+            ui.session.try_update_value(|s| {
+                st.view.draw_heat(
+                    s,
+                    &cv.heat,
+                    key.window,
+                    key.stage,
+                    scale,
+                    key.overlays.volume,
+                )
+            })
+        };
         let heat_ms = now_ms() - t_heat;
-        if animating {
+        if animating && !heat_same {
             // Adapt the density resolution to the frame budget (restored when idle).
             if heat_ms > DENSITY_BUDGET_MS * 1.4 && st.view.grid_n > GRID_MIN {
                 st.view.grid_n -= 32;
@@ -293,6 +329,8 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) {
                 key.overlays,
                 probe.as_ref(),
             );
+            // The layer editor's handles, over the overlays.
+            super::handles_draw::draw(ui, s, &cv.overlay, key.window, dpr, key.stage);
         });
         if let Some(l) = legend {
             if ui.legend.get_untracked() != l {
@@ -306,13 +344,22 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) {
         st.last_key = Some(key.clone());
     }
 
-    // 4. Thumbnails (every change when idle; at most ~3 per second while training).
+    // 4. Thumbnails (every change when idle; at most ~3 per second while training; while a
+    //    layer handle is dragged, the stages it changes, a few per frame within a time budget).
     let training = ui.training.get_untracked();
-    if st.last_thumbs.0 != key.version && (!training || now - st.last_thumbs.1 > 350.0) {
+    if super::editor::dragging() {
+        ui.session
+            .update_value(|s| super::editor::live_thumbs(s, key.window));
+    } else if st.last_thumbs.0 != key.version && (!training || now - st.last_thumbs.1 > 350.0) {
         ui.session.update_value(|s| thumbs::draw_all(s, key.window));
         st.last_thumbs = (key.version, now);
     }
-    // 5. Loss chart.
+    // 5. Link and local storage, a few times a second (cheap when nothing changed).
+    if now - st.last_save > 400.0 && !ui.playing.get_untracked() {
+        st.last_save = now;
+        super::persist::save(ui, &mut st.saver);
+    }
+    // 6. Loss chart.
     if st.last_chart.0 != key.version && (!training || now - st.last_chart.1 > 250.0) {
         ui.session.with_value(chart::draw);
         st.last_chart = (key.version, now);

@@ -59,6 +59,9 @@ pub struct MainView {
     px: Vec<f64>,
     py: Vec<f64>,
     contour_cache: Option<ContourCache>,
+    /// The grid pushed to one step before the stage shown (reused while those layers are
+    /// unchanged: dragging a layer's handle recomputes only the last step).
+    grid_cache: crate::render::stage_cache::StageCache,
     /// Density grid resolution now in use (adapted to frame time while animating).
     pub grid_n: usize,
 }
@@ -82,6 +85,7 @@ impl MainView {
             px: Vec::new(),
             py: Vec::new(),
             contour_cache: None,
+            grid_cache: crate::render::stage_cache::StageCache::new(),
             grid_n: 192,
         }
     }
@@ -209,9 +213,18 @@ impl MainView {
         }
 
         if opts.grid {
-            self.grid_pushed.clone_from(&sess.grid);
             let g = &mut self.grid_pushed;
-            flow.push_to_stage(s, &mut g.xs, &mut g.ys, &mut sess.ws);
+            g.starts.clone_from(&sess.grid.starts);
+            let (src, cache) = (&sess.grid, &mut self.grid_cache);
+            cache.push(
+                flow,
+                s,
+                &src.xs,
+                &src.ys,
+                &mut g.xs,
+                &mut g.ys,
+                &mut sess.ws,
+            );
             draw2d::stroke_polylines(&ctx, &view, g, "rgba(255,255,255,0.38)", 1.0 * dpr);
         }
 

@@ -5,18 +5,28 @@
 //! (`frame`) drives training slices and redraws; the non-reactive `session` holds the model.
 
 mod app;
+mod bench;
 mod canvas;
 mod chart;
 mod draw2d;
+mod editor;
 mod frame;
+mod handles_draw;
 mod main_view;
+mod persist;
 mod pointer;
 mod session;
+mod share;
 mod state;
 mod thumbs;
 
 /// Mount the app on `<body>` (called by `main`).
 pub fn start() {
     console_error_panic_hook::set_once();
+    // Read `#bench` before the app rewrites the fragment with its state.
+    let bench = bench::requested();
     leptos::mount::mount_to_body(app::App);
+    if let Some(quick) = bench {
+        bench::start(quick);
+    }
 }

@@ -63,6 +63,10 @@ fn paint(ui: Ui, tool: Tool, at: [f64; 2]) -> bool {
 
 /// Pointer pressed.
 pub fn down(ui: Ui, ev: PointerEvent) {
+    // The layer editor's handles (and its Edit tool) come first.
+    if super::editor::pointer_down(ui, &ev) {
+        return;
+    }
     let Some((view, css)) = css_view(ui, &ev) else {
         return;
     };
@@ -97,7 +101,7 @@ pub fn down(ui: Ui, ev: PointerEvent) {
                 ui.bump();
             }
         }
-        Tool::Pan => {}
+        Tool::Pan | Tool::Edit => {}
     }
     DRAG.with(|d| {
         *d.borrow_mut() = Some(Drag {
@@ -111,6 +115,9 @@ pub fn down(ui: Ui, ev: PointerEvent) {
 
 /// Pointer moved.
 pub fn moved(ui: Ui, ev: PointerEvent) {
+    if super::editor::pointer_move(ui, &ev) {
+        return;
+    }
     let Some(mut drag) = DRAG.with(|d| *d.borrow()) else {
         return;
     };
@@ -149,6 +156,9 @@ pub fn moved(ui: Ui, ev: PointerEvent) {
 
 /// Pointer released or cancelled.
 pub fn up(ui: Ui, ev: PointerEvent) {
+    if super::editor::pointer_up(ui, &ev) {
+        return;
+    }
     let Some(drag) = DRAG.with(|d| d.borrow_mut().take()) else {
         return;
     };

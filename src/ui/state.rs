@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::core::{Energy, Preset, Vec2};
 use crate::render::ViewTransform;
+use crate::state::{EmbedConfig, PresetInfo};
 
 use super::main_view::{Legend, Overlays};
 use super::session::Session;
@@ -19,6 +20,8 @@ pub enum Tool {
     Eraser,
     /// Drag to move the view.
     Pan,
+    /// Grab a layer's handles and reshape it (the layer editor).
+    Edit,
 }
 
 /// Severity of a notice.
@@ -115,12 +118,23 @@ pub struct Ui {
     pub annealing: RwSignal<bool>,
     /// User prefers reduced motion.
     pub reduced_motion: RwSignal<bool>,
+    /// The layer open in the layer editor (0-based index into the stack).
+    pub selected_layer: RwSignal<Option<usize>>,
+    /// How the current preset cloud was generated (for links).
+    pub preset_info: RwSignal<Option<PresetInfo>>,
+    /// Embed mode and hidden control groups.
+    pub embed: RwSignal<EmbedConfig>,
 }
 
 impl Ui {
     /// Tell the user something.
     pub fn notify(&self, kind: NoticeKind, msg: impl Into<String>) {
         self.notice.set(Some((kind, msg.into())));
+    }
+
+    /// Whether the control group `group` is hidden (embed mode or the link's hide list).
+    pub fn hidden(&self, group: &str) -> bool {
+        self.embed.with(|e| e.is_hidden(group))
     }
 
     /// The model or data changed: redraw.

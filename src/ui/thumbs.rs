@@ -13,6 +13,12 @@ pub const THUMB_N: usize = 48;
 
 /// Redraw every `canvas.thumb-canvas[data-stage]` on the page for `window`.
 pub fn draw_all(sess: &mut Session, window: ViewTransform) {
+    draw_range(sess, window, 0.0, f64::INFINITY);
+}
+
+/// Redraw the thumbnails of stages in `[lo, hi]` only (the layer editor refreshes the stages a
+/// dragged layer can change a few at a time).
+pub fn draw_range(sess: &mut Session, window: ViewTransform, lo: f64, hi: f64) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -42,6 +48,9 @@ pub fn draw_all(sess: &mut Session, window: ViewTransform) {
         else {
             continue;
         };
+        if stage < lo || stage > hi {
+            continue;
+        }
         sess.trainer
             .flow()
             .log_density(stage, &xs, &ys, &mut vals, &mut sess.ws);

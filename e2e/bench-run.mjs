@@ -1,0 +1,31 @@
+// Runs the in-browser benchmark: serves dist/ (or $E2E_DIST) on 127.0.0.1, opens `#bench` (or
+// `#bench&quick` with --quick) in headless Debian Chromium, waits for
+// <pre id="bench-results" data-done="true"> and prints its JSON lines to stdout.
+//   node e2e/bench-run.mjs [--quick] [--timeout-s N]
+import { serve, launch, watchConsole } from './harness.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const ti = args.indexOf('--timeout-s');
+const timeoutMs = 1000 * (ti >= 0 ? Number(args[ti + 1]) : 300);
+
+const server = await serve();
+const browser = await launch();
+let code = 0;
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}#bench${quick ? '&quick' : ''}`);
+  await page.waitForSelector('#bench-results[data-done="true"]', { timeout: timeoutMs });
+  const text = await page.$eval('#bench-results', (el) => el.textContent);
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  for (const p of problems) process.stderr.write(`console: ${p}\n`);
+} catch (e) {
+  process.stderr.write(`bench-run: ${e.message}\n`);
+  code = 1;
+} finally {
+  await browser.close();
+  await server.close();
+}
+process.exit(code);

@@ -1,0 +1,50 @@
+// The `#bench` page (shared/bench/SCENARIOS.md) with the reduced workload `#bench&quick`: every
+// scenario writes one JSON line with finite numbers in its fields, then `data-done` is set. No
+// timing thresholds: benchmarks are measured, not asserted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, watchConsole } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const FIELDS = {
+  reverse: ['k', 'batch', 'steps', 'steps_per_s', 'free_energy'],
+  ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
+  grid: ['k', 'n', 'ms_per_grid'],
+  train: ['frame_ms_p95', 'steps_per_s', 'heldout_nll'],
+  scrub: ['frame_ms_p50', 'frame_ms_p95', 'grid_n'],
+  drag: ['frames_per_s', 'frame_ms_p95'],
+};
+
+test('#bench&quick writes one valid JSON line per scenario', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}#bench&quick`);
+  await page.waitForSelector('#bench-results[data-done="true"]', { timeout: 120000 });
+  const text = await page.$eval('#bench-results', (el) => el.textContent);
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const rows = lines.map((l) => {
+    try { return JSON.parse(l); } catch (e) { assert.fail(`not JSON: ${l}`); }
+  });
+  assert.deepEqual(rows.map((r) => r.scenario).sort(), Object.keys(FIELDS).sort(), text);
+  for (const r of rows) {
+    assert.equal(r.impl, 'wasm', JSON.stringify(r));
+    for (const f of FIELDS[r.scenario]) {
+      assert.ok(typeof r[f] === 'number' && Number.isFinite(r[f]), `${r.scenario}.${f} = ${r[f]}`);
+    }
+    if (r.scenario !== 'grid' && r.k !== undefined) assert.equal(r.k, 32);
+  }
+  const by = Object.fromEntries(rows.map((r) => [r.scenario, r]));
+  // seconds_to_2_55 is a number or null (not reached in the short run).
+  const s = by.train.seconds_to_2_55;
+  assert.ok(s === null || (typeof s === 'number' && Number.isFinite(s) && s >= 0), `seconds_to_2_55 = ${s}`);
+  assert.ok(by.train.steps > 0, 'training ran');
+  assert.ok(by.scrub.frames > 0 && by.drag.frames > 0, 'frames were recorded');
+  assert.ok(by.scrub.grid_n >= 96 && by.scrub.grid_n <= 256, `grid_n ${by.scrub.grid_n}`);
+  assert.match(by.drag.note, /parameters directly/);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

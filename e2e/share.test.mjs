@@ -1,0 +1,136 @@
+// Links, reload, embed, export and import.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serve, launch, watchConsole, shot, canvasStats } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const waitStep = (page, n) => page.waitForFunction((m) => {
+  const t = document.querySelector('#train-stats').textContent.match(/step (\d+)/);
+  return t && Number(t[1]) >= m;
+}, n, { timeout: 30000 });
+
+async function open(url, opts = { viewport: { width: 1280, height: 800 } }) {
+  const ctx = await browser.newContext(opts);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(url);
+  await page.waitForSelector('#main-canvas[data-drawn="true"]');
+  return { ctx, page, problems };
+}
+
+test('a link reproduces the picture and the parameters in a fresh browser; reload restores', async () => {
+  const a = await open(server.url);
+  await a.page.click('#train-button');
+  await waitStep(a.page, 300);
+  await a.page.click('#train-button');
+  await a.page.click('#copy-link');
+  await a.page.waitForSelector('#share-text');
+  const link = await a.page.inputValue('#share-text');
+  assert.ok(link.startsWith(server.url) && link.includes('#v=1'), link.slice(0, 80));
+  await frames(a.page);
+  const before = await canvasStats(a.page, '#main-canvas');
+  const [dl] = await Promise.all([a.page.waitForEvent('download'), a.page.click('button:has-text("Model JSON")')]);
+  const modelA = fs.readFileSync(await dl.path(), 'utf8');
+
+  // A fresh context (no local storage) opening the link.
+  const b = await open(link);
+  await frames(b.page);
+  const after = await canvasStats(b.page, '#main-canvas');
+  assert.deepEqual(after, before, 'the link does not reproduce the picture');
+  const [dl2] = await Promise.all([b.page.waitForEvent('download'), b.page.click('button:has-text("Model JSON")')]);
+  assert.equal(fs.readFileSync(await dl2.path(), 'utf8'), modelA, 'parameters differ');
+  await shot(b.page, 'share-link-opened');
+  assert.deepEqual(b.problems, [], b.problems.join('\n'));
+  await b.ctx.close();
+
+  // Reload in the first browser: the saved session comes back (URL fragment and storage).
+  await a.page.goto(server.url); // no fragment: local storage restores
+  await a.page.waitForSelector('#main-canvas[data-drawn="true"]');
+  await frames(a.page);
+  assert.deepEqual(await canvasStats(a.page, '#main-canvas'), before, 'reload lost the session');
+  assert.match(await a.page.textContent('.notice-area'), /Restored your last session/);
+  assert.deepEqual(a.problems, [], a.problems.join('\n'));
+  await a.ctx.close();
+});
+
+test('a garbage fragment loads the defaults with a notice, never a panic', async () => {
+  const { ctx, page, problems } = await open(`${server.url}#v=1&K=9999&lr=abc&pts=%%%%&mode=nonsense&params=@@@`);
+  await page.waitForSelector('.notice.warn');
+  const text = await page.textContent('.notice.warn');
+  assert.match(text, /ignored/);
+  assert.match(text, /lr/);
+  const s = await canvasStats(page, '#main-canvas');
+  assert.ok(s.std > 10);
+  assert.ok(!/NaN/.test(await page.textContent('body')));
+  await shot(page, 'share-garbage-fragment');
+  assert.deepEqual(problems.filter((p) => !p.includes('favicon')), [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('embed mode works in a sandboxed iframe at 320 px', async () => {
+  const a = await open(server.url);
+  await a.page.click('#embed-button');
+  await a.page.waitForSelector('#share-text');
+  const snippet = await a.page.inputValue('#share-text');
+  assert.match(snippet, /^<iframe src="[^"]+embed=1[^"]*"[^>]*sandbox="allow-scripts/);
+  await a.ctx.close();
+  const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.setContent(`<!doctype html><body style="margin:0"><p>A blog post.</p>
+    <iframe id="demo" src="${src}" width="320" height="620" style="border:0" sandbox="allow-scripts"></iframe>
+    <div style="height:2000px"></div></body>`);
+  const frame = page.frameLocator('#demo');
+  await frame.locator('#main-canvas[data-drawn="true"]').waitFor({ timeout: 20000 });
+  // Only the canvas and the timeline: no controls panel, no header.
+  assert.equal(await frame.locator('aside.controls').isVisible(), false);
+  assert.equal(await frame.locator('header').isVisible(), false);
+  assert.ok(await frame.locator('#stage-slider').isVisible());
+  // The embed fits its frame, and scrolling over it scrolls the page (the demo never captures the wheel).
+  assert.ok(await frame.locator('html').evaluate((el) => el.scrollHeight <= innerHeight + 1), 'embed content overflows a 320×620 frame');
+  await page.mouse.move(160, 300);
+  await page.mouse.wheel(0, 400);
+  await page.waitForFunction(() => window.scrollY > 0);
+  await shot(page, 'share-embed-320');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('PNG export is a valid image of the expected size; malformed CSV reports line numbers', async () => {
+  const { ctx, page, problems } = await open(server.url);
+  const box = await page.locator('#overlay-canvas').boundingBox();
+  for (const [id, scale] of [['#png-button', 1], ['#png2-button', 2]]) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
+    const buf = fs.readFileSync(await dl.path());
+    assert.equal(buf.subarray(1, 4).toString(), 'PNG');
+    const w = buf.readUInt32BE(16), h = buf.readUInt32BE(20);
+    assert.equal(w, Math.round(Math.round(box.width) * scale));
+    assert.equal(h, w + Math.round(48 * scale));
+  }
+  const before = Number((await page.textContent('#points-info')).match(/^(\d+)/)[1]);
+  await page.setInputFiles('#import-points', {
+    name: 'bad.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('x,y\n0.1,0.2\nhello,world\n0.3,0.4\n1,2,3,oops\n\n0.5,NaN\n'),
+  });
+  await page.waitForSelector('.notice.warn');
+  const note = await page.textContent('.notice.warn');
+  // The row with extra columns keeps its first two (x, y); the others are reported.
+  assert.match(note, /Imported 3 points/);
+  assert.match(note, /line 3/);
+  assert.match(note, /line 7/);
+  // Appended: nothing drawn was lost.
+  await page.waitForFunction((n) => document.querySelector('#points-info').textContent.startsWith(`${n + 3} points`), before);
+  // A file that is not data at all is rejected and changes nothing.
+  await page.setInputFiles('#import-points', { name: 'x.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]) });
+  await page.waitForSelector('.notice.error');
+  assert.match(await page.textContent('.notice.error'), /Import failed/);
+  assert.match(await page.textContent('#points-info'), new RegExp(`^${before + 3} points`));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

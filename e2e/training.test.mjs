@@ -1,0 +1,162 @@
+// Draw a point cloud (mouse and touch), train on it live, and the controls and guards that
+// go with it: pause / step / reset determinism, energy mode, divergence recovery.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, watchConsole, shot, canvasStats } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const stepOf = async (page) => Number((await page.textContent('#train-stats')).match(/step (\d+)/)?.[1] ?? 0);
+const waitStep = (page, n, timeout = 30000) => page.waitForFunction((m) => {
+  const t = document.querySelector('#train-stats').textContent.match(/step (\d+)/);
+  return t && Number(t[1]) >= m;
+}, n, { timeout });
+const heldout = async (page) => Number((await page.textContent('#train-stats')).match(/held-out NLL ([-\d.]+)/)?.[1]);
+const drawn = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+async function freshPage(opts = { viewport: { width: 1280, height: 800 } }) {
+  const ctx = await browser.newContext(opts);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(server.url);
+  await page.waitForSelector('#main-canvas[data-drawn="true"]');
+  return { ctx, page, problems };
+}
+
+/** Points along a ring of radius `r` (data units) around the origin, in page pixels. */
+async function ringPath(page, r, n) {
+  const box = await page.locator('#overlay-canvas').boundingBox();
+  const scale = Math.min(box.width, box.height) / 8; // default view is [-4, 4]^2
+  return Array.from({ length: n + 1 }, (_, i) => {
+    const a = (2 * Math.PI * i) / n;
+    return { x: box.x + box.width / 2 + r * scale * Math.cos(a), y: box.y + box.height / 2 - r * scale * Math.sin(a) };
+  });
+}
+
+test('draw a ring with the mouse, train, NLL drops; pause, step, reset', async () => {
+  const { ctx, page, problems } = await freshPage();
+  await page.selectOption('#target-select', 'drawn');
+  await page.waitForFunction(() => document.querySelector('#points-info').textContent.startsWith('0 points'));
+  assert.match(await page.textContent('.problem'), /Training is off/);
+  // Draw three strokes around the ring.
+  for (const r of [1.9, 2.0, 2.1]) {
+    const path = await ringPath(page, r, 60);
+    await page.mouse.move(path[0].x, path[0].y);
+    await page.mouse.down();
+    for (const p of path.slice(1)) await page.mouse.move(p.x, p.y, { steps: 2 });
+    await page.mouse.up();
+  }
+  const n = Number((await page.textContent('#points-info')).match(/^(\d+)/)[1]);
+  assert.ok(n > 200, `only ${n} points drawn`);
+  assert.equal(await page.locator('.problem').count(), 0);
+  await shot(page, 'training-drawn-ring');
+
+  // Train; the held-out NLL is reported and drops.
+  await page.click('#train-button');
+  await page.waitForFunction(() => /held-out NLL/.test(document.querySelector('#train-stats').textContent), null, { timeout: 30000 });
+  const first = await heldout(page);
+  await waitStep(page, 1500, 60000);
+  await page.waitForFunction((f) => {
+    const m = document.querySelector('#train-stats').textContent.match(/held-out NLL ([-\d.]+)/);
+    return m && Number(m[1]) < f - 0.2;
+  }, first, { timeout: 30000 });
+  assert.match(await page.textContent('#train-stats'), /steps\/s/);
+  await shot(page, 'training-ring-trained');
+
+  // Pause: the step count stops. (The stats line refreshes every 200 ms; once it no longer shows a
+  // training rate it reflects the paused trainer.)
+  await page.click('#train-button');
+  await page.waitForFunction(() => !/steps\/s/.test(document.querySelector('#train-stats').textContent));
+  const paused = await stepOf(page);
+  await drawn(page); await drawn(page);
+  assert.equal(await stepOf(page), paused);
+  // Single step: exactly one more.
+  await page.click('button:has-text("Step")');
+  await page.waitForFunction((s) => document.querySelector('#train-stats').textContent.includes(`step ${s + 1}`), paused);
+
+  // Reset reproduces the initial picture exactly (same seed ⇒ bit-identical weights).
+  await page.click('#reset-button');
+  await page.waitForFunction(() => document.querySelector('#train-stats').textContent.startsWith('step 0'));
+  await drawn(page);
+  const a = await canvasStats(page, '#main-canvas');
+  await page.click('#train-button');
+  await waitStep(page, 50);
+  await page.click('#train-button');
+  await page.click('#reset-button');
+  await page.waitForFunction(() => document.querySelector('#train-stats').textContent.startsWith('step 0'));
+  await drawn(page);
+  const b = await canvasStats(page, '#main-canvas');
+  assert.deepEqual(b, a);
+
+  assert.ok(!/NaN/.test(await page.textContent('body')));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('draw with touch on a phone', async () => {
+  const { ctx, page, problems } = await freshPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 3 });
+  await page.selectOption('#target-select', 'drawn');
+  await page.waitForFunction(() => document.querySelector('#points-info').textContent.startsWith('0 points'));
+  // Touch strokes: pointer events from a touch device, through CDP.
+  const cdp = await ctx.newCDPSession(page);
+  for (const r of [1.5, 2.5]) {
+    const path = await ringPath(page, r, 40);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: path[0].x, y: path[0].y }] });
+    for (const p of path.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: p.x, y: p.y }] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await page.waitForFunction(() => Number(document.querySelector('#points-info').textContent.match(/^(\d+)/)[1]) > 100);
+  // Drawing did not scroll the page.
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+  await page.click('#train-button');
+  await waitStep(page, 200);
+  await page.click('#train-button');
+  await shot(page, 'training-phone-touch');
+  assert.ok(!/NaN/.test(await page.textContent('body')));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('energy U1: the free energy drops toward −log Z', async () => {
+  const { ctx, page, problems } = await freshPage();
+  await page.selectOption('#target-select', 'energy:U1');
+  await page.click('#train-button');
+  await page.waitForFunction(() => /free energy ([-\d.]+) \(ESS/.test(document.querySelector('#train-stats').textContent), null, { timeout: 30000 });
+  const fe = async () => Number((await page.textContent('#train-stats')).match(/free energy ([-\d.]+) \(ESS/)[1]);
+  const first = await fe();
+  await page.waitForFunction((f) => {
+    const m = document.querySelector('#train-stats').textContent.match(/free energy ([-\d.]+) \(ESS/);
+    return m && Number(m[1]) < f - 0.3;
+  }, first, { timeout: 60000 });
+  await page.click('#train-button');
+  await shot(page, 'training-u1');
+  assert.ok(!/NaN/.test(await page.textContent('body')));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('an absurd learning rate diverges: notice, halving, no NaN anywhere', async () => {
+  const { ctx, page, problems } = await freshPage();
+  await page.fill('#lr-input', '1e6');
+  await page.press('#lr-input', 'Enter');
+  await page.click('#train-button');
+  await page.waitForSelector('.notice.warn', { timeout: 30000 });
+  assert.match(await page.textContent('.notice.warn'), /diverged.*halved/);
+  // The learning rate shown was halved from 1e6.
+  await page.waitForFunction(() => Number(document.querySelector('#lr-input').value) < 1e6);
+  await drawn(page);
+  const s = await canvasStats(page, '#main-canvas');
+  assert.ok(Number.isFinite(s.mean) && s.std > 1, 'the density vanished');
+  assert.ok(!/NaN|Infinity/.test(await page.textContent('body')));
+  // A non-number is refused with a message and the value is kept.
+  await page.click('#train-button').catch(() => {});
+  await page.fill('#lr-input', 'abc');
+  await page.press('#lr-input', 'Enter');
+  await page.waitForSelector('.notice.error');
+  assert.match(await page.textContent('.notice.error'), /not a usable learning rate/);
+  await shot(page, 'training-divergence');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
