@@ -238,6 +238,14 @@ pub fn save(ui: Ui, saver: &mut Saver) {
     saver.last = frag;
 }
 
+/// The page's address without its fragment.
+fn page_base() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or("").to_string())
+        .unwrap_or_default()
+}
+
 /// The shareable link of the current state, if it fits in a URL.
 pub fn share_url(ui: Ui) -> Result<String, String> {
     let frag = state::encode(&snapshot(ui));
@@ -245,10 +253,7 @@ pub fn share_url(ui: Ui) -> Result<String, String> {
     if let Some(m) = fit.message() {
         return Err(m);
     }
-    let base = window()
-        .and_then(|w| w.location().href().ok())
-        .map(|h| h.split('#').next().unwrap_or("").to_string())
-        .unwrap_or_default();
+    let base = page_base();
     Ok(format!("{base}#{frag}"))
 }
 
@@ -263,10 +268,7 @@ pub fn embed_snippet(ui: Ui) -> Result<String, String> {
     if let Some(m) = state::link_fit(&frag).message() {
         return Err(m);
     }
-    let base = window()
-        .and_then(|w| w.location().href().ok())
-        .map(|h| h.split('#').next().unwrap_or("").to_string())
-        .unwrap_or_default();
+    let base = page_base();
     let src = format!("{base}#{frag}")
         .replace('&', "&amp;")
         .replace('"', "&quot;");
