@@ -76,6 +76,23 @@ test('draw a ring with the mouse, train, NLL drops; pause, step, reset', async (
   await page.click('button:has-text("Step")');
   await page.waitForFunction((s) => document.querySelector('#train-stats').textContent.includes(`step ${s + 1}`), paused);
 
+  // Chart readout: hovering the middle of the plot reads a recorded step in the first half
+  // or so; the keyboard walks to the last step (and → is the chart's, not "train one step").
+  const chart = await page.locator('#loss-chart').boundingBox();
+  await page.mouse.move(chart.x + chart.width * 0.55, chart.y + chart.height / 2);
+  await page.waitForFunction(() => /^step \d+ · train NLL [\d.]+ \(smoothed [\d.]+\)/.test(document.querySelector('#chart-readout').textContent));
+  const mid = Number((await page.textContent('#chart-readout')).match(/^step (\d+)/)[1]);
+  assert.ok(mid > 0.2 * paused && mid < 0.8 * paused, `hover read step ${mid} of ${paused}`);
+  assert.match(await page.textContent('#chart-readout'), /held-out NLL [\d.]+/);
+  await page.mouse.move(chart.x - 40, chart.y - 40);
+  await page.focus('#loss-chart');
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((s) => document.querySelector('#chart-readout').textContent.startsWith(`step ${s + 1} `), paused);
+  assert.equal(await stepOf(page), paused + 1);
+  await shot(page, 'training-chart-readout');
+
   // Reset reproduces the initial picture exactly (same seed ⇒ bit-identical weights).
   await page.click('#reset-button');
   await page.waitForFunction(() => document.querySelector('#train-stats').textContent.startsWith('step 0'));

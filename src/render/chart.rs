@@ -69,13 +69,112 @@ pub fn y_range(data: &ChartData) -> (f64, f64) {
     (lo - 0.08 * span, hi + 0.08 * span)
 }
 
-/// Draw the chart on `area`. `font_px` scales all text (for high-DPI canvases).
+/// Where the plot sits on the drawing area: the pixel columns of step 0 and of `x_max`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlotFrame {
+    /// Backend pixel column of step 0.
+    pub left: f64,
+    /// Backend pixel column of step `x_max`.
+    pub right: f64,
+    /// Last step on the x axis.
+    pub x_max: f64,
+}
+
+impl PlotFrame {
+    /// The step under pixel column `px` (`None` outside the plot).
+    pub fn step_at(&self, px: f64) -> Option<f64> {
+        let w = self.right - self.left;
+        if w.is_nan() || w <= 0.0 || px < self.left - 0.5 || px > self.right + 0.5 {
+            return None;
+        }
+        Some(((px - self.left) / w * self.x_max).clamp(0.0, self.x_max))
+    }
+
+    /// The pixel column of `step`.
+    pub fn px_of(&self, step: f64) -> f64 {
+        self.left + (self.right - self.left) * step / self.x_max.max(1e-12)
+    }
+}
+
+/// The values under the hover cursor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Readout {
+    /// The recorded step nearest the cursor.
+    pub step: f64,
+    /// Training loss at that step, and its moving average (the thick line).
+    pub train: Option<(f64, f64)>,
+    /// The evaluation nearest that step: (its step, value).
+    pub eval: Option<(f64, f64)>,
+}
+
+/// Index of the point of `pts` (sorted by step) nearest `step`.
+fn nearest(pts: &[(f64, f64)], step: f64) -> Option<usize> {
+    if pts.is_empty() {
+        return None;
+    }
+    let i = pts.partition_point(|p| p.0 < step);
+    let before = i.checked_sub(1);
+    match (before, (i < pts.len()).then_some(i)) {
+        (Some(a), Some(b)) => Some(if step - pts[a].0 <= pts[b].0 - step {
+            a
+        } else {
+            b
+        }),
+        (Some(a), None) => Some(a),
+        (None, b) => b,
+    }
+}
+
+/// What the chart shows nearest `step` (`None` with no data).
+pub fn readout(data: &ChartData, step: f64) -> Option<Readout> {
+    let train = nearest(&data.train, step).map(|i| {
+        // The moving average up to i (same smoothing as the drawn line).
+        let avg = ema(&data.train[..=i], EMA_ALPHA)
+            .last()
+            .map_or(0.0, |p| p.1);
+        (i, data.train[i].1, avg)
+    });
+    let eval = nearest(&data.eval, step).map(|i| data.eval[i]);
+    let at = train
+        .map(|(i, _, _)| data.train[i].0)
+        .or(eval.map(|e| e.0))?;
+    Some(Readout {
+        step: at,
+        train: train.map(|(_, v, a)| (v, a)),
+        eval,
+    })
+}
+
+/// The readout as one line of text, e.g.
+/// `step 1200 · train NLL 2.612 (smoothed 2.590) · held-out NLL 2.571 (step 1000)`.
+pub fn readout_text(data: &ChartData, r: &Readout) -> String {
+    let mut out = format!("step {:.0}", r.step);
+    if let Some((v, a)) = r.train {
+        out.push_str(&format!(" · {} {v:.3} (smoothed {a:.3})", data.train_label));
+    }
+    if let Some((s, v)) = r.eval {
+        out.push_str(&format!(" · {} {v:.3}", data.eval_label));
+        if s != r.step {
+            out.push_str(&format!(" (step {s:.0})"));
+        }
+    }
+    if let Some(f) = data.floor {
+        out.push_str(&format!(" · floor {f:.3}"));
+    }
+    out
+}
+
+/// Smoothing of the training loss's moving average.
+const EMA_ALPHA: f64 = 0.95;
+
+/// Draw the chart on `area`. `font_px` scales all text (for high-DPI canvases). Returns where
+/// the plot sits, for the hover readout.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ChartData,
     font_px: f64,
     dark: bool,
-) -> Result<(), String> {
+) -> Result<PlotFrame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let (bg, ink) = if dark {
         (RGBColor(28, 27, 39), RGBColor(236, 235, 245))
@@ -121,7 +220,7 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
-                ema(&data.train, 0.95).into_iter().map(clamp),
+                ema(&data.train, EMA_ALPHA).into_iter().map(clamp),
                 TRAIN.stroke_width(2),
             ))
             .map_err(err)?
@@ -160,6 +259,12 @@ pub fn draw<DB: DrawingBackend>(
             .draw()
             .map_err(err)?;
     }
+    let (px0, _) = chart.backend_coord(&(0.0, y0));
+    let (px1, _) = chart.backend_coord(&(x_max, y0));
     area.present().map_err(err)?;
-    Ok(())
+    Ok(PlotFrame {
+        left: f64::from(px0),
+        right: f64::from(px1),
+        x_max,
+    })
 }

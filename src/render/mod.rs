@@ -6,6 +6,7 @@
 
 pub mod chart;
 pub mod colormap;
+pub mod gif;
 pub mod handles;
 pub mod heatmap;
 pub mod overlay;

@@ -32,9 +32,10 @@ use crate::core::objective::mean_nll;
 use crate::core::{Eval, Objective, Points, Preset, StackPattern, Workspace};
 
 use super::app;
-use super::frame::{self, now_ms, FrameTimes};
+use super::frame::{self, now_ms, FrameTimes, Parts};
 use super::main_view::Overlays;
 use super::state::{TargetChoice, Ui};
+use super::thumbs;
 
 /// Layers of the UI scenarios.
 const K: usize = 32;
@@ -205,6 +206,9 @@ impl Driver {
                 rec,
             } => {
                 rec.ticks.push(now);
+                if let Some(n) = grid_n() {
+                    rec.grid_n.push(n);
+                }
                 if reached.is_none() {
                     let eval = ui.session.with_value(|s| s.trainer.last_eval());
                     if matches!(eval, Some(Eval::HeldOutNll(v)) if v <= NLL_TARGET) {
@@ -221,18 +225,24 @@ impl Driver {
                         )
                     });
                     let secs = (now - *t0) / 1e3;
+                    let parts = parts_json(&times);
                     let work = take_work(&times);
+                    let mut ns = rec.grid_n.clone();
+                    ns.sort_unstable();
+                    let grid_median = ns.get(ns.len() / 2).copied().unwrap_or(0);
                     let reached = reached.map_or("null".to_string(), |s| format!("{s:.2}"));
                     let line = format!(
                         "{{\"scenario\": \"train\", \"impl\": \"wasm\", \"k\": {K}, \"points\": 1000, \"frames\": {}, \
                          \"frame_ms_p50\": {:.2}, \"frame_ms_p95\": {:.2}, \"steps\": {steps}, \"seconds\": {secs:.2}, \
                          \"steps_per_s\": {:.1}, \"heldout_nll\": {nll:.4}, \"seconds_to_2_55\": {reached}, \
-                         \"note\": \"planar K=32 on 1000 FFJORD moons (noise 0.2, seed 1), held-out: 1000 fresh points (seed 2); app defaults (Adam lr 5e-3 cosine, batch 512), visualizer at the last stage with grid, particles and data overlays\"}}",
+                         \"grid_n\": {grid_median}, \"parts_ms_p50_p95\": {parts}, \"note\": \"planar K=32 on 1000 FFJORD moons (noise 0.2, seed 1), held-out: 1000 fresh points (seed 2); app defaults (Adam lr 5e-3 cosine, batch 512), visualizer at the last stage with grid, particles and data overlays\"}}",
                         work.len(),
                         percentile(&work, 0.5),
                         percentile(&work, 0.95),
                         steps as f64 / secs.max(1e-9),
                     );
+                    self.emit(&line);
+                    let line = thumbs_line(ui);
                     self.emit(&line);
                     let _ = self.pre.set_attribute("data-phase", "scrub");
                     self.phase = start_scrub(ui, &times);
@@ -281,11 +291,12 @@ impl Driver {
                     *i += 1;
                 } else {
                     // This frame drew the last position.
+                    let parts = parts_json(&times);
                     let work = take_work(&times);
                     let line = format!(
                         "{{\"scenario\": \"drag\", \"impl\": \"wasm\", \"k\": {K}, \"positions\": {n}, \"frames\": {}, \
                          \"frames_per_s\": {:.1}, \"frame_ms_p50\": {:.2}, \"frame_ms_p95\": {:.2}, \
-                         \"note\": \"drives layer {DRAG_LAYER}'s raw parameters directly (w rotated a full turn, b moved along a sine), one position per animation frame, then a redraw through the app's frame loop; not through pointer events\"}}",
+                         \"parts_ms_p50_p95\": {parts}, \"note\": \"drives layer {DRAG_LAYER}'s raw parameters directly (w rotated a full turn, b moved along a sine), one position per animation frame, then a redraw through the app's frame loop; not through pointer events\"}}",
                         work.len(),
                         rate(&rec.ticks),
                         percentile(&work, 0.5),
@@ -388,9 +399,53 @@ fn drag_params(base: [f64; 5], i: usize, n: usize) -> [f64; 5] {
     [u0, u1, c * w0 - s * w1, s * w0 + c * w1, b + 0.75 * s]
 }
 
+/// Times a full filmstrip refresh (all K + 1 thumbnails) on the trained model: the work
+/// between a parameter change and the refreshed filmstrip, which the frame loop does on the
+/// next animation frame when not training.
+fn thumbs_line(ui: Ui) -> String {
+    let window = ui.window.get_untracked();
+    let mut t = Vec::new();
+    for _ in 0..10 {
+        let a = now_ms();
+        ui.session.update_value(|s| thumbs::draw_all(s, window));
+        t.push(now_ms() - a);
+    }
+    format!(
+        "{{\"scenario\": \"thumbs\", \"impl\": \"wasm\", \"k\": {K}, \"stages\": {}, \"n\": {}, \
+         \"ms_p50\": {:.2}, \"ms_max\": {:.2}, \"note\": \"all K+1 filmstrip thumbnails redrawn, 10 runs\"}}",
+        K + 1,
+        thumbs::THUMB_N,
+        percentile(&t, 0.5),
+        percentile(&t, 1.0),
+    )
+}
+
 /// The frame work recorded since the last clear (cleared again).
 fn take_work(times: &Rc<RefCell<FrameTimes>>) -> Vec<f64> {
+    times.borrow_mut().parts.clear();
     std::mem::take(&mut times.borrow_mut().work_ms)
+}
+
+/// Where the recorded frames' time went: a JSON object of each part's p50 and p95 (ms).
+fn parts_json(times: &Rc<RefCell<FrameTimes>>) -> String {
+    let parts = times.borrow().parts.clone();
+    let field = |name: &str, f: fn(&Parts) -> f64| {
+        let v: Vec<f64> = parts.iter().map(f).collect();
+        format!(
+            "\"{name}\": [{:.2}, {:.2}]",
+            percentile(&v, 0.5),
+            percentile(&v, 0.95)
+        )
+    };
+    format!(
+        "{{{}, {}, {}, {}, {}, {}}}",
+        field("train", |p| p.train),
+        field("draw", |p| p.draw),
+        field("heat", |p| p.heat),
+        field("thumbs", |p| p.thumbs),
+        field("chart", |p| p.chart),
+        field("save", |p| p.save),
+    )
 }
 
 /// Nearest-rank percentile (`q ∈ (0, 1]`); 0 for an empty sample.

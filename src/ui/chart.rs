@@ -5,10 +5,36 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
+use std::cell::Cell;
+
 use crate::core::{Eval, Objective};
-use crate::render::chart::{self, ChartData};
+use crate::render::chart::{self, ChartData, PlotFrame};
 
 use super::session::Session;
+
+thread_local! {
+    /// Where the last drawn plot sits (backend pixels) and the canvas's pixels per CSS pixel.
+    static FRAME: Cell<Option<(PlotFrame, f64)>> = const { Cell::new(None) };
+}
+
+/// The step under CSS column `css_x` of the chart canvas (`None` outside the plot).
+pub fn step_at(css_x: f64) -> Option<f64> {
+    let (f, dpr) = FRAME.with(Cell::get)?;
+    f.step_at(css_x * dpr)
+}
+
+/// The last step on the chart's x axis.
+pub fn x_max() -> Option<f64> {
+    FRAME.with(Cell::get).map(|(f, _)| f.x_max)
+}
+
+/// The hover readout nearest `step`: its text and the CSS column of the recorded step.
+pub fn hover(sess: &Session, step: f64) -> Option<(String, f64)> {
+    let (f, dpr) = FRAME.with(Cell::get)?;
+    let data = chart_data(sess);
+    let r = chart::readout(&data, step)?;
+    Some((chart::readout_text(&data, &r), f.px_of(r.step) / dpr))
+}
 
 /// Series for the chart from the trainer's history (non-finite values are dropped).
 pub fn chart_data(sess: &Session) -> ChartData {
@@ -66,6 +92,7 @@ pub fn draw(sess: &Session) {
     let data = chart_data(sess);
     if let Some(backend) = CanvasBackend::with_canvas_object(el) {
         let root = backend.into_drawing_area();
-        let _ = chart::draw(&root, &data, 13.0 * dpr, dark);
+        let frame = chart::draw(&root, &data, 13.0 * dpr, dark).ok();
+        FRAME.with(|f| f.set(frame.map(|fr| (fr, dpr))));
     }
 }

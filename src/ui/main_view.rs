@@ -64,6 +64,11 @@ pub struct MainView {
     grid_cache: crate::render::stage_cache::StageCache,
     /// Density grid resolution now in use (adapted to frame time while animating).
     pub grid_n: usize,
+    /// A coarser base grid (fewer vertices per line), drawn while training: its inverses are
+    /// most of the overlay cost of a frame in which every layer has changed.
+    coarse_grid: Polylines,
+    /// Draw the coarse grid (set by the frame loop while training).
+    pub coarse: bool,
 }
 
 /// The best density resolution when idle; the adaptive floor while animating.
@@ -87,6 +92,8 @@ impl MainView {
             contour_cache: None,
             grid_cache: crate::render::stage_cache::StageCache::new(),
             grid_n: 192,
+            coarse_grid: crate::render::overlay::base_grid(17, 4.0, 40),
+            coarse: false,
         }
     }
 
@@ -214,8 +221,13 @@ impl MainView {
 
         if opts.grid {
             let g = &mut self.grid_pushed;
-            g.starts.clone_from(&sess.grid.starts);
-            let (src, cache) = (&sess.grid, &mut self.grid_cache);
+            let src = if self.coarse {
+                &self.coarse_grid
+            } else {
+                &sess.grid
+            };
+            g.starts.clone_from(&src.starts);
+            let cache = &mut self.grid_cache;
             cache.push(
                 flow,
                 s,

@@ -19,42 +19,94 @@ pub fn draw_all(sess: &mut Session, window: ViewTransform) {
 /// Redraw the thumbnails of stages in `[lo, hi]` only (the layer editor refreshes the stages a
 /// dragged layer can change a few at a time).
 pub fn draw_range(sess: &mut Session, window: ViewTransform, lo: f64, hi: f64) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(list) = thumb_canvases() else {
         return;
     };
-    let Ok(list) = doc.query_selector_all("canvas.thumb-canvas") else {
-        return;
-    };
-    let view = ViewTransform {
-        width: THUMB_N as f64,
-        height: THUMB_N as f64,
-        ..window
-    };
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    view.pixel_centers(THUMB_N, THUMB_N, &mut xs, &mut ys);
-    let mut vals = vec![0.0; xs.len()];
-    let mut rgba = Vec::new();
-    let mut heat = Heatmap::new(Colormap::Viridis);
-    for i in 0..list.length() {
-        let Some(el) = list
-            .item(i)
-            .and_then(|n| n.dyn_into::<HtmlCanvasElement>().ok())
-        else {
-            continue;
-        };
-        let Some(stage) = el
-            .get_attribute("data-stage")
-            .and_then(|s| s.parse::<f64>().ok())
-        else {
-            continue;
-        };
-        if stage < lo || stage > hi {
-            continue;
+    let mut painter = Painter::new(window);
+    for el in list {
+        if let Some(stage) = stage_of(&el).filter(|s| (lo..=hi).contains(s)) {
+            painter.paint(sess, &el, stage);
         }
+    }
+}
+
+/// Redraw thumbnails in page order from index `start`, wrapping around, until `done()` says
+/// the time is up (at least one, at most all). Returns the index to start from next time.
+/// While training, the frame loop refreshes the filmstrip this way, a slice per frame.
+pub fn draw_slice(
+    sess: &mut Session,
+    window: ViewTransform,
+    start: usize,
+    done: impl Fn() -> bool,
+) -> usize {
+    let Some(list) = thumb_canvases() else {
+        return 0;
+    };
+    if list.is_empty() {
+        return 0;
+    }
+    let mut painter = Painter::new(window);
+    let mut i = start % list.len();
+    for _ in 0..list.len() {
+        if let Some(stage) = stage_of(&list[i]) {
+            painter.paint(sess, &list[i], stage);
+        }
+        i = (i + 1) % list.len();
+        if done() {
+            break;
+        }
+    }
+    i
+}
+
+/// The filmstrip's canvases, in page order.
+fn thumb_canvases() -> Option<Vec<HtmlCanvasElement>> {
+    let doc = web_sys::window()?.document()?;
+    let list = doc.query_selector_all("canvas.thumb-canvas").ok()?;
+    Some(
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<HtmlCanvasElement>().ok())
+            .collect(),
+    )
+}
+
+fn stage_of(el: &HtmlCanvasElement) -> Option<f64> {
+    el.get_attribute("data-stage")?.parse().ok()
+}
+
+/// Buffers for drawing thumbnails of one window.
+struct Painter {
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    vals: Vec<f64>,
+    rgba: Vec<u8>,
+    heat: Heatmap,
+}
+
+impl Painter {
+    fn new(window: ViewTransform) -> Self {
+        let view = ViewTransform {
+            width: THUMB_N as f64,
+            height: THUMB_N as f64,
+            ..window
+        };
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        view.pixel_centers(THUMB_N, THUMB_N, &mut xs, &mut ys);
+        Painter {
+            vals: vec![0.0; xs.len()],
+            xs,
+            ys,
+            rgba: Vec::new(),
+            heat: Heatmap::new(Colormap::Viridis),
+        }
+    }
+
+    fn paint(&mut self, sess: &mut Session, el: &HtmlCanvasElement, stage: f64) {
         sess.trainer
             .flow()
-            .log_density(stage, &xs, &ys, &mut vals, &mut sess.ws);
-        heat.colorize(&vals, DensityScale::Linear, &mut rgba);
-        canvas::blit_rgba(&el, &rgba, THUMB_N as u32, THUMB_N as u32);
+            .log_density(stage, &self.xs, &self.ys, &mut self.vals, &mut sess.ws);
+        self.heat
+            .colorize(&self.vals, DensityScale::Linear, &mut self.rgba);
+        canvas::blit_rgba(el, &self.rgba, THUMB_N as u32, THUMB_N as u32);
     }
 }

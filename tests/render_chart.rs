@@ -1,0 +1,98 @@
+//! The loss chart: hover readout (nearest recorded step, smoothed value, evaluation) and the
+//! plot frame that maps pointer columns to steps, checked on plotters' SVG backend.
+
+#![cfg(not(target_arch = "wasm32"))]
+use flow_playground::render::chart::{self, ChartData, PlotFrame};
+use plotters::prelude::*;
+
+fn data() -> ChartData {
+    ChartData {
+        train: (0..=100)
+            .map(|i| (i as f64 * 10.0, 5.0 - i as f64 * 0.02))
+            .collect(),
+        eval: (0..=10)
+            .map(|i| (i as f64 * 100.0, 4.0 - i as f64 * 0.1))
+            .collect(),
+        floor: Some(2.393),
+        train_label: "train NLL".into(),
+        eval_label: "held-out NLL".into(),
+    }
+}
+
+#[test]
+fn readout_picks_the_nearest_recorded_step() {
+    let d = data();
+    // 234 is nearest 230 (train) and 200 (eval).
+    let r = chart::readout(&d, 234.0).unwrap();
+    assert_eq!(r.step, 230.0);
+    let (v, avg) = r.train.unwrap();
+    assert!((v - (5.0 - 23.0 * 0.02)).abs() < 1e-12);
+    // The smoothed value lags a falling loss: above the raw value, below the first value.
+    assert!(avg > v && avg < 5.0, "avg {avg} raw {v}");
+    assert_eq!(r.eval, Some((200.0, 3.8)));
+    // Ties go to the earlier point; outside the range, the ends.
+    assert_eq!(chart::readout(&d, 235.0).unwrap().step, 230.0);
+    assert_eq!(chart::readout(&d, -50.0).unwrap().step, 0.0);
+    assert_eq!(chart::readout(&d, 1e9).unwrap().step, 1000.0);
+    let text = chart::readout_text(&d, &r);
+    assert!(text.starts_with("step 230 · train NLL 4.540"), "{text}");
+    assert!(text.contains("held-out NLL 3.800 (step 200)"), "{text}");
+    assert!(text.contains("floor 2.393"), "{text}");
+}
+
+#[test]
+fn readout_smoothing_matches_a_hand_computed_average() {
+    let d = ChartData {
+        train: vec![(1.0, 4.0), (2.0, 2.0), (3.0, 0.0)],
+        ..ChartData::default()
+    };
+    let r = chart::readout(&d, 3.0).unwrap();
+    // a₁ = 4; a₂ = 0.95·4 + 0.05·2 = 3.9; a₃ = 0.95·3.9 + 0 = 3.705.
+    assert_eq!(r.train.map(|t| t.0), Some(0.0));
+    assert!((r.train.unwrap().1 - 3.705).abs() < 1e-12);
+    assert_eq!(r.eval, None);
+}
+
+#[test]
+fn readout_of_nothing_is_none() {
+    assert!(chart::readout(&ChartData::default(), 10.0).is_none());
+    // Evaluations alone still read out.
+    let d = ChartData {
+        eval: vec![(50.0, -1.8)],
+        ..ChartData::default()
+    };
+    assert_eq!(chart::readout(&d, 0.0).unwrap().step, 50.0);
+}
+
+#[test]
+fn plot_frame_maps_columns_to_steps_and_back() {
+    let f = PlotFrame {
+        left: 40.0,
+        right: 440.0,
+        x_max: 2000.0,
+    };
+    assert_eq!(f.step_at(40.0), Some(0.0));
+    assert_eq!(f.step_at(440.0), Some(2000.0));
+    assert_eq!(f.step_at(240.0), Some(1000.0));
+    assert_eq!(f.step_at(10.0), None);
+    assert_eq!(f.step_at(500.0), None);
+    for s in [0.0, 1.0, 777.0, 2000.0] {
+        assert!((f.step_at(f.px_of(s)).unwrap() - s).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn drawn_frame_lies_inside_the_canvas_and_matches_the_axis() {
+    let mut svg = String::new();
+    let frame = {
+        let area = SVGBackend::with_string(&mut svg, (600, 240)).into_drawing_area();
+        chart::draw(&area, &data(), 13.0, false).unwrap()
+    };
+    assert!(frame.left > 0.0 && frame.left < frame.right && frame.right < 600.0);
+    assert_eq!(frame.x_max, 1000.0);
+    // The y-axis labels sit left of the plot; the legend names both series.
+    assert!(svg.contains("train NLL") && svg.contains("held-out NLL"));
+    assert!(svg.contains("floor 2.393"));
+    // The plot spans most of the width.
+    assert!(frame.right - frame.left > 400.0, "{frame:?}");
+}
