@@ -134,3 +134,60 @@ test('PNG export is a valid image of the expected size; malformed CSV reports li
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
+
+/** Decodes a GIF with the browser's own decoder (WebCodecs ImageDecoder): frame count, size,
+ *  and the RGBA of the centre of the picture (not the legend strip) in the first and last frame. */
+const decodeGif = (page, bytes) => page.evaluate(async (b64) => {
+  const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const d = new ImageDecoder({ data, type: 'image/gif' });
+  await d.tracks.ready;
+  await d.completed;
+  const frames = d.tracks.selectedTrack.frameCount;
+  const px = async (i) => {
+    const { image } = await d.decode({ frameIndex: i });
+    const c = new OffscreenCanvas(image.displayWidth, image.displayHeight);
+    const g = c.getContext('2d');
+    g.drawImage(image, 0, 0);
+    const side = image.displayWidth;
+    return { w: image.displayWidth, h: image.displayHeight, centre: [...g.getImageData(side / 2, side / 2, 1, 1).data] };
+  };
+  return { frames, first: await px(0), last: await px(frames - 1) };
+}, bytes.toString('base64'));
+
+test('GIF export: the layer animation and a training run are valid animated GIFs', async () => {
+  const { ctx, page, problems } = await open(server.url);
+  const k = Number(await page.getAttribute('#stage-slider', 'max'));
+  assert.ok(k > 0, 'layer count');
+  const shownBefore = await page.textContent('.stage-readout');
+  const t0 = Date.now();
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click('#gif-layers')]);
+  const made = (Date.now() - t0) / 1000;
+  const bytes = fs.readFileSync(await dl.path());
+  assert.equal(bytes.subarray(0, 6).toString('latin1'), 'GIF89a');
+  assert.equal(bytes.readUInt16LE(6), 360);
+  assert.equal(bytes.readUInt16LE(8), 408);
+  const info = await decodeGif(page, bytes);
+  const per = Math.min(16, Math.max(1, Math.floor(64 / k)));
+  assert.equal(info.frames, per * k + 1);
+  assert.equal(info.first.w, 360);
+  assert.equal(info.first.h, 408);
+  // Stage 0 is the standard Gaussian: its peak at the centre is the top of viridis (yellow).
+  const [r, g, b] = info.first.centre;
+  assert.ok(r > 180 && g > 180 && b < 110, `centre of stage 0: ${info.first.centre}`);
+  await page.waitForSelector('.notice:has-text("Saved flow-layers")');
+  console.log(`layers GIF: K=${k}, ${info.frames} frames, ${bytes.length} bytes, ${made.toFixed(2)} s from click to file`);
+  // The stage shown before is restored.
+  assert.equal(await page.textContent('.stage-readout'), shownBefore);
+
+  // A training run: starts training, records ~8 s, pauses it again.
+  const [dl2] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click('#gif-training')]);
+  const bytes2 = fs.readFileSync(await dl2.path());
+  const info2 = await decodeGif(page, bytes2);
+  assert.ok(info2.frames >= 20, `${info2.frames} frames`);
+  assert.notDeepEqual(info2.first.centre, info2.last.centre);
+  await page.waitForFunction(() => !/steps\/s/.test(document.querySelector('#train-stats').textContent));
+  console.log(`training GIF: ${info2.frames} frames, ${bytes2.length} bytes`);
+  await shot(page, 'share-gif-done');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
         tool: RwSignal::new(Tool::Probe),
         probe: RwSignal::new(None),
         notice: RwSignal::new(None),
+        gif: RwSignal::new(None),
         stats: RwSignal::new(Stats::default()),
         legend: RwSignal::new(Legend::Density {
             scale: DensityScale::Linear,

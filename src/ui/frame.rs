@@ -497,6 +497,8 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
         parts.chart = now_ms() - t;
         st.cost_chart.add(parts.chart);
     }
+    // 7. A GIF being recorded takes what this frame drew.
+    super::gif_export::tick(ui);
     parts
 }
 

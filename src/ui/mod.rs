@@ -11,6 +11,7 @@ mod chart;
 mod draw2d;
 mod editor;
 mod frame;
+mod gif_export;
 mod handles_draw;
 mod main_view;
 mod persist;

@@ -278,6 +278,20 @@ pub fn embed_snippet(ui: Ui) -> Result<String, String> {
 }
 
 /// Offer `bytes` as a download named `name`.
+pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
+        .map_err(|_| "could not create the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "could not create the file".to_string())?;
+    let r = download_url(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    r
+}
+
+/// Offer `text` as a download named `name`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
@@ -311,24 +325,55 @@ pub fn download_url(name: &str, url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Export the current view as a PNG at `scale` × its CSS size: the density (smoothly scaled),
-/// the overlays, and a legend strip with the colour scale and the stage.
-pub fn export_png(ui: Ui, scale: f64) -> Result<(), String> {
+/// The main view's density and overlay canvases.
+fn view_canvases() -> Result<(web_sys::HtmlCanvasElement, web_sys::HtmlCanvasElement), String> {
     let doc = window().and_then(|w| w.document()).ok_or("no document")?;
     let get = |id: &str| -> Option<web_sys::HtmlCanvasElement> {
         doc.get_element_by_id(id)?.dyn_into().ok()
     };
     let heat = get("main-canvas").ok_or("the density canvas is missing")?;
     let overlay = get("overlay-canvas").ok_or("the overlay canvas is missing")?;
+    Ok((heat, overlay))
+}
+
+/// Export the current view as a PNG at `scale` × its CSS size: the density (smoothly scaled),
+/// the overlays, and a legend strip with the colour scale and the stage.
+pub fn export_png(ui: Ui, scale: f64) -> Result<(), String> {
+    let (_, overlay) = view_canvases()?;
     let side = (overlay.client_width().max(64) as f64 * scale).round();
+    let out = compose(ui, side, scale, None)?;
+    let url = out
+        .to_data_url_with_type("image/png")
+        .map_err(|_| "the browser refused to encode the PNG")?;
+    download_url(
+        &format!(
+            "flow-stage-{}.png",
+            super::app::num(ui.stage.get_untracked(), 2)
+        ),
+        &url,
+    )
+}
+
+/// Composes the current view on a new canvas `side` pixels square with a legend strip below
+/// (text scaled by `scale`); `out` reuses a canvas (the GIF recorder's).
+pub fn compose(
+    ui: Ui,
+    side: f64,
+    scale: f64,
+    out: Option<web_sys::HtmlCanvasElement>,
+) -> Result<web_sys::HtmlCanvasElement, String> {
+    let doc = window().and_then(|w| w.document()).ok_or("no document")?;
+    let (heat, overlay) = view_canvases()?;
     let strip = (48.0 * scale).round();
-    let out: web_sys::HtmlCanvasElement = doc
-        .create_element("canvas")
-        .map_err(|_| "no canvas")?
-        .dyn_into()
-        .map_err(|_| "no canvas")?;
-    out.set_width(side as u32);
-    out.set_height((side + strip) as u32);
+    let out: web_sys::HtmlCanvasElement = match out {
+        Some(c) => c,
+        None => doc
+            .create_element("canvas")
+            .map_err(|_| "no canvas")?
+            .dyn_into()
+            .map_err(|_| "no canvas")?,
+    };
+    super::canvas::ensure_size(&out, side as u32, (side + strip) as u32);
     let ctx = super::canvas::context_2d(&out).ok_or("no 2-D context")?;
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, side, side + strip);
@@ -384,16 +429,7 @@ pub fn export_png(ui: Ui, scale: f64) -> Result<(), String> {
         bar_x,
         side + 40.0 * scale,
     );
-    let url = out
-        .to_data_url_with_type("image/png")
-        .map_err(|_| "the browser refused to encode the PNG")?;
-    download_url(
-        &format!(
-            "flow-stage-{}.png",
-            super::app::num(ui.stage.get_untracked(), 2)
-        ),
-        &url,
-    )
+    Ok(out)
 }
 
 /// Replace or extend the points with an imported file's points; reports bad lines.

@@ -5,6 +5,7 @@ use wasm_bindgen::JsCast;
 
 use crate::state::{self, MAX_IMPORT_BYTES};
 
+use super::gif_export;
 use super::persist;
 use super::state::{NoticeKind, Ui};
 
@@ -119,6 +120,24 @@ pub fn SharePanel(ui: Ui) -> impl IntoView {
                 <button id="png-button" on:click=move |_| report(persist::export_png(ui, 1.0))>"PNG"</button>
                 <button id="png2-button" on:click=move |_| report(persist::export_png(ui, 2.0))>"PNG 2×"</button>
             </div>
+            <div class="row">
+                <button
+                    id="gif-layers"
+                    title="An animated GIF of the density passing through every layer, stage 0 to K"
+                    disabled=move || ui.gif.get().is_some()
+                    on:click=move |_| gif_export::start_layers(ui)
+                >"GIF: layers"</button>
+                <button
+                    id="gif-training"
+                    title="An animated GIF of 8 seconds of training, at the model stage"
+                    disabled=move || ui.gif.get().is_some()
+                    on:click=move |_| gif_export::start_training(ui)
+                >"GIF: 8 s of training"</button>
+                <Show when=move || ui.gif.get().is_some()>
+                    <button on:click=move |_| gif_export::cancel(ui)>"Cancel GIF"</button>
+                </Show>
+            </div>
+            <p id="gif-status" class="muted small" aria-live="polite">{move || ui.gif.get().unwrap_or_default()}</p>
             <Show when=move || !shown.get().is_empty()>
                 <textarea id="share-text" class="share-text" readonly aria-label="Link or embed snippet" prop:value=move || shown.get()></textarea>
             </Show>

@@ -98,6 +98,8 @@ pub struct Ui {
     pub probe: RwSignal<Option<Vec2>>,
     /// Current notice.
     pub notice: RwSignal<Option<(NoticeKind, String)>>,
+    /// Progress of a GIF being made (`None`: none).
+    pub gif: RwSignal<Option<String>>,
     /// Training numbers.
     pub stats: RwSignal<Stats>,
     /// Legend of the last draw.
