@@ -16,6 +16,7 @@ const FIELDS = {
   train: ['frame_ms_p95', 'steps_per_s', 'heldout_nll'],
   scrub: ['frame_ms_p50', 'frame_ms_p95', 'grid_n'],
   drag: ['frames_per_s', 'frame_ms_p95'],
+  thumbs: ['stages', 'ms_p50', 'ms_max'],
 };
 
 test('#bench&quick writes one valid JSON line per scenario', async () => {

@@ -11,9 +11,9 @@ use flow_playground::state::points_codec::{
     decode_points, encode_points, quantize_point, STEPS_PER_UNIT,
 };
 use flow_playground::state::{
-    decode, encode, encode_with_warnings, link_fit, notice, Config, EmbedConfig, Mode, Overlays,
-    PresetInfo, Scale, TrainConfig, ViewConfig, FORMAT_VERSION, MAX_DECODE_INPUT, MAX_LAYERS,
-    MAX_POINTS, MAX_URL_FRAGMENT,
+    decode, encode, encode_with_warnings, link_fit, notice, Compare, Config, EmbedConfig, Lesson,
+    Mode, Overlays, PresetInfo, Scale, TrainConfig, ViewConfig, FORMAT_VERSION, MAX_DECODE_INPUT,
+    MAX_LAYERS, MAX_POINTS, MAX_URL_FRAGMENT,
 };
 use proptest::prelude::*;
 use rand::rngs::SmallRng;
@@ -126,9 +126,11 @@ fn arb_config() -> impl Strategy<Value = Config> {
         arb_train(),
         any::<bool>(),
         arb_identifier_list(),
+        proptest::option::of(0..Lesson::ALL.len()),
+        proptest::option::of(0..Compare::ALL.len()),
     )
         .prop_flat_map(
-            |((mode, points), (kinds, params), seed, train, embed, hide)| {
+            |((mode, points), (kinds, params), seed, train, embed, hide, lesson, cmp)| {
                 let k = kinds.len();
                 arb_view(k).prop_map(move |view| Config {
                     version: FORMAT_VERSION,
@@ -143,6 +145,8 @@ fn arb_config() -> impl Strategy<Value = Config> {
                         embed,
                         hide: hide.clone(),
                     },
+                    lesson: lesson.map(|i| Lesson::ALL[i]),
+                    compare: cmp.map(|i| Compare::ALL[i]),
                 })
             },
         )
@@ -296,10 +300,10 @@ proptest! {
     }
 }
 
-const KEYS: [&str; 26] = [
+const KEYS: [&str; 28] = [
     "v", "mode", "n", "noise", "dseed", "K", "layers", "seed", "lr", "batch", "spf", "anneal",
     "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed", "hide",
-    "params", "pts", "bogus",
+    "lesson", "cmp", "params", "pts", "bogus",
 ];
 
 /// Every prefix of a link with points and parameters decodes to a valid config, and the points

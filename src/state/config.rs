@@ -15,6 +15,7 @@ use crate::core::points::COORD_LIMIT;
 use crate::core::{init_params, Energy, Hyper, Init, LayerKind, Preset};
 
 use super::layers_codec::n_params;
+use super::lessons::{Compare, Lesson};
 use super::text::{fmt_f64, is_identifier, quote};
 use super::warning::{Warning, Warnings};
 
@@ -271,6 +272,10 @@ pub struct Config {
     pub view: ViewConfig,
     /// Embed flag and hide list.
     pub embed: EmbedConfig,
+    /// The lesson this state came from (its caption is shown), if any.
+    pub lesson: Option<Lesson>,
+    /// The comparison shown beside the main view, if any.
+    pub compare: Option<Compare>,
 }
 
 impl Default for Config {
@@ -290,6 +295,8 @@ impl Default for Config {
             train: TrainConfig::default(),
             view,
             embed: EmbedConfig::default(),
+            lesson: None,
+            compare: None,
         }
     }
 }

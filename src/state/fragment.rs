@@ -30,6 +30,7 @@ use super::config::{
     NOISE_MAX, SPEED_MAX, STEPS_PER_FRAME_MAX,
 };
 use super::layers_codec::{decode_kinds, decode_params, encode_kinds, encode_params};
+use super::lessons::{Compare, Lesson};
 use super::points_codec::{decode_points, encode_points};
 use super::text::{
     fmt_bool, fmt_f64, parse_bool, parse_f64, parse_u64, percent_decode, prefix_at_most, quote,
@@ -43,10 +44,10 @@ pub const MAX_URL_FRAGMENT: usize = 60_000;
 pub const MAX_DECODE_INPUT: usize = 1 << 20;
 
 /// Every key, in the order [`encode`] writes them.
-const KEYS: [&str; 25] = [
+const KEYS: [&str; 27] = [
     "v", "mode", "n", "noise", "dseed", "K", "layers", "seed", "lr", "batch", "spf", "anneal",
     "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed", "hide",
-    "params", "pts",
+    "lesson", "cmp", "params", "pts",
 ];
 
 /// The fragment for `config` (without the leading `#`). An invalid config is first repaired
@@ -129,6 +130,12 @@ pub fn encode_with_warnings(config: &Config) -> (String, Vec<Warning>) {
     put("embed", fmt_bool(c.embed.embed));
     if !c.embed.hide.is_empty() {
         put("hide", &c.embed.hide.join(","));
+    }
+    if let Some(l) = c.lesson {
+        put("lesson", l.slug());
+    }
+    if let Some(cmp) = c.compare {
+        put("cmp", cmp.slug());
     }
     if !c.params.is_empty() {
         put("params", &base64::encode(&encode_params(&c.params)));
@@ -307,6 +314,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A named choice read by `parse`, else a warning and `None`.
+    fn slug<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>, why: &str) -> Option<T> {
+        let raw = self.get(key)?.to_ascii_lowercase();
+        let v = parse(&raw);
+        if v.is_none() {
+            self.ignore(key, why);
+        }
+        v
+    }
+
     fn flag(&mut self, key: &str) -> Option<bool> {
         let raw = self.get(key)?;
         let v = parse_bool(raw);
@@ -385,6 +402,12 @@ impl<'a> Reader<'a> {
             hide: self.hide(),
         };
 
+        let lesson = self.slug("lesson", Lesson::parse, "unknown lesson");
+        let compare = self.slug(
+            "cmp",
+            Compare::parse,
+            "unknown comparison (use kinds or depths)",
+        );
         let mut c = Config {
             version: FORMAT_VERSION,
             mode,
@@ -395,6 +418,8 @@ impl<'a> Reader<'a> {
             train,
             view,
             embed,
+            lesson,
+            compare,
         };
         c.sanitize_into(&mut self.w);
         c

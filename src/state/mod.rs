@@ -48,6 +48,8 @@
 //! | `view` | `cx,cy,half` | `0,0,4` | view window |
 //! | `embed` | `1`/`0` | 0 | embed mode: canvas and timeline only |
 //! | `hide` | comma list of `[a-z0-9-]{1,32}`, ≤ 32 | — | control groups to hide |
+//! | `lesson` | `fig3-u1`…`fig3-u4`, `planar-vs-radial`, `one-layer`, `constraint` | — | the lesson shown (its caption) |
+//! | `cmp` | `kinds` (planar vs radial), `depths` (K = 2, 8, 32) | — | comparison beside the main view |
 //! | `params` | base64url of little-endian `f64`s | — (seeded init) | raw parameters, exact |
 //! | `pts` | base64url of [`points_codec`] | — (preset's points) | points, quantized to 1/1024 |
 //!
@@ -61,6 +63,7 @@ pub mod fragment;
 pub mod import;
 mod json;
 pub mod layers_codec;
+pub mod lessons;
 pub mod model_json;
 pub mod points_codec;
 pub mod points_json;
@@ -79,6 +82,7 @@ pub use fragment::{
 pub use import::{
     merge_points, parse_points, ImportError, ImportMode, LineError, PointsImport, MAX_IMPORT_BYTES,
 };
+pub use lessons::{Compare, CompareEntry, Lesson};
 pub use model_json::{model_from_json, model_to_json, MODEL_FORMAT};
 pub use points_codec::quantize_point;
 pub use points_json::{parse_points_json, points_to_json};

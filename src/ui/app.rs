@@ -71,6 +71,10 @@ pub fn App() -> impl IntoView {
         selected_layer: RwSignal::new(None),
         preset_info: RwSignal::new(Some(crate::state::PresetInfo::new(DEFAULT_PRESET))),
         embed: RwSignal::new(crate::state::EmbedConfig::default()),
+        lesson: RwSignal::new(None),
+        compare: RwSignal::new(None),
+        compare_training: RwSignal::new(false),
+        compare_captions: RwSignal::new(Vec::new()),
     };
     // A link wins over the browser's saved session; both go through the tolerant decoder.
     super::persist::restore(ui);
@@ -103,6 +107,9 @@ pub fn App() -> impl IntoView {
                 <Show when=move || !ui.hidden("toolbar")>
                     <Toolbar ui=ui />
                 </Show>
+                <Show when=move || !ui.hidden("caption")>
+                    <super::lessons_view::LessonCaption ui=ui />
+                </Show>
                 <div class="view-row">
                     <div
                         class="canvas-wrap"
@@ -134,6 +141,9 @@ pub fn App() -> impl IntoView {
                 <Show when=move || !ui.hidden("filmstrip")>
                     <Filmstrip ui=ui />
                 </Show>
+                <Show when=move || !ui.hidden("compare")>
+                    <super::lessons_view::ComparePanel ui=ui />
+                </Show>
                 <Show when=move || !ui.hidden("probe")>
                     <ProbePanel ui=ui />
                 </Show>
@@ -146,6 +156,7 @@ pub fn App() -> impl IntoView {
                 </Show>
             </section>
             <aside class="controls" aria-label="Controls" class:hidden=move || ui.embed.with(|e| e.embed)>
+                <super::lessons_view::LessonsPanel ui=ui />
                 <TargetPanel ui=ui />
                 <ModelPanel ui=ui />
                 <super::editor::EditorPanel ui=ui />
@@ -167,18 +178,35 @@ fn stage_aria(ui: Ui) -> String {
 /// timeline, , and . move one layer. Ignored while typing in a field.
 fn install_shortcuts(ui: Ui) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        let el = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let in_field = el
+            .as_ref()
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        // Ctrl/⌘+Z undoes, Ctrl/⌘+Shift+Z or Ctrl+Y redoes (fields keep their own undo).
+        if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && !in_field {
+            let key = ev.key().to_ascii_lowercase();
+            let done = match key.as_str() {
+                "z" if ev.shift_key() => Some(super::history::redo(ui)),
+                "z" => Some(super::history::undo(ui)),
+                "y" => Some(super::history::redo(ui)),
+                _ => None,
+            };
+            if done.is_some() {
+                ev.prevent_default();
+            }
+            return;
+        }
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| {
-                matches!(
-                    el.tag_name().as_str(),
-                    "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
-                )
-            });
+        let typing = el.is_some_and(|el| {
+            matches!(
+                el.tag_name().as_str(),
+                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+            )
+        });
         let key = ev.key();
         if typing && key != "Escape" {
             return;
@@ -286,6 +314,7 @@ pub(crate) fn rebuild(ui: Ui) {
         (r, s.k())
     });
     if let Some((r, k)) = res {
+        super::compare::retarget(ui);
         ui.k.set(k);
         if ui.stage.get_untracked() > k as f64 {
             ui.stage.set(k as f64);
@@ -304,12 +333,11 @@ pub(crate) fn rebuild(ui: Ui) {
 
 /// Mirror the session's data facts into signals.
 pub(crate) fn sync_data(ui: Ui) {
-    let (n, problem, ur) = ui
+    let (n, problem) = ui
         .session
-        .with_value(|s| (s.points.len(), s.data_problem.clone(), s.can_undo_redo()));
+        .with_value(|s| (s.points.len(), s.data_problem.clone()));
     ui.n_points.set(n);
     ui.data_problem.set(problem);
-    ui.undo_redo.set(ur);
 }
 
 /// After the points changed (drawn, erased, undone, imported).
@@ -319,6 +347,7 @@ pub(crate) fn points_changed(ui: Ui) {
         s.preset_floor = None;
         s.points_changed(annealing);
     });
+    super::compare::retarget(ui);
     sync_data(ui);
     if ui.data_problem.get_untracked().is_some() {
         ui.training.set(false);
@@ -383,6 +412,22 @@ fn Toolbar(ui: Ui) -> impl IntoView {
                 {tool_button(Tool::Pan, "Pan", "Drag to move the view")}
                 {tool_button(Tool::Edit, "Edit layers", "Grab a layer's handles to reshape it; the Layers panel adds, removes and reorders layers")}
             </div>
+            <div class="group" role="group" aria-label="Undo and redo">
+                <button
+                    id="undo-button"
+                    aria-keyshortcuts="Control+Z"
+                    title="Undo (Ctrl+Z): points, presets, imports, layer edits, lessons"
+                    disabled=move || !ui.undo_redo.get().0
+                    on:click=move |_| { super::history::undo(ui); }
+                >"↶ Undo"</button>
+                <button
+                    id="redo-button"
+                    aria-keyshortcuts="Control+Shift+Z"
+                    title="Redo (Ctrl+Shift+Z)"
+                    disabled=move || !ui.undo_redo.get().1
+                    on:click=move |_| { super::history::redo(ui); }
+                >"↷ Redo"</button>
+            </div>
             <div class="group" role="group" aria-label="Zoom">
                 <button on:click=move |_| zoom(1.25) aria-label="Zoom in">"+"</button>
                 <button on:click=move |_| zoom(0.8) aria-label="Zoom out">"−"</button>
@@ -401,7 +446,7 @@ fn LegendBar(ui: Ui) -> impl IntoView {
             Legend::Volume { .. } => Colormap::Diverging,
             Legend::Density { .. } => Colormap::Viridis,
         };
-        format!("background: {}", cmap.css_gradient("to top"))
+        cmap.css_gradient("to top")
     };
     let labels = move || match ui.legend.get() {
         Legend::Density {
@@ -430,7 +475,9 @@ fn LegendBar(ui: Ui) -> impl IntoView {
         <div class="legend" aria-label="Colour legend">
             <span class="legend-title">{move || labels().2}</span>
             <span class="legend-top">{move || labels().0}</span>
-            <div class="legend-bar" style=gradient></div>
+            // Set through the CSSOM (`style:`), which the page's CSP allows; a `style` attribute
+            // would be an inline style, which it forbids.
+            <div class="legend-bar" style:background=gradient></div>
             <span class="legend-bottom">{move || labels().1}</span>
         </div>
     }
@@ -689,16 +736,15 @@ pub(crate) fn set_target(
     seed: u64,
 ) {
     ui.target.set(choice);
+    super::history::checkpoint(ui);
     ui.session.update_value(|s| match choice {
         TargetChoice::Preset(p) => {
-            s.checkpoint();
             let noise = noise.unwrap_or(p.default_noise());
             s.points = preset_points(p, count.clamp(1, MAX_POINTS), noise, seed);
             s.preset_floor = ((noise - p.default_noise()).abs() < 1e-12).then(|| p.entropy_floor());
             s.target = Target::Points;
         }
         TargetChoice::Drawn => {
-            s.checkpoint();
             s.points.clear();
             s.preset_floor = None;
             s.target = Target::Points;
@@ -831,19 +877,9 @@ fn TargetPanel(ui: Ui) -> impl IntoView {
                     }}
                 </p>
                 <div class="row">
-                    <button disabled=move || !ui.undo_redo.get().0 on:click=move |_| {
-                        ui.session.update_value(|s| { s.undo(); });
-                        points_changed(ui);
-                    }>"Undo"</button>
-                    <button disabled=move || !ui.undo_redo.get().1 on:click=move |_| {
-                        ui.session.update_value(|s| { s.redo(); });
-                        points_changed(ui);
-                    }>"Redo"</button>
                     <button on:click=move |_| {
-                        ui.session.update_value(|s| {
-                            s.checkpoint();
-                            s.points.clear();
-                        });
+                        super::history::checkpoint(ui);
+                        ui.session.update_value(|s| s.points.clear());
                         ui.tool.set(Tool::Brush);
                         points_changed(ui);
                     }>"Clear points"</button>

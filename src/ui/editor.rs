@@ -324,6 +324,8 @@ pub fn pointer_down(ui: Ui, ev: &PointerEvent) -> bool {
     }
     let _ = el.set_pointer_capture(ev.pointer_id());
     ev.prevent_default();
+    // One undo step per drag.
+    super::history::checkpoint(ui);
     ED.with(|e| {
         let mut e = e.borrow_mut();
         // The planar line turns about the anchor: pin the pivot there for the whole drag.
@@ -492,6 +494,7 @@ fn layers_of(flow: &Flow) -> Vec<Layer> {
 /// carried over, Adam's moments and the step count restarted. Selects `select_i` and jumps to
 /// its input stage.
 fn reshape(ui: Ui, layers: Vec<Layer>, select_i: Option<usize>, what: String) {
+    super::history::checkpoint(ui);
     ui.training.set(false);
     ui.playing.set(false);
     let kinds: Vec<LayerKind> = layers.iter().map(|l| l.kind()).collect();
@@ -1105,6 +1108,7 @@ fn param_input(
         match v.and_then(|v| (f.set)(&layer, v)) {
             Ok(new) => {
                 error.set(None);
+                super::history::checkpoint(ui);
                 set_layer(ui, i, new);
                 if let Some(el) = node.get_untracked() {
                     if !focused.get_untracked() {

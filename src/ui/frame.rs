@@ -229,8 +229,11 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
             } else {
                 0.0
             };
-            let budget =
+            let mut budget =
                 (FRAME_BUDGET_MS - draw_ms - extra_ms).clamp(TRAIN_MIN_MS, TRAIN_BUDGET_MS);
+            if ui.compare_training.get_untracked() {
+                budget /= 2.0; // the comparison's flows get the other half
+            }
             let deadline = now + budget;
             let summary = ui
                 .session
@@ -258,6 +261,15 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
                 }
             }
         }
+    }
+    // 1b. The comparison's flows: their own slice (a small one while the main flow trains).
+    if ui.compare_training.get_untracked() {
+        let slice = if ui.training.get_untracked() {
+            now_ms() - now // as long as the main flow's half
+        } else {
+            TRAIN_BUDGET_MS
+        };
+        super::compare::train(ui, now_ms() + slice);
     }
     parts.train = now_ms() - now;
     let step_now = ui.session.with_value(|s| s.trainer.step_count());
@@ -497,7 +509,11 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
         parts.chart = now_ms() - t;
         st.cost_chart.add(parts.chart);
     }
-    // 7. A GIF being recorded takes what this frame drew.
+    // 7. The comparison's panels (a few times a second while they train).
+    if super::compare::active() {
+        super::compare::draw(ui, key.window);
+    }
+    // 8. A GIF being recorded takes what this frame drew.
     super::gif_export::tick(ui);
     parts
 }

@@ -65,6 +65,8 @@ pub fn snapshot(ui: Ui) -> Config {
     cfg.view.center = w.center;
     cfg.view.half_extent = w.half_extent;
     cfg.embed = ui.embed.get_untracked();
+    cfg.lesson = ui.lesson.get_untracked();
+    cfg.compare = ui.compare.get_untracked();
     cfg
 }
 
@@ -137,6 +139,11 @@ pub fn apply(ui: Ui, cfg: &Config) {
         ..ViewTransform::new(1.0, 1.0)
     });
     ui.embed.set(cfg.embed.clone());
+    ui.lesson.set(cfg.lesson);
+    match cfg.compare {
+        Some(c) => super::compare::start(ui, c),
+        None => super::compare::stop(ui),
+    }
     super::app::sync_data(ui);
     if let Some(Some(p)) = problem {
         ui.notify(
@@ -315,7 +322,7 @@ pub fn download_url(name: &str, url: &str) -> Result<(), String> {
         .map_err(|_| "no anchor")?;
     a.set_href(url);
     a.set_download(name);
-    a.set_attribute("style", "display:none").ok();
+    a.set_hidden(true);
     doc.body()
         .ok_or("no body")?
         .append_child(&a)
@@ -447,10 +454,8 @@ pub fn import_points_text(ui: Ui, text: &str, replace: bool) {
             };
             let existing = ui.session.with_value(|s| s.points.clone());
             let (merged, cap) = state::merge_points(&existing, &pts, mode);
-            ui.session.update_value(|s| {
-                s.checkpoint();
-                s.points = merged;
-            });
+            super::history::checkpoint(ui);
+            ui.session.update_value(|s| s.points = merged);
             if !matches!(ui.target.get_untracked(), TargetChoice::Drawn) {
                 ui.target.set(TargetChoice::Drawn);
                 ui.session.update_value(|s| s.target = Target::Points);
@@ -489,6 +494,7 @@ pub fn import_model_text(ui: Ui, text: &str) {
             format!("Model import failed: {e}. Nothing was changed."),
         ),
         Ok((kinds, params)) => {
+            super::history::checkpoint(ui);
             let ok = ui.session.try_update_value(|s| {
                 let objective: Objective = s.trainer.objective().clone();
                 let hyper = *s.trainer.hyper();

@@ -96,7 +96,7 @@ pub fn down(ui: Ui, ev: PointerEvent) {
                 ui.notify(NoticeKind::Info, "The target is an energy: choose a point preset or “Draw your own” to draw points.");
                 return;
             }
-            ui.session.update_value(|s| s.checkpoint());
+            super::history::checkpoint(ui);
             if paint(ui, tool, at) {
                 ui.bump();
             }

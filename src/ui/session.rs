@@ -61,9 +61,6 @@ pub struct Session {
     pub grid: Polylines,
     /// Random source for the spray brush.
     pub brush_rng: SmallRng,
-    /// Undo / redo stacks of point sets.
-    undo: Vec<Vec<Vec2>>,
-    redo: Vec<Vec<Vec2>>,
 }
 
 fn objective_for(target: Target, points: &[Vec2], annealing: Annealing) -> Objective {
@@ -137,8 +134,6 @@ impl Session {
             particles: (px, py),
             grid: base_grid(17, 4.0, 96),
             brush_rng: SmallRng::seed_from_u64(0xB2057),
-            undo: Vec::new(),
-            redo: Vec::new(),
         }
     }
 
@@ -181,42 +176,6 @@ impl Session {
             Ok(()) => self.data_problem = None,
             Err(e) => self.data_problem = Some(e.to_string()),
         }
-    }
-
-    /// Remember the current points for undo (call before changing them).
-    pub fn checkpoint(&mut self) {
-        self.undo.push(self.points.clone());
-        if self.undo.len() > 100 {
-            self.undo.remove(0);
-        }
-        self.redo.clear();
-    }
-
-    /// Undo the last change to the points; false if there is nothing to undo.
-    pub fn undo(&mut self) -> bool {
-        match self.undo.pop() {
-            Some(prev) => {
-                self.redo.push(std::mem::replace(&mut self.points, prev));
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Redo; false if there is nothing to redo.
-    pub fn redo(&mut self) -> bool {
-        match self.redo.pop() {
-            Some(next) => {
-                self.undo.push(std::mem::replace(&mut self.points, next));
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Whether undo / redo are available.
-    pub fn can_undo_redo(&self) -> (bool, bool) {
-        (!self.undo.is_empty(), !self.redo.is_empty())
     }
 
     /// Spray `count` points uniformly in a disc of `radius` around `at`. Returns false (adding

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::core::{Energy, Preset, Vec2};
 use crate::render::ViewTransform;
-use crate::state::{EmbedConfig, PresetInfo};
+use crate::state::{Compare, EmbedConfig, Lesson, PresetInfo};
 
 use super::main_view::{Legend, Overlays};
 use super::session::Session;
@@ -126,6 +126,14 @@ pub struct Ui {
     pub preset_info: RwSignal<Option<PresetInfo>>,
     /// Embed mode and hidden control groups.
     pub embed: RwSignal<EmbedConfig>,
+    /// The lesson whose caption is shown.
+    pub lesson: RwSignal<Option<Lesson>>,
+    /// The comparison beside the main view.
+    pub compare: RwSignal<Option<Compare>>,
+    /// The comparison's flows are training.
+    pub compare_training: RwSignal<bool>,
+    /// One caption per comparison flow (label and numbers), refreshed a few times a second.
+    pub compare_captions: RwSignal<Vec<String>>,
 }
 
 impl Ui {

@@ -1,0 +1,90 @@
+// Lessons (one click: state + caption + comparison), the comparison panel, and undo/redo of
+// whole states (lessons, layer edits, clearing points).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, watchConsole, shot } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function open(url, opts = { viewport: { width: 1280, height: 900 } }) {
+  const ctx = await browser.newContext(opts);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(url);
+  await page.waitForSelector('#main-canvas[data-drawn="true"]');
+  return { ctx, page, problems };
+}
+
+const steps = (page) => page.$$eval('.compare-canvas[id^="compare-canvas-"]', (els) => els.map((e) => Number(e.getAttribute('data-step') ?? -1)));
+const hashHas = (page, s) => page.waitForFunction((x) => location.hash.includes(x), s);
+
+test('Figure 3 lesson: caption, K = 2/8/32 side by side trained in equal steps, in the link', async () => {
+  const { ctx, page, problems } = await open(server.url);
+  await page.click('button[data-lesson="fig3-u1"]');
+  await page.waitForSelector('#lesson-caption:has-text("Figure 3 · U1")');
+  assert.equal(await page.getAttribute('button[data-lesson="fig3-u1"]', 'aria-pressed'), 'true');
+  assert.equal(await page.inputValue('#target-select'), 'energy:U1');
+  // Target panel plus three flows, captioned with their depth.
+  await page.waitForSelector('#compare-target');
+  const captions = await page.$$eval('.compare figcaption', (els) => els.map((e) => e.textContent));
+  assert.equal(captions.length, 4, captions.join(' | '));
+  assert.match(captions[1], /^planar K = 2 · step/);
+  assert.match(captions[3], /^planar K = 32 · step/);
+  // They train (the lesson starts them), in equal numbers of steps.
+  await page.waitForFunction(() => Number(document.querySelector('#compare-canvas-2').getAttribute('data-step')) >= 200, null, { timeout: 60000 });
+  const s = await steps(page);
+  assert.ok(Math.max(...s) - Math.min(...s) <= 1, `steps ${s}`);
+  await page.waitForFunction(() => [...document.querySelectorAll('.compare figcaption')].slice(1).every((f) => /free energy -?\d/.test(f.textContent)), null, { timeout: 60000 });
+  await hashHas(page, 'lesson=fig3-u1');
+  await hashHas(page, 'cmp=depths');
+  await shot(page, 'lessons-fig3-u1');
+  await page.click('#compare-train'); // pause
+  assert.ok(!/NaN/.test(await page.textContent('body')));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('a lesson link opens with its caption and comparison; undo and redo restore whole states', async () => {
+  const { ctx, page, problems } = await open(`${server.url}#lesson=planar-vs-radial&cmp=kinds&mode=circles&K=16`);
+  await page.waitForSelector('#lesson-caption:has-text("Planar vs radial")');
+  const caps = await page.$$eval('.compare figcaption', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(caps.map((c) => c.split(' · ')[0]), ['planar K = 16', 'radial K = 16']);
+  assert.equal(await page.locator('#compare-target').count(), 0, 'no target panel for points');
+
+  // Undo a lesson: back to the link's state; redo: the lesson again.
+  await page.click('button[data-lesson="one-layer"]');
+  await page.waitForSelector('#lesson-caption:has-text("One layer at a time")');
+  assert.equal(await page.getAttribute('#stage-slider', 'max'), '1');
+  assert.equal(await page.locator('.compare').count(), 0);
+  await page.click('#undo-button');
+  await page.waitForSelector('#lesson-caption:has-text("Planar vs radial")');
+  assert.equal(await page.getAttribute('#stage-slider', 'max'), '16');
+  assert.equal(await page.inputValue('#target-select'), 'preset:2');
+  await page.waitForSelector('.compare figcaption');
+  await page.keyboard.press('Control+Shift+Z');
+  await page.waitForSelector('#lesson-caption:has-text("One layer at a time")');
+
+  // A typed layer edit is one undo step: the field gets its old value back.
+  const field = page.locator('.editor input[type="text"]').first();
+  const before = await field.inputValue();
+  await field.fill('0.25');
+  await field.press('Enter');
+  await page.waitForFunction((b) => document.querySelector('.editor input[type="text"]').value !== b, before);
+  await page.click('#undo-button');
+  await page.waitForFunction((b) => document.querySelector('.editor input[type="text"]').value === b, before);
+
+  // Clearing points is undone by Ctrl+Z (the keyboard shortcut) with every point back.
+  await page.click('button[data-lesson="planar-vs-radial"]');
+  await page.waitForFunction(() => /^1000 points/.test(document.querySelector('#points-info').textContent));
+  await page.click('button:has-text("Clear points")');
+  await page.waitForFunction(() => /^0 points/.test(document.querySelector('#points-info').textContent));
+  await page.locator('#main-canvas').focus().catch(() => {});
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => /^1000 points/.test(document.querySelector('#points-info').textContent));
+  await shot(page, 'lessons-planar-vs-radial');
+  assert.ok(!/NaN/.test(await page.textContent('body')));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

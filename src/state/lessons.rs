@@ -1,0 +1,188 @@
+//! Lessons (one-click set-ups with a one-line caption) and comparisons (the same target fitted
+//! by two or three flows side by side). A lesson is just a [`Config`], so it travels in links,
+//! restores on reload and can be undone like any other state.
+
+use crate::core::{Energy, LayerKind, Preset};
+
+use super::config::{Config, Mode, PresetInfo};
+
+/// Which flows a comparison fits side by side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    /// Planar and radial stacks of the main model's depth.
+    Kinds,
+    /// Planar stacks of depth 2, 8 and 32 (the paper's Figure 3).
+    Depths,
+}
+
+/// One flow of a comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareEntry {
+    /// Caption, e.g. `planar K = 8`.
+    pub label: String,
+    /// Its layer stack.
+    pub kinds: Vec<LayerKind>,
+}
+
+impl Compare {
+    /// Both, for menus.
+    pub const ALL: [Compare; 2] = [Compare::Kinds, Compare::Depths];
+
+    /// Link name (`cmp=` value).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Compare::Kinds => "kinds",
+            Compare::Depths => "depths",
+        }
+    }
+
+    /// The comparison named `slug`.
+    pub fn parse(slug: &str) -> Option<Compare> {
+        Compare::ALL.into_iter().find(|c| c.slug() == slug)
+    }
+
+    /// Menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Compare::Kinds => "planar vs radial",
+            Compare::Depths => "K = 2 / 8 / 32",
+        }
+    }
+
+    /// The flows compared, for a main model of `k` layers (at least one layer each).
+    pub fn entries(self, k: usize) -> Vec<CompareEntry> {
+        let stack = |kind: LayerKind, k: usize, name: &str| CompareEntry {
+            label: format!("{name} K = {k}"),
+            kinds: vec![kind; k],
+        };
+        match self {
+            Compare::Kinds => {
+                let k = k.clamp(1, 64);
+                vec![
+                    stack(LayerKind::Planar, k, "planar"),
+                    stack(LayerKind::Radial, k, "radial"),
+                ]
+            }
+            Compare::Depths => [2, 8, 32]
+                .into_iter()
+                .map(|k| stack(LayerKind::Planar, k, "planar"))
+                .collect(),
+        }
+    }
+}
+
+/// A one-click lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lesson {
+    /// The paper's Figure 3 for one energy: K = 2, 8, 32 planar layers by reverse KL.
+    Figure3(Energy),
+    /// The same data fitted by planar and by radial layers.
+    PlanarVsRadial,
+    /// A single planar layer, to scrub and reshape by hand.
+    OneLayer,
+    /// A planar layer whose raw `wᵀu` would fold the plane, kept invertible by `û`.
+    Constraint,
+}
+
+impl Lesson {
+    /// Every lesson, in menu order.
+    pub const ALL: [Lesson; 7] = [
+        Lesson::Figure3(Energy::U1),
+        Lesson::Figure3(Energy::U2),
+        Lesson::Figure3(Energy::U3),
+        Lesson::Figure3(Energy::U4),
+        Lesson::PlanarVsRadial,
+        Lesson::OneLayer,
+        Lesson::Constraint,
+    ];
+
+    /// Link name (`lesson=` value).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Lesson::Figure3(Energy::U1) => "fig3-u1",
+            Lesson::Figure3(Energy::U2) => "fig3-u2",
+            Lesson::Figure3(Energy::U3) => "fig3-u3",
+            Lesson::Figure3(Energy::U4) => "fig3-u4",
+            Lesson::PlanarVsRadial => "planar-vs-radial",
+            Lesson::OneLayer => "one-layer",
+            Lesson::Constraint => "constraint",
+        }
+    }
+
+    /// The lesson named `slug`.
+    pub fn parse(slug: &str) -> Option<Lesson> {
+        Lesson::ALL.into_iter().find(|l| l.slug() == slug)
+    }
+
+    /// Menu title.
+    pub fn title(self) -> String {
+        match self {
+            Lesson::Figure3(e) => format!("Figure 3 · {}", e.name()),
+            Lesson::PlanarVsRadial => "Planar vs radial".into(),
+            Lesson::OneLayer => "One layer at a time".into(),
+            Lesson::Constraint => "Why the constraint matters".into(),
+        }
+    }
+
+    /// The one-line caption shown with the lesson.
+    pub fn caption(self) -> String {
+        match self {
+            Lesson::Figure3(e) => format!(
+                "The paper's Figure 3: {} fitted by reverse KL with K = 2, 8 and 32 planar layers — deeper flows capture more of the target.",
+                e.name()
+            ),
+            Lesson::PlanarVsRadial => "The same two circles fitted by 16 planar and by 16 radial layers: planar layers fold along lines, radial layers swell or shrink around a point.".into(),
+            Lesson::OneLayer => "One planar layer, f(z) = z + û·tanh(wᵀz + b): scrub from stage 0 to 1 to watch the Gaussian split along a line, drag its handles with the Edit tool, or train it on U1.".into(),
+            Lesson::Constraint => "Here the raw wᵀu is −4, which would fold the plane onto itself; the flow uses û with wᵀû = −1 + softplus(wᵀu) > −1, so a band is squeezed hard (blue) but never folded: the layer stays invertible.".into(),
+        }
+    }
+
+    /// The state the lesson sets up.
+    pub fn config(self) -> Config {
+        let mut c = Config {
+            lesson: Some(self),
+            ..Config::default()
+        };
+        match self {
+            Lesson::Figure3(e) => {
+                c.mode = Mode::Energy(e);
+                c.kinds = vec![LayerKind::Planar; 32];
+                // A lecture wants the picture now: β = 1 from the start (annealing can be
+                // switched on in the training panel).
+                c.train.anneal = false;
+                c.train.lr = 0.01;
+                c.compare = Some(Compare::Depths);
+                c.view.overlays.grid = false;
+                c.view.overlays.data = true;
+                c.view.overlays.contours = true;
+            }
+            Lesson::PlanarVsRadial => {
+                let p = PresetInfo::new(Preset::Circles);
+                c.mode = Mode::Points(Some(p));
+                c.points = p.generate();
+                c.kinds = vec![LayerKind::Planar; 16];
+                c.compare = Some(Compare::Kinds);
+            }
+            Lesson::OneLayer | Lesson::Constraint => {
+                c.mode = Mode::Energy(Energy::U1);
+                c.kinds = vec![LayerKind::Planar];
+                // Raw planar parameters (u₀, u₁, w₀, w₁, b).
+                c.params = if self == Lesson::OneLayer {
+                    vec![2.0, 0.0, 3.0, 0.0, 0.0]
+                } else {
+                    vec![-2.0, 0.0, 2.0, 0.0, 0.0]
+                };
+                c.train.anneal = false;
+                c.view.overlays.grid = true;
+                c.view.overlays.volume = self == Lesson::Constraint;
+                c.view.overlays.data = self == Lesson::OneLayer;
+                c.view.overlays.contours = self == Lesson::OneLayer;
+            }
+        }
+        if let Mode::Energy(_) = c.mode {
+            c.points.clear(); // unused by an energy; keeps the link short
+        }
+        c.view.stage = c.kinds.len() as f64;
+        c
+    }
+}
