@@ -34,3 +34,42 @@ for (const [name, opts] of [
     await ctx.close();
   });
 }
+
+test('the page runs under its Content-Security-Policy: no inline script, no violations', async () => {
+  const html = await (await fetch(server.url)).text();
+  const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1];
+  assert.ok(csp, 'CSP meta tag');
+  const directive = (name) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+  assert.equal(directive('script-src'), "script-src 'self' 'wasm-unsafe-eval'");
+  assert.equal(directive('style-src'), "style-src 'self'");
+  assert.equal(directive('default-src'), "default-src 'self'");
+  assert.equal(directive('object-src'), "object-src 'none'");
+  // Every script is loaded from a file; none is inline.
+  const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+  assert.ok(scripts.length >= 1);
+  for (const [, attrs, body] of scripts) {
+    assert.match(attrs, /src="/, `inline script: ${body.slice(0, 80)}`);
+    assert.equal(body.trim(), '');
+  }
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+  });
+  const problems = watchConsole(page);
+  await page.goto(server.url);
+  await page.waitForSelector('#main-canvas[data-drawn="true"]', { timeout: 15000 });
+  // Exercise what touches styles, canvases and downloads.
+  await page.click('#train-button');
+  await page.waitForFunction(() => /step [1-9]\d{2,}/.test(document.querySelector('#train-stats').textContent));
+  await page.click('#train-button');
+  const chart = await page.locator('#loss-chart').boundingBox();
+  await page.mouse.move(chart.x + chart.width / 2, chart.y + chart.height / 2);
+  await Promise.all([page.waitForEvent('download'), page.click('#png-button')]);
+  await page.click('button[data-lesson="one-layer"]');
+  await page.waitForSelector('#lesson-caption');
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
