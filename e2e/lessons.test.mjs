@@ -32,15 +32,23 @@ test('Figure 3 lesson: caption, K = 2/8/32 side by side trained in equal steps, 
   assert.equal(captions.length, 4, captions.join(' | '));
   assert.match(captions[1], /^planar K = 2 · step/);
   assert.match(captions[3], /^planar K = 32 · step/);
-  // They train (the lesson starts them), in equal numbers of steps.
+  // They train (the lesson starts them), in equal numbers of steps: paused, every panel shows
+  // its flow at (nearly) the same step. (While training, panels refresh one per frame.)
   await page.waitForFunction(() => Number(document.querySelector('#compare-canvas-2').getAttribute('data-step')) >= 200, null, { timeout: 60000 });
+  await page.click('#compare-train'); // pause
+  await page.waitForFunction(() => {
+    const s = [...document.querySelectorAll('.compare-canvas[id^="compare-canvas-"]')].map((e) => Number(e.getAttribute('data-step')));
+    return s.length === 3 && Math.max(...s) - Math.min(...s) <= 1;
+  }, null, { timeout: 30000 });
   const s = await steps(page);
-  assert.ok(Math.max(...s) - Math.min(...s) <= 1, `steps ${s}`);
+  assert.ok(Math.min(...s) >= 200, `steps ${s}`);
+  await page.click('#compare-train'); // resume
   await page.waitForFunction(() => [...document.querySelectorAll('.compare figcaption')].slice(1).every((f) => /free energy -?\d/.test(f.textContent)), null, { timeout: 60000 });
   await hashHas(page, 'lesson=fig3-u1');
   await hashHas(page, 'cmp=depths');
   await shot(page, 'lessons-fig3-u1');
   await page.click('#compare-train'); // pause
+  await hashHas(page, 'asteps=1500');
   assert.ok(!/NaN/.test(await page.textContent('body')));
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();

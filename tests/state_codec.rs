@@ -85,10 +85,11 @@ prop_compose! {
         batch in 1usize..=8192,
         steps_per_frame in 1u32..=1000,
         anneal in any::<bool>(),
+        anneal_steps in prop_oneof![Just(10_000u32), 10u32..=1_000_000],
         clip in prop::option::of(1e-9..=1e6f64),
         step in any::<u64>(),
     ) -> TrainConfig {
-        TrainConfig { lr, batch, steps_per_frame, anneal, clip, step }
+        TrainConfig { lr, batch, steps_per_frame, anneal, anneal_steps, clip, step }
     }
 }
 
@@ -300,10 +301,10 @@ proptest! {
     }
 }
 
-const KEYS: [&str; 28] = [
+const KEYS: [&str; 29] = [
     "v", "mode", "n", "noise", "dseed", "K", "layers", "seed", "lr", "batch", "spf", "anneal",
-    "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed", "hide",
-    "lesson", "cmp", "params", "pts", "bogus",
+    "asteps", "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed",
+    "hide", "lesson", "cmp", "params", "pts", "bogus",
 ];
 
 /// Every prefix of a link with points and parameters decodes to a valid config, and the points

@@ -142,3 +142,27 @@ fn a_lesson_is_only_its_config() {
     }
     assert_eq!(Config::default().lesson, None);
 }
+
+#[test]
+fn the_annealing_length_travels_in_links_and_bad_values_are_ignored() {
+    let c = Lesson::Figure3(Energy::U3).config();
+    assert!(c.train.anneal);
+    assert_eq!(
+        c.train.anneal_steps,
+        flow_playground::state::ANNEAL_STEPS_FAST
+    );
+    assert!(encode(&c).contains("&asteps=1500&"));
+    // The paper's default is not written.
+    assert!(!encode(&Config::default()).contains("asteps"));
+    let (d, w) = decode("asteps=0&lr=0.02");
+    assert_eq!(
+        d.train.anneal_steps,
+        flow_playground::state::ANNEAL_STEPS_PAPER
+    );
+    assert_eq!(d.train.lr, 0.02);
+    assert!(
+        w.iter()
+            .any(|w| w.key == "asteps" && w.message.contains("10 to 1000000")),
+        "{w:?}"
+    );
+}

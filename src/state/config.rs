@@ -36,6 +36,12 @@ pub const BATCH_MAX: usize = 8192;
 pub const STEPS_PER_FRAME_MAX: u32 = 1000;
 /// Largest gradient-clip threshold (`(0, CLIP_MAX]`, or off).
 pub const CLIP_MAX: f64 = 1e6;
+/// The paper's annealing length: β reaches 1 after 10,000 steps.
+pub const ANNEAL_STEPS_PAPER: u32 = 10_000;
+/// The fast schedule the lessons use (β = 1 after 1,500 steps).
+pub const ANNEAL_STEPS_FAST: u32 = 1_500;
+/// Allowed annealing lengths.
+pub const ANNEAL_STEPS_RANGE: (u32, u32) = (10, 1_000_000);
 /// Largest preset noise (`[0, NOISE_MAX]`).
 pub const NOISE_MAX: f64 = 10.0;
 /// Largest animation speed (`(0, SPEED_MAX]`, stages per second).
@@ -97,6 +103,9 @@ pub struct TrainConfig {
     pub steps_per_frame: u32,
     /// Anneal the energy term's β (energy mode only).
     pub anneal: bool,
+    /// Steps over which β rises from 0.01 to 1 when annealing (`ANNEAL_STEPS_RANGE`; the
+    /// paper's 10,000, or a faster schedule for a lecture).
+    pub anneal_steps: u32,
     /// Global-norm gradient clipping, `(0, CLIP_MAX]`, or `None` for off.
     pub clip: Option<f64>,
     /// Training steps taken so far.
@@ -111,6 +120,7 @@ impl Default for TrainConfig {
             batch: h.batch,
             steps_per_frame: 5,
             anneal: true,
+            anneal_steps: ANNEAL_STEPS_PAPER,
             clip: h.clip,
             step: 0,
         }
@@ -335,6 +345,9 @@ pub(crate) fn batch_ok(v: usize) -> bool {
 pub(crate) fn spf_ok(v: u32) -> bool {
     (1..=STEPS_PER_FRAME_MAX).contains(&v)
 }
+pub(crate) fn anneal_steps_ok(v: u32) -> bool {
+    (ANNEAL_STEPS_RANGE.0..=ANNEAL_STEPS_RANGE.1).contains(&v)
+}
 pub(crate) fn clip_ok(v: Option<f64>) -> bool {
     v.is_none_or(|c| c > 0.0 && c <= CLIP_MAX)
 }
@@ -397,7 +410,12 @@ impl Config {
             return fail("params");
         }
         let t = &self.train;
-        if !(lr_ok(t.lr) && batch_ok(t.batch) && spf_ok(t.steps_per_frame) && clip_ok(t.clip)) {
+        if !(lr_ok(t.lr)
+            && batch_ok(t.batch)
+            && spf_ok(t.steps_per_frame)
+            && clip_ok(t.clip)
+            && anneal_steps_ok(t.anneal_steps))
+        {
             return fail("training settings");
         }
         let v = &self.view;
@@ -541,6 +559,16 @@ impl Config {
                 ),
             );
             t.steps_per_frame = d.steps_per_frame;
+        }
+        if !anneal_steps_ok(t.anneal_steps) {
+            w.add(
+                "asteps",
+                format!(
+                    "ignored asteps = {}: must be {} to {}",
+                    t.anneal_steps, ANNEAL_STEPS_RANGE.0, ANNEAL_STEPS_RANGE.1
+                ),
+            );
+            t.anneal_steps = d.anneal_steps;
         }
         if !clip_ok(t.clip) {
             w.add(

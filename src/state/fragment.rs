@@ -24,10 +24,11 @@ use crate::core::{Energy, LayerKind, Preset};
 
 use super::base64;
 use super::config::{
-    batch_ok, center_ok, clip_ok, energy_slug, half_ok, lr_ok, n_ok, noise_ok, preset_slug,
-    speed_ok, spf_ok, Config, EmbedConfig, Mode, Overlays, PresetInfo, Scale, TrainConfig,
-    ViewConfig, BATCH_MAX, CLIP_MAX, FORMAT_VERSION, LR_MAX, MAX_HIDE, MAX_LAYERS, MAX_POINTS,
-    NOISE_MAX, SPEED_MAX, STEPS_PER_FRAME_MAX,
+    anneal_steps_ok, batch_ok, center_ok, clip_ok, energy_slug, half_ok, lr_ok, n_ok, noise_ok,
+    preset_slug, speed_ok, spf_ok, Config, EmbedConfig, Mode, Overlays, PresetInfo, Scale,
+    TrainConfig, ViewConfig, ANNEAL_STEPS_PAPER, ANNEAL_STEPS_RANGE, BATCH_MAX, CLIP_MAX,
+    FORMAT_VERSION, LR_MAX, MAX_HIDE, MAX_LAYERS, MAX_POINTS, NOISE_MAX, SPEED_MAX,
+    STEPS_PER_FRAME_MAX,
 };
 use super::layers_codec::{decode_kinds, decode_params, encode_kinds, encode_params};
 use super::lessons::{Compare, Lesson};
@@ -44,10 +45,10 @@ pub const MAX_URL_FRAGMENT: usize = 60_000;
 pub const MAX_DECODE_INPUT: usize = 1 << 20;
 
 /// Every key, in the order [`encode`] writes them.
-const KEYS: [&str; 27] = [
+const KEYS: [&str; 28] = [
     "v", "mode", "n", "noise", "dseed", "K", "layers", "seed", "lr", "batch", "spf", "anneal",
-    "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed", "hide",
-    "lesson", "cmp", "params", "pts",
+    "asteps", "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed",
+    "hide", "lesson", "cmp", "params", "pts",
 ];
 
 /// The fragment for `config` (without the leading `#`). An invalid config is first repaired
@@ -103,6 +104,9 @@ pub fn encode_with_warnings(config: &Config) -> (String, Vec<Warning>) {
     put("batch", &t.batch.to_string());
     put("spf", &t.steps_per_frame.to_string());
     put("anneal", fmt_bool(t.anneal));
+    if t.anneal_steps != ANNEAL_STEPS_PAPER {
+        put("asteps", &t.anneal_steps.to_string());
+    }
     put("clip", &t.clip.map_or("off".to_string(), fmt_f64));
     put("step", &t.step.to_string());
     let v = &c.view;
@@ -371,6 +375,13 @@ impl<'a> Reader<'a> {
                 )
                 .map_or(d.steps_per_frame, |v| v as u32),
             anneal: self.flag("anneal").unwrap_or(d.anneal),
+            anneal_steps: self
+                .uint(
+                    "asteps",
+                    |v| v <= u64::from(u32::MAX) && anneal_steps_ok(v as u32),
+                    &format!("{} to {}", ANNEAL_STEPS_RANGE.0, ANNEAL_STEPS_RANGE.1),
+                )
+                .map_or(d.anneal_steps, |v| v as u32),
             clip: self.clip().unwrap_or(d.clip),
             step: self
                 .uint("step", |_| true, "a whole number")

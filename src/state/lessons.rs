@@ -4,7 +4,7 @@
 
 use crate::core::{Energy, LayerKind, Preset};
 
-use super::config::{Config, Mode, PresetInfo};
+use super::config::{Config, Mode, PresetInfo, ANNEAL_STEPS_FAST};
 
 /// Which flows a comparison fits side by side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,9 +147,10 @@ impl Lesson {
             Lesson::Figure3(e) => {
                 c.mode = Mode::Energy(e);
                 c.kinds = vec![LayerKind::Planar; 32];
-                // A lecture wants the picture now: β = 1 from the start (annealing can be
-                // switched on in the training panel).
-                c.train.anneal = false;
+                // The paper anneals β (without it the flows settle on one of U1's two modes);
+                // a lecture cannot wait 10,000 steps, so β reaches 1 after 1,500.
+                c.train.anneal = true;
+                c.train.anneal_steps = ANNEAL_STEPS_FAST;
                 c.train.lr = 0.01;
                 c.compare = Some(Compare::Depths);
                 c.view.overlays.grid = false;

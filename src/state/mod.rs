@@ -37,6 +37,7 @@
 //! | `batch` | `1..=8192` | 512 | minibatch size |
 //! | `spf` | `1..=1000` | 5 | training steps per frame |
 //! | `anneal` | `1`/`0` | 1 | anneal β (energy mode) |
+//! | `asteps` | `10..=1000000` | 10000 | annealing length in steps (written only when not 10000) |
 //! | `clip` | `(0, 1e6]` or `off` | 100 | gradient-norm clip |
 //! | `step` | u64 | 0 | training steps taken |
 //! | `stage` | `[0, K]` | K | stage shown (fractional allowed) |
@@ -72,7 +73,8 @@ pub mod warning;
 
 pub use config::{
     energy_slug, preset_slug, Config, EmbedConfig, Mode, Overlays, PresetInfo, Scale, TrainConfig,
-    ViewConfig, FORMAT_VERSION, MAX_HIDE, MAX_LAYERS, MAX_POINTS,
+    ViewConfig, ANNEAL_STEPS_FAST, ANNEAL_STEPS_PAPER, FORMAT_VERSION, MAX_HIDE, MAX_LAYERS,
+    MAX_POINTS,
 };
 pub use csv::{parse_points_csv, points_to_csv};
 pub use fragment::{

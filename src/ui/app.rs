@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
         data_problem: RwSignal::new(None),
         undo_redo: RwSignal::new((false, false)),
         annealing: RwSignal::new(true),
+        anneal_steps: RwSignal::new(crate::state::ANNEAL_STEPS_PAPER),
         reduced_motion: RwSignal::new(reduced_motion()),
         selected_layer: RwSignal::new(None),
         preset_info: RwSignal::new(Some(crate::state::PresetInfo::new(DEFAULT_PRESET))),
@@ -297,8 +298,19 @@ pub(crate) fn reset_model(ui: Ui) {
 }
 
 fn current_annealing(ui: Ui) -> Annealing {
-    if ui.annealing.get_untracked() {
-        Annealing::PAPER
+    annealing_of(
+        ui.annealing.get_untracked(),
+        ui.anneal_steps.get_untracked(),
+    )
+}
+
+/// The schedule `β_t = min(1, 0.01 + t/steps)` if `on`, else β = 1.
+pub(crate) fn annealing_of(on: bool, steps: u32) -> Annealing {
+    if on {
+        Annealing::Linear {
+            start: 0.01,
+            steps: u64::from(steps.max(1)),
+        }
     } else {
         Annealing::Off
     }
@@ -899,17 +911,38 @@ fn EnergyInfo(ui: Ui) -> impl IntoView {
     };
     view! {
         <p class="muted">{text}</p>
-        <label class="inline">
-            <input
-                type="checkbox"
-                prop:checked=move || ui.annealing.get()
-                on:change=move |ev| {
-                    ui.annealing.set(event_target_checked(&ev));
-                    rebuild(ui);
-                }
-            />
-            " Anneal β_t = min(1, 0.01 + t/10000) (paper)"
-        </label>
+        <div class="row">
+            <label class="inline">
+                <input
+                    id="anneal-check"
+                    type="checkbox"
+                    prop:checked=move || ui.annealing.get()
+                    on:change=move |ev| {
+                        ui.annealing.set(event_target_checked(&ev));
+                        rebuild(ui);
+                    }
+                />
+                " Anneal β_t = min(1, 0.01 + t/T)"
+            </label>
+            <label class="field small">
+                <span>"T (steps)"</span>
+                <select
+                    id="anneal-steps"
+                    prop:disabled=move || !ui.annealing.get()
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<u32>() {
+                            ui.anneal_steps.set(v);
+                            rebuild(ui);
+                        }
+                    }
+                >
+                    {[(crate::state::ANNEAL_STEPS_FAST, "1,500 (fast)"), (crate::state::ANNEAL_STEPS_PAPER, "10,000 (paper)")]
+                        .into_iter()
+                        .map(|(v, label)| view! { <option value=v.to_string() selected=move || ui.anneal_steps.get() == v>{label}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
     }
 }
 

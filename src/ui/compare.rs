@@ -18,10 +18,14 @@ use super::frame::now_ms;
 use super::session::Target;
 use super::state::{NoticeKind, Ui};
 
-/// Density resolution of a comparison panel.
-const N: usize = 128;
-/// Milliseconds between redraws while training.
-const REDRAW_MS: f64 = 200.0;
+/// Density resolution of a comparison panel (CSS scales it up smoothly): adapted to keep a
+/// panel's draw near `PANEL_BUDGET_MS` (a K = 32 energy flow pulls every pixel back through
+/// 32 exact inverses), full resolution when the panels are idle.
+const N_MAX: usize = 128;
+const N_MIN: usize = 64;
+const PANEL_BUDGET_MS: f64 = 5.0;
+/// Milliseconds between refreshes of a panel while training.
+const REDRAW_MS: f64 = 250.0;
 
 struct Entry {
     label: String,
@@ -34,9 +38,13 @@ struct Run {
     energy: Option<Energy>,
     /// Round-robin position of the training slices.
     next: usize,
-    /// Steps and window of the last redraw (`None`: draw on the next frame).
-    drawn: Option<(Vec<u64>, ViewTransform)>,
+    /// Per panel (target first, then the flows): the step and window it was drawn at.
+    drawn: Vec<Option<(u64, ViewTransform)>>,
+    /// When the last panel was drawn (one panel per frame at most), and which.
     last_draw: f64,
+    last_panel: usize,
+    /// Current panel resolution.
+    n: usize,
     ws: Workspace,
 }
 
@@ -82,8 +90,10 @@ pub fn start(ui: Ui, which: Compare) {
                     entries,
                     energy,
                     next: 0,
-                    drawn: None,
+                    drawn: Vec::new(),
                     last_draw: 0.0,
+                    last_panel: 0,
+                    n: N_MAX,
                     ws: Workspace::default(),
                 })
             });
@@ -145,58 +155,89 @@ pub fn train(ui: Ui, deadline: f64) {
     }
 }
 
-/// Redraw the panels if the flows moved (at most every `REDRAW_MS` while training) or the
-/// window changed, and refresh the captions.
+/// Redraw at most one panel per frame: the first whose flow moved (or whose window changed)
+/// since it was drawn, no more often than every `REDRAW_MS` per panel while training; then
+/// refresh the captions. Spreading the panels over frames keeps each frame short.
 pub fn draw(ui: Ui, window: ViewTransform) {
     let captions = RUN.with(|r| {
         let mut r = r.borrow_mut();
         let run = r.as_mut()?;
-        let steps: Vec<u64> = run.entries.iter().map(|e| e.trainer.step_count()).collect();
         let now = now_ms();
-        let same = run
-            .drawn
-            .as_ref()
-            .is_some_and(|(s, w)| *s == steps && *w == window);
-        if same || (run.drawn.is_some() && now - run.last_draw < REDRAW_MS) {
-            return None;
-        }
+        let n = run.entries.len() + 1; // panel 0: the target (energies only)
+        run.drawn.resize(n, None);
+        let state = |i: usize| -> (u64, ViewTransform) {
+            let step = if i == 0 {
+                0
+            } else {
+                run.entries[i - 1].trainer.step_count()
+            };
+            (step, window)
+        };
+        // Round-robin from the panel after the last one drawn, so none starves.
+        let due = (1..=n).map(|j| (run.last_panel + j) % n).find(|&i| {
+            if i == 0 && run.energy.is_none() {
+                return false;
+            }
+            match run.drawn[i] {
+                None => true,
+                Some((step, w)) => {
+                    w != window
+                        || (state(i).0 != step && now - run.last_draw >= REDRAW_MS / n as f64)
+                }
+            }
+        })?;
         let doc = web_sys::window()?.document()?;
+        let training = ui.compare_training.get_untracked() || ui.training.get_untracked();
+        if !training && run.n < N_MAX {
+            // Idle: back to full resolution, every panel redrawn.
+            run.n = N_MAX;
+            run.drawn.iter_mut().for_each(|d| *d = None);
+        }
+        let n_px = run.n;
         let view = ViewTransform {
-            width: N as f64,
-            height: N as f64,
+            width: n_px as f64,
+            height: n_px as f64,
             ..window
         };
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        view.pixel_centers(N, N, &mut xs, &mut ys);
+        view.pixel_centers(n_px, n_px, &mut xs, &mut ys);
         let mut vals = vec![0.0; xs.len()];
         let mut rgba = Vec::new();
         let mut heat = Heatmap::new(Colormap::Viridis);
-        let canvas_at =
-            |id: &str| -> Option<HtmlCanvasElement> { doc.get_element_by_id(id)?.dyn_into().ok() };
-        if let (Some(e), Some(el)) = (run.energy, canvas_at("compare-target")) {
+        let id = if due == 0 {
+            "compare-target".to_string()
+        } else {
+            format!("compare-canvas-{}", due - 1)
+        };
+        let el: HtmlCanvasElement = doc.get_element_by_id(&id)?.dyn_into().ok()?;
+        if due == 0 {
+            let e = run.energy?;
             let mut u = vec![0.0; xs.len()];
             let (mut gx, mut gy) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
             e.eval_batch(&xs, &ys, &mut u, &mut gx, &mut gy);
             for (v, u) in vals.iter_mut().zip(&u) {
                 *v = -u;
             }
-            heat.colorize(&vals, DensityScale::Linear, &mut rgba);
-            canvas::blit_rgba(&el, &rgba, N as u32, N as u32);
+        } else {
+            let flow = run.entries[due - 1].trainer.flow();
+            flow.log_density(flow.len() as f64, &xs, &ys, &mut vals, &mut run.ws);
         }
-        let mut captions = Vec::new();
-        for (i, entry) in run.entries.iter().enumerate() {
-            let flow = entry.trainer.flow();
-            if let Some(el) = canvas_at(&format!("compare-canvas-{i}")) {
-                flow.log_density(flow.len() as f64, &xs, &ys, &mut vals, &mut run.ws);
-                heat.colorize(&vals, DensityScale::Linear, &mut rgba);
-                canvas::blit_rgba(&el, &rgba, N as u32, N as u32);
-                let _ = el.set_attribute("data-step", &entry.trainer.step_count().to_string());
-            }
-            captions.push(caption(entry));
+        heat.colorize(&vals, DensityScale::Linear, &mut rgba);
+        canvas::blit_rgba(&el, &rgba, n_px as u32, n_px as u32);
+        let spent = now_ms() - now;
+        if training && spent > PANEL_BUDGET_MS * 1.4 && run.n > N_MIN {
+            run.n -= 16;
+        } else if training && spent < PANEL_BUDGET_MS * 0.5 && run.n < N_MAX {
+            run.n += 16;
         }
-        run.drawn = Some((steps, window));
+        let st = state(due);
+        if due > 0 {
+            let _ = el.set_attribute("data-step", &st.0.to_string());
+        }
+        run.drawn[due] = Some(st);
         run.last_draw = now;
-        Some(captions)
+        run.last_panel = due;
+        Some(run.entries.iter().map(caption).collect::<Vec<_>>())
     });
     if let Some(c) = captions {
         if ui.compare_captions.get_untracked() != c {

@@ -509,8 +509,9 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
         parts.chart = now_ms() - t;
         st.cost_chart.add(parts.chart);
     }
-    // 7. The comparison's panels (a few times a second while they train).
-    if super::compare::active() {
+    // 7. The comparison's panels (a few times a second while they train; while the main flow
+    //    trains, only on frames that did not redraw the main view).
+    if super::compare::active() && !(training && st.drew_last) {
         super::compare::draw(ui, key.window);
     }
     // 8. A GIF being recorded takes what this frame drew.

@@ -129,7 +129,7 @@ pub fn ComparePanel(ui: Ui) -> impl IntoView {
                 <div class="compare-grid">
                     <Show when=is_energy>
                         <figure>
-                            <canvas id="compare-target" class="compare-canvas" width="128" height="128" role="img" aria-label="Target density, proportional to exp(−U)"></canvas>
+                            <canvas id="compare-target" class="compare-canvas" width="112" height="112" role="img" aria-label="Target density, proportional to exp(−U)"></canvas>
                             <figcaption>"target ∝ exp(−U)"</figcaption>
                         </figure>
                     </Show>
@@ -141,8 +141,8 @@ pub fn ComparePanel(ui: Ui) -> impl IntoView {
                                         <canvas
                                             id=format!("compare-canvas-{i}")
                                             class="compare-canvas"
-                                            width="128"
-                                            height="128"
+                                            width="112"
+                                            height="112"
                                             role="img"
                                             aria-label=move || format!("Model density: {}", caption(i))
                                         ></canvas>

@@ -74,7 +74,7 @@ pub struct MainView {
 /// The best density resolution when idle; the adaptive floor while animating.
 pub const GRID_MAX: usize = 256;
 /// Lowest adaptive resolution.
-pub const GRID_MIN: usize = 96;
+pub const GRID_MIN: usize = 64;
 
 impl MainView {
     /// Empty buffers.

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::{Annealing, Hyper, Init, Objective, StackPattern, Trainer};
+use crate::core::{Hyper, Init, Objective, StackPattern, Trainer};
 use crate::render::ViewTransform;
 use crate::state::{self, Config, EmbedConfig, LinkFit, Mode, PresetInfo, Scale};
 
@@ -44,6 +44,7 @@ pub fn snapshot(ui: Ui) -> Config {
     cfg.train.lr = ui.lr.get_untracked();
     cfg.train.batch = ui.batch.get_untracked();
     cfg.train.anneal = ui.annealing.get_untracked();
+    cfg.train.anneal_steps = ui.anneal_steps.get_untracked();
     let o = ui.overlays.get_untracked();
     cfg.view.stage = ui.stage.get_untracked();
     cfg.view.playing = ui.playing.get_untracked();
@@ -85,11 +86,8 @@ pub fn apply(ui: Ui, cfg: &Config) {
     ui.lr.set(cfg.train.lr);
     ui.batch.set(cfg.train.batch);
     ui.annealing.set(cfg.train.anneal);
-    let annealing = if cfg.train.anneal {
-        Annealing::PAPER
-    } else {
-        Annealing::Off
-    };
+    ui.anneal_steps.set(cfg.train.anneal_steps);
+    let annealing = super::app::annealing_of(cfg.train.anneal, cfg.train.anneal_steps);
     let problem = ui.session.try_update_value(|s| {
         s.points = cfg.points.clone();
         s.target = match cfg.mode {

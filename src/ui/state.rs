@@ -116,8 +116,10 @@ pub struct Ui {
     pub data_problem: RwSignal<Option<String>>,
     /// Undo / redo availability.
     pub undo_redo: RwSignal<(bool, bool)>,
-    /// Paper's annealing schedule on (energies).
+    /// Annealing of β on (energies).
     pub annealing: RwSignal<bool>,
+    /// Steps for β to reach 1 when annealing (the paper: 10,000).
+    pub anneal_steps: RwSignal<u32>,
     /// User prefers reduced motion.
     pub reduced_motion: RwSignal<bool>,
     /// The layer open in the layer editor (0-based index into the stack).
