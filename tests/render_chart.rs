@@ -13,6 +13,7 @@ fn data() -> ChartData {
         eval: (0..=10)
             .map(|i| (i as f64 * 100.0, 4.0 - i as f64 * 0.1))
             .collect(),
+        ess: Vec::new(),
         floor: Some(2.393),
         train_label: "train NLL".into(),
         eval_label: "held-out NLL".into(),
@@ -51,6 +52,24 @@ fn readout_smoothing_matches_a_hand_computed_average() {
     assert_eq!(r.train.map(|t| t.0), Some(0.0));
     assert!((r.train.unwrap().1 - 3.705).abs() < 1e-12);
     assert_eq!(r.eval, None);
+}
+
+#[test]
+fn energy_readouts_name_the_effective_sample_size() {
+    let d = ChartData {
+        train: vec![(100.0, -1.5), (200.0, -1.7)],
+        eval: vec![(200.0, -1.84)],
+        ess: vec![(200.0, 0.973)],
+        floor: Some(-1.8775),
+        train_label: "free energy (annealed β)".into(),
+        eval_label: "free energy (β = 1)".into(),
+    };
+    let r = chart::readout(&d, 190.0).unwrap();
+    let text = chart::readout_text(&d, &r);
+    assert!(
+        text.contains("free energy (β = 1) -1.840, ESS 97%"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -15,6 +15,8 @@ pub struct ChartData {
     pub train: Vec<(f64, f64)>,
     /// Periodic evaluation.
     pub eval: Vec<(f64, f64)>,
+    /// Effective sample size (fraction of the samples) at the evaluations, for energies.
+    pub ess: Vec<(f64, f64)>,
     /// Best achievable value, if known.
     pub floor: Option<f64>,
     /// Name of the training series.
@@ -154,6 +156,9 @@ pub fn readout_text(data: &ChartData, r: &Readout) -> String {
     }
     if let Some((s, v)) = r.eval {
         out.push_str(&format!(" · {} {v:.3}", data.eval_label));
+        if let Some(e) = data.ess.iter().find(|e| e.0 == s) {
+            out.push_str(&format!(", ESS {:.0}%", 100.0 * e.1));
+        }
         if s != r.step {
             out.push_str(&format!(" (step {s:.0})"));
         }

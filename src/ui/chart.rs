@@ -47,7 +47,10 @@ pub fn chart_data(sess: &Session) -> ChartData {
         match h.eval {
             Some(Eval::HeldOutNll(v)) if v.is_finite() => data.eval.push((h.step as f64, v)),
             Some(Eval::Energy(e)) if e.free_energy.is_finite() => {
-                data.eval.push((h.step as f64, e.free_energy))
+                data.eval.push((h.step as f64, e.free_energy));
+                if e.ess.is_finite() {
+                    data.ess.push((h.step as f64, e.ess));
+                }
             }
             _ => {}
         }

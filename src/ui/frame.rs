@@ -27,7 +27,7 @@ pub const TRAIN_BUDGET_MS: f64 = 9.0;
 const TRAIN_MIN_MS: f64 = 1.5;
 /// The app's whole work per frame while training (train + redraw + one periodic extra): the
 /// training slice is what is left after the expected drawing (frame p95 ≤ 20 ms with margin).
-const FRAME_BUDGET_MS: f64 = 12.0;
+const FRAME_BUDGET_MS: f64 = 11.0;
 /// Milliseconds of thumbnail drawing per frame while training (round-robin over the stages).
 const THUMB_SLICE_MS: f64 = 2.5;
 /// Target milliseconds for the density grid while animating.
