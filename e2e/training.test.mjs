@@ -92,6 +92,13 @@ test('draw a ring with the mouse, train, NLL drops; pause, step, reset', async (
   await page.waitForFunction((s) => document.querySelector('#chart-readout').textContent.startsWith(`step ${s + 1} `), paused);
   assert.equal(await stepOf(page), paused + 1);
   await shot(page, 'training-chart-readout');
+  // Log-scaled steps: the middle of the plot now reads about √(last step), far left of linear.
+  await page.check('#chart-log-x');
+  await page.mouse.move(chart.x + chart.width * 0.55, chart.y + chart.height / 2);
+  await page.waitForFunction(() => /^step \d+ ·/.test(document.querySelector('#chart-readout').textContent));
+  const logMid = Number((await page.textContent('#chart-readout')).match(/^step (\d+)/)[1]);
+  assert.ok(logMid < 0.2 * paused, `log-axis hover read step ${logMid} of ${paused}`);
+  await page.uncheck('#chart-log-x');
 
   // Reset reproduces the initial picture exactly (same seed ⇒ bit-identical weights).
   await page.click('#reset-button');

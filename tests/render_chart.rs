@@ -14,6 +14,7 @@ fn data() -> ChartData {
             .map(|i| (i as f64 * 100.0, 4.0 - i as f64 * 0.1))
             .collect(),
         ess: Vec::new(),
+        log_x: false,
         floor: Some(2.393),
         train_label: "train NLL".into(),
         eval_label: "held-out NLL".into(),
@@ -63,6 +64,7 @@ fn energy_readouts_name_the_effective_sample_size() {
         floor: Some(-1.8775),
         train_label: "free energy (annealed β)".into(),
         eval_label: "free energy (β = 1)".into(),
+        log_x: false,
     };
     let r = chart::readout(&d, 190.0).unwrap();
     let text = chart::readout_text(&d, &r);
@@ -89,6 +91,7 @@ fn plot_frame_maps_columns_to_steps_and_back() {
         left: 40.0,
         right: 440.0,
         x_max: 2000.0,
+        log_x: false,
     };
     assert_eq!(f.step_at(40.0), Some(0.0));
     assert_eq!(f.step_at(440.0), Some(2000.0));
@@ -97,6 +100,41 @@ fn plot_frame_maps_columns_to_steps_and_back() {
     assert_eq!(f.step_at(500.0), None);
     for s in [0.0, 1.0, 777.0, 2000.0] {
         assert!((f.step_at(f.px_of(s)).unwrap() - s).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn log_step_axis_puts_decades_evenly_and_maps_back() {
+    let f = PlotFrame {
+        left: 0.0,
+        right: 400.0,
+        x_max: 10_000.0,
+        log_x: true,
+    };
+    // Steps 1, 10, 100, 1000, 10000 sit at 0, 100, 200, 300, 400.
+    for (k, s) in [1.0, 10.0, 100.0, 1000.0, 10_000.0].into_iter().enumerate() {
+        assert!((f.px_of(s) - 100.0 * k as f64).abs() < 1e-9, "{s}");
+        assert!((f.step_at(100.0 * k as f64).unwrap() - s).abs() < 1e-6 * s);
+    }
+    // Step 0 is drawn with step 1 (a log axis has no 0).
+    assert_eq!(f.px_of(0.0), 0.0);
+    // The SVG shows decade labels and names the scale.
+    let mut svg = String::new();
+    let data = ChartData {
+        log_x: true,
+        train: (1..=3000)
+            .map(|i| (i as f64, 3.0 / (i as f64).sqrt()))
+            .collect(),
+        ..data()
+    };
+    {
+        let area = SVGBackend::with_string(&mut svg, (600, 240)).into_drawing_area();
+        chart::draw(&area, &data, 13.0, false).unwrap();
+    }
+    assert!(svg.contains("step (log scale)"));
+    let lines: Vec<&str> = svg.lines().map(str::trim).collect();
+    for label in ["1", "10", "100", "1000"] {
+        assert!(lines.contains(&label), "decade label {label}");
     }
 }
 

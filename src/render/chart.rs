@@ -23,6 +23,26 @@ pub struct ChartData {
     pub train_label: String,
     /// Name of the evaluation series.
     pub eval_label: String,
+    /// Steps on a log scale (decades), so the early transient and the long tail both show.
+    pub log_x: bool,
+}
+
+/// Plot coordinate of `step`: the step itself, or `log₁₀ step` (steps below 1 at 0).
+fn to_plot(step: f64, log_x: bool) -> f64 {
+    if log_x {
+        step.max(1.0).log10()
+    } else {
+        step
+    }
+}
+
+/// The step at plot coordinate `v` (inverse of [`to_plot`] above step 1).
+fn from_plot(v: f64, log_x: bool) -> f64 {
+    if log_x {
+        10f64.powf(v)
+    } else {
+        v
+    }
 }
 
 /// Colours that stay apart for colour-blind readers (Okabe–Ito blue, orange, grey).
@@ -80,6 +100,8 @@ pub struct PlotFrame {
     pub right: f64,
     /// Last step on the x axis.
     pub x_max: f64,
+    /// Steps on a log scale (step 1 at `left`).
+    pub log_x: bool,
 }
 
 impl PlotFrame {
@@ -89,12 +111,15 @@ impl PlotFrame {
         if w.is_nan() || w <= 0.0 || px < self.left - 0.5 || px > self.right + 0.5 {
             return None;
         }
-        Some(((px - self.left) / w * self.x_max).clamp(0.0, self.x_max))
+        let top = to_plot(self.x_max, self.log_x);
+        let v = ((px - self.left) / w * top).clamp(0.0, top);
+        Some(from_plot(v, self.log_x).min(self.x_max))
     }
 
     /// The pixel column of `step`.
     pub fn px_of(&self, step: f64) -> f64 {
-        self.left + (self.right - self.left) * step / self.x_max.max(1e-12)
+        let top = to_plot(self.x_max, self.log_x).max(1e-12);
+        self.left + (self.right - self.left) * to_plot(step, self.log_x) / top
     }
 }
 
@@ -199,7 +224,7 @@ pub fn draw<DB: DrawingBackend>(
         .margin(font_px * 0.6)
         .x_label_area_size(font_px * 2.2)
         .y_label_area_size(font_px * 3.6)
-        .build_cartesian_2d(0.0..x_max, y0..y1)
+        .build_cartesian_2d(0.0..to_plot(x_max, data.log_x), y0..y1)
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -209,13 +234,17 @@ pub fn draw<DB: DrawingBackend>(
         .x_labels(5)
         .y_labels(5)
         .label_style(font.clone())
-        .x_desc("step")
+        .x_desc(if data.log_x {
+            "step (log scale)"
+        } else {
+            "step"
+        })
         .axis_desc_style(font.clone())
         .y_label_formatter(&|v| format!("{v:.2}"))
-        .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_label_formatter(&|v| format!("{:.0}", from_plot(*v, data.log_x)))
         .draw()
         .map_err(err)?;
-    let clamp = |(x, y): (f64, f64)| (x, y.clamp(y0, y1));
+    let clamp = |(x, y): (f64, f64)| (to_plot(x, data.log_x), y.clamp(y0, y1));
     if data.train.len() > 1 {
         chart
             .draw_series(LineSeries::new(
@@ -243,7 +272,8 @@ pub fn draw<DB: DrawingBackend>(
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], EVAL.stroke_width(3)));
     }
     if let Some(f) = data.floor.filter(|f| f.is_finite() && *f >= y0 && *f <= y1) {
-        let dashes: Vec<(f64, f64)> = (0..40).map(|i| (x_max * i as f64 / 40.0, f)).collect();
+        let top = to_plot(x_max, data.log_x);
+        let dashes: Vec<(f64, f64)> = (0..40).map(|i| (top * i as f64 / 40.0, f)).collect();
         chart
             .draw_series(
                 dashes
@@ -265,11 +295,12 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
     let (px0, _) = chart.backend_coord(&(0.0, y0));
-    let (px1, _) = chart.backend_coord(&(x_max, y0));
+    let (px1, _) = chart.backend_coord(&(to_plot(x_max, data.log_x), y0));
     area.present().map_err(err)?;
     Ok(PlotFrame {
         left: f64::from(px0),
         right: f64::from(px1),
         x_max,
+        log_x: data.log_x,
     })
 }

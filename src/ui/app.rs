@@ -1207,6 +1207,18 @@ fn ChartView(ui: Ui, label: Signal<String>) -> impl IntoView {
                 style:left=move || format!("{:.1}px", readout.get().map_or(0.0, |r| r.1))
             ></div>
             <p id="chart-readout" class="chart-readout" aria-live="polite">{text}</p>
+            <label class="inline small">
+                <input
+                    id="chart-log-x"
+                    type="checkbox"
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ui.session.with_value(|s| super::chart::set_log_x(s, on));
+                        at.set(None);
+                    }
+                />
+                " Log-scaled steps"
+            </label>
         </div>
     }
 }

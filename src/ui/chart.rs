@@ -15,6 +15,14 @@ use super::session::Session;
 thread_local! {
     /// Where the last drawn plot sits (backend pixels) and the canvas's pixels per CSS pixel.
     static FRAME: Cell<Option<(PlotFrame, f64)>> = const { Cell::new(None) };
+    /// Steps on a log axis (the chart's checkbox).
+    static LOG_X: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Switch the step axis between linear and log, and redraw.
+pub fn set_log_x(sess: &Session, on: bool) {
+    LOG_X.with(|l| l.set(on));
+    draw(sess);
 }
 
 /// The step under CSS column `css_x` of the chart canvas (`None` outside the plot).
@@ -39,7 +47,10 @@ pub fn hover(sess: &Session, step: f64) -> Option<(String, f64)> {
 /// Series for the chart from the trainer's history (non-finite values are dropped).
 pub fn chart_data(sess: &Session) -> ChartData {
     let tr = &sess.trainer;
-    let mut data = ChartData::default();
+    let mut data = ChartData {
+        log_x: LOG_X.with(Cell::get),
+        ..ChartData::default()
+    };
     for h in tr.history() {
         if h.loss.is_finite() {
             data.train.push((h.step as f64, h.loss));
