@@ -444,7 +444,7 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
                 s,
                 &cv.overlay,
                 key.window,
-                dpr,
+                dpr * line_scale(),
                 key.stage,
                 key.overlays,
                 probe.as_ref(),
@@ -517,6 +517,22 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
     // 8. A GIF being recorded takes what this frame drew.
     super::gif_export::tick(ui);
     parts
+}
+
+/// Overlay line widths and dot sizes follow the stylesheet's root size, which grows on big
+/// screens (`assets/style.css`: 18/24/30 px from 1800/2400/3200 CSS px wide), so lines stay
+/// as visible on a 4K projector as the text.
+fn line_scale() -> f64 {
+    let w = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    match w {
+        w if w >= 3200.0 => 30.0 / 16.0,
+        w if w >= 2400.0 => 1.5,
+        w if w >= 1800.0 => 18.0 / 16.0,
+        _ => 1.0,
+    }
 }
 
 /// A learning rate for display.
