@@ -100,3 +100,13 @@ export function canvasStats(page, selector) {
     };
   });
 }
+
+/** A fresh context and page at `url`, waiting for the first picture; console problems are collected. */
+export async function openPage(browser, url, opts = { viewport: { width: 1280, height: 800 } }) {
+  const ctx = await browser.newContext(opts);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(url);
+  await page.waitForSelector('#main-canvas[data-drawn="true"]');
+  return { ctx, page, problems };
+}

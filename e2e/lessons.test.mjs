@@ -2,20 +2,13 @@
 // whole states (lessons, layer edits, clearing points).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot } from './harness.mjs';
+import { serve, launch, watchConsole, shot, openPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function open(url, opts = { viewport: { width: 1280, height: 900 } }) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  const problems = watchConsole(page);
-  await page.goto(url);
-  await page.waitForSelector('#main-canvas[data-drawn="true"]');
-  return { ctx, page, problems };
-}
+const open = (url) => openPage(browser, url, { viewport: { width: 1280, height: 900 } });
 
 const steps = (page) => page.$$eval('.compare-canvas[id^="compare-canvas-"]', (els) => els.map((e) => Number(e.getAttribute('data-step') ?? -1)));
 const hashHas = (page, s) => page.waitForFunction((x) => location.hash.includes(x), s);

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, watchConsole, shot, canvasStats } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -14,14 +14,7 @@ const waitStep = (page, n) => page.waitForFunction((m) => {
   return t && Number(t[1]) >= m;
 }, n, { timeout: 30000 });
 
-async function open(url, opts = { viewport: { width: 1280, height: 800 } }) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  const problems = watchConsole(page);
-  await page.goto(url);
-  await page.waitForSelector('#main-canvas[data-drawn="true"]');
-  return { ctx, page, problems };
-}
+const open = (url, opts) => openPage(browser, url, opts);
 
 test('a link reproduces the picture and the parameters in a fresh browser; reload restores', async () => {
   const a = await open(server.url);

@@ -2,7 +2,7 @@
 // go with it: pause / step / reset determinism, energy mode, divergence recovery.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, canvasStats } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -16,14 +16,7 @@ const waitStep = (page, n, timeout = 30000) => page.waitForFunction((m) => {
 const heldout = async (page) => Number((await page.textContent('#train-stats')).match(/held-out NLL ([-\d.]+)/)?.[1]);
 const drawn = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
-async function freshPage(opts = { viewport: { width: 1280, height: 800 } }) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  const problems = watchConsole(page);
-  await page.goto(server.url);
-  await page.waitForSelector('#main-canvas[data-drawn="true"]');
-  return { ctx, page, problems };
-}
+const freshPage = (opts) => openPage(browser, server.url, opts);
 
 /** Points along a ring of radius `r` (data units) around the origin, in page pixels. */
 async function ringPath(page, r, n) {

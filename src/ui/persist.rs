@@ -284,24 +284,19 @@ pub fn embed_snippet(ui: Ui) -> Result<String, String> {
 
 /// Offer `bytes` as a download named `name`.
 pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
-        .map_err(|_| "could not create the file".to_string())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "could not create the file".to_string())?;
-    let r = download_url(name, &url);
-    let _ = web_sys::Url::revoke_object_url(&url);
-    r
+    download_part(name, mime, &js_sys::Uint8Array::from(bytes))
 }
 
 /// Offer `text` as a download named `name`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    download_part(name, mime, &wasm_bindgen::JsValue::from_str(text))
+}
+
+/// Offer a one-part blob (a string or a byte array) as a download named `name`.
+fn download_part(name: &str, mime: &str, part: &wasm_bindgen::JsValue) -> Result<(), String> {
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+    let blob = web_sys::Blob::new_with_blob_sequence_and_options(&js_sys::Array::of1(part), &opts)
         .map_err(|_| "could not create the file".to_string())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| "could not create the file".to_string())?;
