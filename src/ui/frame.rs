@@ -491,9 +491,14 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
         st.last_thumbs = key.version;
     }
     parts.thumbs = now_ms() - t_thumbs;
-    // 5. Link and local storage, a few times a second (cheap when nothing changed).
-    let due_save = now - st.last_save > 400.0 && !ui.playing.get_untracked();
-    if extra.map_or(due_save, |e| e == Extra::Save) {
+    // 5. Link and local storage, a few times a second (cheap when nothing changed); while
+    //    training, only on the frame whose turn it is.
+    let run_save = if training {
+        extra == Some(Extra::Save)
+    } else {
+        now - st.last_save > 400.0 && !ui.playing.get_untracked()
+    };
+    if run_save {
         let t = now_ms();
         st.last_save = now;
         super::persist::save(ui, &mut st.saver);
@@ -501,8 +506,12 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
         st.cost_save.add(parts.save);
     }
     // 6. Loss chart.
-    let due_chart = st.last_chart.0 != key.version;
-    if extra.map_or(due_chart, |e| e == Extra::Chart) {
+    let run_chart = if training {
+        extra == Some(Extra::Chart)
+    } else {
+        st.last_chart.0 != key.version
+    };
+    if run_chart {
         let t = now_ms();
         ui.session.with_value(chart::draw);
         st.last_chart = (key.version, now);
