@@ -89,3 +89,16 @@ test('a lesson link opens with its caption and comparison; undo and redo restore
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
+
+test('an embedded lesson shows its caption and comparison, and no controls', async () => {
+  const { ctx, page, problems } = await open(`${server.url}#lesson=fig3-u2&cmp=depths&mode=u2&K=32&anneal=1&asteps=1500&embed=1`);
+  await page.waitForSelector('#lesson-caption:has-text("Figure 3 · U2")');
+  await page.waitForSelector('#compare-target');
+  assert.equal(await page.locator('aside.controls').isVisible(), false);
+  assert.equal(await page.locator('.compare figcaption').count(), 4);
+  await page.click('#compare-train');
+  await page.waitForFunction(() => Number(document.querySelector('#compare-canvas-0').getAttribute('data-step')) > 50, null, { timeout: 30000 });
+  await shot(page, 'lessons-embedded');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

@@ -135,6 +135,16 @@ fn the_one_layer_lesson_splits_the_gaussian_in_two() {
 }
 
 #[test]
+fn an_embedded_lesson_keeps_its_caption_and_comparison_unless_hidden() {
+    let (c, w) = decode("lesson=fig3-u1&cmp=depths&embed=1");
+    assert!(w.is_empty(), "{w:?}");
+    assert!(c.embed.is_hidden("train") && c.embed.is_hidden("lessons"));
+    assert!(!c.embed.is_hidden("caption") && !c.embed.is_hidden("compare"));
+    let (c, _) = decode("lesson=fig3-u1&cmp=depths&embed=1&hide=compare");
+    assert!(c.embed.is_hidden("compare") && !c.embed.is_hidden("caption"));
+}
+
+#[test]
 fn a_lesson_is_only_its_config() {
     // Applying a lesson twice gives the same state (nothing random outside the config).
     for l in Lesson::ALL {

@@ -1,10 +1,11 @@
 //! Layer stacks from a pattern, and seeded initial parameters.
 //!
 //! Initialisation (deterministic per seed, one `SmallRng` for the whole stack, layers in order):
-//! - planar: `w ~ U(−1, 1)²` (normflows' `U(±√(2/d))`), `u ~ U(−1, 1)²·(1/√K)·scale_u`, `b = 0`.
-//!   Scaling `u` down with the depth keeps a deep random stack close to a mild warp, so the
-//!   density starts smooth (flows-math §4.3: too-large `w` saturates tanh, too-small is the
-//!   identity). With `scale_u = 1` the initial `‖û‖` is ~0.2 at K = 32.
+//! - planar: `w ~ U(−1, 1)²` (normflows' `U(±√(2/d))`; at least 0.3 long), `b = 0`, and
+//!   `u = r + softplus⁻¹(1)·w/‖w‖²` with `r ~ U(−1, 1)²/√K`. The shift along `w` puts the
+//!   constraint's `m(wᵀu) = −1 + softplus(wᵀu)` at `wᵀû ≈ σ(0.54)·wᵀr`, centred on 0 (without
+//!   it every layer starts at `wᵀû ≈ −0.31`, a contraction a deep stack compounds); scaling `r`
+//!   down with the depth keeps a deep random stack a mild warp of N(0, I) (flows-math §4.3).
 //! - radial: `z₀ ~ N(0, I)`, `α = softplus(α̂)` with `α̂ ~ U(−½, ½)`, and `γ = α + β` with
 //!   `β ~ U(−½α, ½α)` (so `β̂ = softplus⁻¹(γ)`): a mild random contraction or expansion around
 //!   a random centre (flows-math §2.2).
@@ -75,8 +76,20 @@ pub fn init_params(kinds: &[LayerKind], init: Init, seed: u64) -> Vec<f64> {
                 LayerKind::Planar => {
                     let mut uni = || rng.random_range(-1.0..1.0);
                     let u = [uni() * u_scale, uni() * u_scale];
-                    let w = [uni(), uni()];
-                    p.extend_from_slice(&[u[0], u[1], w[0], w[1], 0.0]);
+                    let mut w = [uni(), uni()];
+                    let n2 = (w[0] * w[0] + w[1] * w[1]).max(1e-12);
+                    if n2 < W_MIN * W_MIN {
+                        let k = W_MIN / n2.sqrt();
+                        w = [w[0] * k, w[1] * k];
+                    }
+                    // The constraint maps wᵀu to m(wᵀu) = −1 + softplus(wᵀu), and m(0) = −0.31:
+                    // a small random u alone gives every layer wᵀû ≈ −0.31, a contraction that
+                    // 32 layers compound into a collapsed density. Shifting u along w by
+                    // softplus⁻¹(1)/‖w‖² centres m at 0, so the stack starts as a mild warp
+                    // of N(0, I) in both directions.
+                    let n2 = w[0] * w[0] + w[1] * w[1];
+                    let c = inv_softplus(1.0) / n2;
+                    p.extend_from_slice(&[u[0] + c * w[0], u[1] + c * w[1], w[0], w[1], 0.0]);
                 }
                 LayerKind::Radial => {
                     let z0 = normal_pair(&mut rng);
@@ -90,6 +103,9 @@ pub fn init_params(kinds: &[LayerKind], init: Init, seed: u64) -> Vec<f64> {
     }
     p
 }
+
+/// Smallest initial `‖w‖` of a planar layer (a shorter random `w` is scaled up to it).
+const W_MIN: f64 = 0.3;
 
 /// `softplus⁻¹(y) = log(e^y − 1)` for `y > 0`, written without overflow.
 pub fn inv_softplus(y: f64) -> f64 {

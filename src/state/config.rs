@@ -251,12 +251,19 @@ pub struct EmbedConfig {
 }
 
 impl EmbedConfig {
-    /// Whether the control group `group` is hidden (`canvas` and `timeline` never are).
+    /// Whether the control group `group` is hidden. `canvas` and `timeline` never are; the
+    /// content a link carries — a lesson's `caption` and a `compare` panel — shows in embed
+    /// mode too (an author embedding a lesson wants it), unless the hide list names it; every
+    /// other group is hidden in embed mode or when the hide list names it.
     pub fn is_hidden(&self, group: &str) -> bool {
         if group == "canvas" || group == "timeline" {
             return false;
         }
-        self.embed || self.hide.iter().any(|h| h == group)
+        let listed = self.hide.iter().any(|h| h == group);
+        if group == "caption" || group == "compare" {
+            return listed;
+        }
+        self.embed || listed
     }
 }
 
