@@ -94,6 +94,26 @@ pub fn ln(x: f64) -> f64 {
     e * LN2_HI + (2.0 * s * p + e * LN2_LO)
 }
 
+/// The shared core of the fast `tanh` family: for `x` (already clamped by the caller),
+/// `e^x = 2^k·(q + p)/(q − p)` by Cephes' reduction and Padé form. Returns
+/// `(N, D, M) = (2^k·(q + p), q − p, N − D)`, with `M` computed without cancellation near
+/// `x = 0` (`2^k − 1` is exact), so `tanh(x/2) = M/(N + D)` keeps relative accuracy.
+#[inline(always)]
+fn exp_ratio(x: f64) -> (f64, f64, f64) {
+    let shifted = x * LOG2E + SHIFT;
+    let kf = shifted - SHIFT;
+    let r = (x - kf * LN2_HI) - kf * LN2_LO;
+    let xx = r * r;
+    let p = r * ((TANH_P[0] * xx + TANH_P[1]) * xx + TANH_P[2]);
+    let q = ((TANH_Q[0] * xx + TANH_Q[1]) * xx + TANH_Q[2]) * xx + 2.0;
+    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
+    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
+    let n = scale * (q + p);
+    let d = q - p;
+    let m = (scale - 1.0) * q + (scale + 1.0) * p;
+    (n, d, m)
+}
+
 /// `(tanh a, sech² a)` with one division, vectorizable.
 ///
 /// `e^{2a} = 2^k·(q + p)/(q − p)` (Cephes' rational `exp` on the reduced argument, ~1 ulp), so
@@ -102,37 +122,18 @@ pub fn ln(x: f64) -> f64 {
 /// `sech²` keeps its relative accuracy down to ~1e−304.
 #[inline(always)]
 pub fn tanh_sech2(a: f64) -> (f64, f64) {
-    let x = (2.0 * a).clamp(-700.0, 700.0);
-    let shifted = x * LOG2E + SHIFT;
-    let kf = shifted - SHIFT;
-    let r = (x - kf * LN2_HI) - kf * LN2_LO;
-    let xx = r * r;
-    let p = r
-        * ((1.261_771_930_748_105_908_78e-4 * xx + 3.029_944_077_074_419_613_00e-2) * xx
-            + 9.999_999_999_999_999_999_10e-1);
-    let q = ((3.001_985_051_386_644_550_42e-6 * xx + 2.524_483_403_496_841_041_92e-3) * xx
-        + 2.272_655_482_081_550_287_66e-1)
-        * xx
-        + 2.0;
-    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
-    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
-    let n = scale * (q + p);
-    let d = q - p;
-    // N − D without cancellation near a = 0 (scale − 1 is exact): relative accuracy for tanh.
-    let m = (scale - 1.0) * q + (scale + 1.0) * p;
+    let (n, d, m) = exp_ratio((2.0 * a).clamp(-700.0, 700.0));
     let inv = 1.0 / (n + d);
     (m * inv, 4.0 * n * d * inv * inv)
 }
 
 /// Cephes' `e^r = (q + p)/(q − p)` coefficients of [`tanh_sech2`]: `p = r·P(r²)`,
 /// `q = Q(r²)·r² + 2` (highest degree first).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 const TANH_P: [f64; 3] = [
     1.261_771_930_748_105_908_78e-4,
     3.029_944_077_074_419_613_00e-2,
     9.999_999_999_999_999_999_10e-1,
 ];
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 const TANH_Q: [f64; 3] = [
     3.001_985_051_386_644_550_42e-6,
     2.524_483_403_496_841_041_92e-3,
@@ -188,23 +189,7 @@ pub(crate) fn tanh_sech2_f64x2(
 /// Taking `2a` (not `a`) lets callers fold the 2 into the layer's `w` and `b`.
 #[inline(always)]
 pub fn tanh_det(x: f64, k4: f64) -> (f64, f64) {
-    let x = x.clamp(-80.0, 80.0);
-    let shifted = x * LOG2E + SHIFT;
-    let kf = shifted - SHIFT;
-    let r = (x - kf * LN2_HI) - kf * LN2_LO;
-    let xx = r * r;
-    let p = r
-        * ((1.261_771_930_748_105_908_78e-4 * xx + 3.029_944_077_074_419_613_00e-2) * xx
-            + 9.999_999_999_999_999_999_10e-1);
-    let q = ((3.001_985_051_386_644_550_42e-6 * xx + 2.524_483_403_496_841_041_92e-3) * xx
-        + 2.272_655_482_081_550_287_66e-1)
-        * xx
-        + 2.0;
-    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
-    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
-    let n = scale * (q + p);
-    let d = q - p;
-    let m = (scale - 1.0) * q + (scale + 1.0) * p;
+    let (n, d, m) = exp_ratio(x.clamp(-80.0, 80.0));
     let inv = 1.0 / (n + d);
     (m * inv, (m * m + k4 * n * d) * (inv * inv))
 }
@@ -219,23 +204,8 @@ pub fn tanh_det(x: f64, k4: f64) -> (f64, f64) {
 /// `κ·sech² < 1e−22` for any `κ` the layer can produce.
 #[inline(always)]
 pub fn tanh_det_invdet(a: f64, kappa: f64) -> (f64, f64, f64) {
-    let x = (2.0 * a).clamp(-80.0, 80.0);
-    let shifted = x * LOG2E + SHIFT;
-    let kf = shifted - SHIFT;
-    let r = (x - kf * LN2_HI) - kf * LN2_LO;
-    let xx = r * r;
-    let p = r
-        * ((1.261_771_930_748_105_908_78e-4 * xx + 3.029_944_077_074_419_613_00e-2) * xx
-            + 9.999_999_999_999_999_999_10e-1);
-    let q = ((3.001_985_051_386_644_550_42e-6 * xx + 2.524_483_403_496_841_041_92e-3) * xx
-        + 2.272_655_482_081_550_287_66e-1)
-        * xx
-        + 2.0;
-    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
-    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
-    let n = scale * (q + p);
-    let d = q - p;
-    let (s, m) = (n + d, (scale - 1.0) * q + (scale + 1.0) * p);
+    let (n, d, m) = exp_ratio((2.0 * a).clamp(-80.0, 80.0));
+    let s = n + d;
     let e = m * m + 4.0 * n * d * kappa;
     let rr = 1.0 / (s * e);
     let inv_s = e * rr;
