@@ -42,6 +42,13 @@ test('Figure 3 lesson: caption, K = 2/8/32 side by side trained in equal steps, 
   await shot(page, 'lessons-fig3-u1');
   await page.click('#compare-train'); // pause
   await hashHas(page, 'asteps=1500');
+  // Another target ends the lesson (its caption would now be wrong); the comparison follows the
+  // new target (no target panel for points).
+  await page.selectOption('#target-select', 'preset:0');
+  await page.waitForFunction(() => !document.querySelector('#lesson-caption'));
+  await page.waitForFunction(() => !document.querySelector('#compare-target') && document.querySelectorAll('.compare figcaption').length === 3);
+  await hashHas(page, 'mode=moons');
+  assert.ok(!(await page.evaluate(() => location.hash)).includes('lesson='));
   assert.ok(!/NaN/.test(await page.textContent('body')));
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();

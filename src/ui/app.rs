@@ -749,6 +749,8 @@ pub(crate) fn set_target(
 ) {
     ui.target.set(choice);
     super::history::checkpoint(ui);
+    // A lesson's caption describes its target: another target ends the lesson (undo brings it back).
+    ui.lesson.set(None);
     ui.session.update_value(|s| match choice {
         TargetChoice::Preset(p) => {
             let noise = noise.unwrap_or(p.default_noise());
