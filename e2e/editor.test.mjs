@@ -35,6 +35,12 @@ async function setK(page, k) {
   await page.waitForFunction((n) => document.querySelectorAll('#layer-list li').length === n, k);
 }
 
+/** Waits until the editor has drawn handles of `kind` (they appear on the frame after a change). */
+const handlesOfKind = (page, kind) => page.waitForFunction((k) => {
+  const raw = document.querySelector('#overlay-canvas').getAttribute('data-handles');
+  return raw && JSON.parse(raw).kind === k;
+}, kind);
+
 /** Select layer `n` (1-based) in the Layers panel; waits for its handles. */
 async function selectLayer(page, n) {
   await page.click(`#layer-list li:nth-child(${n}) .layer-select`);
@@ -91,6 +97,7 @@ test('select, drag with a mouse, type values, add and delete, then train (deskto
   // Frame rate while dragging: 120 pointer moves, one per animation frame, dispatched in the
   // page (CDP round trips on a loaded machine would otherwise set the pace), counting the main
   // view's redraws (each sets data-grid-n) against the clock.
+  await settle(page);
   const [hx, hy] = (await handles(page)).handles.UHat;
   const timing = await page.evaluate(async ([sx, sy]) => {
     const el = document.querySelector('#overlay-canvas');
@@ -176,6 +183,7 @@ test('select, drag with a mouse, type values, add and delete, then train (deskto
   await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.35);
   await page.waitForFunction(() => document.querySelectorAll('#layer-list li').length === 33);
   assert.match(await page.textContent('.notice-area'), /Adam's moments and the step count restart/);
+  await settle(page); // the handles are drawn on the frame after the change
   const added = await handles(page);
   assert.ok(added.selected && added.kind === 'planar', JSON.stringify(added));
   await settle(page);
@@ -255,14 +263,13 @@ test('start from an empty flow, add radial and planar layers where clicked, pull
   const box = await page.locator('#overlay-canvas').boundingBox();
   await page.mouse.click(box.x + box.width * 0.62, box.y + box.height * 0.4);
   await page.waitForFunction(() => document.querySelectorAll('#layer-list li').length === 1);
-  let h = await handles(page);
-  assert.equal(h.kind, 'radial');
+  await handlesOfKind(page, 'radial');
   await page.click('#add-planar');
   await page.locator('.canvas-wrap').scrollIntoViewIfNeeded();
   const box2 = await page.locator('#overlay-canvas').boundingBox();
   await page.mouse.click(box2.x + box2.width * 0.35, box2.y + box2.height * 0.6);
   await page.waitForFunction(() => document.querySelectorAll('#layer-list li').length === 2);
-  assert.equal((await handles(page)).kind, 'planar');
+  await handlesOfKind(page, 'planar');
 
   // Back to the radial layer; pull its β handle into the centre: it stops short of folding.
   const radialRow = await page.$$eval('#layer-list .layer-kind', (els) => els.findIndex((e) => e.dataset.kind === 'radial') + 1);
@@ -270,7 +277,6 @@ test('start from an empty flow, add radial and planar layers where clicked, pull
   await page.locator('.canvas-wrap').scrollIntoViewIfNeeded();
   await settle(page);
   const heatBefore = await canvasStats(page, '#main-canvas');
-  h = await handles(page);
   const [bx, by] = await handleAt(page, 'Beta');
   const [cx, cy] = await handleAt(page, 'Centre');
   await page.mouse.move(bx, by);

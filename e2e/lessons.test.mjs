@@ -109,3 +109,16 @@ test('an embedded lesson shows its caption and comparison, and no controls', asy
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
+
+test('the layer open in the editor travels in the link', async () => {
+  const a = await open(server.url);
+  await a.page.click('button[data-lesson="one-layer"]');
+  await a.page.waitForSelector('#layer-details[aria-label="Layer 1 (planar)"]');
+  await hashHas(a.page, 'sel=1');
+  const link = `${server.url}${await a.page.evaluate(() => location.hash)}`;
+  await a.ctx.close();
+  const b = await open(link);
+  await b.page.waitForSelector('#layer-details[aria-label="Layer 1 (planar)"]');
+  assert.deepEqual(b.problems, [], b.problems.join('\n'));
+  await b.ctx.close();
+});

@@ -104,6 +104,7 @@ prop_compose! {
         cx in -1e4..=1e4f64,
         cy in -1e4..=1e4f64,
         half_extent in 1e-3..=1e4f64,
+        sel in prop::option::of(0usize..64),
     ) -> ViewConfig {
         let [grid, particles, data, contours, volume] = flags;
         ViewConfig {
@@ -115,6 +116,7 @@ prop_compose! {
             scale: if log { Scale::Log } else { Scale::Linear },
             center: [cx, cy],
             half_extent,
+            selected: sel.filter(|&i| i < k),
         }
     }
 }
@@ -301,10 +303,10 @@ proptest! {
     }
 }
 
-const KEYS: [&str; 29] = [
+const KEYS: [&str; 30] = [
     "v", "mode", "n", "noise", "dseed", "K", "layers", "seed", "lr", "batch", "spf", "anneal",
     "asteps", "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed",
-    "hide", "lesson", "cmp", "params", "pts", "bogus",
+    "hide", "sel", "lesson", "cmp", "params", "pts", "bogus",
 ];
 
 /// Every prefix of a link with points and parameters decodes to a valid config, and the points

@@ -176,3 +176,22 @@ fn the_annealing_length_travels_in_links_and_bad_values_are_ignored() {
         "{w:?}"
     );
 }
+
+#[test]
+fn the_selected_layer_travels_in_links_and_out_of_range_is_dropped() {
+    let mut c = Lesson::OneLayer.config();
+    c.view.selected = Some(0);
+    let text = encode(&c);
+    assert!(text.contains("&sel=1&"), "{text}");
+    assert_eq!(decode(&text), (c, Vec::new()));
+    let (d, w) = decode("K=4&sel=9");
+    assert_eq!(d.view.selected, None);
+    assert!(
+        w.iter()
+            .any(|w| w.key == "sel" && w.message.contains("only 4 layers")),
+        "{w:?}"
+    );
+    let (d, w) = decode("K=4&sel=0");
+    assert_eq!(d.view.selected, None);
+    assert!(w.iter().any(|w| w.key == "sel"), "{w:?}");
+}

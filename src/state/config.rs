@@ -221,6 +221,8 @@ pub struct ViewConfig {
     pub center: [f64; 2],
     /// Half-width of the view window, within [`HALF_EXTENT_RANGE`].
     pub half_extent: f64,
+    /// The layer open in the layer editor (0-based, `< K`): its handles show at its input stage.
+    pub selected: Option<usize>,
 }
 
 impl ViewConfig {
@@ -235,6 +237,7 @@ impl ViewConfig {
             scale: Scale::Linear,
             center: [0.0, 0.0],
             half_extent: 4.0,
+            selected: None,
         }
     }
 }
@@ -429,6 +432,9 @@ impl Config {
         if !(0.0..=self.k() as f64).contains(&v.stage) {
             return fail("stage");
         }
+        if v.selected.is_some_and(|i| i >= self.k()) {
+            return fail("selected layer");
+        }
         if !(speed_ok(v.speed)
             && center_ok(v.center[0])
             && center_ok(v.center[1])
@@ -599,6 +605,17 @@ impl Config {
                 format!("stage {} is outside [0, {k}]; clamped", fmt_f64(v.stage)),
             );
             v.stage = v.stage.clamp(0.0, k);
+        }
+        if let Some(i) = v.selected.filter(|&i| i >= self.kinds.len()) {
+            w.add(
+                "sel",
+                format!(
+                    "ignored sel = {}: there are only {} layers",
+                    i + 1,
+                    self.kinds.len()
+                ),
+            );
+            v.selected = None;
         }
         if !speed_ok(v.speed) {
             w.add(

@@ -45,10 +45,10 @@ pub const MAX_URL_FRAGMENT: usize = 60_000;
 pub const MAX_DECODE_INPUT: usize = 1 << 20;
 
 /// Every key, in the order [`encode`] writes them.
-const KEYS: [&str; 28] = [
+const KEYS: [&str; 29] = [
     "v", "mode", "n", "noise", "dseed", "K", "layers", "seed", "lr", "batch", "spf", "anneal",
     "asteps", "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed",
-    "hide", "lesson", "cmp", "params", "pts",
+    "hide", "sel", "lesson", "cmp", "params", "pts",
 ];
 
 /// The fragment for `config` (without the leading `#`). An invalid config is first repaired
@@ -134,6 +134,9 @@ pub fn encode_with_warnings(config: &Config) -> (String, Vec<Warning>) {
     put("embed", fmt_bool(c.embed.embed));
     if !c.embed.hide.is_empty() {
         put("hide", &c.embed.hide.join(","));
+    }
+    if let Some(i) = v.selected {
+        put("sel", &(i + 1).to_string());
     }
     if let Some(l) = c.lesson {
         put("lesson", l.slug());
@@ -400,6 +403,13 @@ impl<'a> Reader<'a> {
             scale: self.scale().unwrap_or(dv.scale),
             center: dv.center,
             half_extent: dv.half_extent,
+            selected: self
+                .uint(
+                    "sel",
+                    |i| (1..=MAX_LAYERS as u64).contains(&i),
+                    "a layer number",
+                )
+                .map(|i| i as usize - 1),
         };
         let (center, half_extent) = self.window().unwrap_or((view.center, view.half_extent));
         let view = ViewConfig {

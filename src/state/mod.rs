@@ -49,6 +49,7 @@
 //! | `view` | `cx,cy,half` | `0,0,4` | view window |
 //! | `embed` | `1`/`0` | 0 | embed mode: canvas and timeline only |
 //! | `hide` | comma list of `[a-z0-9-]{1,32}`, ≤ 32 | — | control groups to hide |
+//! | `sel` | `1..=K` | — | the layer open in the layer editor (its handles show at its input stage) |
 //! | `lesson` | `fig3-u1`…`fig3-u4`, `planar-vs-radial`, `one-layer`, `constraint` | — | the lesson shown (its caption) |
 //! | `cmp` | `kinds` (planar vs radial), `depths` (K = 2, 8, 32) | — | comparison beside the main view |
 //! | `params` | base64url of little-endian `f64`s | — (seeded init) | raw parameters, exact |

@@ -66,6 +66,10 @@ pub fn snapshot(ui: Ui) -> Config {
     cfg.view.center = w.center;
     cfg.view.half_extent = w.half_extent;
     cfg.embed = ui.embed.get_untracked();
+    cfg.view.selected = ui
+        .selected_layer
+        .get_untracked()
+        .filter(|&i| i < cfg.kinds.len());
     cfg.lesson = ui.lesson.get_untracked();
     cfg.compare = ui.compare.get_untracked();
     cfg
@@ -137,6 +141,8 @@ pub fn apply(ui: Ui, cfg: &Config) {
         ..ViewTransform::new(1.0, 1.0)
     });
     ui.embed.set(cfg.embed.clone());
+    // The layer open in the editor (its handles show at its input stage, as the link's stage).
+    super::editor::select(ui, cfg.view.selected, false);
     ui.lesson.set(cfg.lesson);
     match cfg.compare {
         Some(c) => super::compare::start(ui, c),
