@@ -44,11 +44,17 @@ test('Figure 3 lesson: caption, K = 2/8/32 side by side trained in equal steps, 
   await hashHas(page, 'asteps=1500');
   // Another target ends the lesson (its caption would now be wrong); the comparison follows the
   // new target (no target panel for points).
-  await page.selectOption('#target-select', 'preset:0');
+  await page.selectOption('#target-select', 'preset:2');
   await page.waitForFunction(() => !document.querySelector('#lesson-caption'));
   await page.waitForFunction(() => !document.querySelector('#compare-target') && document.querySelectorAll('.compare figcaption').length === 3);
-  await hashHas(page, 'mode=moons');
-  assert.ok(!(await page.evaluate(() => location.hash)).includes('lesson='));
+  // The link names the preset (not every point) and no longer the lesson.
+  await hashHas(page, 'mode=circles');
+  const hash = await page.evaluate(() => location.hash);
+  assert.ok(!hash.includes('lesson=') && !hash.includes('pts='), hash.slice(0, 200));
+  // Undo returns to the lesson exactly as it was: its energy, its caption.
+  await page.click('#undo-button');
+  await page.waitForSelector('#lesson-caption:has-text("Figure 3 · U1")');
+  assert.equal(await page.inputValue('#target-select'), 'energy:U1');
   assert.ok(!/NaN/.test(await page.textContent('body')));
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();

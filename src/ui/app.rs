@@ -747,10 +747,20 @@ pub(crate) fn set_target(
     noise: Option<f64>,
     seed: u64,
 ) {
-    ui.target.set(choice);
+    // The state before the change is what undo returns to.
     super::history::checkpoint(ui);
+    ui.target.set(choice);
     // A lesson's caption describes its target: another target ends the lesson (undo brings it back).
     ui.lesson.set(None);
+    if let TargetChoice::Preset(p) = choice {
+        // How the cloud is generated, so a link can say "this preset" instead of every point.
+        ui.preset_info.set(Some(crate::state::PresetInfo {
+            preset: p,
+            n: count.clamp(1, MAX_POINTS),
+            noise: noise.unwrap_or(p.default_noise()),
+            seed,
+        }));
+    }
     ui.session.update_value(|s| match choice {
         TargetChoice::Preset(p) => {
             let noise = noise.unwrap_or(p.default_noise());
