@@ -97,6 +97,12 @@ test('a lesson link opens with its caption and comparison; undo and redo restore
   await page.locator('#main-canvas').focus().catch(() => {});
   await page.keyboard.press('Control+z');
   await page.waitForFunction(() => /^1000 points/.test(document.querySelector('#points-info').textContent));
+  // A new stack (K = 4) is undone back to the 16 layers it replaced.
+  await page.fill('#k-input', '4');
+  await page.press('#k-input', 'Tab');
+  await page.waitForFunction(() => document.querySelector('#stage-slider').getAttribute('max') === '4');
+  await page.click('#undo-button');
+  await page.waitForFunction(() => document.querySelector('#stage-slider').getAttribute('max') === '16');
   await shot(page, 'lessons-planar-vs-radial');
   assert.ok(!/NaN/.test(await page.textContent('body')));
   assert.deepEqual(problems, [], problems.join('\n'));

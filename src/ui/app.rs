@@ -1012,6 +1012,8 @@ fn ModelPanel(ui: Ui) -> impl IntoView {
             "alternating" => StackPattern::Alternating,
             _ => StackPattern::AllPlanar,
         };
+        // A new stack replaces the trained one: undo brings it back.
+        super::history::checkpoint(ui);
         ui.session.update_value(|s| {
             s.spec.k = k;
             s.spec.pattern = pat;
