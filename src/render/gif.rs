@@ -261,8 +261,22 @@ fn reset_dictionary(table: &mut [u16], used: &mut Vec<u32>) {
     used.clear();
 }
 
+/// Writes into `out` the indices of `cur`, with every pixel equal to `prev` replaced by
+/// `transparent`: drawn over the previous frame (disposal 1), the picture is `cur` again, and
+/// the long runs of one index compress far better. `prev` must be the previous frame's full
+/// indices (not its marked ones); `transparent` must not be a colour `cur` uses.
+pub fn mark_unchanged(prev: &[u8], cur: &[u8], transparent: u8, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        prev.iter()
+            .zip(cur)
+            .map(|(&p, &c)| if p == c { transparent } else { c }),
+    );
+}
+
 /// Streaming GIF89a encoder: every frame is a full-size image at (0, 0) drawn with the one
-/// global colour table, no transparency and disposal method 1 ("do not dispose").
+/// global colour table and disposal method 1 ("do not dispose"), so a frame may mark pixels
+/// that did not change as transparent ([`GifEncoder::add_frame_over`], [`mark_unchanged`]).
 pub struct GifEncoder {
     width: u16,
     height: u16,
@@ -322,6 +336,17 @@ impl GifEncoder {
     /// hundredths of a second. Returns an error, and writes nothing, if the length is wrong or
     /// an index is not below the palette length.
     pub fn add_frame(&mut self, indices: &[u8], delay_cs: u16) -> Result<(), String> {
+        self.add_frame_over(indices, delay_cs, None)
+    }
+
+    /// [`GifEncoder::add_frame`], with the index `transparent` (if any) showing the previous
+    /// frame through (the Graphic Control Extension's transparency flag).
+    pub fn add_frame_over(
+        &mut self,
+        indices: &[u8],
+        delay_cs: u16,
+        transparent: Option<u8>,
+    ) -> Result<(), String> {
         let (w, h) = (self.width, self.height);
         if indices.len() != usize::from(w) * usize::from(h) {
             return Err(format!("{} indices for a {w}x{h} frame", indices.len()));
@@ -330,12 +355,19 @@ impl GifEncoder {
         if let Some(&i) = indices.iter().find(|&&i| usize::from(i) >= n) {
             return Err(format!("index {i} out of range for a {n}-colour palette"));
         }
+        if let Some(t) = transparent.filter(|&t| usize::from(t) >= n) {
+            return Err(format!(
+                "transparent index {t} out of range for a {n}-colour palette"
+            ));
+        }
         self.compress(indices);
         let out = &mut self.out;
         let ([d0, d1], [w0, w1], [h0, h1]) =
             (delay_cs.to_le_bytes(), w.to_le_bytes(), h.to_le_bytes());
-        // Graphic Control Extension: disposal 1 (bits 2..4), no user input, no transparency.
-        out.extend_from_slice(&[0x21, 0xF9, 0x04, 0x04, d0, d1, 0x00, 0x00]);
+        // Graphic Control Extension: disposal 1 (bits 2..4), no user input, transparency flag
+        // (bit 0) and index.
+        let (flag, t) = transparent.map_or((0, 0), |t| (1, t));
+        out.extend_from_slice(&[0x21, 0xF9, 0x04, 0x04 | flag, d0, d1, t, 0x00]);
         // Image descriptor at (0, 0), full size, no local table, not interlaced; code size.
         out.extend_from_slice(&[0x2C, 0, 0, 0, 0, w0, w1, h0, h1, 0x00]);
         out.push(self.min_code_size as u8);
@@ -877,5 +909,72 @@ mod tests {
         let kib = gif.len() / 1024;
         println!("60 frames 480x480: {total:.0} ms total ({t_pal:.0} ms palette), {kib} KiB");
         assert_eq!(decode_gif(&gif).3.len(), 60);
+    }
+
+    #[test]
+    fn unchanged_pixels_become_transparent_and_composite_back() {
+        // A still background with a moving square, 15 colours + a transparent slot (15).
+        let (w, h) = (40usize, 30usize);
+        let frame = |t: usize| -> Vec<u8> {
+            (0..w * h)
+                .map(|p| {
+                    let (x, y) = (p % w, p / w);
+                    if (t * 3..t * 3 + 8).contains(&x) && (10..18).contains(&y) {
+                        14
+                    } else {
+                        ((x / 5 + y / 5) % 14) as u8
+                    }
+                })
+                .collect()
+        };
+        let frames: Vec<Vec<u8>> = (0..6).map(frame).collect();
+        let pal = Palette {
+            colors: (0..16).map(|i| [i * 15, 255 - i * 15, i * 7]).collect(),
+        };
+        let encode = |with_t: bool| {
+            let mut enc = GifEncoder::new(w as u16, h as u16, &pal, false);
+            let mut marked = Vec::new();
+            for (i, f) in frames.iter().enumerate() {
+                if i > 0 && with_t {
+                    mark_unchanged(&frames[i - 1], f, 15, &mut marked);
+                    enc.add_frame_over(&marked, 5, Some(15)).unwrap();
+                } else {
+                    enc.add_frame(f, 5).unwrap();
+                }
+            }
+            enc.finish()
+        };
+        let (plain, over) = (encode(false), encode(true));
+        assert!(
+            over.len() < plain.len(),
+            "{} vs {}",
+            over.len(),
+            plain.len()
+        );
+        // Every later frame's GCE: flags 0x05 (disposal 1 + transparency), index 15.
+        let gces: Vec<&[u8]> = over
+            .windows(8)
+            .filter(|b| b[0] == 0x21 && b[1] == 0xF9 && b[2] == 0x04)
+            .collect();
+        assert_eq!(gces.len(), frames.len());
+        assert_eq!((gces[0][3], gces[0][6]), (0x04, 0));
+        for g in &gces[1..] {
+            assert_eq!((g[3], g[6]), (0x05, 15));
+        }
+        // Compositing the decoded images (transparent keeps the previous pixel) gives the frames.
+        let (_, _, _, decoded) = decode_gif(&over);
+        let mut screen = vec![0u8; w * h];
+        for (k, (img, want)) in decoded.iter().zip(&frames).enumerate() {
+            assert_eq!(img.1, 1, "disposal 1");
+            for (s, &i) in screen.iter_mut().zip(&img.3) {
+                if k == 0 || i != 15 {
+                    *s = i;
+                }
+            }
+            assert_eq!(&screen, want, "frame {k}");
+        }
+        // A transparent index outside the palette is refused.
+        let mut enc = GifEncoder::new(2, 1, &pal, false);
+        assert!(enc.add_frame_over(&[0, 1], 1, Some(16)).is_err());
     }
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
-use crate::render::gif::{build_palette, GifEncoder, Mapper};
+use crate::render::gif::{build_palette, mark_unchanged, GifEncoder, Mapper};
 
 use super::frame::now_ms;
 use super::persist;
@@ -276,13 +276,25 @@ fn finish(ui: Ui, rec: Recorder) -> Result<String, String> {
         return Err("no frames were captured".into());
     }
     let refs: Vec<&[u8]> = rec.shots.frames.iter().map(Vec::as_slice).collect();
-    let palette = build_palette(&refs, 256);
+    // 255 colours for the pictures; the 256th entry is the "unchanged" (transparent) index:
+    // pixels equal to the previous frame's (the legend, the dark background) become long runs
+    // of it, which LZW packs tightly.
+    let palette = build_palette(&refs, 255);
     let mut mapper = Mapper::new(&palette);
-    let mut enc = GifEncoder::new(w as u16, h as u16, &palette, true);
-    let mut idx = Vec::new();
-    for (f, &d) in refs.iter().zip(&rec.shots.delays) {
+    let mut table = palette.clone();
+    let transparent = table.colors.len() as u8;
+    table.colors.push([0, 0, 0]);
+    let mut enc = GifEncoder::new(w as u16, h as u16, &table, true);
+    let (mut idx, mut prev, mut marked) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (f, &d)) in refs.iter().zip(&rec.shots.delays).enumerate() {
         mapper.map(f, &mut idx);
-        enc.add_frame(&idx, d)?;
+        if i == 0 {
+            enc.add_frame(&idx, d)?;
+        } else {
+            mark_unchanged(&prev, &idx, transparent, &mut marked);
+            enc.add_frame_over(&marked, d, Some(transparent))?;
+        }
+        std::mem::swap(&mut prev, &mut idx);
     }
     let n = enc.frame_count();
     let bytes = enc.finish();
