@@ -889,7 +889,7 @@ mod tests {
     }
 
     #[test]
-    #[ignore]
+    #[ignore = "a timing print, not a check: run with --ignored --nocapture in a release build"]
     fn timing_60_frames_480x480() {
         let v = |a: f64| (127.5 + 127.5 * a.sin()) as u8;
         let frame = |t: f64| -> Vec<u8> {
