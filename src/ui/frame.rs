@@ -100,6 +100,8 @@ struct DrawKey {
     probe: Option<[f64; 2]>,
     css: (u32, u32, u32),
     grid_n: usize,
+    /// The warped grid is the coarse one (while training): stopping redraws it finely.
+    coarse: bool,
     editor: super::editor::EditorKey,
 }
 
@@ -373,6 +375,7 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
         probe: ui.probe.get_untracked(),
         css: (css_w, css_h, (dpr * 100.0) as u32),
         grid_n: st.view.grid_n,
+        coarse: training,
         editor: super::editor::draw_key(ui),
     };
     // A training frame off its turn skips a redraw that only new parameters asked for.
@@ -383,7 +386,7 @@ fn frame(ui: Ui, cv: &Canvases, st: &mut LoopState, ts: f64) -> Parts {
         } == key
     });
     let skip = training && !draw_turn && only_version;
-    st.view.coarse = training;
+    st.view.coarse = key.coarse;
     st.drew_last = false;
     if st.last_key.as_ref() != Some(&key) && !skip {
         st.drew_last = true;
