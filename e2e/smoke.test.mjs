@@ -29,6 +29,9 @@ for (const [name, opts] of [
     // The canvas is visible and fills a good part of the viewport.
     const box = await page.locator('#main-canvas').boundingBox();
     assert.ok(box.width >= Math.min(600, opts.viewport.width * 0.7), `canvas too small: ${box.width}px`);
+    // No markup leaked as text (a view macro that misread an attribute shows Rust in the page).
+    const text = await page.textContent('body');
+    assert.ok(!/move \||=>|MAX_|get\(\)/.test(text), `code in the page text: ${text.match(/.{0,40}(move \||=>|MAX_|get\(\)).{0,40}/)?.[0]}`);
     await shot(page, `smoke-${name}`);
     assert.deepEqual(problems, [], `console problems:\n${problems.join('\n')}`);
     await ctx.close();

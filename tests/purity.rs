@@ -20,7 +20,7 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn pure_modules_name_no_browser_crate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    for module in ["core", "state", "render"] {
+    for module in ["core", "state", "render", "session"] {
         rust_files(&root.join(module), &mut files);
     }
     assert!(

@@ -10,9 +10,7 @@ use super::num::Vec2;
 use super::planar::{Planar, PlanarMap};
 use super::radial::{Radial, RadialMap};
 
-/// Raw parameters are clamped to ±this when a layer is read, so any flat vector (e.g. from a
-/// URL) gives finite maps. The trainer treats parameters beyond ±1e4 as divergence.
-pub const RAW_PARAM_LIMIT: f64 = 1e6;
+pub use super::num::RAW_PARAM_LIMIT;
 
 /// Which layer type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -77,3 +77,7 @@ pub fn fill_std_normal<R: Rng + ?Sized>(rng: &mut R, xs: &mut [f64], ys: &mut [f
 pub fn dot(a: Vec2, b: Vec2) -> f64 {
     a[0] * b[0] + a[1] * b[1]
 }
+
+/// Raw parameters are clamped to ±this when a layer is read, so any flat vector (e.g. from a
+/// URL) gives finite maps. The trainer treats parameters beyond ±1e4 as divergence.
+pub const RAW_PARAM_LIMIT: f64 = 1e6;

@@ -21,7 +21,7 @@
 //! non-negative terms). `t = 0` is the identity, `t = 1` the layer.
 
 use super::fastmath;
-use super::layer::RAW_PARAM_LIMIT;
+use super::num::RAW_PARAM_LIMIT;
 use super::num::{dot, sigmoid, softplus, Vec2};
 use super::root::rtsafe;
 

@@ -21,7 +21,7 @@
 //! Fractional layer at `t ∈ [0, 1]`: `β → t·β`, i.e. `γ_t = (1 − t)·α + t·γ > 0`; `t = 0` is the
 //! identity, `t = 1` the layer.
 
-use super::layer::RAW_PARAM_LIMIT;
+use super::num::RAW_PARAM_LIMIT;
 use super::num::{dot, sigmoid, softplus, Vec2};
 
 /// Floor on `α` and `γ`.

@@ -163,21 +163,6 @@ impl LineErrors {
 /// Imported points and the rows that were skipped.
 pub type PointsImport = (Vec<[f64; 2]>, Vec<LineError>);
 
-/// Imports points from CSV or JSON, choosing by content (JSON if the first non-blank character
-/// is `[` or `{`).
-pub fn parse_points(text: &str) -> Result<PointsImport, ImportError> {
-    let first = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .next();
-    if matches!(first, Some('[' | '{')) {
-        super::points_json::parse_points_json(text)
-    } else {
-        super::csv::parse_points_csv(text)
-    }
-}
-
 /// Whether imported points join or replace the current ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImportMode {

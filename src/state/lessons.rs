@@ -1,10 +1,8 @@
 //! Lessons (one-click set-ups with a one-line caption) and comparisons (the same target fitted
-//! by two or three flows side by side). A lesson is just a [`Config`], so it travels in links,
-//! restores on reload and can be undone like any other state.
+//! by two or three flows side by side). A lesson is just a link config (`lesson_setup` builds
+//! it), so it travels in links, restores on reload and can be undone like any other state.
 
-use crate::core::{Energy, LayerKind, Preset};
-
-use super::config::{Config, Mode, PresetInfo, ANNEAL_STEPS_FAST};
+use crate::core::{Energy, LayerKind};
 
 /// Which flows a comparison fits side by side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,55 +133,5 @@ impl Lesson {
             Lesson::OneLayer => "One planar layer, f(z) = z + û·tanh(wᵀz + b): scrub from stage 0 to 1 to watch the Gaussian split along a line, drag its handles with the Edit tool, or train it on U1.".into(),
             Lesson::Constraint => "Here the raw wᵀu is −4, which would fold the plane onto itself; the flow uses û with wᵀû = −1 + softplus(wᵀu) > −1, so a band is squeezed hard (blue) but never folded: the layer stays invertible.".into(),
         }
-    }
-
-    /// The state the lesson sets up.
-    pub fn config(self) -> Config {
-        let mut c = Config {
-            lesson: Some(self),
-            ..Config::default()
-        };
-        match self {
-            Lesson::Figure3(e) => {
-                c.mode = Mode::Energy(e);
-                c.kinds = vec![LayerKind::Planar; 32];
-                // The paper anneals β (without it the flows settle on one of U1's two modes);
-                // a lecture cannot wait 10,000 steps, so β reaches 1 after 1,500.
-                c.train.anneal = true;
-                c.train.anneal_steps = ANNEAL_STEPS_FAST;
-                c.train.lr = 0.01;
-                c.compare = Some(Compare::Depths);
-                c.view.overlays.grid = false;
-                c.view.overlays.data = true;
-                c.view.overlays.contours = true;
-            }
-            Lesson::PlanarVsRadial => {
-                let p = PresetInfo::new(Preset::Circles);
-                c.mode = Mode::Points(Some(p));
-                c.points = p.generate();
-                c.kinds = vec![LayerKind::Planar; 16];
-                c.compare = Some(Compare::Kinds);
-            }
-            Lesson::OneLayer | Lesson::Constraint => {
-                c.mode = Mode::Energy(Energy::U1);
-                c.kinds = vec![LayerKind::Planar];
-                // Raw planar parameters (u₀, u₁, w₀, w₁, b).
-                c.params = if self == Lesson::OneLayer {
-                    vec![2.0, 0.0, 3.0, 0.0, 0.0]
-                } else {
-                    vec![-2.0, 0.0, 2.0, 0.0, 0.0]
-                };
-                c.train.anneal = false;
-                c.view.overlays.grid = true;
-                c.view.overlays.volume = self == Lesson::Constraint;
-                c.view.overlays.data = self == Lesson::OneLayer;
-                c.view.overlays.contours = self == Lesson::OneLayer;
-            }
-        }
-        if let Mode::Energy(_) = c.mode {
-            c.points.clear(); // unused by an energy; keeps the link short
-        }
-        c.view.stage = c.kinds.len() as f64;
-        c
     }
 }

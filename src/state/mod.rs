@@ -15,7 +15,9 @@
 //! | `base64` | unpadded base64url, lenient decoder |
 //! | `csv`, `points_json` | points import (line-numbered problems) and exact export |
 //! | `model_json` | the model (kinds + raw parameters, constrained values for readers) |
-//! | `import` | import errors, binary/size checks, format sniffing, append-or-replace |
+//! | `import` | import errors, binary/size checks, append-or-replace |
+//! | `points_import` | points from a file of either format (format sniffing) |
+//! | `lesson_setup` | the state each lesson sets up |
 //! | `json`, `text`, `warning` | a tiny JSON reader; number formatting and parsing; warnings |
 //!
 //! ## Fragment keys (format version 1)
@@ -65,9 +67,11 @@ pub mod fragment;
 pub mod import;
 mod json;
 pub mod layers_codec;
+pub mod lesson_setup;
 pub mod lessons;
 pub mod model_json;
 pub mod points_codec;
+pub mod points_import;
 pub mod points_json;
 pub mod text;
 pub mod warning;
@@ -83,10 +87,11 @@ pub use fragment::{
     MAX_URL_FRAGMENT,
 };
 pub use import::{
-    merge_points, parse_points, ImportError, ImportMode, LineError, PointsImport, MAX_IMPORT_BYTES,
+    merge_points, ImportError, ImportMode, LineError, PointsImport, MAX_IMPORT_BYTES,
 };
 pub use lessons::{Compare, CompareEntry, Lesson};
 pub use model_json::{model_from_json, model_to_json, MODEL_FORMAT};
 pub use points_codec::quantize_point;
+pub use points_import::parse_points;
 pub use points_json::{parse_points_json, points_to_json};
 pub use warning::{notice, Warning};

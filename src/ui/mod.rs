@@ -1,36 +1,39 @@
 //! The browser side: the only module with signals, effects, events, timers and canvases.
 //!
-//! `start` mounts [`app::App`]; components stay thin and call the pure `core`, `render` and
-//! `state` modules for everything that can be tested natively. One animation-frame loop
-//! (`frame`) drives training slices and redraws; the non-reactive `session` holds the model.
+//! Every user action travels one way — **event → action → session/config → frame loop →
+//! draw** — and nothing comes back:
+//!
+//! ```text
+//!   app        composition root: builds the Ui context, mounts panels, registers frame jobs
+//!    ├─ panels   one component per file: show values derived from the Ui, call actions
+//!    ├─ input    pointer, keyboard, dropped files: decode events, call actions
+//!    ├─ frame    the animation-frame loop: a scheduler of jobs (frame/jobs: one file each)
+//!    ├─ bench    the #bench page, a frame job that drives the same actions as the user
+//!    │    └─ actions  the only code that changes the session, the view's settings and the
+//!    │         │      page's stored values; undo checkpoints live here
+//!    │         └─ draw   every canvas write; reads the session, never changes it
+//!    └─ model, browser   leaves: the Ui context (signals, derived facts, stored values) and thin
+//!                        web_sys wrappers
+//! ```
+//!
+//! Ranks, enforced by `tests/layers.rs`: `app` > `panels`, `input`, `frame`, `bench` >
+//! `actions` > `draw` > `model`, `browser`. A file imports only lower ranks or files of its own
+//! folder, and no import cycle exists among the files of `src/`.
 
+mod actions;
 mod app;
 mod bench;
-mod canvas;
-mod chart;
-mod compare;
-mod draw2d;
-mod editor;
+mod browser;
+mod draw;
 mod frame;
-mod gif_export;
-mod handles_draw;
-mod history;
-mod lessons_view;
-mod main_view;
-mod persist;
-mod pointer;
-mod session;
-mod share;
-mod state;
-mod thumbs;
+mod input;
+mod model;
+mod panels;
 
-/// Mount the app on `<body>` (called by `main`).
+/// Mounts the app on `<body>` (called by `main`). `#bench` is read before the app rewrites the
+/// fragment with its state.
 pub fn start() {
     console_error_panic_hook::set_once();
-    // Read `#bench` before the app rewrites the fragment with its state.
     let bench = bench::requested();
-    leptos::mount::mount_to_body(app::App);
-    if let Some(quick) = bench {
-        bench::start(quick);
-    }
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App bench=bench /> });
 }

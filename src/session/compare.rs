@@ -1,0 +1,110 @@
+//! The comparison: the main view's target fitted by two or three other flows (planar vs radial
+//! at the main depth, or planar K = 2, 8, 32 as in the paper's Figure 3), each with its own
+//! trainer (the main model's seed and hyper-parameters), trained one step each in turn so they
+//! have always taken the same number of steps.
+
+use crate::core::{Energy, Eval, Init, Trainer};
+use crate::state::Compare;
+
+use super::model::Session;
+use super::training::Divergence;
+
+/// One compared flow.
+pub struct Entry {
+    /// `planar K = 8`.
+    pub label: String,
+    /// Its trainer.
+    pub trainer: Trainer,
+}
+
+/// A comparison being shown.
+pub struct CompareRun {
+    which: Compare,
+    entries: Vec<Entry>,
+    energy: Option<Energy>,
+    next: usize,
+}
+
+impl CompareRun {
+    /// The comparison `which` for the session's target and depth (fresh seeded weights).
+    pub fn new(s: &Session, which: Compare) -> Result<Self, String> {
+        if let Some(p) = s.data_problem() {
+            return Err(p.to_string());
+        }
+        let objective = s.trainer().objective().clone();
+        let hyper = *s.trainer().hyper();
+        let entries = which
+            .entries(s.k())
+            .into_iter()
+            .map(|e| {
+                Trainer::new(&e.kinds, Init::Default, objective.clone(), hyper, s.seed()).map(
+                    |trainer| Entry {
+                        label: e.label,
+                        trainer,
+                    },
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        Ok(CompareRun {
+            which,
+            entries,
+            energy: s.energy(),
+            next: 0,
+        })
+    }
+
+    /// Which comparison.
+    pub fn which(&self) -> Compare {
+        self.which
+    }
+
+    /// The compared flows.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The energy whose target panel is shown, if the target is one.
+    pub fn energy(&self) -> Option<Energy> {
+        self.energy
+    }
+
+    /// One step of each flow in turn while `keep_going()`; the last divergence recovered from
+    /// (its flow's label and what happened).
+    pub fn train_while(
+        &mut self,
+        mut keep_going: impl FnMut() -> bool,
+    ) -> Option<(String, Divergence)> {
+        let n = self.entries.len();
+        let mut last = None;
+        while n > 0 && keep_going() {
+            let entry = &mut self.entries[self.next];
+            if let Some(reason) = entry.trainer.run_steps(1).diverged {
+                let lr = entry.trainer.halve_lr();
+                last = Some((entry.label.clone(), Divergence { reason, lr }));
+            }
+            self.next = (self.next + 1) % n;
+        }
+        last
+    }
+
+    /// `planar K = 8 · step 1200 · free energy −1.62` per flow (numbers once there are some).
+    pub fn captions(&self) -> Vec<String> {
+        self.entries.iter().map(caption).collect()
+    }
+}
+
+fn caption(e: &Entry) -> String {
+    let tr = &e.trainer;
+    let mut out = format!("{} · step {}", e.label, tr.step_count());
+    match tr.last_eval() {
+        Some(Eval::HeldOutNll(v)) if v.is_finite() => {
+            out.push_str(&format!(" · held-out NLL {v:.3}"))
+        }
+        Some(Eval::Energy(x)) if x.free_energy.is_finite() => {
+            out.push_str(&format!(" · free energy {:.3}", x.free_energy))
+        }
+        _ => {}
+    }
+    out
+}

@@ -1,0 +1,70 @@
+//! A [`Session`] (plus the view's settings) as a link [`Config`], and back. The URL fragment,
+//! local storage, undo states and lessons all pass through these two functions.
+
+use crate::state::{Compare, Config, EmbedConfig, Lesson, Mode, ViewConfig};
+
+use super::model::{hyper_for, Session};
+
+/// What a link holds besides the session: the view (stage, playback, overlays, window, the layer
+/// open in the editor), embedding, the lesson and the comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewParts {
+    /// View options.
+    pub view: ViewConfig,
+    /// Embed flag and hide list.
+    pub embed: EmbedConfig,
+    /// The lesson shown.
+    pub lesson: Option<Lesson>,
+    /// The comparison shown.
+    pub compare: Option<Compare>,
+}
+
+impl Session {
+    /// The link config of this session shown with `parts`.
+    pub fn to_config(&self, parts: ViewParts) -> Config {
+        let flow = self.flow();
+        let mut mode = self.mode();
+        // A preset whose points differ from what it generates is stored as drawn points.
+        if let Mode::Points(Some(info)) = mode {
+            if info.generate() != self.points() {
+                mode = Mode::Points(None);
+            }
+        }
+        let (anneal, anneal_steps) = self.anneal();
+        let mut cfg = Config {
+            mode,
+            points: self.points().to_vec(),
+            kinds: flow.kinds().to_vec(),
+            params: flow.params().to_vec(),
+            seed: self.seed(),
+            view: parts.view,
+            embed: parts.embed,
+            lesson: parts.lesson,
+            compare: parts.compare,
+            ..Config::default()
+        };
+        cfg.train.lr = self.lr();
+        cfg.train.batch = self.batch();
+        cfg.train.anneal = anneal;
+        cfg.train.anneal_steps = anneal_steps;
+        cfg.train.step = self.trainer().step_count();
+        cfg.view.selected = cfg.view.selected.filter(|&i| i < cfg.kinds.len());
+        cfg
+    }
+
+    /// Makes the session what `cfg` describes (a config that satisfies `Config::check`, as
+    /// `state::decode` guarantees): target, points, stack, exact parameters, settings. `Err`
+    /// says why the data cannot be trained on (a model is still shown).
+    pub fn apply_config(&mut self, cfg: &Config) -> Result<(), String> {
+        self.set_from_link(
+            cfg.mode,
+            cfg.points.clone(),
+            (cfg.train.anneal, cfg.train.anneal_steps),
+        );
+        let mut hyper = hyper_for(cfg.mode, cfg.train.lr, cfg.train.batch);
+        hyper.clip = cfg.train.clip;
+        let r = self.rebuild(&cfg.kinds, cfg.seed, hyper);
+        self.set_params(&cfg.params_or_init());
+        r
+    }
+}

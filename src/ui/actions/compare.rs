@@ -1,0 +1,77 @@
+//! The comparison beside the main view: open it for the current target, close it, train it.
+
+use leptos::prelude::*;
+
+use crate::session::CompareRun;
+use crate::state::Compare;
+use crate::ui::model::{NoticeKind, Ui};
+
+/// Opens the comparison `which` for the session's target and depth (paused, fresh weights).
+pub fn start(ui: Ui, which: Compare) {
+    match ui.session.with_value(|s| CompareRun::new(s, which)) {
+        Ok(run) => {
+            ui.compare_captions
+                .set(run.entries().iter().map(|e| e.label.clone()).collect());
+            ui.compare_run.set_value(Some(run));
+            ui.compare_epoch.update_value(|e| *e += 1);
+            ui.compare.set(Some(which));
+            ui.compare_training.set(false);
+        }
+        Err(e) => {
+            stop(ui);
+            ui.notify(
+                NoticeKind::Warn,
+                format!("The comparison needs usable training data: {e}"),
+            );
+        }
+    }
+}
+
+/// Closes the comparison.
+pub fn stop(ui: Ui) {
+    ui.compare_run.set_value(None);
+    ui.compare_training.set(false);
+    if ui.compare.get_untracked().is_some() {
+        ui.compare.set(None);
+    }
+}
+
+/// Opens `which`, or closes it if it is the one open.
+pub fn toggle(ui: Ui, which: Compare) {
+    if ui.compare.get_untracked() == Some(which) {
+        stop(ui);
+    } else {
+        start(ui, which);
+    }
+}
+
+/// Restarts the open comparison from fresh weights.
+pub fn restart(ui: Ui) {
+    if let Some(c) = ui.compare.get_untracked() {
+        start(ui, c);
+    }
+}
+
+/// The target or the model changed: rebuild the open comparison for it (paused).
+pub fn retarget(ui: Ui) {
+    restart(ui);
+}
+
+/// Starts or pauses the comparison's training.
+pub fn toggle_training(ui: Ui) {
+    ui.compare_training.update(|t| *t = !*t);
+}
+
+/// Trains the comparison's flows until `keep_going()` says stop, one step each in turn.
+pub fn train_slice(ui: Ui, keep_going: impl FnMut() -> bool) {
+    let diverged = ui
+        .compare_run
+        .try_update_value(|r| r.as_mut().and_then(|r| r.train_while(keep_going)))
+        .flatten();
+    if let Some((label, d)) = diverged {
+        ui.notify(
+            NoticeKind::Warn,
+            d.message(Some(&format!("The comparison's {label}"))),
+        );
+    }
+}

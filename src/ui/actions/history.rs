@@ -1,0 +1,53 @@
+//! Undo / redo of whole states (as link configs): every destructive action calls
+//! [`checkpoint`] first; undo applies the state before it (the trainer restarts from those
+//! exact parameters).
+
+use leptos::prelude::*;
+
+use crate::state::Config;
+use crate::ui::model::Ui;
+
+use super::link;
+
+fn publish(ui: Ui) {
+    let ur = ui.history.with_value(|h| h.available());
+    if ui.undo_redo.get_untracked() != ur {
+        ui.undo_redo.set(ur);
+    }
+}
+
+/// Remembers the current state before an action changes it.
+pub fn checkpoint(ui: Ui) {
+    let now = link::snapshot(ui);
+    ui.history.update_value(|h| h.checkpoint(now));
+    publish(ui);
+}
+
+/// Goes back one state; false if there is none.
+pub fn undo(ui: Ui) -> bool {
+    step(ui, true)
+}
+
+/// Goes forward one state; false if there is none.
+pub fn redo(ui: Ui) -> bool {
+    step(ui, false)
+}
+
+fn step(ui: Ui, back: bool) -> bool {
+    let now = link::snapshot(ui);
+    let target = ui
+        .history
+        .try_update_value(|h| if back { h.undo(now) } else { h.redo(now) })
+        .flatten();
+    let Some(cfg) = target else {
+        return false;
+    };
+    // The embed flag and hide list belong to the page, not to the history.
+    let cfg = Config {
+        embed: ui.embed.get_untracked(),
+        ..cfg
+    };
+    link::apply(ui, &cfg);
+    publish(ui);
+    true
+}

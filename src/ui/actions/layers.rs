@@ -1,0 +1,230 @@
+//! The layer editor's actions on one layer: grab its handle and drag it (mouse, touch, pen — and
+//! the `#bench` drag scenario, which calls these same functions), or type exact values. Both
+//! write the layer's raw parameters straight into the trainer, so Train continues from the
+//! edited values (Adam's moments are kept). Each drag and each typed value is one undo step.
+//! Changes to the stack's shape are in `stack`.
+
+use leptos::prelude::*;
+
+use crate::core::{Layer, Vec2};
+use crate::render::handles::{
+    apply_drag, first_dependent_stage, handle_angle, Handle, LayerHandles, PlanarHandle,
+    RadialHandle,
+};
+use crate::render::ViewTransform;
+use crate::ui::model::{Drag, NoticeKind, Tool, Ui};
+
+use super::{history, selection, stack};
+
+/// A pointer pressed on the canvas, as the editor needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct Press {
+    /// The pointer.
+    pub pointer: i32,
+    /// The view at the canvas' CSS size.
+    pub view: ViewTransform,
+    /// Where, in CSS pixels on the canvas.
+    pub css: Vec2,
+    /// Hit radius in CSS pixels (larger for a finger).
+    pub radius: f64,
+}
+
+impl Press {
+    /// The data point under the pointer.
+    pub fn at(&self) -> Vec2 {
+        self.view.data_from_canvas(self.css)
+    }
+}
+
+/// The handle under `p` of the layer shown at the current stage: (layer, selected, handle,
+/// anchor, offset, first stage it changes).
+fn hit(ui: Ui, p: &Press) -> Option<(usize, bool, Handle, Vec2, Vec2, usize)> {
+    let stage = ui.stage.get_untracked();
+    let (selected, edit_tool) = (
+        ui.selected_layer.get_untracked(),
+        ui.tool.get_untracked() == Tool::Edit,
+    );
+    let at = p.at();
+    ui.session.with_value(|s| {
+        let flow = s.flow();
+        let sh = ui
+            .editor
+            .try_update_value(|e| e.shown(flow, stage, p.view.data_bounds(), selected, edit_tool))
+            .flatten()?;
+        let h = sh.handles.pick(&p.view, p.css, p.radius)?;
+        let pos = sh.handles.position(h)?;
+        let (anchor, offset) = match (&sh.handles, &sh.layer) {
+            (LayerHandles::Planar(ph), Layer::Planar(l)) => {
+                let offset = if h == Handle::Planar(PlanarHandle::Line) {
+                    // Grabbed anywhere on the line: keep that point of the line under the pointer.
+                    let n2 = l.w[0] * l.w[0] + l.w[1] * l.w[1];
+                    let a = l.w[0] * at[0] + l.w[1] * at[1] + l.b;
+                    if n2 > 0.0 {
+                        [-a * l.w[0] / n2, -a * l.w[1] / n2]
+                    } else {
+                        [0.0, 0.0]
+                    }
+                } else {
+                    [pos[0] - at[0], pos[1] - at[1]]
+                };
+                (ph.anchor, offset)
+            }
+            _ => (pos, [pos[0] - at[0], pos[1] - at[1]]),
+        };
+        let first = first_dependent_stage(flow.direction(), flow.len(), sh.index);
+        Some((sh.index, sh.selected, h, anchor, offset, first))
+    })
+}
+
+/// Pointer pressed on the canvas. True if the editor took it (a layer placed, a handle grabbed,
+/// or the Edit tool is on), so the other tools ignore it.
+pub fn press(ui: Ui, p: Press) -> bool {
+    if let Some(kind) = ui.placing.get_untracked() {
+        stack::place(ui, kind, p.at());
+        return true;
+    }
+    let Some((index, selected, handle, anchor, offset, first_stage)) = hit(ui, &p) else {
+        if ui.tool.get_untracked() == Tool::Edit {
+            let stage = ui.stage.get_untracked();
+            let none = ui.session.with_value(|s| {
+                ui.editor
+                    .try_update_value(|e| {
+                        e.shown(
+                            s.flow(),
+                            stage,
+                            p.view.data_bounds(),
+                            ui.selected_layer.get_untracked(),
+                            true,
+                        )
+                    })
+                    .flatten()
+                    .is_none()
+            });
+            if none {
+                ui.notify(
+                    NoticeKind::Info,
+                    "No layer takes its input at this stage. Pick a layer in the Layers panel (the view jumps to its stage), or add one with “+ Planar here” / “+ Radial here”.",
+                );
+            }
+            return true;
+        }
+        return false;
+    };
+    if !selected {
+        selection::select(ui, Some(index), false);
+    }
+    if ui.training.get_untracked() {
+        ui.training.set(false);
+        ui.notify(
+            NoticeKind::Info,
+            "Training paused while you edit. Press Train to continue from the edited parameters.",
+        );
+    }
+    // One undo step per drag.
+    history::checkpoint(ui);
+    ui.editor.update_value(|e| {
+        // The planar line turns about the anchor: pin the pivot there for the whole drag.
+        if let Some((j, f)) = e.frame.as_mut() {
+            if *j == index {
+                f.pivot = anchor;
+            }
+        }
+        e.drag = Some(Drag {
+            pointer: p.pointer,
+            layer: index,
+            handle,
+            anchor,
+            offset,
+            first_stage,
+        });
+        e.gen += 1;
+    });
+    true
+}
+
+/// The dragging pointer moved to data point `at`. True while the editor drags (the other tools
+/// then ignore the move).
+pub fn drag_to(ui: Ui, pointer: i32, at: Vec2) -> bool {
+    let Some(drag) = ui
+        .editor
+        .with_value(|e| e.drag)
+        .filter(|d| d.pointer == pointer)
+    else {
+        return false;
+    };
+    let to = [at[0] + drag.offset[0], at[1] + drag.offset[1]];
+    let result = ui.session.try_update_value(|s| {
+        let flow = s.flow();
+        if drag.layer >= flow.len() {
+            return None;
+        }
+        let old = flow.layer(drag.layer);
+        let new = apply_drag(&old, drag.anchor, drag.handle, to);
+        if new != old {
+            s.set_layer(drag.layer, &new);
+        }
+        let centre = match new {
+            Layer::Radial(r) => Some(r.z0),
+            Layer::Planar(_) => None,
+        };
+        Some((new != old, centre))
+    });
+    let Some(Some((changed, centre))) = result else {
+        return true;
+    };
+    ui.editor.update_value(|e| {
+        // Ring handles follow the pointer around their rings.
+        if let Some(c) = centre {
+            let slot = match drag.handle {
+                Handle::Radial(RadialHandle::Alpha) => Some(0),
+                Handle::Radial(RadialHandle::Beta) => Some(1),
+                _ => None,
+            };
+            if let (Some(slot), Some((j, f))) = (slot, e.frame.as_mut()) {
+                if *j == drag.layer {
+                    f.angles[slot] = handle_angle(c, to);
+                    e.gen += 1;
+                }
+            }
+        }
+    });
+    if changed {
+        ui.bump();
+    }
+    true
+}
+
+/// The pointer was released or cancelled. True if it ended an editor drag.
+pub fn release(ui: Ui, pointer: i32) -> bool {
+    ui.editor
+        .try_update_value(|e| match e.drag {
+            Some(d) if d.pointer == pointer => {
+                e.drag = None;
+                e.gen += 1;
+                true
+            }
+            _ => false,
+        })
+        .unwrap_or(false)
+}
+
+/// Cursor feedback: whether the pointer at `p` is over a grabbable handle. Returns the new
+/// hover state if it changed.
+pub fn hover(ui: Ui, p: &Press) -> Option<bool> {
+    if ui.selected_layer.get_untracked().is_none() && ui.tool.get_untracked() != Tool::Edit {
+        return None;
+    }
+    let over = hit(ui, p).is_some();
+    let was = ui
+        .editor
+        .try_update_value(|e| std::mem::replace(&mut e.hover, over))?;
+    (was != over).then_some(over)
+}
+
+/// Writes layer `i`'s new value from a typed field (same kind): one undo step.
+pub fn set_layer(ui: Ui, i: usize, layer: Layer) {
+    history::checkpoint(ui);
+    if ui.session.try_update_value(|s| s.set_layer(i, &layer)) == Some(true) {
+        ui.bump();
+    }
+}

@@ -1,0 +1,197 @@
+//! The whole state as a link config, and back: what undo, lessons, the URL fragment and local
+//! storage restore. The state is written to the fragment (`history.replaceState`, so no new
+//! history entries) and to local storage a few times a second by the frame loop's save job; on
+//! start a link wins over local storage, and whatever `decode` ignored is shown as a notice.
+
+use leptos::prelude::*;
+
+use crate::render::ViewTransform;
+use crate::session::ViewParts;
+use crate::state::{self, Config, EmbedConfig, LinkFit, Scale, ViewConfig};
+use crate::ui::browser::{page, storage};
+use crate::ui::model::{NoticeKind, Overlays, Ui};
+
+use super::{compare, selection};
+
+/// Local-storage key of the saved session.
+pub const STORAGE_KEY: &str = "flow-playground:v1";
+
+/// The view's part of a link.
+fn view_parts(ui: Ui) -> ViewParts {
+    let o = ui.overlays.get_untracked();
+    let w = ui.window.get_untracked();
+    ViewParts {
+        view: ViewConfig {
+            stage: ui.stage.get_untracked(),
+            playing: ui.playing.get_untracked(),
+            speed: ui.speed.get_untracked(),
+            looping: ui.looping.get_untracked(),
+            overlays: state::Overlays {
+                grid: o.grid,
+                particles: o.particles,
+                data: o.data,
+                contours: o.data,
+                volume: o.volume,
+            },
+            scale: if ui.log_scale.get_untracked() {
+                Scale::Log
+            } else {
+                Scale::Linear
+            },
+            center: w.center,
+            half_extent: w.half_extent,
+            selected: ui.selected_layer.get_untracked(),
+        },
+        embed: ui.embed.get_untracked(),
+        lesson: ui.lesson.get_untracked(),
+        compare: ui.compare.get_untracked(),
+    }
+}
+
+/// The current state as a link config.
+pub fn snapshot(ui: Ui) -> Config {
+    let parts = view_parts(ui);
+    ui.session.with_value(|s| s.to_config(parts))
+}
+
+/// Makes the app show `cfg` (a config that satisfies `Config::check`, as `decode` guarantees).
+pub fn apply(ui: Ui, cfg: &Config) {
+    ui.training.set(false);
+    let problem = ui
+        .session
+        .try_update_value(|s| s.apply_config(cfg).err())
+        .flatten();
+    let k = cfg.kinds.len();
+    let v = &cfg.view;
+    ui.stage.set(v.stage.clamp(0.0, k as f64));
+    ui.playing.set(v.playing);
+    ui.speed.set(v.speed);
+    ui.looping.set(v.looping);
+    let o = v.overlays;
+    ui.overlays.set(Overlays {
+        grid: o.grid,
+        particles: o.particles,
+        data: o.data || o.contours,
+        volume: o.volume,
+    });
+    ui.log_scale.set(v.scale == Scale::Log);
+    ui.window.set(ViewTransform {
+        center: v.center,
+        half_extent: v.half_extent,
+        ..ViewTransform::new(1.0, 1.0)
+    });
+    ui.embed.set(cfg.embed.clone());
+    // The layer open in the editor (its handles show at its input stage, as the link's stage).
+    selection::select(ui, v.selected, false);
+    ui.lesson.set(cfg.lesson);
+    match cfg.compare {
+        Some(c) => compare::start(ui, c),
+        None => compare::stop(ui),
+    }
+    if let Some(p) = problem {
+        ui.notify(
+            NoticeKind::Error,
+            format!("Training is off until the data is usable: {p}"),
+        );
+    }
+    ui.bump();
+}
+
+/// On start: restores from the link, else from local storage (a `#bench` fragment is not a
+/// link). True if something was restored.
+pub fn restore(ui: Ui) -> bool {
+    let hash = page::hash();
+    let (source, text) = if !hash.is_empty() && hash != "bench" && !hash.starts_with("bench&") {
+        ("link", hash)
+    } else if let Some(saved) = storage::get(STORAGE_KEY) {
+        ("saved session", saved)
+    } else {
+        return false;
+    };
+    let (cfg, warnings) = state::decode(&text);
+    apply(ui, &cfg);
+    match state::warning::notice(&warnings) {
+        Some(msg) => ui.notify(
+            NoticeKind::Warn,
+            format!("Loaded the {source}, but ignored: {msg}"),
+        ),
+        None if source == "saved session" => ui.notify(
+            NoticeKind::Info,
+            "Restored your last session from this browser.",
+        ),
+        None => {}
+    }
+    true
+}
+
+/// What `save` last wrote, so unchanged states are not written again.
+#[derive(Default)]
+pub struct Saver {
+    last: String,
+    warned_long: bool,
+    warned_storage: bool,
+}
+
+/// Writes the state to the URL fragment (if it fits) and to local storage.
+pub fn save(ui: Ui, saver: &mut Saver) {
+    let frag = state::encode(&snapshot(ui));
+    if frag == saver.last {
+        return;
+    }
+    let fit = state::link_fit(&frag);
+    page::replace_hash(if fit.fits() { &frag } else { "" });
+    if let LinkFit::TooLong { .. } = fit {
+        if !saver.warned_long {
+            saver.warned_long = true;
+            if let Some(m) = fit.message() {
+                ui.notify(NoticeKind::Warn, m);
+            }
+        }
+    } else {
+        saver.warned_long = false;
+    }
+    // An embedded demo (often in a sandboxed iframe without storage) keeps quiet about it.
+    if !storage::set(STORAGE_KEY, &frag)
+        && !saver.warned_storage
+        && !ui.embed.with_untracked(|e| e.embed)
+    {
+        saver.warned_storage = true;
+        ui.notify(NoticeKind::Warn, "This browser will not let the page save your work (storage is full or disabled). Everything still works; use Copy link or Export to keep it.");
+    }
+    saver.last = frag;
+}
+
+/// The shareable link of the current state, if it fits in a URL.
+pub fn share_url(ui: Ui) -> Result<String, String> {
+    let frag = state::encode(&snapshot(ui));
+    if let Some(m) = state::link_fit(&frag).message() {
+        return Err(m);
+    }
+    Ok(format!("{}#{frag}", page::base_url()))
+}
+
+/// The link that opens the current state as a full page (the embed's "open" link).
+pub fn full_page_url(ui: Ui) -> String {
+    let mut cfg = snapshot(ui);
+    cfg.embed = EmbedConfig::default();
+    format!("{}#{}", page::base_url(), state::encode(&cfg))
+}
+
+/// An `<iframe>` snippet embedding the current state (canvas and timeline only).
+pub fn embed_snippet(ui: Ui) -> Result<String, String> {
+    let mut cfg = snapshot(ui);
+    cfg.embed = EmbedConfig {
+        embed: true,
+        hide: Vec::new(),
+    };
+    let frag = state::encode(&cfg);
+    if let Some(m) = state::link_fit(&frag).message() {
+        return Err(m);
+    }
+    let src = format!("{}#{frag}", page::base_url())
+        .replace('&', "&amp;")
+        .replace('"', "&quot;");
+    Ok(format!(
+        "<iframe src=\"{src}\" title=\"Flow Playground: normalizing flow demo\" width=\"640\" height=\"820\" style=\"border:0;max-width:100%\" sandbox=\"allow-scripts allow-downloads\" loading=\"lazy\"></iframe>"
+    ))
+}

@@ -1,0 +1,62 @@
+//! The stack's shape from the Model panel: depth K, pattern (planar, radial, alternating) and
+//! seed. Each keeps the other two as the session has them, gives fresh seeded weights, and is
+//! one undo step.
+
+use leptos::prelude::*;
+
+use crate::core::StackPattern;
+use crate::state::MAX_LAYERS;
+use crate::ui::model::{NoticeKind, Ui};
+
+use super::{common, history};
+
+/// `raw` (typed in the K field) as a depth, or a message that keeps the old one.
+pub fn set_depth_text(ui: Ui, raw: &str) {
+    match raw.trim().parse::<usize>() {
+        Ok(k) if k <= MAX_LAYERS => set_depth(ui, k),
+        _ => ui.notify(
+            NoticeKind::Error,
+            format!(
+                "K must be a whole number from 0 to {MAX_LAYERS}; kept {}.",
+                ui.session.with_value(|s| s.k())
+            ),
+        ),
+    }
+}
+
+/// `k` layers in the current pattern, fresh weights from the current seed.
+pub fn set_depth(ui: Ui, k: usize) {
+    history::checkpoint(ui);
+    let r = ui.session.try_update_value(|s| s.set_depth(k));
+    common::after_rebuild(ui, r.unwrap_or(Ok(())));
+}
+
+/// The current depth in `pattern`, fresh weights.
+pub fn set_pattern(ui: Ui, pattern: StackPattern) {
+    history::checkpoint(ui);
+    let r = ui.session.try_update_value(|s| {
+        let kinds = pattern.kinds(s.k());
+        s.set_stack(&kinds, s.seed())
+    });
+    common::after_rebuild(ui, r.unwrap_or(Ok(())));
+}
+
+/// `raw` (typed in the seed field) as the model seed: the same stack, fresh weights from it.
+pub fn set_seed_text(ui: Ui, raw: &str) {
+    let Ok(seed) = raw.trim().parse::<u64>() else {
+        ui.notify(
+            NoticeKind::Error,
+            format!(
+                "The seed must be a whole number ≥ 0; kept {}.",
+                ui.session.with_value(|s| s.seed())
+            ),
+        );
+        return;
+    };
+    history::checkpoint(ui);
+    let r = ui.session.try_update_value(|s| {
+        let kinds = s.flow().kinds().to_vec();
+        s.set_stack(&kinds, seed)
+    });
+    common::after_rebuild(ui, r.unwrap_or(Ok(())));
+}

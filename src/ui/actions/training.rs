@@ -1,0 +1,83 @@
+//! Train / pause, one step, reset, and the frame loop's training slice. A divergence is reported
+//! once, with one message (`session::Divergence::message`).
+
+use leptos::prelude::*;
+
+use crate::session::{Stats, TrainReport};
+use crate::ui::model::{NoticeKind, Ui};
+
+/// Starts or pauses training. Starting shows the model stage unless the timeline is playing.
+pub fn toggle(ui: Ui) {
+    if ui.training.get_untracked() {
+        ui.training.set(false);
+    } else {
+        start(ui);
+    }
+}
+
+/// Starts training (or says why it cannot).
+pub fn start(ui: Ui) {
+    if let Some(p) = ui
+        .session
+        .with_value(|s| s.data_problem().map(str::to_string))
+    {
+        ui.notify(NoticeKind::Error, format!("Cannot train: {p}"));
+        return;
+    }
+    if !ui.playing.get_untracked() {
+        ui.stage.set(ui.session.with_value(|s| s.k()) as f64);
+    }
+    ui.training.set(true);
+}
+
+/// Pauses training.
+pub fn pause(ui: Ui) {
+    ui.training.set(false);
+}
+
+/// One training step (pauses training first).
+pub fn single_step(ui: Ui) {
+    if let Some(p) = ui
+        .session
+        .with_value(|s| s.data_problem().map(str::to_string))
+    {
+        ui.notify(NoticeKind::Error, format!("Cannot train: {p}"));
+        return;
+    }
+    ui.training.set(false);
+    if let Some(r) = ui.session.try_update_value(|s| s.step()) {
+        report(ui, r);
+    }
+    ui.bump();
+}
+
+/// Back to the seeded initial weights (bit-identical for the same seed).
+pub fn reset(ui: Ui) {
+    ui.training.set(false);
+    ui.session.update_value(|s| s.reset());
+    ui.stats.set(Stats::default());
+    ui.bump();
+}
+
+/// The frame loop's training slice: steps while `keep_going()`.
+pub fn slice(ui: Ui, keep_going: impl FnMut() -> bool) {
+    if ui.session.with_value(|s| s.data_problem().is_some()) {
+        ui.training.set(false);
+        return;
+    }
+    if let Some(r) = ui.session.try_update_value(|s| s.train_while(keep_going)) {
+        if r.steps > 0 {
+            ui.bump();
+        }
+        report(ui, r);
+    }
+}
+
+fn report(ui: Ui, r: TrainReport) {
+    if let Some(d) = r.diverged {
+        ui.notify(NoticeKind::Warn, d.message(None));
+        if d.gave_up() {
+            ui.training.set(false);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The view: the stage and its playback, overlays, colour scale, zoom and pan, the pointer tool,
+//! the probe.
+
+use leptos::prelude::*;
+
+use crate::core::Vec2;
+use crate::render::ViewTransform;
+use crate::ui::model::{NoticeKind, Overlays, Tool, Ui};
+
+fn k(ui: Ui) -> f64 {
+    ui.session.with_value(|s| s.k()) as f64
+}
+
+/// Shows stage `s` (clamped to `[0, K]`), stopping playback.
+pub fn set_stage(ui: Ui, s: f64) {
+    ui.playing.set(false);
+    if s.is_finite() {
+        ui.stage.set(s.clamp(0.0, k(ui)));
+    }
+}
+
+/// One whole layer forward (`+1`) or back (`−1`).
+pub fn step_layer(ui: Ui, dir: i32) {
+    let kk = k(ui);
+    ui.stage.update(|s| {
+        *s = if dir > 0 {
+            (s.floor() + 1.0).min(kk)
+        } else {
+            (s.ceil() - 1.0).max(0.0)
+        }
+    });
+}
+
+/// Plays or pauses the layer animation; playing from the end starts over.
+pub fn toggle_play(ui: Ui) {
+    if ui.playing.get_untracked() {
+        ui.playing.set(false);
+        return;
+    }
+    let kk = k(ui);
+    let s = ui.stage.get_untracked();
+    if !ui.reverse.get_untracked() && s >= kk {
+        ui.stage.set(0.0);
+    } else if ui.reverse.get_untracked() && s <= 0.0 {
+        ui.stage.set(kk);
+    }
+    ui.playing.set(true);
+}
+
+/// Advances playback by `dt` ms at time `now` (the frame loop's playback job).
+pub fn advance(ui: Ui, now: f64, dt: f64, last_step: &mut f64) {
+    let kk = k(ui);
+    if !ui.playing.get_untracked() || kk <= 0.0 {
+        return;
+    }
+    let dir = if ui.reverse.get_untracked() {
+        -1.0
+    } else {
+        1.0
+    };
+    let s = ui.stage.get_untracked();
+    let next = if ui.reduced_motion.get_untracked() {
+        // Whole layers, one step per 0.8 s: no continuous motion.
+        if now - *last_step > 800.0 {
+            *last_step = now;
+            (s + dir).round()
+        } else {
+            s
+        }
+    } else {
+        s + dir * ui.speed.get_untracked() * dt / 1000.0
+    };
+    let next = if next > kk || next < 0.0 {
+        if ui.looping.get_untracked() {
+            if dir > 0.0 {
+                0.0
+            } else {
+                kk
+            }
+        } else {
+            ui.playing.set(false);
+            next.clamp(0.0, kk)
+        }
+    } else {
+        next
+    };
+    if next != s {
+        ui.stage.set(next);
+    }
+}
+
+/// Playback speed in layers per second.
+pub fn set_speed(ui: Ui, v: f64) {
+    if v.is_finite() && v > 0.0 {
+        ui.speed.set(v);
+    }
+}
+
+/// Loop at the end of the timeline.
+pub fn set_looping(ui: Ui, on: bool) {
+    ui.looping.set(on);
+}
+
+/// Play data → base (`true`) or base → model.
+pub fn set_reverse(ui: Ui, on: bool) {
+    ui.reverse.set(on);
+}
+
+/// One overlay on or off.
+pub fn set_overlay(ui: Ui, set: fn(&mut Overlays, bool), on: bool) {
+    ui.overlays.update(|o| set(o, on));
+}
+
+/// Log (true) or linear density scale.
+pub fn set_log_scale(ui: Ui, on: bool) {
+    ui.log_scale.set(on);
+}
+
+/// Zooms about the centre by `factor`.
+pub fn zoom(ui: Ui, factor: f64) {
+    ui.window.update(|w| {
+        let c = [w.width * 0.5, w.height * 0.5];
+        *w = w.zoomed(factor, c);
+    });
+}
+
+/// Back to [−4, 4]².
+pub fn reset_view(ui: Ui) {
+    ui.window.set(ViewTransform::new(1.0, 1.0));
+}
+
+/// Moves the view by `d` CSS pixels of a canvas shown at `view`'s size.
+pub fn pan(ui: Ui, view: ViewTransform, d: [f64; 2]) {
+    ui.window.update(|w| {
+        let scaled = ViewTransform {
+            width: view.width,
+            height: view.height,
+            ..*w
+        };
+        w.center = scaled.panned(d).center;
+    });
+}
+
+/// The pointer tool.
+pub fn set_tool(ui: Ui, tool: Tool) {
+    ui.tool.set(tool);
+}
+
+/// Traces the point `at` (data space, at the stage shown) through every layer.
+pub fn probe_at(ui: Ui, at: Vec2) {
+    let s = ui.stage.get_untracked();
+    match ui.session.with_value(|sess| sess.pull_back(s, at)) {
+        Some(z0) => ui.probe.set(Some(z0)),
+        None => ui.notify(
+            NoticeKind::Error,
+            "That point could not be traced back through the layers.",
+        ),
+    }
+}
+
+/// Removes the probe.
+pub fn clear_probe(ui: Ui) {
+    ui.probe.set(None);
+}
+
+/// Brush radius (data units).
+pub fn set_brush_size(ui: Ui, v: f64) {
+    if v.is_finite() && v > 0.0 {
+        ui.brush_size.set(v);
+    }
+}
+
+/// Points per brush move.
+pub fn set_brush_density(ui: Ui, n: usize) {
+    ui.brush_density.set(n.clamp(1, 50));
+}
+
+/// Dismisses the notice.
+pub fn dismiss_notice(ui: Ui) {
+    ui.notice.set(None);
+}
+
+/// Closes the lesson's caption (the lesson ends).
+pub fn close_lesson(ui: Ui) {
+    ui.lesson.set(None);
+}
+
+/// The loss chart's step axis: log (true) or linear. Redrawn at once, so the readout reads the
+/// new axis.
+pub fn set_chart_log_x(ui: Ui, on: bool) {
+    let mut state = ui.chart.get_value();
+    state.log_x = on;
+    ui.session
+        .with_value(|s| crate::ui::draw::chart::draw(s, &mut state));
+    ui.chart.set_value(state);
+}
+
+/// Continuous playback even if the system asks for reduced motion (the benchmark measures it).
+pub fn set_reduced_motion(ui: Ui, on: bool) {
+    ui.reduced_motion.set(on);
+}

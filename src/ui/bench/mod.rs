@@ -1,0 +1,38 @@
+//! The `#bench` page (`shared/bench/SCENARIOS.md`): the normal app, plus a frame job that runs,
+//! in order,
+//!
+//! 1. the engine scenarios `reverse`, `ml`, `grid` of [`crate::core::bench`] compiled to wasm
+//!    (`"impl": "wasm"`, clock `performance.now()`), one per frame (each blocks the page while
+//!    it runs, as a benchmark should);
+//! 2. the UI scenarios, through the app's real frame loop, timing each frame's work
+//!    (`FrameTimes::work_ms`, every job of the frame), and driving the app only through the
+//!    actions the user's events call:
+//!    - `train`: planar K = 32 fitted to 1,000 two-moons points (opened as a link: FFJORD
+//!      generator, default noise, seed 1; all 1,000 train), held-out NLL on 1,000 fresh points
+//!      (seed 2, also the trainer's held-out set, so `seconds_to_2_55` comes from the app's
+//!      periodic evaluation), visualizer on, for up to 30 s;
+//!    - `scrub`: the trained model played through its 32 layers (8 layers/s, looping), with the
+//!      density view and the grid, particle and data overlays on (volume off), 240 frames;
+//!    - `drag`: layer 16 selected (the view jumps to its input stage), its `w` handle grabbed
+//!      and carried once around its anchor in 120 pointer positions, one per frame, through
+//!      the editor's pointer path (`actions::layers::{press, drag_to, release}`).
+//!
+//! Each scenario's JSON line is appended to `<pre id="bench-results">`; `data-done="true"` is set
+//! when all are written. `#bench&quick` runs a reduced workload (for the e2e test).
+
+mod report;
+mod scenarios;
+mod setup;
+
+pub use scenarios::Bench;
+
+/// `Some(quick)` if the page was opened as `#bench` or `#bench&…` (`quick` if `&quick` is among
+/// the options). Read it before mounting: the app later rewrites the fragment.
+pub fn requested() -> Option<bool> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let rest = hash.strip_prefix("#bench")?;
+    if !(rest.is_empty() || rest.starts_with('&')) {
+        return None;
+    }
+    Some(rest.split('&').any(|o| o == "quick"))
+}

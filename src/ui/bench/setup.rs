@@ -1,0 +1,204 @@
+//! Setting up each UI scenario through the user's actions, and reading the page back.
+
+use leptos::prelude::*;
+use web_sys::HtmlElement;
+
+use crate::core::{LayerKind, Preset, Vec2};
+use crate::render::handles::LayerHandles;
+use crate::render::ViewTransform;
+use crate::state::{Config, Mode, PresetInfo};
+use crate::ui::actions::layers::{self, Press};
+use crate::ui::actions::{data, link, selection, training, view};
+use crate::ui::browser::{now_ms, page};
+use crate::ui::draw::thumbs;
+use crate::ui::model::Ui;
+
+use super::report::{parts_json, percentile};
+
+/// Layers of the UI scenarios.
+pub(super) const K: usize = 32;
+/// 1-based index of the layer the `drag` scenario moves.
+pub(super) const DRAG_LAYER: usize = 16;
+/// Seeds of the training and the fresh held-out moons.
+const TRAIN_SEED: u64 = 1;
+const HELDOUT_SEED: u64 = 2;
+/// The pointer id the drag scenario uses.
+pub(super) const POINTER: i32 = 7;
+
+/// Per-scenario recording: tick timestamps and density resolutions seen.
+#[derive(Default)]
+pub(super) struct Rec {
+    pub ticks: Vec<f64>,
+    pub grid_n: Vec<usize>,
+}
+
+impl Rec {
+    pub fn tick(&mut self, now: f64) {
+        self.ticks.push(now);
+        if let Some(n) = grid_n() {
+            self.grid_n.push(n);
+        }
+    }
+}
+
+pub(super) enum Phase {
+    WaitApp(usize),
+    Engine(usize),
+    Train {
+        t0: f64,
+        step0: u64,
+        reached: Option<f64>,
+        heldout: crate::core::Points,
+        rec: Rec,
+    },
+    Scrub(Rec),
+    Drag {
+        i: usize,
+        anchor: Vec2,
+        tip: Vec2,
+        rec: Rec,
+    },
+    Done,
+}
+
+/// The user's path: a link to planar K = 32 on 1,000 two-moons points with the grid, particle
+/// and data overlays, then Train. All 1,000 points train; 1,000 fresh points are held out.
+pub(super) fn start_train(ui: Ui, now: f64) -> Phase {
+    view::set_reduced_motion(ui, false);
+    let moons = Preset::TwoMoons;
+    let info = PresetInfo {
+        seed: TRAIN_SEED,
+        ..PresetInfo::new(moons)
+    };
+    let mut cfg = Config {
+        mode: Mode::Points(Some(info)),
+        points: info.generate(),
+        kinds: vec![LayerKind::Planar; K],
+        seed: 1,
+        ..Config::default()
+    };
+    cfg.view.stage = K as f64;
+    cfg.view.overlays.grid = true;
+    cfg.view.overlays.particles = true;
+    cfg.view.overlays.data = true;
+    link::apply(ui, &cfg);
+    let heldout = moons.generate(1000, moons.default_noise(), HELDOUT_SEED);
+    data::fit_all_points(ui, heldout.clone());
+    training::start(ui);
+    ui.times.update_value(|t| t.clear());
+    Phase::Train {
+        t0: now,
+        step0: ui.session.with_value(|s| s.trainer().step_count()),
+        reached: None,
+        heldout,
+        rec: Rec::default(),
+    }
+}
+
+pub(super) fn start_scrub(ui: Ui) -> Phase {
+    view::set_reverse(ui, false);
+    view::set_looping(ui, true);
+    view::set_speed(ui, 8.0);
+    view::set_stage(ui, 0.0);
+    view::toggle_play(ui);
+    ui.times.update_value(|t| t.clear());
+    Phase::Scrub(Rec::default())
+}
+
+/// The overlay canvas and the view at its CSS size.
+fn overlay_view(ui: Ui) -> Option<ViewTransform> {
+    let el: HtmlElement = page::by_id("overlay-canvas")?;
+    Some(ViewTransform {
+        width: el.client_width() as f64,
+        height: el.client_height() as f64,
+        ..ui.window.get_untracked()
+    })
+}
+
+/// Selects the dragged layer (the view jumps to its input stage) and finds its `w` handle.
+pub(super) fn start_drag(ui: Ui) -> Phase {
+    selection::select(ui, Some(DRAG_LAYER - 1), true);
+    let handles = overlay_view(ui).and_then(|view| {
+        let stage = ui.stage.get_untracked();
+        let sel = ui.selected_layer.get_untracked();
+        ui.session.with_value(|s| {
+            ui.editor
+                .try_update_value(|e| e.shown(s.flow(), stage, view.data_bounds(), sel, true))
+                .flatten()
+        })
+    });
+    let (anchor, tip) = match handles.map(|sh| sh.handles) {
+        Some(LayerHandles::Planar(h)) => (h.anchor, h.normal_tip),
+        _ => ([0.0; 2], [f64::NAN; 2]),
+    };
+    ui.times.update_value(|t| t.clear());
+    Phase::Drag {
+        i: 0,
+        anchor,
+        tip,
+        rec: Rec::default(),
+    }
+}
+
+/// Presses the pointer on the `w` handle at `tip`, as a mouse would.
+pub(super) fn grab(ui: Ui, tip: Vec2) -> bool {
+    let Some(view) = overlay_view(ui) else {
+        return false;
+    };
+    let press = Press {
+        pointer: POINTER,
+        view,
+        css: view.canvas_from_data(tip),
+        radius: 14.0,
+    };
+    tip[0].is_finite() && layers::press(ui, press) && ui.dragging()
+}
+
+/// Times a full filmstrip refresh (all K + 1 thumbnails) on the trained model: the work between
+/// a parameter change and the refreshed filmstrip, which the frame loop does on the next frame
+/// when not training.
+pub(super) fn thumbs_line(ui: Ui) -> String {
+    let window = ui.window.get_untracked();
+    let mut t = Vec::new();
+    for _ in 0..10 {
+        let a = now_ms();
+        ui.session.with_value(|s| thumbs::draw_all(s, window));
+        t.push(now_ms() - a);
+    }
+    format!(
+        "{{\"scenario\": \"thumbs\", \"impl\": \"wasm\", \"k\": {K}, \"stages\": {}, \"n\": {}, \
+         \"ms_p50\": {:.2}, \"ms_max\": {:.2}, \"note\": \"all K+1 filmstrip thumbnails redrawn, 10 runs\"}}",
+        K + 1,
+        thumbs::THUMB_N,
+        percentile(&t, 0.5),
+        percentile(&t, 1.0),
+    )
+}
+
+/// The frame work recorded since the last clear, and its breakdown (both cleared).
+pub(super) fn take_work(ui: Ui) -> (Vec<f64>, String) {
+    ui.times
+        .try_update_value(|t| {
+            let parts = parts_json(t);
+            let work = std::mem::take(&mut t.work_ms);
+            t.clear();
+            (work, parts)
+        })
+        .unwrap_or_default()
+}
+
+/// The density resolution the main view last drew with (`data-grid-n` of `#main-canvas`).
+fn grid_n() -> Option<usize> {
+    page::by_id::<web_sys::Element>("main-canvas")?
+        .get_attribute("data-grid-n")?
+        .parse()
+        .ok()
+}
+
+/// CSS size of the overlay canvas, `"W×H"`.
+pub(super) fn canvas_size() -> String {
+    page::by_id::<HtmlElement>("overlay-canvas").map_or_else(
+        || "?".to_string(),
+        |e| format!("{}x{}", e.client_width(), e.client_height()),
+    )
+}

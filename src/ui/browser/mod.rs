@@ -1,0 +1,15 @@
+//! Thin wrappers over `web_sys`: the clock, the page (location, history, media queries),
+//! local storage, downloads, reading files, the clipboard. A leaf: nothing else of `ui`.
+
+pub mod clipboard;
+pub mod download;
+pub mod files;
+pub mod page;
+pub mod storage;
+
+/// Milliseconds since page load (`performance.now()`).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}

@@ -1,0 +1,92 @@
+//! The page: its address, its history entry, media queries, the device pixel ratio, elements.
+
+use wasm_bindgen::JsCast;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The fragment of the page URL (without `#`).
+pub fn hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string()
+}
+
+/// The page's address without its fragment.
+pub fn base_url() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or("").to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces the current history entry's fragment (no new entry, so dragging a slider never
+/// floods the back button).
+pub fn replace_hash(fragment: &str) {
+    if let Some(h) = window().and_then(|w| w.history().ok()) {
+        let url = format!("#{fragment}");
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Whether a media query matches.
+pub fn matches(query: &str) -> bool {
+    window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The user prefers reduced motion.
+pub fn reduced_motion() -> bool {
+    matches("(prefers-reduced-motion: reduce)")
+}
+
+/// The user prefers a dark colour scheme.
+pub fn dark() -> bool {
+    matches("(prefers-color-scheme: dark)")
+}
+
+/// Device pixels per CSS pixel, clamped to `[1, max]`.
+pub fn dpr(max: f64) -> f64 {
+    window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, max)
+}
+
+/// The viewport's width in CSS pixels.
+pub fn inner_width() -> f64 {
+    window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
+}
+
+/// The document.
+pub fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
+/// The element with `id`, as type `T`.
+pub fn by_id<T: JsCast>(id: &str) -> Option<T> {
+    document()?.get_element_by_id(id)?.dyn_into().ok()
+}
+
+/// Every element matching `selector`, in page order, as type `T`.
+pub fn all<T: JsCast>(selector: &str) -> Vec<T> {
+    let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<T>().ok())
+        .collect()
+}
+
+/// Sets an attribute on `<body>` (facts left for tests and the curious).
+pub fn mark_body(name: &str, value: &str) {
+    if let Some(body) = document().and_then(|d| d.body()) {
+        let _ = body.set_attribute(name, value);
+    }
+}

@@ -1,0 +1,394 @@
+//! Draws the edited layer's geometry and handles on the overlay canvas, in the space of its
+//! input stage (positions from the pure `render::handles`).
+//!
+//! Planar: the line `wᵀz + b = 0`, the tanh band's edges `a = ±1` (the `a = −1` edge is the
+//! wall the `û` tip may not cross: `wᵀû > −1`), the arrows `w`, `û` and raw `u` with the
+//! projection `u → û` along `w`. Radial: the centre, the `α` ring, its image (radius `α + β/2`)
+//! with arrows showing contraction or expansion, and the fold ring `α/2`. A faint field of
+//! arrows `z → f(z)` shows what the layer's formula does to its input space.
+//!
+//! Colours are Okabe–Ito (safe for colour-blind readers) and every part also carries a text
+//! label, so nothing is told by colour alone. The handles' CSS-pixel positions are mirrored into
+//! `data-handles` on the canvas for tests.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::core::{Direction, Layer, Vec2};
+use crate::render::handles::{
+    Handle, LayerHandles, PlanarHandle, PlanarHandles, RadialHandle, RadialHandles,
+};
+use crate::render::ViewTransform;
+
+use crate::session::training::num;
+use crate::session::Session;
+use crate::ui::model::{Tool, Ui};
+
+use super::canvas;
+
+const SKY: &str = "#56B4E9";
+const ORANGE: &str = "#E69F00";
+const VERMILLION: &str = "#D55E00";
+const PURPLE: &str = "#CC79A7";
+const HALO: &str = "rgba(0,0,0,0.7)";
+/// Handle radius in CSS pixels (the hit target is larger, see `editor`).
+const HANDLE_R: f64 = 7.0;
+
+/// Draw the handles of the layer the editor shows at `stage` (if any) over the overlays.
+pub fn draw(
+    ui: Ui,
+    sess: &Session,
+    overlay: &HtmlCanvasElement,
+    window: ViewTransform,
+    dpr: f64,
+    stage: f64,
+) {
+    let view = ViewTransform {
+        width: overlay.width() as f64,
+        height: overlay.height() as f64,
+        ..window
+    };
+    let (selected, edit_tool) = (
+        ui.selected_layer.get_untracked(),
+        ui.tool.get_untracked() == Tool::Edit,
+    );
+    let shown = ui
+        .editor
+        .try_update_value(|e| e.shown(sess.flow(), stage, view.data_bounds(), selected, edit_tool));
+    let shown = shown.flatten();
+    let (Some(sh), Some(ctx)) = (shown, canvas::context_2d(overlay)) else {
+        let _ = overlay.remove_attribute("data-handles");
+        return;
+    };
+    let active = ui.editor.with_value(|e| e.drag.map(|d| d.handle));
+    let d = Draw {
+        ctx: &ctx,
+        view: &view,
+        dpr,
+    };
+    ctx.save();
+    if !sh.selected {
+        ctx.set_global_alpha(0.6);
+    } else {
+        d.quiver(&sh.layer);
+    }
+    let mut positions: Vec<(&str, Vec2)> = Vec::new();
+    match &sh.handles {
+        LayerHandles::Planar(h) => d.planar(h, active, &mut positions),
+        LayerHandles::Radial(h) => d.radial(h, active, &mut positions),
+    }
+    let kind = match &sh.handles {
+        LayerHandles::Planar(_) => "planar",
+        LayerHandles::Radial(_) => "radial",
+    };
+    let stage_note = match sess.flow().direction() {
+        Direction::Normalizing => "its formula's input (data side)",
+        Direction::Generative => "its formula's input",
+    };
+    let narrow = view.width / dpr < 520.0;
+    let caption = match (sh.selected, narrow) {
+        (true, false) => format!(
+            "Layer {} ({kind}) at stage {}: {stage_note}",
+            sh.index + 1,
+            num(stage, 0)
+        ),
+        (true, true) => format!("Layer {} ({kind}), stage {}", sh.index + 1, num(stage, 0)),
+        (false, false) => format!(
+            "Layer {} ({kind}) takes its input here: grab a handle to edit it",
+            sh.index + 1
+        ),
+        (false, true) => format!("Layer {}: grab a handle to edit", sh.index + 1),
+    };
+    d.label(&caption, [10.0 * dpr, 22.0 * dpr], "#ffffff", narrow);
+    ctx.restore();
+
+    let json = positions
+        .iter()
+        .map(|(name, p)| {
+            let c = view.canvas_from_data(*p);
+            format!("\"{name}\":[{:.2},{:.2}]", c[0] / dpr, c[1] / dpr)
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let _ = overlay.set_attribute(
+        "data-handles",
+        &format!(
+            "{{\"layer\":{},\"selected\":{},\"kind\":\"{kind}\",\"handles\":{{{json}}}}}",
+            sh.index, sh.selected
+        ),
+    );
+}
+
+struct Draw<'a> {
+    ctx: &'a CanvasRenderingContext2d,
+    view: &'a ViewTransform,
+    dpr: f64,
+}
+
+fn dash(ctx: &CanvasRenderingContext2d, pattern: &[f64]) {
+    let arr = js_sys::Array::new();
+    for v in pattern {
+        arr.push(&JsValue::from_f64(*v));
+    }
+    let _ = ctx.set_line_dash(&arr);
+}
+
+impl Draw<'_> {
+    fn c(&self, p: Vec2) -> Vec2 {
+        self.view.canvas_from_data(p)
+    }
+
+    /// A stroked segment in data space, with an optional dark halo underneath.
+    fn segment(&self, a: Vec2, b: Vec2, style: &str, width: f64, halo: bool, pattern: &[f64]) {
+        let (ca, cb) = (self.c(a), self.c(b));
+        if !(ca.iter().chain(&cb).all(|v| v.is_finite())) {
+            return;
+        }
+        let ctx = self.ctx;
+        let k = self.dpr;
+        let scaled: Vec<f64> = pattern.iter().map(|v| v * k).collect();
+        if halo {
+            dash(ctx, &scaled);
+            ctx.set_stroke_style_str(HALO);
+            ctx.set_line_width((width + 2.5) * k);
+            ctx.begin_path();
+            ctx.move_to(ca[0], ca[1]);
+            ctx.line_to(cb[0], cb[1]);
+            ctx.stroke();
+        }
+        dash(ctx, &scaled);
+        ctx.set_stroke_style_str(style);
+        ctx.set_line_width(width * k);
+        ctx.begin_path();
+        ctx.move_to(ca[0], ca[1]);
+        ctx.line_to(cb[0], cb[1]);
+        ctx.stroke();
+        dash(ctx, &[]);
+    }
+
+    /// An arrow from `a` to `b` (data space) with a filled head of `head` CSS pixels.
+    fn arrow(&self, a: Vec2, b: Vec2, style: &str, width: f64, head: f64, pattern: &[f64]) {
+        let (ca, cb) = (self.c(a), self.c(b));
+        let (dx, dy) = (cb[0] - ca[0], cb[1] - ca[1]);
+        let len = dx.hypot(dy);
+        if !(len.is_finite()) || len < 1.0 {
+            return;
+        }
+        let h = (head * self.dpr).min(0.6 * len);
+        let (ux, uy) = (dx / len, dy / len);
+        // Stop the shaft at the head's base.
+        let base = [cb[0] - ux * h, cb[1] - uy * h];
+        let shaft_end = self.view.data_from_canvas(base);
+        self.segment(a, shaft_end, style, width, true, pattern);
+        let ctx = self.ctx;
+        let (px, py) = (-uy * h * 0.5, ux * h * 0.5);
+        ctx.begin_path();
+        ctx.move_to(cb[0], cb[1]);
+        ctx.line_to(base[0] + px, base[1] + py);
+        ctx.line_to(base[0] - px, base[1] - py);
+        ctx.close_path();
+        ctx.set_fill_style_str(style);
+        ctx.set_stroke_style_str(HALO);
+        ctx.set_line_width(1.2 * self.dpr);
+        ctx.fill();
+        ctx.stroke();
+    }
+
+    fn circle(&self, centre: Vec2, radius_data: f64, style: &str, width: f64, pattern: &[f64]) {
+        let c = self.c(centre);
+        let r = radius_data * self.view.scale();
+        if !(r.is_finite() && r > 0.5 && c[0].is_finite() && c[1].is_finite()) {
+            return;
+        }
+        let ctx = self.ctx;
+        let k = self.dpr;
+        let scaled: Vec<f64> = pattern.iter().map(|v| v * k).collect();
+        dash(ctx, &scaled);
+        ctx.set_stroke_style_str(HALO);
+        ctx.set_line_width((width + 2.5) * k);
+        ctx.begin_path();
+        let _ = ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU);
+        ctx.stroke();
+        ctx.set_stroke_style_str(style);
+        ctx.set_line_width(width * k);
+        ctx.begin_path();
+        let _ = ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU);
+        ctx.stroke();
+        dash(ctx, &[]);
+    }
+
+    /// A grabbable handle: a filled disc with a dark rim (larger while dragged) and a label.
+    fn handle(&self, p: Vec2, fill: &str, label: &str, active: bool) {
+        let c = self.c(p);
+        if !(c[0].is_finite() && c[1].is_finite()) {
+            return;
+        }
+        let ctx = self.ctx;
+        let r = if active { HANDLE_R + 2.5 } else { HANDLE_R } * self.dpr;
+        ctx.begin_path();
+        let _ = ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU);
+        ctx.set_fill_style_str(fill);
+        ctx.fill();
+        ctx.set_line_width(2.0 * self.dpr);
+        ctx.set_stroke_style_str("#000000");
+        ctx.stroke();
+        if active {
+            ctx.begin_path();
+            let _ = ctx.arc(c[0], c[1], r + 2.5 * self.dpr, 0.0, std::f64::consts::TAU);
+            ctx.set_stroke_style_str("#ffffff");
+            ctx.stroke();
+        }
+        self.label(
+            label,
+            [c[0] + r + 4.0 * self.dpr, c[1] - r - 2.0 * self.dpr],
+            fill,
+            false,
+        );
+    }
+
+    /// Text with a dark halo, readable on any part of the colormap; kept inside the canvas.
+    fn label(&self, text: &str, at: Vec2, fill: &str, small: bool) {
+        let ctx = self.ctx;
+        let size = if small { 12.0 } else { 14.0 } * self.dpr;
+        if !(at[0].is_finite() && at[1].is_finite()) {
+            return;
+        }
+        // A generous width estimate (no TextMetrics needed).
+        let width = 0.62 * size * text.chars().count() as f64;
+        let at = [
+            at[0]
+                .min(self.view.width - width - 3.0 * self.dpr)
+                .max(3.0 * self.dpr),
+            at[1].clamp(size + 2.0 * self.dpr, self.view.height - 4.0 * self.dpr),
+        ];
+        ctx.set_font(&format!("600 {size}px system-ui, sans-serif"));
+        ctx.set_line_width(3.5 * self.dpr);
+        ctx.set_stroke_style_str(HALO);
+        ctx.set_line_join("round");
+        let _ = ctx.stroke_text(text, at[0], at[1]);
+        ctx.set_fill_style_str(fill);
+        let _ = ctx.fill_text(text, at[0], at[1]);
+    }
+
+    /// A faint field of arrows `z → f(z)`: what the layer's formula does to its input space.
+    fn quiver(&self, layer: &Layer) {
+        let [x0, x1, y0, y1] = self.view.data_bounds();
+        let n = 9;
+        let map = layer.map(1.0);
+        let min_px = 2.0 * self.dpr;
+        for j in 0..n {
+            for i in 0..n {
+                let z = [
+                    x0 + (i as f64 + 0.5) / n as f64 * (x1 - x0),
+                    y0 + (j as f64 + 0.5) / n as f64 * (y1 - y0),
+                ];
+                let (y, _) = map.forward(z);
+                let (cz, cy) = (self.c(z), self.c(y));
+                let len = (cy[0] - cz[0]).hypot(cy[1] - cz[1]);
+                if len.is_finite() && len >= min_px {
+                    self.arrow(z, y, "rgba(240,228,66,0.65)", 1.0, 5.0, &[]);
+                }
+            }
+        }
+    }
+
+    fn planar(&self, h: &PlanarHandles, active: Option<Handle>, out: &mut Vec<(&str, Vec2)>) {
+        let is = |x: PlanarHandle| active == Some(Handle::Planar(x));
+        let w = [h.normal_tip[0] - h.anchor[0], h.normal_tip[1] - h.anchor[1]];
+        let n2 = w[0] * w[0] + w[1] * w[1];
+        if let Some([a, b]) = h.level_plus {
+            self.segment(a, b, "rgba(255,255,255,0.75)", 1.2, false, &[4.0, 6.0]);
+        }
+        if let Some([a, b]) = h.level_minus {
+            self.segment(a, b, VERMILLION, 2.0, true, &[9.0, 5.0]);
+            if n2 > 0.0 {
+                // Label the wall near the end farther from the handles (less clutter).
+                let foot = self.c([h.anchor[0] - w[0] / n2, h.anchor[1] - w[1] / n2]);
+                let (ca, cb) = (self.c(a), self.c(b));
+                let d2 = |p: Vec2| (p[0] - foot[0]).powi(2) + (p[1] - foot[1]).powi(2);
+                let (far, near) = if d2(ca) > d2(cb) { (ca, cb) } else { (cb, ca) };
+                let at = [
+                    far[0] + 0.2 * (near[0] - far[0]),
+                    far[1] + 0.2 * (near[1] - far[1]),
+                ];
+                self.label(
+                    "a = −1: û may not cross",
+                    [at[0] + 8.0 * self.dpr, at[1]],
+                    "#ffb38a",
+                    true,
+                );
+            }
+        }
+        if let Some([a, b]) = h.line {
+            self.segment(a, b, "#ffffff", 2.5, true, &[]);
+        }
+        let u_visible = {
+            let (cu, cuh) = (self.c(h.u_tip), self.c(h.u_hat_tip));
+            (cu[0] - cuh[0]).hypot(cu[1] - cuh[1]) > 2.0 * self.dpr
+        };
+        self.arrow(h.anchor, h.normal_tip, SKY, 2.5, 11.0, &[]);
+        if u_visible {
+            self.arrow(h.anchor, h.u_tip, PURPLE, 2.0, 10.0, &[6.0, 4.0]);
+            self.segment(h.u_tip, h.u_hat_tip, "#ffffff", 1.5, true, &[2.0, 3.0]);
+        }
+        self.arrow(h.anchor, h.u_hat_tip, ORANGE, 3.0, 12.0, &[]);
+        self.handle(h.anchor, "#ffffff", "b", is(PlanarHandle::Line));
+        self.handle(h.normal_tip, SKY, "w", is(PlanarHandle::Normal));
+        if u_visible {
+            self.handle(h.u_tip, PURPLE, "u (raw)", is(PlanarHandle::U));
+            out.push(("U", h.u_tip));
+        }
+        self.handle(h.u_hat_tip, ORANGE, "û", is(PlanarHandle::UHat));
+        out.push(("Line", h.anchor));
+        out.push(("Normal", h.normal_tip));
+        out.push(("UHat", h.u_hat_tip));
+    }
+
+    fn radial(&self, h: &RadialHandles, active: Option<Handle>, out: &mut Vec<(&str, Vec2)>) {
+        let is = |x: RadialHandle| active == Some(Handle::Radial(x));
+        self.circle(h.centre, h.fold_radius, VERMILLION, 1.8, &[2.0, 4.0]);
+        self.circle(h.centre, h.alpha, "#ffffff", 2.2, &[]);
+        self.circle(h.centre, h.image_radius, ORANGE, 2.2, &[8.0, 5.0]);
+        // Arrows from the α ring to its image: inward = contraction, outward = expansion.
+        let gap_px = (h.image_radius - h.alpha).abs() * self.view.scale();
+        if gap_px > 4.0 * self.dpr {
+            for k in 0..8 {
+                let a = (k as f64 + 0.5) * std::f64::consts::FRAC_PI_4;
+                let (c, s) = (a.cos(), a.sin());
+                let from = [h.centre[0] + h.alpha * c, h.centre[1] + h.alpha * s];
+                let to = [
+                    h.centre[0] + h.image_radius * c,
+                    h.centre[1] + h.image_radius * s,
+                ];
+                self.arrow(from, to, ORANGE, 1.6, 8.0, &[]);
+            }
+        }
+        // The fold ring's label only where it has room (the panel explains it anyway).
+        if h.fold_radius * self.view.scale() > 45.0 * self.dpr {
+            let fold = self.c([h.centre[0], h.centre[1] - h.fold_radius]);
+            self.label(
+                "fold limit α/2",
+                [fold[0] - 36.0 * self.dpr, fold[1] + 14.0 * self.dpr],
+                "#ffb38a",
+                true,
+            );
+        }
+        let beta_label = if h.beta < 0.0 {
+            format!("β = {}: contracts", num(h.beta, 2))
+        } else {
+            format!("β = {}: expands", num(h.beta, 2))
+        };
+        self.handle(h.centre, "#ffffff", "z₀", is(RadialHandle::Centre));
+        self.handle(
+            h.alpha_tip,
+            SKY,
+            &format!("α = {}", num(h.alpha, 2)),
+            is(RadialHandle::Alpha),
+        );
+        self.handle(h.beta_tip, ORANGE, &beta_label, is(RadialHandle::Beta));
+        out.push(("Centre", h.centre));
+        out.push(("Alpha", h.alpha_tip));
+        out.push(("Beta", h.beta_tip));
+    }
+}

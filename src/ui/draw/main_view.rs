@@ -1,0 +1,336 @@
+//! Draws the main view: the exact density at stage `s` (or the next layer's volume change) on a
+//! small canvas that CSS scales up, and the overlays on a crisp device-pixel canvas above it.
+
+use web_sys::HtmlCanvasElement;
+
+use crate::core::{Energy, Probe};
+use crate::render::overlay::{contours, Polylines};
+use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
+
+use crate::core::Workspace;
+use crate::session::{Session, HELDOUT_EVERY};
+use crate::ui::model::{Legend, Overlays};
+
+use super::canvas;
+use super::draw2d;
+
+/// Target contours for an energy and a view window (centre x, y, half-extent).
+type ContourCache = (Energy, [f64; 3], Vec<[[f64; 2]; 2]>);
+
+/// Reusable buffers and caches of the main view.
+pub struct MainView {
+    heat: Heatmap,
+    vol: Heatmap,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    vals: Vec<f64>,
+    rgba: Vec<u8>,
+    grid_pushed: Polylines,
+    px: Vec<f64>,
+    py: Vec<f64>,
+    contour_cache: Option<ContourCache>,
+    /// The grid pushed to one step before the stage shown (reused while those layers are
+    /// unchanged: dragging a layer's handle recomputes only the last step).
+    grid_cache: crate::render::stage_cache::StageCache,
+    /// Density grid resolution now in use (adapted to frame time while animating).
+    pub grid_n: usize,
+    /// A coarser base grid (fewer vertices per line), drawn while training: its inverses are
+    /// most of the overlay cost of a frame in which every layer has changed.
+    coarse_grid: Polylines,
+    /// Draw the coarse grid (set by the frame loop while training).
+    pub coarse: bool,
+    /// Engine scratch space.
+    ws: Workspace,
+}
+
+/// The best density resolution when idle; the adaptive floor while animating.
+pub const GRID_MAX: usize = 256;
+/// Lowest adaptive resolution.
+pub const GRID_MIN: usize = 64;
+
+impl MainView {
+    /// Empty buffers.
+    pub fn new() -> Self {
+        MainView {
+            heat: Heatmap::new(Colormap::Viridis),
+            vol: Heatmap::new(Colormap::Diverging),
+            xs: Vec::new(),
+            ys: Vec::new(),
+            vals: Vec::new(),
+            rgba: Vec::new(),
+            grid_pushed: Polylines::default(),
+            px: Vec::new(),
+            py: Vec::new(),
+            contour_cache: None,
+            grid_cache: crate::render::stage_cache::StageCache::new(),
+            grid_n: 192,
+            coarse_grid: crate::render::overlay::base_grid(17, 4.0, 40),
+            coarse: false,
+            ws: Workspace::default(),
+        }
+    }
+
+    /// Pushes base points to the model stage (the probe's point).
+    pub fn push_point(&mut self, flow: &crate::core::Flow, x: &mut [f64], y: &mut [f64]) {
+        flow.push_to_stage(flow.len() as f64, x, y, &mut self.ws);
+    }
+
+    /// Compute and blit the heatmap for stage `s` at resolution `self.grid_n`.
+    pub fn draw_heat(
+        &mut self,
+        sess: &Session,
+        canvas_el: &HtmlCanvasElement,
+        window: ViewTransform,
+        s: f64,
+        scale: DensityScale,
+        volume: bool,
+    ) -> Legend {
+        let n = self.grid_n;
+        let grid_view = ViewTransform {
+            width: n as f64,
+            height: n as f64,
+            ..window
+        };
+        grid_view.pixel_centers(n, n, &mut self.xs, &mut self.ys);
+        self.vals.resize(n * n, 0.0);
+        let flow = sess.flow();
+        let legend = if volume && !flow.is_empty() {
+            let step = ((s.floor() as usize) + 1).min(flow.len());
+            flow.step_log_det(step, 1.0, &self.xs, &self.ys, &mut self.vals, &mut self.ws);
+            let range = self
+                .vals
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold(0.0f64, |m, v| m.max(v.abs()))
+                .max(0.05);
+            // Map [-range, range] onto [0, 1] of the diverging map via a shifted "log-density".
+            for v in self.vals.iter_mut() {
+                *v = if v.is_finite() {
+                    0.5 + 0.5 * *v / range
+                } else {
+                    0.5
+                };
+            }
+            self.vol.colorize_unit(&self.vals, &mut self.rgba);
+            Legend::Volume { step, range }
+        } else {
+            flow.log_density(s, &self.xs, &self.ys, &mut self.vals, &mut self.ws);
+            self.heat.colorize(&self.vals, scale, &mut self.rgba);
+            Legend::Density {
+                scale,
+                max_log: self.heat.max_log,
+            }
+        };
+        canvas::blit_rgba(canvas_el, &self.rgba, n as u32, n as u32);
+        legend
+    }
+
+    /// Draw the overlays for stage `s` on `overlay` (device pixels, `dpr` per CSS pixel).
+    pub fn draw_overlays(
+        &mut self,
+        sess: &Session,
+        overlay: &HtmlCanvasElement,
+        window: ViewTransform,
+        dpr: f64,
+        s: f64,
+        opts: Overlays,
+        probe: Option<&Probe>,
+    ) {
+        let Some(ctx) = canvas::context_2d(overlay) else {
+            return;
+        };
+        let (w, h) = (overlay.width() as f64, overlay.height() as f64);
+        ctx.clear_rect(0.0, 0.0, w, h);
+        let view = ViewTransform {
+            width: w,
+            height: h,
+            ..window
+        };
+        let flow = sess.flow();
+
+        if opts.data {
+            match sess.energy() {
+                Some(energy) => {
+                    let key = [window.center[0], window.center[1], window.half_extent];
+                    let fresh =
+                        matches!(&self.contour_cache, Some((e, k, _)) if *e == energy && *k == key);
+                    if !fresh {
+                        self.contour_cache = Some((energy, key, target_contours(energy, window)));
+                    }
+                    if let Some((_, _, segs)) = &self.contour_cache {
+                        draw2d::segments(&ctx, &view, segs, "rgba(0,0,0,0.55)", 3.2 * dpr);
+                        draw2d::segments(&ctx, &view, segs, "rgba(255,255,255,0.95)", 1.4 * dpr);
+                    }
+                }
+                None => {
+                    let (mut tx, mut ty, mut hx, mut hy) =
+                        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+                    for (i, p) in sess.points().iter().enumerate() {
+                        if i % HELDOUT_EVERY == HELDOUT_EVERY - 1 {
+                            hx.push(p[0]);
+                            hy.push(p[1]);
+                        } else {
+                            tx.push(p[0]);
+                            ty.push(p[1]);
+                        }
+                    }
+                    let r = if sess.points().len() > 3000 { 1.3 } else { 2.0 } * dpr;
+                    draw2d::dots(
+                        &ctx,
+                        &view,
+                        &tx,
+                        &ty,
+                        r,
+                        "rgba(255,255,255,0.9)",
+                        Some(("rgba(0,0,0,0.6)", 0.8 * dpr)),
+                    );
+                    draw2d::dots(
+                        &ctx,
+                        &view,
+                        &hx,
+                        &hy,
+                        r,
+                        "rgba(255,159,28,0.95)",
+                        Some(("rgba(0,0,0,0.6)", 0.8 * dpr)),
+                    );
+                }
+            }
+        }
+
+        if opts.grid {
+            let g = &mut self.grid_pushed;
+            let src = if self.coarse {
+                &self.coarse_grid
+            } else {
+                sess.grid()
+            };
+            g.starts.clone_from(&src.starts);
+            let cache = &mut self.grid_cache;
+            cache.push(
+                flow,
+                s,
+                &src.xs,
+                &src.ys,
+                &mut g.xs,
+                &mut g.ys,
+                &mut self.ws,
+            );
+            draw2d::stroke_polylines(&ctx, &view, g, "rgba(255,255,255,0.38)", 1.0 * dpr);
+        }
+
+        if opts.particles {
+            let (px, py) = sess.particles();
+            self.px.clear();
+            self.px.extend_from_slice(px);
+            self.py.clear();
+            self.py.extend_from_slice(py);
+            flow.push_to_stage(s, &mut self.px, &mut self.py, &mut self.ws);
+            draw2d::dots(
+                &ctx,
+                &view,
+                &self.px,
+                &self.py,
+                2.4 * dpr,
+                "#ff4fa3",
+                Some(("rgba(0,0,0,0.7)", 0.8 * dpr)),
+            );
+        }
+
+        if let Some(p) = probe {
+            draw_probe(&ctx, &view, dpr, p, s);
+        }
+    }
+}
+
+impl Default for MainView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The probe's trajectory through all stages, with its position at stage `s` highlighted.
+fn draw_probe(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    view: &ViewTransform,
+    dpr: f64,
+    p: &Probe,
+    s: f64,
+) {
+    let pts: Vec<[f64; 2]> = p
+        .positions
+        .iter()
+        .map(|q| view.canvas_from_data(*q))
+        .collect();
+    ctx.set_line_width(2.0 * dpr);
+    ctx.set_stroke_style_str("rgba(255,255,255,0.95)");
+    ctx.begin_path();
+    for (i, q) in pts.iter().enumerate() {
+        if i == 0 {
+            ctx.move_to(q[0], q[1]);
+        } else {
+            ctx.line_to(q[0], q[1]);
+        }
+    }
+    ctx.stroke();
+    for (i, q) in pts.iter().enumerate() {
+        ctx.begin_path();
+        let _ = ctx.arc(
+            q[0],
+            q[1],
+            if i == 0 { 3.5 } else { 2.2 } * dpr,
+            0.0,
+            std::f64::consts::TAU,
+        );
+        ctx.set_fill_style_str(if i == 0 {
+            "#ffffff"
+        } else {
+            "rgba(255,255,255,0.8)"
+        });
+        ctx.fill();
+    }
+    // Current stage: interpolate between integer stages.
+    let k = p.positions.len().saturating_sub(1);
+    let s = s.clamp(0.0, k as f64);
+    let j = (s.floor() as usize).min(k);
+    let t = s - j as f64;
+    let a = p.positions[j];
+    let b = p.positions[(j + 1).min(k)];
+    let c = view.canvas_from_data([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
+    ctx.begin_path();
+    let _ = ctx.arc(c[0], c[1], 6.0 * dpr, 0.0, std::f64::consts::TAU);
+    ctx.set_fill_style_str("#ff9f1c");
+    ctx.fill();
+    ctx.set_stroke_style_str("#000000");
+    ctx.set_line_width(1.5 * dpr);
+    ctx.stroke();
+}
+
+/// Contours of the target density exp(−U) at 10 %, 30 %, 60 % and 90 % of its peak in view.
+fn target_contours(energy: Energy, window: ViewTransform) -> Vec<[[f64; 2]; 2]> {
+    let n = 160;
+    let v = ViewTransform {
+        width: n as f64,
+        height: n as f64,
+        ..window
+    };
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    v.pixel_centers(n, n, &mut xs, &mut ys);
+    let field: Vec<f64> = xs
+        .iter()
+        .zip(&ys)
+        .map(|(x, y)| -energy.value([*x, *y]))
+        .collect();
+    let top = field
+        .iter()
+        .copied()
+        .filter(|f| f.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut segs = Vec::new();
+    for frac in [0.1f64, 0.3, 0.6, 0.9] {
+        let level = top + frac.ln();
+        segs.extend(contours(&field, n, n, level, |c, r| {
+            v.data_from_canvas([c + 0.5, r + 0.5])
+        }));
+    }
+    segs
+}

@@ -1,0 +1,117 @@
+//! Small value types the view shares: the pointer tool, notices, overlay toggles, the legend of
+//! the last draw, and the frame loop's timing record.
+
+use crate::render::DensityScale;
+
+/// What the pointer does on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// Click a point to trace it through every layer.
+    Probe,
+    /// Spray points.
+    Brush,
+    /// Remove points.
+    Eraser,
+    /// Drag to move the view.
+    Pan,
+    /// Grab a layer's handles and reshape it (the layer editor).
+    Edit,
+}
+
+/// Severity of a notice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Neutral information.
+    Info,
+    /// Something was changed for the user (e.g. the learning rate was halved).
+    Warn,
+    /// Something could not be done.
+    Error,
+}
+
+/// Which overlays are on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overlays {
+    /// The image of a regular base-space grid.
+    pub grid: bool,
+    /// Particles riding the flow.
+    pub particles: bool,
+    /// Data points (points mode) or target contours (energy mode).
+    pub data: bool,
+    /// The next layer's log |det J| instead of the density.
+    pub volume: bool,
+}
+
+impl Default for Overlays {
+    fn default() -> Self {
+        Overlays {
+            grid: true,
+            particles: false,
+            data: true,
+            volume: false,
+        }
+    }
+}
+
+/// What the legend shows after a draw.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Legend {
+    /// Density legend: max density (linear) or log-density range (log).
+    Density {
+        /// The colour scale.
+        scale: DensityScale,
+        /// Largest log-density in view.
+        max_log: f64,
+    },
+    /// Volume change of a step (1-based): symmetric range ±`range` nats.
+    Volume {
+        /// The step.
+        step: usize,
+        /// Half-range in nats.
+        range: f64,
+    },
+}
+
+/// Where one frame's work went (ms), for the `#bench` page's breakdown.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Parts {
+    /// Adam steps (main flow and comparison).
+    pub train: f64,
+    /// Main view: density and overlays.
+    pub draw: f64,
+    /// The density part of `draw`.
+    pub heat: f64,
+    /// Filmstrip thumbnails.
+    pub thumbs: f64,
+    /// Loss chart.
+    pub chart: f64,
+    /// Link and local storage.
+    pub save: f64,
+}
+
+/// Frame timing record (kept for the `#bench` page).
+#[derive(Default)]
+pub struct FrameTimes {
+    /// Work per frame in ms (every job of the frame), most recent last.
+    pub work_ms: Vec<f64>,
+    /// The same frames' breakdown.
+    pub parts: Vec<Parts>,
+}
+
+impl FrameTimes {
+    /// Records one frame, keeping the last few thousand.
+    pub fn push(&mut self, work: f64, parts: Parts) {
+        self.work_ms.push(work);
+        self.parts.push(parts);
+        if self.work_ms.len() > 4096 {
+            self.work_ms.drain(..2048);
+            self.parts.drain(..2048);
+        }
+    }
+
+    /// Forgets everything recorded (a benchmark scenario starts).
+    pub fn clear(&mut self) {
+        self.work_ms.clear();
+        self.parts.clear();
+    }
+}

@@ -1,0 +1,69 @@
+//! The comparison: one density panel per flow (and the target, for an energy), each captioned
+//! with its step and its held-out NLL or free energy. The frame loop paints them.
+
+use leptos::prelude::*;
+
+use crate::session::TargetChoice;
+use crate::ui::actions::compare;
+use crate::ui::model::use_ui;
+
+/// The comparison panel.
+#[component]
+pub fn ComparePanel() -> impl IntoView {
+    let ui = use_ui();
+    let is_energy = move || matches!(ui.facts.target.get(), TargetChoice::Energy(_));
+    // Panels are made once per comparison (redrawing them would blank their pixels); the
+    // captions update on their own.
+    let n_panels = Memo::new(move |_| ui.compare_captions.with(Vec::len));
+    let caption = move |i: usize| {
+        ui.compare_captions
+            .with(|c| c.get(i).cloned().unwrap_or_default())
+    };
+    view! {
+        <Show when=move || ui.compare.get().is_some()>
+            <section class="compare" aria-labelledby="compare-h">
+                <div class="row compare-head">
+                    <h2 id="compare-h">
+                        {move || format!("Comparison: {}", ui.compare.get().map(|c| c.label()).unwrap_or_default())}
+                    </h2>
+                    <button
+                        id="compare-train"
+                        class="primary"
+                        on:click=move |_| { compare::toggle_training(ui) }
+                    >
+                        {move || if ui.compare_training.get() { "❚❚ Pause" } else { "▶ Train all" }}
+                    </button>
+                    <button on:click=move |_| { compare::restart(ui) }>"Restart"</button>
+                    <button aria-label="Close the comparison" on:click=move |_| { compare::stop(ui) }>"Close"</button>
+                </div>
+                <div class="compare-grid">
+                    <Show when=is_energy>
+                        <figure>
+                            <canvas id="compare-target" class="compare-canvas" width="112" height="112" role="img" aria-label="Target density, proportional to exp(−U)"></canvas>
+                            <figcaption>"target ∝ exp(−U)"</figcaption>
+                        </figure>
+                    </Show>
+                    {move || {
+                        (0..n_panels.get())
+                            .map(|i| {
+                                view! {
+                                    <figure>
+                                        <canvas
+                                            id=format!("compare-canvas-{i}")
+                                            class="compare-canvas"
+                                            width="112"
+                                            height="112"
+                                            role="img"
+                                            aria-label=move || format!("Model density: {}", caption(i))
+                                        ></canvas>
+                                        <figcaption>{move || caption(i)}</figcaption>
+                                    </figure>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,226 @@
+//! The selected layer's details: its formula, which stage its formula acts on, its exact
+//! parameter fields (typed values are checked: a value that would break invertibility is refused
+//! with the reason and the old value kept), derived readouts, and the invertibility indicator.
+
+use leptos::prelude::*;
+
+use crate::core::{Direction, Layer, LayerKind};
+use crate::render::handles::{input_stage, output_stage};
+use crate::session::training::num;
+use crate::ui::actions::{layers, view};
+use crate::ui::model::{use_ui, Ui};
+
+use super::layer_fields::{fmt_edit, parse_value, verdict, Field, PLANAR_FIELDS, RADIAL_FIELDS};
+
+/// Step of the arrow keys in the numeric fields (Shift: ×10).
+const NUDGE: f64 = 0.05;
+
+/// The details of the selected layer (nothing when none is selected).
+#[component]
+pub fn LayerDetails() -> impl IntoView {
+    let ui = use_ui();
+    let f = ui.facts;
+    let field_error = RwSignal::new(None::<String>);
+    // The selected layer's parameters.
+    let current = Memo::new(move |_| {
+        ui.version.track();
+        let i = ui.selected_layer.get()?;
+        ui.session.with_value(|s| {
+            let f = s.flow();
+            (i < f.len()).then(|| (i, f.layer(i)))
+        })
+    });
+    // Which layer and kind are selected: the details are rebuilt only when this changes (the
+    // fields themselves follow `current`, so typing keeps its focus).
+    let selected_kind = Memo::new(move |_| current.with(|c| c.map(|(i, l)| (i, l.kind()))));
+    let stages = move |i: usize| {
+        let dir = f.direction.get();
+        let k = f.k.get();
+        (dir, input_stage(dir, k, i), output_stage(dir, k, i))
+    };
+    move || {
+        let (i, kind) = selected_kind.get()?;
+        let fields: &'static [Field] = match kind {
+            LayerKind::Planar => &PLANAR_FIELDS,
+            LayerKind::Radial => &RADIAL_FIELDS,
+        };
+        let direction_line = move || {
+            let (dir, s_in, s_out) = stages(i);
+            match dir {
+                Direction::Normalizing => format!("This layer's formula acts data → base: its input is stage {s_in}, its output stage {s_out} (the generative step from stage {s_out} to {s_in} is its exact inverse)."),
+                Direction::Generative => format!("This layer's formula acts base → model: its input is stage {s_in}, its output stage {s_out}."),
+            }
+        };
+        let formula = match kind {
+            LayerKind::Planar => "f(z) = z + û·tanh(wᵀz + b)",
+            LayerKind::Radial => {
+                "f(z) = z + β(z − z₀)/(α + ‖z − z₀‖),  α = softplus(α̂),  β = −α + softplus(β̂)"
+            }
+        };
+        let inputs = fields
+            .iter()
+            .map(|f| param_input(ui, current, *f, field_error))
+            .collect_view();
+        Some(view! {
+            <div class="layer-details" id="layer-details" aria-label=format!("Layer {} ({})", i + 1, kind.name())>
+                <h3>{format!("Layer {} · {}", i + 1, kind.name())}</h3>
+                <p class="formula">{formula}</p>
+                <p class="stage-note">
+                    {direction_line}
+                    " "
+                    {move || {
+                        let s_in = stages(i).1;
+                        ((ui.stage.get() - s_in as f64).abs() > 1e-6).then(|| view! {
+                            <button class="ghost inline-btn" on:click=move |_| { view::set_stage(ui, s_in as f64) }>
+                                {format!("Show stage {s_in} (its handles are drawn there)")}
+                            </button>
+                        })
+                    }}
+                </p>
+                <div class="param-grid">{inputs}</div>
+                {move || field_error.get().map(|m| view! { <p class="field-error" id="edit-error" role="alert">{m}</p> })}
+                <Readouts current=current />
+                <Indicator current=current />
+            </div>
+        })
+    }
+}
+
+/// One numeric field: shows the value (live unless it has focus), accepts exact values, keeps
+/// the old value with a message on bad input; ↑/↓ nudge by 0.05 (Shift: 0.5).
+fn param_input(
+    ui: Ui,
+    current: Memo<Option<(usize, Layer)>>,
+    f: Field,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Input>::new();
+    let focused = RwSignal::new(false);
+    let value = move || {
+        let v = current.with(|c| c.as_ref().map(|(_, l)| (f.get)(l)));
+        if focused.get_untracked() {
+            if let Some(el) = node.get_untracked() {
+                return el.value();
+            }
+        }
+        v.map(fmt_edit).unwrap_or_default()
+    };
+    let commit = move |v: Result<f64, String>| {
+        let Some((i, layer)) = current.get_untracked() else {
+            return;
+        };
+        match v.and_then(|v| (f.set)(&layer, v)) {
+            Ok(new) => {
+                error.set(None);
+                layers::set_layer(ui, i, new);
+                if let Some(el) = node.get_untracked() {
+                    if !focused.get_untracked() {
+                        el.set_value(&fmt_edit((f.get)(&new)));
+                    }
+                }
+            }
+            Err(msg) => {
+                error.set(Some(format!("{}: {msg}", f.label)));
+                if let Some(el) = node.get_untracked() {
+                    el.set_value(&fmt_edit((f.get)(&layer)));
+                }
+            }
+        }
+    };
+    view! {
+        <label class="field small param">
+            <span>{f.label}<span class="visually-hidden">{format!(" ({})", f.help)}</span></span>
+            <input
+                id=f.id
+                node_ref=node
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                spellcheck="false"
+                title=f.help
+                prop:value=value
+                on:focus=move |_| { focused.set(true) }
+                on:blur=move |_| { focused.set(false) }
+                on:change=move |ev| {
+                    let raw = event_target_value(&ev);
+                    let kept = current.get_untracked().map_or(0.0, |(_, l)| (f.get)(&l));
+                    commit(parse_value(&raw, kept));
+                }
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    let dir = match ev.key().as_str() {
+                        "ArrowUp" => 1.0,
+                        "ArrowDown" => -1.0,
+                        _ => return,
+                    };
+                    ev.prevent_default();
+                    let step = if ev.shift_key() { 10.0 * NUDGE } else { NUDGE };
+                    let Some((_, layer)) = current.get_untracked() else { return };
+                    commit(Ok((f.get)(&layer) + dir * step));
+                    if let Some(el) = node.get_untracked() {
+                        if let Some((_, l)) = current.get_untracked() {
+                            el.set_value(&fmt_edit((f.get)(&l)));
+                        }
+                    }
+                }
+            />
+        </label>
+    }
+}
+
+/// Derived values of the selected layer (read-only).
+#[component]
+fn Readouts(current: Memo<Option<(usize, Layer)>>) -> impl IntoView {
+    let text = move || {
+        current.with(|c| {
+            c.as_ref().map(|(_, l)| match l {
+                Layer::Planar(p) => {
+                    let uh = p.u_hat();
+                    format!(
+                        "û = ({}, {}) · ‖w‖ = {} · wᵀu = {} · wᵀû = {}",
+                        num(uh[0], 3),
+                        num(uh[1], 3),
+                        num(p.w[0].hypot(p.w[1]), 3),
+                        num(p.w[0] * p.u[0] + p.w[1] * p.u[1], 3),
+                        num(p.w[0] * uh[0] + p.w[1] * uh[1], 4)
+                    )
+                }
+                Layer::Radial(r) => format!(
+                    "raw α̂ = {} · β̂ = {} · γ = α + β = {}",
+                    num(r.alpha_raw, 3),
+                    num(r.beta_raw, 3),
+                    num(r.map(1.0).gamma, 4)
+                ),
+            })
+        })
+    };
+    view! { <p class="readouts" id="edit-readouts">{text}</p> }
+}
+
+/// The invertibility indicator: icon + text + colour, and the one-line why.
+#[component]
+fn Indicator(current: Memo<Option<(usize, Layer)>>) -> impl IntoView {
+    let v = move || current.with(|c| c.as_ref().map(|(_, l)| verdict(l)));
+    // The numbers change on every drag move: screen readers hear only when the verdict flips.
+    let flip = Memo::new(move |_| current.with(|c| c.as_ref().map(|(i, l)| (*i, verdict(l).0))));
+    let announce = move || match flip.get() {
+        Some((i, true)) => format!("Layer {}: warning, see the invertibility note.", i + 1),
+        Some((i, false)) => format!("Layer {}: invertible.", i + 1),
+        None => String::new(),
+    };
+    view! {
+        <p class="visually-hidden" role="status" aria-live="polite">{announce}</p>
+        {move || v().map(|(warn, head, why)| view! {
+            <div
+                id="invert-indicator"
+                class="invert"
+                class:warn=warn
+                data-state=if warn { "warn" } else { "ok" }
+                role="group"
+                aria-label="Invertibility"
+            >
+                <p class="invert-head">{head}</p>
+                <p class="invert-why">{why}</p>
+            </div>
+        })}
+    }
+}

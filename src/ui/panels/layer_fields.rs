@@ -1,0 +1,313 @@
+//! The layer editor's parameter fields (one table per layer kind: how to read a value from a
+//! layer and how to set it, refusing values that would break invertibility) and the
+//! invertibility verdict with its one-line why. No browser code.
+
+use crate::core::stack::inv_softplus;
+use crate::core::train::PARAM_EXPLODE;
+use crate::core::{Layer, Planar, Radial};
+use crate::render::handles::W_NORM_MIN;
+use crate::session::training::num;
+
+/// Display a value for a numeric field: up to 6 decimals, or scientific when very large or small.
+pub fn fmt_edit(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let a = v.abs();
+    if (1e-3..1e5).contains(&a) {
+        let s = format!("{v:.6}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    } else {
+        format!("{v:.6e}")
+    }
+}
+
+pub fn parse_value(raw: &str, kept: f64) -> Result<f64, String> {
+    let t = raw.trim().replace('−', "-");
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!(
+            "“{}” is not a number; kept {}.",
+            raw.trim().chars().take(30).collect::<String>(),
+            fmt_edit(kept)
+        )),
+    }
+}
+
+fn check_raw(v: f64, kept: f64) -> Result<f64, String> {
+    if v.abs() > PARAM_EXPLODE {
+        Err(format!(
+            "Use a value between −{PARAM_EXPLODE:.0} and {PARAM_EXPLODE:.0} (training treats larger raw parameters as divergence); kept {}.",
+            fmt_edit(kept)
+        ))
+    } else {
+        Ok(v)
+    }
+}
+
+/// One editable parameter of a layer kind.
+#[derive(Clone, Copy)]
+pub struct Field {
+    /// Element id.
+    pub id: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// What it is.
+    pub help: &'static str,
+    /// Reads the value.
+    pub get: fn(&Layer) -> f64,
+    /// The layer with the value set, or why not.
+    pub set: fn(&Layer, f64) -> Result<Layer, String>,
+}
+
+fn planar_of(l: &Layer) -> Planar {
+    match l {
+        Layer::Planar(p) => *p,
+        Layer::Radial(_) => Planar {
+            u: [0.0; 2],
+            w: [1.0, 0.0],
+            b: 0.0,
+        },
+    }
+}
+
+fn radial_of(l: &Layer) -> Radial {
+    match l {
+        Layer::Radial(r) => *r,
+        Layer::Planar(_) => Radial {
+            z0: [0.0; 2],
+            alpha_raw: 0.0,
+            beta_raw: 0.0,
+        },
+    }
+}
+
+fn set_w(l: &Layer, j: usize, v: f64) -> Result<Layer, String> {
+    let mut p = planar_of(l);
+    let kept = p.w[j];
+    p.w[j] = check_raw(v, kept)?;
+    if p.w[0].hypot(p.w[1]) < W_NORM_MIN {
+        return Err(format!(
+            "‖w‖ must be at least {W_NORM_MIN} so the line has a normal (and û, which divides by ‖w‖², stays finite); kept {}.",
+            fmt_edit(kept)
+        ));
+    }
+    Ok(Layer::Planar(p))
+}
+
+/// A planar layer's fields.
+pub const PLANAR_FIELDS: [Field; 5] = [
+    Field {
+        id: "edit-u0",
+        label: "u₀",
+        help: "raw u, x",
+        get: |l| planar_of(l).u[0],
+        set: |l, v| {
+            let mut p = planar_of(l);
+            p.u[0] = check_raw(v, p.u[0])?;
+            Ok(Layer::Planar(p))
+        },
+    },
+    Field {
+        id: "edit-u1",
+        label: "u₁",
+        help: "raw u, y",
+        get: |l| planar_of(l).u[1],
+        set: |l, v| {
+            let mut p = planar_of(l);
+            p.u[1] = check_raw(v, p.u[1])?;
+            Ok(Layer::Planar(p))
+        },
+    },
+    Field {
+        id: "edit-w0",
+        label: "w₀",
+        help: "normal w, x",
+        get: |l| planar_of(l).w[0],
+        set: |l, v| set_w(l, 0, v),
+    },
+    Field {
+        id: "edit-w1",
+        label: "w₁",
+        help: "normal w, y",
+        get: |l| planar_of(l).w[1],
+        set: |l, v| set_w(l, 1, v),
+    },
+    Field {
+        id: "edit-b",
+        label: "b",
+        help: "bias (shifts the line)",
+        get: |l| planar_of(l).b,
+        set: |l, v| {
+            let mut p = planar_of(l);
+            p.b = check_raw(v, p.b)?;
+            Ok(Layer::Planar(p))
+        },
+    },
+];
+
+fn set_alpha_beta(r: Radial, alpha: f64, beta: f64, kept: f64) -> Result<Layer, String> {
+    let (a_raw, b_raw) = (inv_softplus(alpha), inv_softplus(alpha + beta));
+    if !(a_raw.is_finite() && b_raw.is_finite())
+        || a_raw.abs() > PARAM_EXPLODE
+        || b_raw.abs() > PARAM_EXPLODE
+    {
+        return Err(format!(
+            "That value is out of the range training can use; kept {}.",
+            fmt_edit(kept)
+        ));
+    }
+    Ok(Layer::Radial(Radial {
+        alpha_raw: a_raw,
+        beta_raw: b_raw,
+        ..r
+    }))
+}
+
+/// A radial layer's fields.
+pub const RADIAL_FIELDS: [Field; 4] = [
+    Field {
+        id: "edit-z0x",
+        label: "z₀ₓ",
+        help: "centre, x",
+        get: |l| radial_of(l).z0[0],
+        set: |l, v| {
+            let mut r = radial_of(l);
+            r.z0[0] = check_raw(v, r.z0[0])?;
+            Ok(Layer::Radial(r))
+        },
+    },
+    Field {
+        id: "edit-z0y",
+        label: "z₀ᵧ",
+        help: "centre, y",
+        get: |l| radial_of(l).z0[1],
+        set: |l, v| {
+            let mut r = radial_of(l);
+            r.z0[1] = check_raw(v, r.z0[1])?;
+            Ok(Layer::Radial(r))
+        },
+    },
+    Field {
+        id: "edit-alpha",
+        label: "α",
+        help: "scale, > 0",
+        get: |l| radial_of(l).alpha(),
+        set: |l, v| {
+            let r = radial_of(l);
+            let (alpha, beta) = (r.alpha(), r.beta());
+            if v <= 0.0 {
+                return Err(format!(
+                    "α must be greater than 0 (α = softplus(α̂)); kept {}.",
+                    fmt_edit(alpha)
+                ));
+            }
+            if beta <= -v {
+                return Err(format!(
+                    "With α = {}, the current β = {} would be ≤ −α and the map would fold; raise β first. Kept α = {}.",
+                    fmt_edit(v),
+                    fmt_edit(beta),
+                    fmt_edit(alpha)
+                ));
+            }
+            set_alpha_beta(r, v, beta, alpha)
+        },
+    },
+    Field {
+        id: "edit-beta",
+        label: "β",
+        help: "strength, > −α",
+        get: |l| radial_of(l).beta(),
+        set: |l, v| {
+            let r = radial_of(l);
+            let (alpha, beta) = (r.alpha(), r.beta());
+            if v <= -alpha {
+                return Err(format!(
+                    "β must be greater than −α = {}: at β ≤ −α points near z₀ are pushed through the centre and the map folds (not invertible). Kept {}.",
+                    fmt_edit(-alpha),
+                    fmt_edit(beta)
+                ));
+            }
+            set_alpha_beta(r, alpha, v, beta)
+        },
+    },
+];
+
+/// The invertibility verdict of a layer: `(warn, icon + headline, one line: why it matters and
+/// what the reparametrisation did)`.
+pub fn verdict(layer: &Layer) -> (bool, String, String) {
+    match layer {
+        Layer::Planar(p) => {
+            let s = p.w[0] * p.u[0] + p.w[1] * p.u[1];
+            let uh = p.u_hat();
+            let m = p.w[0] * uh[0] + p.w[1] * uh[1];
+            let kappa = p.map(1.0).kappa;
+            // û − u = (softplus(−s) − 1)·w/‖w‖²: a shift along w of this signed length.
+            let shift = (uh[0] - p.u[0]) * p.w[0] + (uh[1] - p.u[1]) * p.w[1];
+            let shift = shift / p.w[0].hypot(p.w[1]).max(1e-300);
+            let why = format!(
+                "Why: along w the layer maps t ↦ t + (wᵀû)·tanh(t + b), one-to-one only if wᵀû ≥ −1. The reparametrisation û = u + (softplus(−wᵀu) − 1)·w/‖w‖² moved u by {} along w, so wᵀû = softplus(wᵀu) − 1 > −1 for any u.",
+                num(shift, 3)
+            );
+            let near = if kappa < 0.05 {
+                " — nearly singular: the band around the line is squeezed almost flat"
+            } else {
+                ""
+            };
+            if s < -1.0 {
+                (
+                    true,
+                    format!(
+                        "⚠ Raw u would fold the plane (wᵀu = {} < −1); û keeps the layer invertible: wᵀû = {} > −1{near}",
+                        num(s, 3),
+                        num(m, 4)
+                    ),
+                    why,
+                )
+            } else {
+                (
+                    !near.is_empty(),
+                    format!(
+                        "{} Invertible: wᵀu = {} ≥ −1 and wᵀû = {} > −1{near}",
+                        if near.is_empty() { "✓" } else { "⚠" },
+                        num(s, 3),
+                        num(m, 4)
+                    ),
+                    why,
+                )
+            }
+        }
+        Layer::Radial(r) => {
+            let (alpha, beta) = (r.alpha(), r.beta());
+            let gamma = r.map(1.0).gamma;
+            let near = gamma / alpha < 0.05;
+            let kind = if beta < 0.0 { "contracts" } else { "expands" };
+            let why = format!(
+                "Why: with β < −α points near z₀ would be pushed through the centre and collide (the map folds). β = −α + softplus(β̂) keeps β > −α for any raw β̂: here α + β = {} > 0.",
+                num(gamma, 4)
+            );
+            (
+                near,
+                if near {
+                    format!(
+                        "⚠ Nearly folding: β = {} is close to −α = {} (the centre is squeezed by (α + β)/α = {})",
+                        num(beta, 3),
+                        num(-alpha, 3),
+                        num(gamma / alpha, 3)
+                    )
+                } else {
+                    format!(
+                        "✓ Invertible: β = {} > −α = {} ({kind} around z₀)",
+                        num(beta, 3),
+                        num(-alpha, 3)
+                    )
+                },
+                why,
+            )
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The page's components, one per file. Each reads the `Ui` context (`model::use_ui`), shows
+//! values derived from it, and calls actions; none keeps its own copy of session state.
+
+pub mod brush;
+pub mod caption;
+pub mod chart;
+pub mod compare;
+pub mod energy;
+pub mod fields;
+pub mod filmstrip;
+pub mod layer_details;
+pub mod layer_fields;
+pub mod layers;
+pub mod legend;
+pub mod lessons;
+pub mod model;
+pub mod notice;
+pub mod probe;
+pub mod share;
+pub mod target;
+pub mod timeline;
+pub mod toolbar;
+pub mod train;
+pub mod view_opts;

@@ -1,0 +1,133 @@
+//! The timeline: play through the layers, scrub the stage, speed, loop, direction, and the
+//! caption that says what the stage shows.
+
+use leptos::prelude::*;
+
+use crate::core::{Direction, LayerKind};
+use crate::session::training::num;
+use crate::ui::actions::view;
+use crate::ui::model::use_ui;
+
+/// A layer kind's formula, for captions.
+pub fn layer_formula(kind: LayerKind) -> &'static str {
+    match kind {
+        LayerKind::Planar => "f(z) = z + û · tanh(wᵀz + b)",
+        LayerKind::Radial => "f(z) = z + β (z − z₀) / (α + ‖z − z₀‖)",
+    }
+}
+
+/// Whether the layers' formulas act in the generative direction.
+pub fn direction_note(d: Direction) -> &'static str {
+    match d {
+        Direction::Generative => "formulas act base → model (generative); the density is pulled back through exact inverses",
+        Direction::Normalizing => "formulas act data → base (normalizing); each generative step is a layer's exact inverse",
+    }
+}
+
+/// The timeline and its caption.
+#[component]
+pub fn Timeline() -> impl IntoView {
+    let ui = use_ui();
+    let k = ui.facts.k;
+    let info = move || {
+        ui.version.track();
+        let s = ui.stage.get();
+        let k = k.get();
+        ui.session.with_value(|sess| {
+            let flow = sess.flow();
+            if k == 0 {
+                return (
+                    "No layers: the model is the base Gaussian.".to_string(),
+                    String::new(),
+                );
+            }
+            let step = ((s.floor() as usize) + 1).min(k);
+            let kind = flow.kinds()[flow.step_layer_index(step)];
+            let head = if s <= 0.0 {
+                format!(
+                    "Stage 0 of {k}: the base Gaussian N(0, I). Next: step 1, a {} layer.",
+                    kind.name()
+                )
+            } else if s >= k as f64 {
+                format!("Stage {k} of {k}: the model density.")
+            } else {
+                format!(
+                    "Stage {} of {k}: inside step {step}, a {} layer.",
+                    num(s, 2),
+                    kind.name()
+                )
+            };
+            let detail = format!(
+                "Step {step} uses layer {} — {} — {}.",
+                flow.step_layer_index(step) + 1,
+                layer_formula(kind),
+                direction_note(flow.direction())
+            );
+            (head, detail)
+        })
+    };
+    view! {
+        <div class="timeline">
+            <button
+                class="primary play"
+                on:click=move |_| { view::toggle_play(ui) }
+                aria-label=move || if ui.playing.get() { "Pause the layer animation (p)" } else { "Play through the layers (p)" }
+            >
+                {move || if ui.playing.get() { "❚❚ Pause" } else { "▶ Play layers" }}
+            </button>
+            <input
+                id="stage-slider"
+                type="range"
+                min="0"
+                max=move || k.get().to_string()
+                step="0.01"
+                aria-label="Stage"
+                aria-valuetext=move || format!("stage {} of {}", num(ui.stage.get(), 2), k.get())
+                prop:value=move || ui.stage.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        view::set_stage(ui, v);
+                    }
+                }
+            />
+            <output class="stage-readout" for="stage-slider">{move || format!("{} / {}", num(ui.stage.get(), 2), k.get())}</output>
+            <label class="inline">
+                "Speed "
+                <select
+                    id="speed-select"
+                    prop:value=move || ui.speed.get().to_string()
+                    aria-label="Animation speed (layers per second)"
+                    on:change=move |ev| { view::set_speed(ui, event_target_value(&ev).parse().unwrap_or(2.0)) }
+                >
+                    {[0.5, 1.0, 2.0, 4.0, 8.0]
+                        .into_iter()
+                        .map(|v: f64| {
+                            let label = if v == 1.0 { "1 layer/s".to_string() } else { format!("{v} layers/s") };
+                            view! { <option value=v.to_string() selected=move || { ui.speed.get() == v }>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="inline">
+                <input id="loop-check" type="checkbox" prop:checked=move || ui.looping.get() on:change=move |ev| { view::set_looping(ui, event_target_checked(&ev)) }/>
+                " Loop"
+            </label>
+            <label class="inline">
+                "Direction "
+                <select
+                    aria-label="Play direction"
+                    prop:value=move || if ui.reverse.get() { "normalizing" } else { "generative" }
+                    on:change=move |ev| { view::set_reverse(ui, event_target_value(&ev) == "normalizing") }
+                >
+                    <option value="generative" selected=move || { !ui.reverse.get() }>"Gaussian → model"</option>
+                    <option value="normalizing" selected=move || { ui.reverse.get() }>"data → Gaussian"</option>
+                </select>
+            </label>
+        </div>
+        <p class="layer-info" aria-live="polite">
+            <strong>{move || info().0}</strong>
+            " "
+            <span class="muted">{move || info().1}</span>
+        </p>
+    }
+}

@@ -1,0 +1,75 @@
+//! The Training panel: Train / Pause, Step, Reset, the learning rate and batch, the live
+//! numbers, and the loss chart.
+
+use leptos::prelude::*;
+
+use crate::session::training::fmt_lr;
+use crate::ui::actions::{data, training};
+use crate::ui::model::use_ui;
+
+use super::chart::ChartView;
+use super::fields::revert;
+
+/// Train / Pause, Step and Reset.
+#[component]
+pub fn TrainButtons() -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <button
+            id="train-button"
+            class="primary"
+            aria-keyshortcuts="Space"
+            on:click=move |_| { training::toggle(ui) }
+        >
+            {move || if ui.training.get() { "❚❚ Pause training" } else { "▶ Train" }}
+        </button>
+        <button aria-keyshortcuts="ArrowRight" on:click=move |_| { training::single_step(ui) }>"Step"</button>
+        <button id="reset-button" aria-keyshortcuts="R" on:click=move |_| { training::reset(ui) }>"Reset"</button>
+    }
+}
+
+/// The panel.
+#[component]
+pub fn TrainPanel() -> impl IntoView {
+    let ui = use_ui();
+    let f = ui.facts;
+    let stats_line = move || ui.stats.get().line();
+    view! {
+        <section class="panel">
+            <h2>"Training"</h2>
+            <div class="row">
+                <TrainButtons />
+            </div>
+            <div class="row">
+                <label class="field small">
+                    <span>"Learning rate"</span>
+                    <input
+                        id="lr-input"
+                        type="text"
+                        inputmode="decimal"
+                        prop:value=move || fmt_lr(f.lr.get())
+                        on:change=move |ev| {
+                            data::set_lr_text(ui, &event_target_value(&ev));
+                            revert(&ev, fmt_lr(f.lr.get_untracked()));
+                        }
+                    />
+                </label>
+                <label class="field small">
+                    <span>"Batch"</span>
+                    <select id="batch-select" prop:value=move || f.batch.get().to_string() on:change=move |ev| {
+                        if let Ok(b) = event_target_value(&ev).parse::<usize>() {
+                            data::set_batch(ui, b);
+                        }
+                    }>
+                        {[64usize, 128, 256, 512, 1024]
+                            .into_iter()
+                            .map(|b| view! { <option value=b.to_string() selected=move || { f.batch.get() == b }>{b.to_string()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <p class="stats" id="train-stats" aria-live="off">{stats_line}</p>
+            <ChartView label=Signal::derive(stats_line) />
+        </section>
+    }
+}

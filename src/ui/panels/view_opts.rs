@@ -1,0 +1,43 @@
+//! The View panel: overlays and the density scale.
+
+use leptos::prelude::*;
+
+use crate::ui::actions::view;
+use crate::ui::model::{use_ui, Overlays};
+
+/// The panel.
+#[component]
+pub fn ViewPanel() -> impl IntoView {
+    let ui = use_ui();
+    let toggle = move |id: &'static str,
+                       label: &'static str,
+                       get: fn(&Overlays) -> bool,
+                       set: fn(&mut Overlays, bool)| {
+        view! {
+            <label class="inline">
+                <input
+                    id=id
+                    type="checkbox"
+                    prop:checked=move || get(&ui.overlays.get())
+                    on:change=move |ev| { view::set_overlay(ui, set, event_target_checked(&ev))
+                }/>
+                {format!(" {label}")}
+            </label>
+        }
+    };
+    view! {
+        <section class="panel">
+            <h2>"View"</h2>
+            <div class="checks">
+                {toggle("view-grid", "Warped grid", |o| o.grid, |o, v| o.grid = v)}
+                {toggle("view-particles", "Particles", |o| o.particles, |o, v| o.particles = v)}
+                {toggle("view-data", "Data / target contours", |o| o.data, |o, v| o.data = v)}
+                {toggle("view-volume", "Volume change (log |det J|)", |o| o.volume, |o, v| o.volume = v)}
+                <label class="inline">
+                    <input id="view-log" type="checkbox" prop:checked=move || ui.log_scale.get() on:change=move |ev| { view::set_log_scale(ui, event_target_checked(&ev)) }/>
+                    " Log density scale"
+                </label>
+            </div>
+        </section>
+    }
+}

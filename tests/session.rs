@@ -1,0 +1,375 @@
+//! The session layer without a browser: the link ↔ session mapping, one source of truth for the
+//! stack's pattern and seed (the Model-panel bug of the UI-architecture issue), undo / redo,
+//! comparisons in equal steps, divergence, point edits and imports, the GIF recorder's schedule.
+#![cfg(not(target_arch = "wasm32"))]
+
+use flow_playground::core::{Energy, LayerKind, Preset, StackPattern};
+use flow_playground::session::gif_plan::{frames_per_layer, TRAIN_MS};
+use flow_playground::session::model::resized;
+use flow_playground::session::{
+    pattern_of, CompareRun, GifRecording, History, Session, Stats, TargetChoice, ViewParts,
+};
+use flow_playground::state::{self, Compare, Config, ImportMode, Mode, PresetInfo};
+
+fn parts() -> ViewParts {
+    let c = Config::default();
+    ViewParts {
+        view: c.view,
+        embed: c.embed,
+        lesson: None,
+        compare: None,
+    }
+}
+
+/// A session opened from link text, as the page does.
+fn opened(link: &str) -> Session {
+    let (cfg, warnings) = state::decode(link);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut s = Session::new();
+    s.apply_config(&cfg).expect("usable data");
+    s
+}
+
+#[test]
+fn a_radial_link_keeps_its_kind_and_seed_when_k_changes() {
+    // The bug: `#v=1&K=16&layers=16r&seed=7`, then K = 8, turned the stack planar (seed 1).
+    let mut s = opened("v=1&K=16&layers=16r&seed=7");
+    assert_eq!(s.flow().kinds(), vec![LayerKind::Radial; 16].as_slice());
+    assert_eq!(s.seed(), 7);
+    assert_eq!(pattern_of(s.flow().kinds()), StackPattern::AllRadial);
+    s.set_depth(8).unwrap();
+    assert_eq!(s.flow().kinds(), vec![LayerKind::Radial; 8].as_slice());
+    assert_eq!(s.seed(), 7);
+    // And the link written afterwards says so.
+    let link = state::encode(&s.to_config(parts()));
+    assert!(link.contains("layers=8r"), "{link}");
+    assert!(link.contains("seed=7"), "{link}");
+}
+
+#[test]
+fn patterns_are_read_back_from_the_stack() {
+    use LayerKind::{Planar as P, Radial as R};
+    assert_eq!(pattern_of(&[P, P, P]), StackPattern::AllPlanar);
+    assert_eq!(pattern_of(&[R, R]), StackPattern::AllRadial);
+    assert_eq!(pattern_of(&[P, R, P, R, P]), StackPattern::Alternating);
+    assert_eq!(pattern_of(&[R, P]), StackPattern::Custom(vec![R, P]));
+    // A hand-made stack keeps its layers when K shrinks, and repeats its last kind when it grows.
+    assert_eq!(resized(&[R, P, P], 2), vec![R, P]);
+    assert_eq!(resized(&[R, P, R, R], 6), vec![R, P, R, R, R, R]);
+    assert_eq!(resized(&[P, R, P], 6), vec![P, R, P, R, P, R]);
+}
+
+#[test]
+fn a_link_round_trip_restores_the_session_exactly() {
+    let mut a = Session::new();
+    a.set_target(Mode::Points(Some(PresetInfo {
+        n: 300,
+        seed: 4,
+        ..PresetInfo::new(Preset::Pinwheel)
+    })))
+    .unwrap();
+    a.set_stack(&StackPattern::Alternating.kinds(6), 3).unwrap();
+    a.set_lr(0.02).unwrap();
+    a.set_batch(128).unwrap();
+    for _ in 0..40 {
+        a.step();
+    }
+    let text = state::encode(&a.to_config(parts()));
+    let b = opened(&text);
+    assert_eq!(b.flow().kinds(), a.flow().kinds());
+    assert_eq!(
+        b.flow().params(),
+        a.flow().params(),
+        "raw parameters are exact"
+    );
+    assert_eq!(b.seed(), 3);
+    assert_eq!(b.mode(), a.mode());
+    assert_eq!(b.points(), a.points());
+    assert_eq!(b.lr(), 0.02);
+    assert_eq!(b.batch(), 128);
+    assert_eq!(b.preset_floor(), Some(Preset::Pinwheel.entropy_floor()));
+}
+
+#[test]
+fn energies_keep_their_annealing_and_floor() {
+    let mut s = Session::new();
+    s.set_target(Mode::Energy(Energy::U2)).unwrap();
+    s.set_anneal(true, 1500).unwrap();
+    let cfg = s.to_config(parts());
+    assert_eq!(cfg.mode, Mode::Energy(Energy::U2));
+    assert_eq!((cfg.train.anneal, cfg.train.anneal_steps), (true, 1500));
+    let b = opened(&state::encode(&cfg));
+    assert_eq!(b.anneal(), (true, 1500));
+    assert_eq!(b.energy(), Some(Energy::U2));
+    assert_eq!(TargetChoice::of(b.mode()), TargetChoice::Energy(Energy::U2));
+}
+
+#[test]
+fn editing_a_preset_makes_its_points_drawn() {
+    let mut s = Session::new();
+    assert!(
+        s.preset_floor().is_some(),
+        "moons at default noise has a floor"
+    );
+    let n = s.points().len();
+    assert!(s.spray([0.0, 0.0], 0.3, 5));
+    s.points_edited();
+    assert_eq!(s.points().len(), n + 5);
+    assert_eq!(s.mode(), Mode::Points(None));
+    assert_eq!(s.preset_floor(), None);
+    // The link stores the drawn points (and no preset).
+    let cfg = s.to_config(parts());
+    assert_eq!(cfg.mode, Mode::Points(None));
+    assert_eq!(cfg.points.len(), n + 5);
+    // Clearing leaves nothing to train on: said, not panicked.
+    s.clear_points();
+    assert!(s.data_problem().is_some());
+    let r = s.step();
+    assert_eq!(r.steps, 0);
+}
+
+#[test]
+fn imports_append_or_replace_and_the_target_becomes_drawn() {
+    let mut s = Session::new();
+    let pts: Vec<[f64; 2]> = (0..50)
+        .map(|i| [(i as f64 * 0.37).sin(), (i as f64 * 0.91).cos()])
+        .collect();
+    let n = s.points().len();
+    assert!(s.import_points(&pts, ImportMode::Append).is_none());
+    assert_eq!(s.points().len(), n + 50);
+    assert_eq!(s.mode(), Mode::Points(None));
+    s.import_points(&pts, ImportMode::Replace);
+    assert_eq!(s.points(), pts.as_slice());
+    assert!(s.data_problem().is_none());
+    // More than the cap: a warning, and the cap holds.
+    let many = vec![[0.1, 0.2]; state::MAX_POINTS + 10];
+    let w = s.import_points(&many, ImportMode::Replace);
+    assert!(w.is_some());
+    assert_eq!(s.points().len(), state::MAX_POINTS);
+}
+
+#[test]
+fn a_huge_learning_rate_diverges_into_one_clear_message() {
+    let mut s = Session::new();
+    s.set_lr(1e6).unwrap();
+    let mut halvings = 0;
+    for _ in 0..200 {
+        let r = s.step();
+        if let Some(d) = r.diverged {
+            halvings += 1;
+            let m = d.message(None);
+            assert!(m.contains("diverged") && m.contains("halved"), "{m}");
+            assert!((s.lr() - d.lr).abs() < 1e-15);
+        }
+    }
+    assert!(halvings > 0, "lr 1e6 never diverged");
+    assert!(s.lr() < 1e6);
+    assert!(s.set_lr(2e6).is_err());
+    assert!(s.flow().params().iter().all(|p| p.is_finite()));
+    assert!(s.set_lr(f64::NAN).is_err());
+    assert!(s.set_lr(-1.0).is_err());
+    assert!(s.set_batch(0).is_err());
+}
+
+#[test]
+fn reset_is_bit_identical() {
+    let mut s = Session::new();
+    let p0 = s.flow().params().to_vec();
+    for _ in 0..30 {
+        s.step();
+    }
+    assert_ne!(s.flow().params(), p0.as_slice());
+    s.reset();
+    assert_eq!(s.flow().params(), p0.as_slice());
+    assert_eq!(s.trainer().step_count(), 0);
+}
+
+#[test]
+fn undo_and_redo_walk_whole_states() {
+    let mut h = History::default();
+    let cfg = |k: usize| Config {
+        kinds: vec![LayerKind::Planar; k],
+        ..Config::default()
+    };
+    assert_eq!(h.available(), (false, false));
+    h.checkpoint(cfg(1));
+    h.checkpoint(cfg(1)); // the same state is kept once
+    h.checkpoint(cfg(2));
+    // Now showing 3: undo gives 2, then 1; redo gives 2 back.
+    assert_eq!(h.undo(cfg(3)).map(|c| c.k()), Some(2));
+    assert_eq!(h.undo(cfg(2)).map(|c| c.k()), Some(1));
+    assert_eq!(h.undo(cfg(1)), None);
+    assert_eq!(h.available(), (false, true));
+    assert_eq!(h.redo(cfg(1)).map(|c| c.k()), Some(2));
+    assert_eq!(h.redo(cfg(2)).map(|c| c.k()), Some(3));
+    assert_eq!(h.redo(cfg(3)), None);
+    // A new action clears redo.
+    h.undo(cfg(3));
+    h.checkpoint(cfg(9));
+    assert_eq!(h.available(), (true, false));
+    // Depth-limited.
+    for k in 0..100 {
+        h.checkpoint(cfg(k % 60 + 1));
+        h.checkpoint(cfg(200 + k));
+    }
+    let mut n = 0;
+    while h.undo(cfg(0)).is_some() {
+        n += 1;
+    }
+    assert_eq!(n, flow_playground::session::history::DEPTH);
+}
+
+#[test]
+fn the_comparison_trains_in_equal_steps() {
+    let mut s = Session::new();
+    s.set_target(Mode::Energy(Energy::U1)).unwrap();
+    let mut run = CompareRun::new(&s, Compare::Depths).unwrap();
+    assert_eq!(run.energy(), Some(Energy::U1));
+    let labels: Vec<&str> = run.entries().iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(labels, ["planar K = 2", "planar K = 8", "planar K = 32"]);
+    let mut budget = 13;
+    run.train_while(|| {
+        budget -= 1;
+        budget >= 0
+    });
+    let steps: Vec<u64> = run
+        .entries()
+        .iter()
+        .map(|e| e.trainer.step_count())
+        .collect();
+    assert_eq!(steps.iter().sum::<u64>(), 13);
+    assert!(
+        steps.iter().max().unwrap() - steps.iter().min().unwrap() <= 1,
+        "{steps:?}"
+    );
+    assert!(run.captions()[2].starts_with("planar K = 32 · step 4"));
+    // Planar vs radial at the main depth.
+    let run = CompareRun::new(&s, Compare::Kinds).unwrap();
+    let kinds: Vec<Vec<LayerKind>> = run
+        .entries()
+        .iter()
+        .map(|e| e.trainer.flow().kinds().to_vec())
+        .collect();
+    assert_eq!(
+        kinds,
+        [vec![LayerKind::Planar; 16], vec![LayerKind::Radial; 16]]
+    );
+    // No usable points: refused with a message.
+    let mut d = Session::new();
+    d.set_target(Mode::Points(None)).unwrap_err();
+    assert!(CompareRun::new(&d, Compare::Kinds).is_err());
+}
+
+#[test]
+fn the_layer_gif_shows_every_stage_and_holds_the_ends() {
+    let k = 4;
+    let per = frames_per_layer(k);
+    assert_eq!(per, 16);
+    let (mut rec, first) = GifRecording::layers(k, 2.5, 0.0);
+    assert_eq!(first, 0.0);
+    let (w, h) = (8u32, 6u32);
+    let mut stages = vec![first];
+    let mut delays = Vec::new();
+    let mut t = 0.0;
+    while !rec.ready_to_encode() {
+        t += 16.0;
+        let plan = rec.after_frame(t, false);
+        let d = plan.capture.expect("every drawn frame is captured");
+        delays.push(d);
+        // A different picture per stage: the stage's index in the red channel.
+        let shade = (delays.len() * 3) as u8;
+        rec.add_frame(vec![shade; (w * h * 4) as usize], w, h, d)
+            .unwrap();
+        if let Some(s) = plan.set_stage {
+            stages.push(s);
+        }
+    }
+    // 0, 1/16, …, 4 and then back to the stage shown before.
+    assert_eq!(stages.len(), per * k + 2);
+    assert_eq!(stages[per * k], k as f64);
+    assert_eq!(*stages.last().unwrap(), 2.5);
+    assert_eq!(delays.len(), per * k + 1);
+    assert_eq!(
+        (delays[0], delays[per * k]),
+        (120, 120),
+        "the ends are held"
+    );
+    assert!(delays[1..per * k].iter().all(|&d| d == 4));
+    assert_eq!(rec.file_name(), "flow-layers-k4.gif");
+    let bytes = rec.encode().unwrap();
+    assert_eq!(&bytes[..6], b"GIF89a");
+    assert_eq!(u16::from_le_bytes([bytes[6], bytes[7]]), w as u16);
+    assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), h as u16);
+    assert_eq!(*bytes.last().unwrap(), 0x3B, "trailer");
+    // One graphic control extension (21 F9) per frame.
+    let gce = bytes.windows(2).filter(|p| p == &[0x21, 0xF9]).count();
+    assert_eq!(gce, per * k + 1);
+}
+
+#[test]
+fn a_training_gif_records_for_eight_seconds_and_stops_what_it_started() {
+    let mut rec = GifRecording::training(0.0, true);
+    assert!(rec.started_training());
+    let mut captures = 0;
+    let mut t = 0.0;
+    let mut stopped = false;
+    while !rec.ready_to_encode() {
+        t += 16.7;
+        let plan = rec.after_frame(t, true);
+        if plan.capture.is_some() {
+            captures += 1;
+            rec.add_frame(vec![0; 16], 2, 2, 16).unwrap();
+        }
+        stopped |= plan.stop_training;
+    }
+    assert!(stopped);
+    assert!((TRAIN_MS..TRAIN_MS + 20.0).contains(&t), "{t}");
+    assert!(
+        (45..=52).contains(&captures),
+        "{captures} frames in 8 s at 160 ms"
+    );
+    // A picture of another size is refused, not encoded wrongly.
+    assert!(rec.add_frame(vec![0; 36], 3, 3, 16).is_err());
+    // Pausing training by hand ends the recording early.
+    let mut r2 = GifRecording::training(0.0, false);
+    let plan = r2.after_frame(10.0, false);
+    assert!(r2.ready_to_encode() && !plan.stop_training);
+}
+
+#[test]
+fn stats_never_show_nan() {
+    let st = Stats {
+        step: 3,
+        loss: Some(f64::NAN),
+        heldout: Some(f64::INFINITY),
+        free_energy: Some((f64::NAN, f64::NAN)),
+        steps_per_s: 120.0,
+        lr: 1e-3,
+        beta: 1.0,
+    };
+    let line = st.line();
+    assert!(!line.contains("NaN") && !line.contains("inf"), "{line}");
+    assert!(line.starts_with("step 3 · loss —"), "{line}");
+    let s = Session::new();
+    assert_eq!(Stats::of(&s, 0.0).line(), "step 0");
+}
+
+#[test]
+fn switching_targets_uses_each_targets_defaults() {
+    let mut s = Session::new();
+    s.set_lr(0.05).unwrap();
+    s.set_target(Mode::Energy(Energy::U3)).unwrap();
+    assert_eq!(
+        s.lr(),
+        flow_playground::core::Hyper::energy_default().lr,
+        "an energy starts from its defaults"
+    );
+    let n = s.points().len();
+    assert!(n > 0, "an energy keeps the points (unused)");
+    s.set_target(Mode::Points(None)).unwrap_err(); // drawn: starts empty
+    assert_eq!(s.points().len(), 0);
+    s.set_target(Mode::Points(Some(PresetInfo::new(Preset::Rings))))
+        .unwrap();
+    assert_eq!(s.points().len(), 1000);
+    assert!(s.data_problem().is_none());
+}
