@@ -2,7 +2,7 @@
 // another control, a lesson and an undo — none keeps its own copy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, shot } from './harness.mjs';
+import { serve, launch, openPage, shot, openTab } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -25,6 +25,7 @@ test('a radial link with seed 7 shows radial and 7; K = 8 keeps both (the report
   assert.equal(await value(page, '#k-input'), '16');
   // The link the page writes keeps the seed (it read seed=1 before).
   await hashHas(page, 'seed=7');
+  await openTab(page, 'model');
   await type(page, '#k-input', 8);
   await hashHas(page, 'layers=8r');
   await hashHas(page, 'seed=7');
@@ -66,6 +67,7 @@ test('every control shows a link\'s value, and changing another control keeps it
     await hashHas(page, kept);
     // Another control: a new depth (it rebuilds the model), or for the stack's own depth and
     // pattern, a new seed.
+    await openTab(page, 'model');
     if (sel === '#k-input' || sel === '#pattern-select') {
       await type(page, '#seed-input', 4);
       await hashHas(page, 'seed=4');
@@ -86,6 +88,7 @@ test('undo after a lesson restores every control, not only the canvas', async ()
   const before = {};
   for (const c of controls) before[c] = await value(page, c);
   assert.equal(before['#pattern-select'], 'radial');
+  await openTab(page, 'lessons');
   await page.click('button[data-lesson="fig3-u2"]');
   await page.waitForSelector('#lesson-caption:has-text("Figure 3 · U2")');
   assert.equal(await value(page, '#k-input'), '32');

@@ -3,7 +3,7 @@
 // flow, and train on from the edited parameters. Waits for conditions, never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, canvasStats } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openTab } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -30,6 +30,7 @@ const fieldValues = (page, ids) => Promise.all(ids.map((id) => page.inputValue(`
 const PLANAR = ['edit-u0', 'edit-u1', 'edit-w0', 'edit-w1', 'edit-b'];
 
 async function setK(page, k) {
+  await openTab(page, 'model');
   await page.fill('#k-input', String(k));
   await page.press('#k-input', 'Tab');
   await page.waitForFunction((n) => document.querySelectorAll('#layer-list li').length === n, k);
@@ -220,6 +221,7 @@ test('drag a handle with a finger (phone, touch)', async () => {
   const problems = watchConsole(page);
   await page.goto(server.url);
   await page.waitForSelector('#main-canvas[data-drawn="true"]');
+  await openTab(page, 'model');
   await page.locator('#layer-list li:nth-child(1) .layer-select').scrollIntoViewIfNeeded();
   await page.tap('#layer-list li:nth-child(1) .layer-select');
   await page.waitForFunction(() => JSON.parse(document.querySelector('#overlay-canvas').getAttribute('data-handles') || '{}').selected === true);
@@ -254,6 +256,7 @@ test('start from an empty flow, add radial and planar layers where clicked, pull
   const problems = watchConsole(page);
   await page.goto(server.url);
   await page.waitForSelector('#main-canvas[data-drawn="true"]');
+  await openTab(page, 'model');
   await page.click('#clear-layers');
   await page.waitForFunction(() => document.querySelectorAll('#layer-list li').length === 0);
   assert.equal(await page.inputValue('#k-input'), '0');

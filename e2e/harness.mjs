@@ -110,3 +110,10 @@ export async function openPage(browser, url, opts = { viewport: { width: 1280, h
   await page.waitForSelector('#main-canvas[data-drawn="true"]');
   return { ctx, page, problems };
 }
+
+/** Opens the side panel `name` (lessons, data, model, train, view, share, probe, compare), as a
+ *  user clicks its tab. */
+export async function openTab(page, name) {
+  await page.click(`#tab-${name}`);
+  await page.waitForSelector(`#panel-${name}:not([hidden])`);
+}

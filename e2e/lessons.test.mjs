@@ -2,7 +2,7 @@
 // whole states (lessons, layer edits, clearing points).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, openPage } from './harness.mjs';
+import { serve, launch, watchConsole, shot, openPage, openTab } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -15,6 +15,7 @@ const hashHas = (page, s) => page.waitForFunction((x) => location.hash.includes(
 
 test('Figure 3 lesson: caption, K = 2/8/32 side by side trained in equal steps, in the link', async () => {
   const { ctx, page, problems } = await open(server.url);
+  await openTab(page, 'lessons');
   await page.click('button[data-lesson="fig3-u1"]');
   await page.waitForSelector('#lesson-caption:has-text("Figure 3 · U1")');
   assert.equal(await page.getAttribute('button[data-lesson="fig3-u1"]', 'aria-pressed'), 'true');
@@ -68,6 +69,7 @@ test('a lesson link opens with its caption and comparison; undo and redo restore
   assert.equal(await page.locator('#compare-target').count(), 0, 'no target panel for points');
 
   // Undo a lesson: back to the link's state; redo: the lesson again.
+  await openTab(page, 'lessons');
   await page.click('button[data-lesson="one-layer"]');
   await page.waitForSelector('#lesson-caption:has-text("One layer at a time")');
   assert.equal(await page.getAttribute('#stage-slider', 'max'), '1');
@@ -81,6 +83,7 @@ test('a lesson link opens with its caption and comparison; undo and redo restore
   await page.waitForSelector('#lesson-caption:has-text("One layer at a time")');
 
   // A typed layer edit is one undo step: the field gets its old value back.
+  await openTab(page, 'model');
   const field = page.locator('.editor input[type="text"]').first();
   const before = await field.inputValue();
   await field.fill('0.25');
@@ -90,14 +93,17 @@ test('a lesson link opens with its caption and comparison; undo and redo restore
   await page.waitForFunction((b) => document.querySelector('.editor input[type="text"]').value === b, before);
 
   // Clearing points is undone by Ctrl+Z (the keyboard shortcut) with every point back.
+  await openTab(page, 'lessons');
   await page.click('button[data-lesson="planar-vs-radial"]');
   await page.waitForFunction(() => /^1000 points/.test(document.querySelector('#points-info').textContent));
+  await openTab(page, 'data');
   await page.click('button:has-text("Clear points")');
   await page.waitForFunction(() => /^0 points/.test(document.querySelector('#points-info').textContent));
   await page.locator('#main-canvas').focus().catch(() => {});
   await page.keyboard.press('Control+z');
   await page.waitForFunction(() => /^1000 points/.test(document.querySelector('#points-info').textContent));
   // A new stack (K = 4) is undone back to the 16 layers it replaced.
+  await openTab(page, 'model');
   await page.fill('#k-input', '4');
   await page.press('#k-input', 'Tab');
   await page.waitForFunction(() => document.querySelector('#stage-slider').getAttribute('max') === '4');
@@ -113,7 +119,7 @@ test('an embedded lesson shows its caption and comparison, and no controls', asy
   const { ctx, page, problems } = await open(`${server.url}#lesson=fig3-u2&cmp=depths&mode=u2&K=32&anneal=1&asteps=1500&embed=1`);
   await page.waitForSelector('#lesson-caption:has-text("Figure 3 · U2")');
   await page.waitForSelector('#compare-target');
-  assert.equal(await page.locator('aside.controls').isVisible(), false);
+  assert.equal(await page.locator('.tabs').isVisible(), false);
   assert.equal(await page.locator('.compare figcaption').count(), 4);
   await page.click('#compare-train');
   await page.waitForFunction(() => Number(document.querySelector('#compare-canvas-0').getAttribute('data-step')) > 50, null, { timeout: 30000 });
@@ -124,6 +130,7 @@ test('an embedded lesson shows its caption and comparison, and no controls', asy
 
 test('the layer open in the editor travels in the link', async () => {
   const a = await open(server.url);
+  await openTab(a.page, 'lessons');
   await a.page.click('button[data-lesson="one-layer"]');
   await a.page.waitForSelector('#layer-details[aria-label="Layer 1 (planar)"]');
   await hashHas(a.page, 'sel=1');

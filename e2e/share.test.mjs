@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, watchConsole, shot, canvasStats, openPage } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openPage, openTab } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -21,6 +21,7 @@ test('a link reproduces the picture and the parameters in a fresh browser; reloa
   await a.page.click('#train-button');
   await waitStep(a.page, 300);
   await a.page.click('#train-button');
+  await openTab(a.page, 'share');
   await a.page.click('#copy-link');
   await a.page.waitForSelector('#share-text');
   const link = await a.page.inputValue('#share-text');
@@ -35,6 +36,7 @@ test('a link reproduces the picture and the parameters in a fresh browser; reloa
   await frames(b.page);
   const after = await canvasStats(b.page, '#main-canvas');
   assert.deepEqual(after, before, 'the link does not reproduce the picture');
+  await openTab(b.page, 'share');
   const [dl2] = await Promise.all([b.page.waitForEvent('download'), b.page.click('button:has-text("Model JSON")')]);
   assert.equal(fs.readFileSync(await dl2.path(), 'utf8'), modelA, 'parameters differ');
   await shot(b.page, 'share-link-opened');
@@ -67,6 +69,7 @@ test('a garbage fragment loads the defaults with a notice, never a panic', async
 
 test('embed mode works in a sandboxed iframe at 320 px', async () => {
   const a = await open(server.url);
+  await openTab(a.page, 'share');
   await a.page.click('#embed-button');
   await a.page.waitForSelector('#share-text');
   const snippet = await a.page.inputValue('#share-text');
@@ -81,9 +84,10 @@ test('embed mode works in a sandboxed iframe at 320 px', async () => {
     <div style="height:2000px"></div></body>`);
   const frame = page.frameLocator('#demo');
   await frame.locator('#main-canvas[data-drawn="true"]').waitFor({ timeout: 20000 });
-  // Only the canvas and the timeline: no controls panel, no header.
-  assert.equal(await frame.locator('aside.controls').isVisible(), false);
+  // Only the canvas and the timeline: no panels, no header, no training bar.
+  assert.equal(await frame.locator('.tabs').isVisible(), false);
   assert.equal(await frame.locator('header').isVisible(), false);
+  assert.equal(await frame.locator('#train-button').isVisible(), false);
   assert.ok(await frame.locator('#stage-slider').isVisible());
   // The embed fits its frame, and scrolling over it scrolls the page (the demo never captures the wheel).
   assert.ok(await frame.locator('html').evaluate((el) => el.scrollHeight <= innerHeight + 1), 'embed content overflows a 320×620 frame');
@@ -97,6 +101,7 @@ test('embed mode works in a sandboxed iframe at 320 px', async () => {
 
 test('PNG export is a valid image of the expected size; malformed CSV reports line numbers', async () => {
   const { ctx, page, problems } = await open(server.url);
+  await openTab(page, 'share');
   const box = await page.locator('#overlay-canvas').boundingBox();
   for (const [id, scale] of [['#png-button', 1], ['#png2-button', 2]]) {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
@@ -106,7 +111,9 @@ test('PNG export is a valid image of the expected size; malformed CSV reports li
     assert.equal(w, Math.round(Math.round(box.width) * scale));
     assert.equal(h, w + Math.round(48 * scale));
   }
-  const before = Number((await page.textContent('#points-info')).match(/^(\d+)/)[1]);
+  const count = async () => Number((await page.textContent('#points-info')).match(/^(\d+)/)[1]);
+  const waitCount = (n) => page.waitForFunction((m) => document.querySelector('#points-info').textContent.startsWith(`${m} points`), n);
+  assert.equal(await count(), 1000, 'the moons preset');
   await page.setInputFiles('#import-points', {
     name: 'bad.csv', mimeType: 'text/csv',
     buffer: Buffer.from('x,y\n0.1,0.2\nhello,world\n0.3,0.4\n1,2,3,oops\n\n0.5,NaN\n'),
@@ -117,13 +124,23 @@ test('PNG export is a valid image of the expected size; malformed CSV reports li
   assert.match(note, /Imported 3 points/);
   assert.match(note, /line 3/);
   assert.match(note, /line 7/);
-  // Appended: nothing drawn was lost.
-  await page.waitForFunction((n) => document.querySelector('#points-info').textContent.startsWith(`${n + 3} points`), before);
-  // A file that is not data at all is rejected and changes nothing.
+  // Over a preset cloud, the file's points replace it: exactly the file's points are trained on.
+  await waitCount(3);
+  assert.equal(await page.inputValue('#target-select'), 'drawn');
+  // Over drawn points, a file joins them (nothing drawn is lost) …
+  await page.setInputFiles('#import-points', { name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('1,1\n-1,-1\n') });
+  await waitCount(5);
+  // … and a file that is not data at all is rejected and changes nothing.
   await page.setInputFiles('#import-points', { name: 'x.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]) });
   await page.waitForSelector('.notice.error');
   assert.match(await page.textContent('.notice.error'), /Import failed/);
-  assert.match(await page.textContent('#points-info'), new RegExp(`^${before + 3} points`));
+  assert.equal(await count(), 5);
+  // Undo brings back what each import replaced: 3 points, then the 1,000 moons.
+  await page.click('#undo-button');
+  await waitCount(3);
+  await page.click('#undo-button');
+  await waitCount(1000);
+  assert.equal(await page.inputValue('#target-select'), 'preset:0');
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
@@ -149,6 +166,7 @@ const decodeGif = (page, bytes) => page.evaluate(async (b64) => {
 
 test('GIF export: the layer animation and a training run are valid animated GIFs', async () => {
   const { ctx, page, problems } = await open(server.url);
+  await openTab(page, 'share');
   const k = Number(await page.getAttribute('#stage-slider', 'max'));
   assert.ok(k > 0, 'layer count');
   const shownBefore = await page.textContent('.stage-readout');

@@ -2,7 +2,7 @@
 // go with it: pause / step / reset determinism, energy mode, divergence recovery.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, canvasStats, openPage } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openPage, openTab } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -48,6 +48,7 @@ test('draw a ring with the mouse, train, NLL drops; pause, step, reset', async (
   // Train; the held-out NLL is reported and drops.
   await page.click('#train-button');
   await page.waitForFunction(() => /held-out NLL/.test(document.querySelector('#train-stats').textContent), null, { timeout: 30000 });
+  await openTab(page, 'train');
   await waitStep(page, 1500, 60000);
   // The first evaluation (step 100), read off the chart (the stats line shows whichever
   // evaluation was last when it refreshed, so its first value depends on timing).
@@ -161,6 +162,7 @@ test('energy U1: the free energy drops toward −log Z', async () => {
 
 test('an absurd learning rate diverges: notice, halving, no NaN anywhere', async () => {
   const { ctx, page, problems } = await freshPage();
+  await openTab(page, 'train');
   await page.fill('#lr-input', '1e6');
   await page.press('#lr-input', 'Enter');
   await page.click('#train-button');

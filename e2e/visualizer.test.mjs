@@ -2,7 +2,7 @@
 // the probe ledger adds up, and nothing is logged to the console.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, canvasStats } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openTab } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -56,6 +56,7 @@ test('scrub, play, probe (desktop)', async () => {
 
   // Play from 0 reaches the last stage by itself.
   await scrubTo(page, 0);
+  await openTab(page, 'view');
   await page.selectOption('select[aria-label="Animation speed (layers per second)"]', '8');
   await page.click('button.play');
   await page.waitForFunction((kk) => document.querySelector('.stage-readout').textContent.startsWith(`${kk.toFixed(2)} /`), k, { timeout: 20000 });
@@ -66,7 +67,8 @@ test('scrub, play, probe (desktop)', async () => {
   // engine's batch density at that point.
   const box = await page.locator('#overlay-canvas').boundingBox();
   await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.45);
-  await page.waitForSelector('#probe-total');
+  // The probe opens its ledger beside the canvas.
+  await page.waitForSelector('#panel-probe:not([hidden]) #probe-total');
   const ledger = await page.$$eval('.ledger tbody td.num:last-child, .ledger tbody td:nth-child(3)', (tds) => tds.map((t) => Number(t.textContent)));
   const total = Number(await page.textContent('#probe-total'));
   const batch = Number(await page.getAttribute('#probe-total', 'data-batch'));

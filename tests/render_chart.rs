@@ -153,3 +153,43 @@ fn drawn_frame_lies_inside_the_canvas_and_matches_the_axis() {
     // The plot spans most of the width.
     assert!(frame.right - frame.left > 400.0, "{frame:?}");
 }
+
+#[test]
+fn the_sparkline_fits_its_box_and_falls_with_the_loss() {
+    use flow_playground::render::chart::{sparkline, ChartData};
+    // A loss that decays from 3 to 1 over 2,000 steps, evaluated every 100, floor 0.9.
+    let data = ChartData {
+        train: (0..2000)
+            .map(|s| (s as f64, 1.0 + 2.0 * (-(s as f64) / 300.0).exp()))
+            .collect(),
+        eval: (1..20)
+            .map(|i| (i as f64 * 100.0, 1.0 + 2.0 * (-(i as f64) / 3.0).exp()))
+            .collect(),
+        floor: Some(0.9),
+        ..ChartData::default()
+    };
+    let (w, h) = (160.0, 32.0);
+    let s = sparkline(&data, w, h);
+    assert!(
+        !s.train.is_empty() && s.train.len() <= w as usize,
+        "{}",
+        s.train.len()
+    );
+    for p in s.train.iter().chain(&s.eval) {
+        assert!(
+            (0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1]),
+            "{p:?}"
+        );
+    }
+    assert!(s.train.windows(2).all(|q| q[1][0] > q[0][0]), "x increases");
+    // Pixel y grows downwards: a falling loss ends lower on screen than... higher y.
+    assert!(s.train.last().unwrap()[1] > s.train[s.train.len() / 10][1]);
+    let floor = s.floor.expect("the floor is in range");
+    assert!(
+        s.train.iter().all(|p| p[1] <= floor + 1e-9),
+        "the loss stays above its floor"
+    );
+    // No data: nothing to draw, no NaN.
+    let empty = sparkline(&ChartData::default(), w, h);
+    assert!(empty.train.is_empty() && empty.eval.is_empty());
+}

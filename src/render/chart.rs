@@ -304,3 +304,52 @@ pub fn draw<DB: DrawingBackend>(
         log_x: data.log_x,
     })
 }
+
+/// A sparkline of the chart's data in a `width × height` box (pixels, y down): the smoothed
+/// training loss and the evaluations as polylines, the floor's height if it is in range. At most
+/// one point per pixel column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sparkline {
+    /// The smoothed training loss.
+    pub train: Vec<[f64; 2]>,
+    /// The periodic evaluation.
+    pub eval: Vec<[f64; 2]>,
+    /// The floor's y, if it lies in the box.
+    pub floor: Option<f64>,
+}
+
+/// The sparkline of `data` (linear steps; the y range of [`y_range`]).
+pub fn sparkline(data: &ChartData, width: f64, height: f64) -> Sparkline {
+    let smooth = ema(&data.train, 0.9);
+    let x_max = smooth
+        .last()
+        .map(|p| p.0)
+        .into_iter()
+        .chain(data.eval.last().map(|p| p.0))
+        .fold(1.0f64, f64::max);
+    let (lo, hi) = y_range(data);
+    let span = (hi - lo).max(1e-12);
+    let pad = 2.0;
+    let at = |(s, v): (f64, f64)| {
+        let y = height - pad - (v - lo) / span * (height - 2.0 * pad);
+        [pad + s / x_max * (width - 2.0 * pad), y.clamp(0.0, height)]
+    };
+    let thin = |pts: &[(f64, f64)]| {
+        let mut out: Vec<[f64; 2]> = Vec::new();
+        for p in pts.iter().map(|&p| at(p)) {
+            match out.last() {
+                Some(q) if (p[0] - q[0]).abs() < 1.0 => {}
+                _ => out.push(p),
+            }
+        }
+        out
+    };
+    Sparkline {
+        train: thin(&smooth),
+        eval: thin(&data.eval),
+        floor: data
+            .floor
+            .filter(|f| (lo..=hi).contains(f))
+            .map(|f| at((0.0, f))[1]),
+    }
+}

@@ -4,27 +4,22 @@
 
 use leptos::prelude::*;
 
-use super::actions::link;
+use super::actions::{link, view};
 use super::bench;
 use super::browser::page;
 use super::frame::{self, jobs, FrameJob};
 use super::input::{drop, keyboard, pointer};
 use super::model::{use_ui, Ui};
 use super::panels::caption::LessonCaption;
-use super::panels::compare::ComparePanel;
 use super::panels::filmstrip::Filmstrip;
-use super::panels::layers::LayersPanel;
+use super::panels::help::HelpDialog;
 use super::panels::legend::LegendBar;
-use super::panels::lessons::LessonsPanel;
-use super::panels::model::ModelPanel;
 use super::panels::notice::NoticeBar;
-use super::panels::probe::ProbePanel;
-use super::panels::share::SharePanel;
-use super::panels::target::TargetPanel;
-use super::panels::timeline::Timeline;
-use super::panels::toolbar::Toolbar;
-use super::panels::train::TrainPanel;
-use super::panels::view_opts::ViewPanel;
+use super::panels::sidebar::Sidebar;
+use super::panels::timeline::{StageInfo, TimelineBar};
+use super::panels::toolstrip::{ToolHint, ToolStrip};
+use super::panels::topbar::{Brand, PageButtons};
+use super::panels::trainbar::TrainBar;
 use crate::session::training::num;
 
 /// The jobs of the frame loop, in the order they run each frame.
@@ -59,6 +54,9 @@ pub fn App(bench: Option<bool>) -> impl IntoView {
     provide_context(ui);
     // A link wins over the browser's saved session; both go through the tolerant decoder.
     link::restore(ui);
+    if bench.is_none() {
+        view::show_hint_once(ui);
+    }
 
     let heat_ref = NodeRef::<leptos::html::Canvas>::new();
     let overlay_ref = NodeRef::<leptos::html::Canvas>::new();
@@ -74,69 +72,67 @@ pub fn App(bench: Option<bool>) -> impl IntoView {
     keyboard::install(ui);
 
     view! {
-        <header class="app-header" class:hidden=move || ui.hidden("header")>
-            <h1>"Flow Playground"</h1>
-            <p class="tagline">"Planar and radial normalizing flows, layer by layer — exact densities, trained live."</p>
-        </header>
-        <NoticeBar />
-        <main class="layout" class:embedded=move || ui.embed.with(|e| e.embed)>
-            <section class="stage" aria-label="Density view">
-                <Show when=move || !ui.hidden("toolbar")>
-                    <Toolbar />
-                </Show>
-                <Show when=move || !ui.hidden("caption")>
-                    <LessonCaption />
-                </Show>
-                <div class="view-row">
-                    <div
-                        class="canvas-wrap"
-                        data-tool=move || format!("{:?}", ui.tool.get()).to_lowercase()
-                        on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default() }
-                        on:drop=move |ev: web_sys::DragEvent| { drop::on_drop(ui, ev) }
-                    >
-                        <canvas
-                            id="main-canvas"
-                            node_ref=heat_ref
-                            width="192"
-                            height="192"
-                            role="img"
-                            aria-label=move || stage_aria(ui)
-                        ></canvas>
-                        <canvas
-                            id="overlay-canvas"
-                            node_ref=overlay_ref
-                            aria-hidden="true"
-                            on:pointerdown=move |ev| { pointer::down(ui, ev) }
-                            on:pointermove=move |ev| { pointer::moved(ui, ev) }
-                            on:pointerup=move |ev| { pointer::up(ui, ev) }
-                            on:pointercancel=move |ev| { pointer::up(ui, ev) }
-                        ></canvas>
-                    </div>
-                    <LegendBar />
+        <main
+            class="app"
+            class:embedded=move || ui.embed.with(|e| e.embed)
+            class:presenter=move || ui.presenter.get()
+            class:hide-toolbar=move || ui.hidden("toolbar")
+            class:hide-filmstrip=move || ui.hidden("filmstrip")
+        >
+            <header class="topbar" class:hidden=move || ui.hidden("header")>
+                <Brand />
+                <PageButtons />
+            </header>
+            <NoticeBar />
+            // The controls a phone keeps in a bar at the bottom: on a desktop the bar's children
+            // take their own places in the page's grid (`display: contents`).
+            <div class="dock">
+                <ToolStrip />
+                <TrainBar />
+                <TimelineBar />
+            </div>
+            <div class="view-row">
+                <div
+                    class="canvas-wrap"
+                    data-tool=move || format!("{:?}", ui.tool.get()).to_lowercase()
+                    on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default() }
+                    on:drop=move |ev: web_sys::DragEvent| { drop::on_drop(ui, ev) }
+                >
+                    <canvas
+                        id="main-canvas"
+                        node_ref=heat_ref
+                        width="192"
+                        height="192"
+                        role="img"
+                        aria-label=move || stage_aria(ui)
+                    ></canvas>
+                    <canvas
+                        id="overlay-canvas"
+                        node_ref=overlay_ref
+                        aria-hidden="true"
+                        on:pointerdown=move |ev| { pointer::down(ui, ev) }
+                        on:pointermove=move |ev| { pointer::moved(ui, ev) }
+                        on:pointerup=move |ev| { pointer::up(ui, ev) }
+                        on:pointercancel=move |ev| { pointer::up(ui, ev) }
+                    ></canvas>
+                    <Show when=move || !ui.hidden("caption")>
+                        <LessonCaption />
+                    </Show>
+                    <ToolHint />
                 </div>
-                <Timeline />
-                <Show when=move || !ui.hidden("filmstrip")>
-                    <Filmstrip />
-                </Show>
-                <Show when=move || !ui.hidden("compare")>
-                    <ComparePanel />
-                </Show>
-                <Show when=move || !ui.hidden("probe")>
-                    <ProbePanel />
-                </Show>
-                <Show when=move || ui.embed.with(|e| e.embed)>
-                    <EmbedCredit />
-                </Show>
-            </section>
-            <aside class="controls" aria-label="Controls" class:hidden=move || ui.embed.with(|e| e.embed)>
-                <LessonsPanel />
-                <TargetPanel />
-                <ModelPanel />
-                <LayersPanel />
-                <TrainPanel />
-                <ViewPanel />
-                <SharePanel />
-            </aside>
+                <LegendBar />
+            </div>
+            // On a phone, what is below the canvas scrolls in place between the canvas and the
+            // bar (the page itself never scrolls); on a desktop each takes its own grid area.
+            <div class="below">
+                <StageInfo />
+                <Filmstrip />
+                <Sidebar />
+            </div>
+            <Show when=move || ui.embed.with(|e| e.embed)>
+                <EmbedCredit />
+            </Show>
+            <HelpDialog />
         </main>
     }
 }

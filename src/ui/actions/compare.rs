@@ -16,6 +16,7 @@ pub fn start(ui: Ui, which: Compare) {
             ui.compare_epoch.update_value(|e| *e += 1);
             ui.compare.set(Some(which));
             ui.compare_training.set(false);
+            super::view::open_panel(ui, crate::ui::model::Panel::Compare);
         }
         Err(e) => {
             stop(ui);
@@ -33,6 +34,9 @@ pub fn stop(ui: Ui) {
     ui.compare_training.set(false);
     if ui.compare.get_untracked().is_some() {
         ui.compare.set(None);
+        if ui.panel.get_untracked() == crate::ui::model::Panel::Compare {
+            super::view::open_panel(ui, crate::ui::model::Panel::Lessons);
+        }
     }
 }
 

@@ -217,9 +217,10 @@ pub fn stroke_end(ui: Ui) {
     }
 }
 
-/// Imports points from a file's text: appended to the current points, or replacing them.
-/// Bad rows are reported by line number and skipped; nothing changes on a bad file.
-pub fn import_points_text(ui: Ui, text: &str, replace: bool) {
+/// Imports points from a file's text. They replace a preset cloud (or the points kept under an
+/// energy); they join points drawn by hand unless `replace_drawn`. Bad rows are reported by line
+/// number and skipped; nothing changes on a bad file; undo brings back whatever was replaced.
+pub fn import_points_text(ui: Ui, text: &str, replace_drawn: bool) {
     let (pts, errors) = match state::parse_points(text) {
         Err(e) => {
             ui.notify(
@@ -231,17 +232,24 @@ pub fn import_points_text(ui: Ui, text: &str, replace: bool) {
         Ok(r) => r,
     };
     history::checkpoint(ui);
-    let how = if replace {
-        ImportMode::Replace
-    } else {
+    let drawn = ui.session.with_value(|s| s.mode() == Mode::Points(None));
+    let how = if drawn && !replace_drawn {
         ImportMode::Append
+    } else {
+        ImportMode::Replace
     };
     let cap = ui
         .session
         .try_update_value(|s| s.import_points(&pts, how))
         .flatten();
     common::after_points_edit(ui);
-    let mut msg = format!("Imported {} points.", pts.len());
+    let mut msg = match how {
+        ImportMode::Replace => format!(
+            "Imported {} points (they replace the previous ones; undo brings those back).",
+            pts.len()
+        ),
+        ImportMode::Append => format!("Imported {} points, added to your drawn points.", pts.len()),
+    };
     if !errors.is_empty() {
         let lines: Vec<String> = errors.iter().take(8).map(|e| e.to_string()).collect();
         msg.push_str(&format!(
@@ -296,7 +304,7 @@ pub fn import_model_text(ui: Ui, text: &str) {
 }
 
 /// A file's text dropped on the canvas: a model file loads as a model, anything else imports
-/// as points (appended: nothing drawn is lost).
+/// as points (drawn points are kept).
 pub fn import_dropped_text(ui: Ui, text: &str) {
     if text.contains("\"layers\"") {
         import_model_text(ui, text);

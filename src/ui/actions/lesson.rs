@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use crate::state::Lesson;
-use crate::ui::model::{Tool, Ui};
+use crate::ui::model::{Panel, Tool, Ui};
 
-use super::{history, link, selection, training};
+use super::{history, link, selection, training, view};
 
 /// Sets up lesson `l`: its state (as a link would), its caption, and for the comparisons their
 /// training and the main flow's.
@@ -17,6 +17,7 @@ pub fn apply(ui: Ui, l: Lesson) {
         Lesson::OneLayer | Lesson::Constraint => {
             ui.tool.set(Tool::Edit);
             selection::select(ui, Some(0), false);
+            view::open_panel(ui, Panel::Model);
         }
         Lesson::Figure3(_) | Lesson::PlanarVsRadial => {
             ui.compare_training.set(true);

@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 
 use crate::render::handles::input_stage;
-use crate::ui::model::{Tool, Ui};
+use crate::ui::model::{Panel, Tool, Ui};
 
-/// Selects layer `i` (or none). A selection turns the Edit tool on; with `jump`, the view moves
-/// to the layer's input stage, where its handles are drawn.
+/// Selects layer `i` (or none). A selection turns the Edit tool on and opens the Model panel
+/// (its fields); with `jump`, the view moves to the layer's input stage, where its handles are
+/// drawn.
 pub fn select(ui: Ui, i: Option<usize>, jump: bool) {
     ui.selected_layer.set(i);
     ui.editor.update_value(|e| e.reselect());
@@ -16,6 +17,7 @@ pub fn select(ui: Ui, i: Option<usize>, jump: bool) {
     if ui.tool.get_untracked() != Tool::Edit {
         ui.tool.set(Tool::Edit);
     }
+    super::view::open_panel(ui, Panel::Model);
     if jump {
         let (k, dir) = ui.session.with_value(|s| (s.k(), s.flow().direction()));
         ui.playing.set(false);

@@ -28,6 +28,7 @@ pub fn start(ui: Ui) {
         ui.stage.set(ui.session.with_value(|s| s.k()) as f64);
     }
     ui.training.set(true);
+    super::view::dismiss_hint(ui);
 }
 
 /// Pauses training.

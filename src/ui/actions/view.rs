@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use crate::core::Vec2;
 use crate::render::ViewTransform;
-use crate::ui::model::{NoticeKind, Overlays, Tool, Ui};
+use crate::ui::browser::{page, storage};
+use crate::ui::model::{NoticeKind, Overlays, Panel, Tool, Ui};
 
 fn k(ui: Ui) -> f64 {
     ui.session.with_value(|s| s.k()) as f64
@@ -150,7 +151,10 @@ pub fn set_tool(ui: Ui, tool: Tool) {
 pub fn probe_at(ui: Ui, at: Vec2) {
     let s = ui.stage.get_untracked();
     match ui.session.with_value(|sess| sess.pull_back(s, at)) {
-        Some(z0) => ui.probe.set(Some(z0)),
+        Some(z0) => {
+            ui.probe.set(Some(z0));
+            open_panel(ui, Panel::Probe);
+        }
         None => ui.notify(
             NoticeKind::Error,
             "That point could not be traced back through the layers.",
@@ -198,4 +202,64 @@ pub fn set_chart_log_x(ui: Ui, on: bool) {
 /// Continuous playback even if the system asks for reduced motion (the benchmark measures it).
 pub fn set_reduced_motion(ui: Ui, on: bool) {
     ui.reduced_motion.set(on);
+}
+
+/// Opens a side panel.
+pub fn open_panel(ui: Ui, panel: Panel) {
+    if ui.panel.get_untracked() != panel {
+        ui.panel.set(panel);
+    }
+}
+
+/// Presenter mode on or off: the canvas fills the screen (full screen where the browser allows
+/// it, else the whole window), captions large enough for the back of a hall.
+pub fn toggle_presenter(ui: Ui) {
+    if ui.presenter.get_untracked() {
+        exit_presenter(ui);
+    } else {
+        ui.presenter.set(true);
+        page::request_fullscreen();
+    }
+}
+
+/// Leaves presenter mode (and full screen).
+pub fn exit_presenter(ui: Ui) {
+    if ui.presenter.get_untracked() {
+        ui.presenter.set(false);
+    }
+    page::exit_fullscreen();
+}
+
+/// The browser left full screen (Esc, or its own controls): presenter mode ends with it.
+pub fn fullscreen_changed(ui: Ui) {
+    if !page::is_fullscreen() && ui.presenter.get_untracked() {
+        ui.presenter.set(false);
+    }
+}
+
+/// The keyboard help on or off.
+pub fn toggle_help(ui: Ui) {
+    ui.help.update(|h| *h = !*h);
+}
+
+/// Closes the keyboard help.
+pub fn close_help(ui: Ui) {
+    ui.help.set(false);
+}
+
+/// Local-storage key remembering that the first-visit hint was seen.
+const HINT_KEY: &str = "flow-playground:hint-done";
+
+/// Shows the first-visit hint unless it was seen before (or the page is embedded).
+pub fn show_hint_once(ui: Ui) {
+    let embedded = ui.embed.with_untracked(|e| e.embed);
+    ui.hint.set(!embedded && storage::get(HINT_KEY).is_none());
+}
+
+/// The hint was read (or training started): never again in this browser.
+pub fn dismiss_hint(ui: Ui) {
+    if ui.hint.get_untracked() {
+        ui.hint.set(false);
+        storage::set(HINT_KEY, "1");
+    }
 }

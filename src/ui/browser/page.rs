@@ -90,3 +90,49 @@ pub fn mark_body(name: &str, value: &str) {
         let _ = body.set_attribute(name, value);
     }
 }
+
+/// Asks the browser to show the page full screen (where it is allowed: not in an iframe without
+/// `allow="fullscreen"`). A refusal is caught, not logged; false if it was not even possible.
+pub fn request_fullscreen() -> bool {
+    let Some(doc) = document() else {
+        return false;
+    };
+    if !doc.fullscreen_enabled() {
+        return false;
+    }
+    let Some(el) = doc.document_element() else {
+        return false;
+    };
+    let Ok(f) = js_sys::Reflect::get(&el, &"requestFullscreen".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    else {
+        return false;
+    };
+    match f.call0(&el) {
+        Ok(p) => {
+            if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+                let ignore =
+                    wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+                let _ = p.catch(&ignore);
+                // Lives until the promise settles; one small closure per request.
+                ignore.forget();
+            }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Leaves full screen, if the page is shown full screen.
+pub fn exit_fullscreen() {
+    if let Some(doc) = document() {
+        if doc.fullscreen_element().is_some() {
+            doc.exit_fullscreen();
+        }
+    }
+}
+
+/// Whether the page is shown full screen.
+pub fn is_fullscreen() -> bool {
+    document().is_some_and(|d| d.fullscreen_element().is_some())
+}

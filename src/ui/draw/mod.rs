@@ -1,5 +1,5 @@
 //! Every canvas write: the main view (density and overlays), the layer handles, the filmstrip,
-//! the loss chart, the comparison panels, and the composed picture of PNG and GIF exports.
+//! the loss chart and its sparkline, the comparison panels, and the composed picture of PNG and GIF exports.
 //! Draw code reads the session; it never changes it.
 
 pub mod canvas;
@@ -9,4 +9,5 @@ pub mod compose;
 pub mod draw2d;
 pub mod handles;
 pub mod main_view;
+pub mod sparkline;
 pub mod thumbs;

@@ -1,7 +1,8 @@
-//! Keyboard shortcuts: space trains / pauses, → one training step, r resets, p plays the
-//! timeline, `,` and `.` move one layer, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo, Esc
-//! cancels placing a layer or closes the selection. Ignored while typing in a field (fields keep
-//! their own undo).
+//! Keyboard shortcuts (the list the `?` help shows, `panels::help::SHORTCUTS`): space trains /
+//! pauses, → one training step, r resets, p plays the timeline, `,` and `.` move one layer, f
+//! presenter mode, ? the help, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo, Esc closes the
+//! help, leaves presenter mode, cancels placing a layer or closes the selection. Ignored while
+//! typing in a field (fields keep their own undo).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,7 +17,15 @@ pub fn install(ui: Ui) {
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
         let tag = el.as_ref().map(|e| e.tag_name()).unwrap_or_default();
+        let input_type = el
+            .as_ref()
+            .and_then(|e| e.get_attribute("type"))
+            .unwrap_or_default();
         let in_field = matches!(tag.as_str(), "INPUT" | "TEXTAREA");
+        // Text fields and menus take every key; buttons and sliders only the keys they use
+        // themselves (Space and Enter press a button, arrows move a slider).
+        let typing = matches!(tag.as_str(), "TEXTAREA" | "SELECT")
+            || (tag == "INPUT" && !matches!(input_type.as_str(), "range" | "checkbox"));
         let key = ev.key();
         if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() {
             if in_field {
@@ -37,10 +46,17 @@ pub fn install(ui: Ui) {
             return;
         }
         if key == "Escape" {
-            stack::escape(ui);
+            if ui.help.get_untracked() {
+                view::close_help(ui);
+            } else if ui.presenter.get_untracked() {
+                view::exit_presenter(ui);
+            } else {
+                stack::escape(ui);
+            }
             return;
         }
-        if in_field || matches!(tag.as_str(), "SELECT" | "BUTTON") {
+        let own_key = matches!(key.as_str(), " " | "Enter" | "ArrowRight" | "ArrowLeft");
+        if typing || (own_key && matches!(tag.as_str(), "BUTTON" | "INPUT")) {
             return;
         }
         match key.as_str() {
@@ -56,8 +72,20 @@ pub fn install(ui: Ui) {
             "p" | "P" => view::toggle_play(ui),
             "." => view::step_layer(ui, 1),
             "," => view::step_layer(ui, -1),
+            "f" | "F" => view::toggle_presenter(ui),
+            "?" => view::toggle_help(ui),
             _ => {}
         }
     });
     std::mem::forget(handle);
+    // Leaving full screen (Esc, the browser's own controls) ends presenter mode.
+    if let Some(doc) = crate::ui::browser::page::document() {
+        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            view::fullscreen_changed(ui)
+        });
+        let _ =
+            doc.add_event_listener_with_callback("fullscreenchange", cb.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        cb.forget();
+    }
 }

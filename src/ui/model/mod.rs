@@ -15,7 +15,7 @@ mod types;
 
 pub use editor::{Drag, EditorKey, EditorState};
 pub use facts::Facts;
-pub use types::{FrameTimes, Legend, NoticeKind, Overlays, Parts, Tool};
+pub use types::{FrameTimes, Legend, NoticeKind, Overlays, Panel, Parts, Tool};
 
 use leptos::prelude::*;
 
@@ -111,6 +111,14 @@ pub struct Ui {
     pub undo_redo: RwSignal<(bool, bool)>,
     /// Progress of a GIF being made (`None`: none).
     pub gif_status: RwSignal<Option<String>>,
+    /// The side panel open.
+    pub panel: RwSignal<Panel>,
+    /// Presenter mode: the canvas fills the screen.
+    pub presenter: RwSignal<bool>,
+    /// The keyboard help is open.
+    pub help: RwSignal<bool>,
+    /// The first-visit hint (press Train) is shown.
+    pub hint: RwSignal<bool>,
 
     // ---- stored values, one owner each ----
     /// The undo / redo stack.
@@ -169,6 +177,10 @@ impl Ui {
             compare_captions: RwSignal::new(Vec::new()),
             undo_redo: RwSignal::new((false, false)),
             gif_status: RwSignal::new(None),
+            panel: RwSignal::new(Panel::Data),
+            presenter: RwSignal::new(false),
+            help: RwSignal::new(false),
+            hint: RwSignal::new(false),
             history: StoredValue::new_local(History::default()),
             compare_run: StoredValue::new_local(None),
             compare_epoch: StoredValue::new_local(0),

@@ -18,6 +18,69 @@ pub enum Tool {
     Edit,
 }
 
+/// The side panels (tabs beside the canvas; below it on a phone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// One-click lessons and comparisons.
+    Lessons,
+    /// The target: preset, drawn points, energy; the brush.
+    Data,
+    /// The stack: depth, kinds, seed, the layer list and the selected layer.
+    Model,
+    /// Learning rate, batch and the loss chart.
+    Train,
+    /// Overlays and colour scale, playback options.
+    View,
+    /// Links, embed, exports and imports.
+    Share,
+    /// The probe's change-of-variables ledger.
+    Probe,
+    /// The comparison's panels.
+    Compare,
+}
+
+impl Panel {
+    /// Every panel, in tab order.
+    pub const ALL: [Panel; 8] = [
+        Panel::Lessons,
+        Panel::Data,
+        Panel::Model,
+        Panel::Train,
+        Panel::View,
+        Panel::Share,
+        Panel::Probe,
+        Panel::Compare,
+    ];
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Panel::Lessons => "Lessons",
+            Panel::Data => "Data",
+            Panel::Model => "Model",
+            Panel::Train => "Train",
+            Panel::View => "View",
+            Panel::Share => "Share",
+            Panel::Probe => "Probe",
+            Panel::Compare => "Compare",
+        }
+    }
+
+    /// The id stem of its tab and panel (`tab-model`, `panel-model`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Panel::Lessons => "lessons",
+            Panel::Data => "data",
+            Panel::Model => "model",
+            Panel::Train => "train",
+            Panel::View => "view",
+            Panel::Share => "share",
+            Panel::Probe => "probe",
+            Panel::Compare => "compare",
+        }
+    }
+}
+
 /// Severity of a notice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::session::TargetChoice;
+use crate::state::Compare;
 use crate::ui::actions::compare;
 use crate::ui::model::use_ui;
 
@@ -19,7 +20,25 @@ pub fn ComparePanel() -> impl IntoView {
         ui.compare_captions
             .with(|c| c.get(i).cloned().unwrap_or_default())
     };
+    let switches = move || {
+        Compare::ALL
+            .into_iter()
+            .map(|c| {
+                view! {
+                    <button
+                        data-compare=c.slug()
+                        aria-pressed=move || (ui.compare.get() == Some(c)).to_string()
+                        on:click=move |_| { compare::toggle(ui, c) }
+                    >
+                        {c.label()}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
     view! {
+        <p class="muted small">"Fit the same target with other flows, side by side, in equal numbers of steps:"</p>
+        <div class="row" role="group" aria-label="Compare side by side">{switches}</div>
         <Show when=move || ui.compare.get().is_some()>
             <section class="compare" aria-labelledby="compare-h">
                 <div class="row compare-head">

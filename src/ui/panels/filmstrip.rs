@@ -20,11 +20,11 @@ pub fn Filmstrip() -> impl IntoView {
                             <button
                                 class="thumb"
                                 class:current=move || (ui.stage.get() - i as f64).abs() < 0.5
-                                aria-label=format!("Jump to stage {i}")
                                 on:click=move |_| { view::set_stage(ui, i as f64) }
                             >
-                                <canvas class="thumb-canvas" data-stage=i.to_string() width="48" height="48"></canvas>
+                                <canvas class="thumb-canvas" data-stage=i.to_string() width="48" height="48" aria-hidden="true"></canvas>
                                 <span>{label}</span>
+                                <span class="visually-hidden">{format!(": jump to stage {i}")}</span>
                             </button>
                         }
                     })

@@ -41,7 +41,6 @@ pub fn LayersPanel() -> impl IntoView {
                         <button
                             class="layer-select"
                             aria-pressed=move || is_sel().to_string()
-                            aria-label=format!("Layer {n}, {}: select it and show its input stage {s_in}", kind.name())
                             on:click=move |_| {
                                 if ui.selected_layer.get_untracked() == Some(i) { selection::select(ui, None, false) } else { selection::select(ui, Some(i), true) }
                             }
@@ -49,6 +48,7 @@ pub fn LayersPanel() -> impl IntoView {
                             <span class="layer-n">{n.to_string()}</span>
                             <span class="layer-kind" data-kind=kind.name()>{kind.name()}</span>
                             <span class="layer-stage muted">{format!("stage {s_in}")}</span>
+                            <span class="visually-hidden">": select it and show its input stage"</span>
                         </button>
                         <button class="icon" disabled={i == 0} aria-label=format!("Move layer {n} earlier")
                             on:click=move |_| { stack::move_earlier(ui, i) }
@@ -56,7 +56,7 @@ pub fn LayersPanel() -> impl IntoView {
                         <button class="icon" disabled={i + 1 >= k} aria-label=format!("Move layer {n} later")
                             on:click=move |_| { stack::move_later(ui, i) }
                         >"↓"</button>
-                        <button class="icon" disabled={k >= MAX_LAYERS} aria-label=format!("Duplicate layer {n}")
+                        <button class="icon" disabled={k >= MAX_LAYERS} aria-label=format!("2× (duplicate layer {n})")
                             on:click=move |_| { stack::duplicate(ui, i) }
                         >"2×"</button>
                         <button class="icon danger" aria-label=format!("Delete layer {n}")

@@ -1,9 +1,9 @@
-//! The Lessons panel: one click sets up a paper experiment; and the comparison switches.
+//! The Lessons panel: one click sets up a paper experiment.
 
 use leptos::prelude::*;
 
-use crate::state::{Compare, Lesson};
-use crate::ui::actions::{compare, lesson};
+use crate::state::Lesson;
+use crate::ui::actions::lesson;
 use crate::ui::model::use_ui;
 
 /// The panel.
@@ -31,23 +31,7 @@ pub fn LessonsPanel() -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <p class="muted small">"Fit the same target with other flows, side by side:"</p>
-            <div class="row" role="group" aria-label="Compare side by side">
-                {Compare::ALL
-                    .into_iter()
-                    .map(|c| {
-                        view! {
-                            <button
-                                data-compare=c.slug()
-                                aria-pressed=move || (ui.compare.get() == Some(c)).to_string()
-                                on:click=move |_| { compare::toggle(ui, c) }
-                            >
-                                {c.label()}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </div>
+            <p class="muted small">"The Compare tab fits the same target with other flows, side by side."</p>
         </section>
     }
 }

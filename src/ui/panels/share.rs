@@ -106,10 +106,10 @@ pub fn SharePanel() -> impl IntoView {
                 </label>
                 <label class="inline">
                     <input type="checkbox" prop:checked=move || replace.get() on:change=move |ev| { replace.set(event_target_checked(&ev)) }/>
-                    " Replace current points"
+                    " Replace drawn points too"
                 </label>
             </div>
-            <p class="muted small">"Tip: drop a CSV or JSON file on the canvas to add its points. The page keeps your work in this browser; the address bar always holds a link to exactly this view."</p>
+            <p class="muted small">"Imported points replace a preset cloud and join points you drew. Tip: drop a CSV or JSON file on the canvas to import it. The page keeps your work in this browser; the address bar always holds a link to exactly this view."</p>
         </section>
     }
 }

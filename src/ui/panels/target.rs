@@ -1,4 +1,4 @@
-//! The Target panel: what the flow fits — a preset cloud (with its size, noise and sample), points
+//! The Data panel (and the target menu of the top bar): what the flow fits — a preset cloud (with its size, noise and sample), points
 //! drawn by hand, or one of the paper's energies. Every field shows the session's value.
 
 use leptos::prelude::*;
@@ -89,11 +89,12 @@ pub fn TargetPanel() -> impl IntoView {
     let preset = move || f.preset.get();
     view! {
         <section class="panel">
-            <h2>"Target"</h2>
-            <label class="field">
-                <span>"Fit the flow to"</span>
-                <TargetSelect />
-            </label>
+            <h2>"Data"</h2>
+            <p class="muted small">{move || match f.target.get() {
+                TargetChoice::Preset(p) => format!("Fitting the {} preset (maximum likelihood). Choose another target at the top.", p.display_name()),
+                TargetChoice::Drawn => "Fitting your points (maximum likelihood): draw them with the Draw tool.".to_string(),
+                TargetChoice::Energy(e) => format!("Fitting the paper's energy {} (reverse KL).", e.name()),
+            }}</p>
             <Show when=is_points fallback=|| view! { <EnergyInfo /> }>
                 <Show when=move || preset().is_some()>
                     <div class="row">

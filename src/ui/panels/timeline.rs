@@ -1,5 +1,5 @@
-//! The timeline: play through the layers, scrub the stage, speed, loop, direction, and the
-//! caption that says what the stage shows.
+//! The timeline: play through the layers and scrub the stage (`TimelineBar`), playback options
+//! (`PlaybackOptions`), and the caption that says what the stage shows (`StageInfo`).
 
 use leptos::prelude::*;
 
@@ -24,9 +24,85 @@ pub fn direction_note(d: Direction) -> &'static str {
     }
 }
 
-/// The timeline and its caption.
+/// Play and scrub: the play button, the stage slider and its readout.
 #[component]
-pub fn Timeline() -> impl IntoView {
+pub fn TimelineBar() -> impl IntoView {
+    let ui = use_ui();
+    let k = ui.facts.k;
+    view! {
+        <div class="timeline">
+            <button
+                class="primary play"
+                aria-keyshortcuts="P"
+                on:click=move |_| { view::toggle_play(ui) }
+            >
+                {move || if ui.playing.get() { "❚❚ Pause layers" } else { "▶ Play layers" }}
+            </button>
+            <input
+                id="stage-slider"
+                type="range"
+                min="0"
+                max=move || k.get().to_string()
+                step="0.01"
+                aria-label="Stage"
+                aria-valuetext=move || format!("stage {} of {}", num(ui.stage.get(), 2), k.get())
+                prop:value=move || ui.stage.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        view::set_stage(ui, v);
+                    }
+                }
+            />
+            <output class="stage-readout" for="stage-slider">{move || format!("{} / {}", num(ui.stage.get(), 2), k.get())}</output>
+        </div>
+    }
+}
+
+/// Playback speed, looping and direction.
+#[component]
+pub fn PlaybackOptions() -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <div class="row playback">
+            <label class="inline">
+                "Speed "
+                <select
+                    id="speed-select"
+                    prop:value=move || ui.speed.get().to_string()
+                    aria-label="Animation speed (layers per second)"
+                    on:change=move |ev| { view::set_speed(ui, event_target_value(&ev).parse().unwrap_or(2.0)) }
+                >
+                    {[0.5, 1.0, 2.0, 4.0, 8.0]
+                        .into_iter()
+                        .map(|v: f64| {
+                            let label = if v == 1.0 { "1 layer/s".to_string() } else { format!("{v} layers/s") };
+                            view! { <option value=v.to_string() selected=move || { ui.speed.get() == v }>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="inline">
+                <input id="loop-check" type="checkbox" prop:checked=move || ui.looping.get() on:change=move |ev| { view::set_looping(ui, event_target_checked(&ev)) }/>
+                " Loop"
+            </label>
+            <label class="inline">
+                "Direction "
+                <select
+                    aria-label="Play direction"
+                    prop:value=move || if ui.reverse.get() { "normalizing" } else { "generative" }
+                    on:change=move |ev| { view::set_reverse(ui, event_target_value(&ev) == "normalizing") }
+                >
+                    <option value="generative" selected=move || { !ui.reverse.get() }>"Gaussian → model"</option>
+                    <option value="normalizing" selected=move || { ui.reverse.get() }>"data → Gaussian"</option>
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// What the stage shows: a headline (large in presenter mode) and the step's formula.
+#[component]
+pub fn StageInfo() -> impl IntoView {
     let ui = use_ui();
     let k = ui.facts.k;
     let info = move || {
@@ -67,67 +143,10 @@ pub fn Timeline() -> impl IntoView {
         })
     };
     view! {
-        <div class="timeline">
-            <button
-                class="primary play"
-                on:click=move |_| { view::toggle_play(ui) }
-                aria-label=move || if ui.playing.get() { "Pause the layer animation (p)" } else { "Play through the layers (p)" }
-            >
-                {move || if ui.playing.get() { "❚❚ Pause" } else { "▶ Play layers" }}
-            </button>
-            <input
-                id="stage-slider"
-                type="range"
-                min="0"
-                max=move || k.get().to_string()
-                step="0.01"
-                aria-label="Stage"
-                aria-valuetext=move || format!("stage {} of {}", num(ui.stage.get(), 2), k.get())
-                prop:value=move || ui.stage.get().to_string()
-                on:input=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                        view::set_stage(ui, v);
-                    }
-                }
-            />
-            <output class="stage-readout" for="stage-slider">{move || format!("{} / {}", num(ui.stage.get(), 2), k.get())}</output>
-            <label class="inline">
-                "Speed "
-                <select
-                    id="speed-select"
-                    prop:value=move || ui.speed.get().to_string()
-                    aria-label="Animation speed (layers per second)"
-                    on:change=move |ev| { view::set_speed(ui, event_target_value(&ev).parse().unwrap_or(2.0)) }
-                >
-                    {[0.5, 1.0, 2.0, 4.0, 8.0]
-                        .into_iter()
-                        .map(|v: f64| {
-                            let label = if v == 1.0 { "1 layer/s".to_string() } else { format!("{v} layers/s") };
-                            view! { <option value=v.to_string() selected=move || { ui.speed.get() == v }>{label}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
-            <label class="inline">
-                <input id="loop-check" type="checkbox" prop:checked=move || ui.looping.get() on:change=move |ev| { view::set_looping(ui, event_target_checked(&ev)) }/>
-                " Loop"
-            </label>
-            <label class="inline">
-                "Direction "
-                <select
-                    aria-label="Play direction"
-                    prop:value=move || if ui.reverse.get() { "normalizing" } else { "generative" }
-                    on:change=move |ev| { view::set_reverse(ui, event_target_value(&ev) == "normalizing") }
-                >
-                    <option value="generative" selected=move || { !ui.reverse.get() }>"Gaussian → model"</option>
-                    <option value="normalizing" selected=move || { ui.reverse.get() }>"data → Gaussian"</option>
-                </select>
-            </label>
-        </div>
-        <p class="layer-info" aria-live="polite">
-            <strong>{move || info().0}</strong>
+        <p class="layer-info" id="stage-info" aria-live="polite">
+            <strong class="stage-head">{move || info().0}</strong>
             " "
-            <span class="muted">{move || info().1}</span>
+            <span class="muted stage-detail">{move || info().1}</span>
         </p>
     }
 }

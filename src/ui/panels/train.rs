@@ -1,5 +1,5 @@
-//! The Training panel: Train / Pause, Step, Reset, the learning rate and batch, the live
-//! numbers, and the loss chart.
+//! The Train panel: the learning rate and batch, and the loss chart with its readout; and the
+//! Train / Pause, Step and Reset buttons the training bar shows.
 
 use leptos::prelude::*;
 
@@ -19,12 +19,13 @@ pub fn TrainButtons() -> impl IntoView {
             id="train-button"
             class="primary"
             aria-keyshortcuts="Space"
+            title="Train or pause (Space)"
             on:click=move |_| { training::toggle(ui) }
         >
             {move || if ui.training.get() { "❚❚ Pause training" } else { "▶ Train" }}
         </button>
-        <button aria-keyshortcuts="ArrowRight" on:click=move |_| { training::single_step(ui) }>"Step"</button>
-        <button id="reset-button" aria-keyshortcuts="R" on:click=move |_| { training::reset(ui) }>"Reset"</button>
+        <button id="step-button" aria-keyshortcuts="ArrowRight" title="One training step (→)" on:click=move |_| { training::single_step(ui) }>"Step"</button>
+        <button id="reset-button" aria-keyshortcuts="R" title="Back to the initial weights (r)" on:click=move |_| { training::reset(ui) }>"Reset"</button>
     }
 }
 
@@ -37,9 +38,6 @@ pub fn TrainPanel() -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Training"</h2>
-            <div class="row">
-                <TrainButtons />
-            </div>
             <div class="row">
                 <label class="field small">
                     <span>"Learning rate"</span>
@@ -68,7 +66,6 @@ pub fn TrainPanel() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <p class="stats" id="train-stats" aria-live="off">{stats_line}</p>
             <ChartView label=Signal::derive(stats_line) />
         </section>
     }

@@ -1,9 +1,11 @@
-//! The View panel: overlays and the density scale.
+//! The View panel: overlays, the density scale, and playback options.
 
 use leptos::prelude::*;
 
 use crate::ui::actions::view;
 use crate::ui::model::{use_ui, Overlays};
+
+use super::timeline::PlaybackOptions;
 
 /// The panel.
 #[component]
@@ -38,6 +40,8 @@ pub fn ViewPanel() -> impl IntoView {
                     " Log density scale"
                 </label>
             </div>
+            <h2>"Playback"</h2>
+            <PlaybackOptions />
         </section>
     }
 }

@@ -1,26 +1,36 @@
-//! The loss chart: redrawn when the session changed (at most every 250 ms while training, on the
-//! frame whose turn it is).
+//! The loss chart and the training bar's sparkline: redrawn when what it plots changed — the training history, the objective, the
+//! axis — (at most every 250 ms while training, on the frame whose turn it is). Dragging a layer
+//! changes the model but not its history, so a drag never redraws the chart.
 
 use leptos::prelude::*;
 
-use crate::ui::draw::chart;
+use crate::ui::draw::{chart, sparkline};
 use crate::ui::frame::{Frame, FrameJob, Part, Periodic};
+use crate::ui::model::Ui;
 
-/// The chart job.
-pub struct Chart {
-    version: u64,
-    at: f64,
-    log_x: bool,
+/// What the chart plots, cheaply: steps, history length, the last loss, the objective.
+type Key = (u64, usize, u64, Option<u8>, u64, bool);
+
+fn key(ui: Ui) -> Key {
+    let log_x = ui.chart.with_value(|c| c.log_x);
+    ui.session.with_value(|s| {
+        let tr = s.trainer();
+        (
+            tr.step_count(),
+            tr.history().len(),
+            tr.history().last().map_or(0, |h| h.loss.to_bits()),
+            s.energy().map(|e| e as u8),
+            s.preset_floor().map_or(0, f64::to_bits),
+            log_x,
+        )
+    })
 }
 
-impl Default for Chart {
-    fn default() -> Self {
-        Chart {
-            version: u64::MAX,
-            at: 0.0,
-            log_x: false,
-        }
-    }
+/// The chart job.
+#[derive(Default)]
+pub struct Chart {
+    drawn: Option<Key>,
+    at: f64,
 }
 
 impl FrameJob for Chart {
@@ -31,7 +41,7 @@ impl FrameJob for Chart {
         Some(Periodic::Chart)
     }
     fn due(&self, f: &Frame) -> bool {
-        self.version != f.ui.version.get_untracked() && f.now - self.at > 250.0
+        f.now - self.at > 250.0 && self.drawn != Some(key(f.ui))
     }
     fn expected_ms(&self, measured: Option<f64>) -> f64 {
         measured.unwrap_or(3.0)
@@ -39,21 +49,22 @@ impl FrameJob for Chart {
 
     fn run(&mut self, f: &mut Frame) {
         let ui = f.ui;
-        let version = ui.version.get_untracked();
-        let log_x = ui.chart.with_value(|c| c.log_x);
         let run = if f.training {
             f.extra == Some(Periodic::Chart)
         } else {
-            self.version != version || self.log_x != log_x
+            self.drawn != Some(key(ui))
         };
         if !run {
             return;
         }
+        let k = key(ui);
         let mut state = ui.chart.get_value();
-        ui.session.with_value(|s| chart::draw(s, &mut state));
+        ui.session.with_value(|s| {
+            chart::draw(s, &mut state);
+            sparkline::draw(s);
+        });
         ui.chart.set_value(state);
-        self.version = version;
-        self.log_x = log_x;
+        self.drawn = Some(k);
         self.at = f.now;
     }
 }

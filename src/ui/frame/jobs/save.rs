@@ -1,5 +1,6 @@
 //! The link in the address bar and the copy in local storage, a few times a second (cheap when
-//! nothing changed); while training, only on the frame whose turn it is; not while playing.
+//! nothing changed); while training, only on the frame whose turn it is; not while playing or
+//! dragging a layer handle (the link is written when the motion stops).
 
 use leptos::prelude::*;
 
@@ -31,7 +32,7 @@ impl FrameJob for Save {
         let run = if f.training {
             f.extra == Some(Periodic::Save)
         } else {
-            self.due(f) && !f.ui.playing.get_untracked()
+            self.due(f) && !f.ui.playing.get_untracked() && !f.ui.dragging()
         };
         if run {
             self.last = f.now;
