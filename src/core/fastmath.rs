@@ -11,6 +11,7 @@
 //!   accurate to a few ulp; `N − D` is formed as `(2^k − 1)q + (2^k + 1)p`, which does not
 //!   cancel near `a = 0`).
 //!
+//! - `tanh(a)`: the same rational, `tanh` only (the coupling conditioners' hidden layers).
 //! - `tanh_det(2a, 4κ)`: `tanh` and a planar layer's determinant `tanh² + κ·sech²` from the same
 //!   rational, one division (the batch forward and the density grid).
 //!
@@ -127,6 +128,15 @@ pub fn tanh_sech2(a: f64) -> (f64, f64) {
     (m * inv, 4.0 * n * d * inv * inv)
 }
 
+/// `tanh a` alone (the conditioners' hidden layers), one division, vectorizable; relatively
+/// accurate to a few ulp like [`tanh_sech2`]. `2a` is clamped to ±80, beyond which `tanh` is
+/// ±1 to the last bit.
+#[inline(always)]
+pub fn tanh(a: f64) -> f64 {
+    let (n, d, m) = exp_ratio((2.0 * a).clamp(-80.0, 80.0));
+    m / (n + d)
+}
+
 /// Cephes' `e^r = (q + p)/(q − p)` coefficients of [`tanh_sech2`]: `p = r·P(r²)`,
 /// `q = Q(r²)·r² + 2` (highest degree first).
 const TANH_P: [f64; 3] = [
@@ -236,6 +246,12 @@ mod tests {
             "{worst:?}"
         );
         assert!((tanh_sech2(1e-9).0 / 1e-9 - 1.0).abs() < 1e-15);
+        let mut a = -50.0;
+        while a < 50.0 {
+            assert!((tanh(a) - a.tanh()).abs() <= 2e-15 * a.tanh().abs(), "{a}");
+            a += 0.00731;
+        }
+        assert_eq!((tanh(1e3), tanh(-1e3), tanh(0.0)), (1.0, -1.0, 0.0));
         let (t, h) = tanh_sech2(300.0);
         assert!(t == 1.0 && (h / (4.0 * (-600.0f64).exp()) - 1.0).abs() < 1e-13);
         assert_eq!(tanh_sech2(400.0).0, 1.0);

@@ -27,6 +27,7 @@ pub mod fastmath;
 pub mod flow;
 pub mod history;
 pub mod layer;
+pub mod mlp;
 pub mod num;
 pub mod objective;
 pub mod planar;
