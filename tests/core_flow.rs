@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Whole flows (K = 12, planar and radial mixed) in both directions: normalisation of the
+//! Whole flows (K = 12, planar, radial and Sylvester mixed) in both directions: normalisation of the
 //! density at integer and fractional stages, the probe ledger, push-forward vs density
 //! (histogram of exact samples), and both objectives' full flat gradients vs finite
 //! differences of independently computed losses (scalar exact layer maps, no tape).
@@ -18,12 +18,10 @@ const K: usize = 12;
 /// (|û| up to ~2, radial contractions/expansions up to ~3×).
 fn mixed_flow(direction: Direction, seed: u64) -> Flow {
     let kinds: Vec<LayerKind> = (0..K)
-        .map(|i| {
-            if i % 3 == 2 {
-                LayerKind::Radial
-            } else {
-                LayerKind::Planar
-            }
+        .map(|i| match i % 4 {
+            2 => LayerKind::Radial,
+            3 => LayerKind::Sylvester,
+            _ => LayerKind::Planar,
         })
         .collect();
     let mut rng = SmallRng::seed_from_u64(seed);
@@ -41,6 +39,21 @@ fn mixed_flow(direction: Direction, seed: u64) -> Flow {
                 params.push(rng.random_range(-1.0..1.0));
                 params.push(rng.random_range(-1.0..1.0));
                 params.push(rng.random_range(-1.0..1.5));
+            }
+            LayerKind::Sylvester => {
+                params.push(rng.random_range(-3.1..3.1)); // θ
+                for _ in 0..2 {
+                    params.push(rng.random_range(-0.5..0.5)); // λ
+                }
+                for _ in 0..2 {
+                    params.push(rng.random_range(-1.5..1.5)); // ρ: m ∈ (−0.8, 0.7)
+                }
+                for _ in 0..2 {
+                    params.push(rng.random_range(-1.0..1.0)); // r₁₂, r̃₁₂
+                }
+                for _ in 0..2 {
+                    params.push(rng.random_range(-0.5..0.5)); // b
+                }
             }
         }
     }

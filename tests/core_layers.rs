@@ -4,7 +4,7 @@
 //! layers ([`arb_layer`]): adding a `LayerKind` without a strategy here fails to compile.
 
 use flow_playground::core::layer::{Layer, LayerKind, LayerMap};
-use flow_playground::core::{Planar, Radial, Vec2};
+use flow_playground::core::{Planar, Radial, Sylvester, Vec2};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -33,6 +33,27 @@ fn arb_layer(kind: LayerKind) -> BoxedStrategy<Layer> {
                     z0: [x, y],
                     alpha_raw: a,
                     beta_raw: b,
+                })
+            })
+            .boxed(),
+        // θ over a full turn; λ so r̃ ∈ [0.2, 4.5]; ρ from m ≈ −0.98 (strong contraction) to
+        // m ≈ 2 (tanh-shaped); O(1) off-diagonals and biases (away from the identity: pitfall S5).
+        LayerKind::Sylvester => (
+            -3.2..3.2f64,
+            [-1.5..1.5f64, -1.5..1.5f64],
+            [-4.0..3.0f64, -4.0..3.0f64],
+            -2.0..2.0f64,
+            -2.0..2.0f64,
+            [-1.5..1.5f64, -1.5..1.5f64],
+        )
+            .prop_map(|(theta, lambda, rho, r12, rt12, b)| {
+                Layer::Sylvester(Sylvester {
+                    theta,
+                    lambda,
+                    rho,
+                    r12,
+                    rt12,
+                    b,
                 })
             })
             .boxed(),
@@ -103,7 +124,7 @@ fn check_log_det(m: &LayerMap, z: Vec2) -> Result<(), TestCaseError> {
 fn radius_from_centre(l: &Layer, z: Vec2) -> f64 {
     match l {
         Layer::Radial(r) => (z[0] - r.z0[0]).hypot(z[1] - r.z0[1]),
-        Layer::Planar(_) => f64::INFINITY,
+        _ => f64::INFINITY,
     }
 }
 
@@ -236,6 +257,58 @@ fn planar_inverse_nearly_singular_and_saturated() {
     }
 }
 
+#[test]
+fn sylvester_inverse_nearly_singular_sharp_and_flat() {
+    // families-math §1.3 / §5 1b: nearly singular (ρ = −40: m = −1 + 4e−18), sharp (r̃ = e⁵),
+    // saturated (|a| ≫ 20) and flat (r̃ = e^{−12}, |r| ≈ 1e5: ill-conditioned, |∂v'₁/∂v₂| ≈ 1e5).
+    let layer = |lambda: [f64; 2], rho: [f64; 2], r12: f64, rt12: f64, b: [f64; 2]| Sylvester {
+        theta: 0.9,
+        lambda,
+        rho,
+        r12,
+        rt12,
+        b,
+    };
+    let cases = [
+        (
+            layer([0.2, -0.3], [-40.0, -40.0], 0.7, -1.2, [0.3, -0.2]),
+            1.0f64,
+        ),
+        (layer([5.0, 5.0], [2.0, -1.0], 1.5, 0.5, [0.0, 0.0]), 1.0),
+        (
+            layer([4.0, 3.0], [1.0, 1.0], -2.0, 30.0, [25.0, -30.0]),
+            1.0,
+        ),
+        (layer([-12.0, -12.0], [2.0, 0.3], 0.5, 3.0, [0.1, 0.2]), 1e6),
+    ];
+    for (l, cond) in cases {
+        let m = l.map(1.0);
+        for i in 0..41 {
+            for j in 0..41 {
+                let z = [-4.0 + 0.2 * i as f64, -4.0 + 0.2 * j as f64];
+                let (y, ld) = m.forward(z);
+                assert!(ld.is_finite() && y[0].is_finite() && y[1].is_finite());
+                let (zr, _) = m.inverse(y).unwrap();
+                let (yr, _) = m.forward(zr);
+                let scale = 1.0 + y[0].abs() + y[1].abs();
+                let res = (yr[0] - y[0]).abs().max((yr[1] - y[1]).abs());
+                assert!(
+                    res <= 1e-12 * cond.min(1e3) * scale,
+                    "{l:?} z {z:?}: residual {res:e}"
+                );
+                // Forward error ≲ cond(J)·ε·|y|: the determinant bounds it for the first three
+                // layers; the flat layer's shear (1e5) for the last.
+                let err = (zr[0] - z[0]).abs().max((zr[1] - z[1]).abs());
+                let bound = 1e-13 * scale * cond / ld.exp().min(1.0);
+                assert!(
+                    err <= bound.max(1e-13),
+                    "{l:?} z {z:?}: error {err:e} > {bound:e}"
+                );
+            }
+        }
+    }
+}
+
 /// Fake loss `ℓ = cᵀy + k·L`. Central differences with h = 1e−6: truncation ~h²·|ℓ'''| ≲ 1e−9,
 /// rounding ~1e−16·|ℓ|/h ≲ 1e−9; tolerance 1e−6·(1 + |g|).
 fn check_backward(l: &Layer, z: Vec2, c: Vec2, k: f64) -> Result<(), TestCaseError> {
@@ -355,6 +428,29 @@ fn adversarial_parameters_and_points_stay_finite() {
         (LayerKind::Radial, vec![0.0, 0.0, 1e6, -1e6]), // β ≈ −α, huge α
         (LayerKind::Radial, vec![1e6, -1e6, -1e6, 1e6]), // huge β
         (LayerKind::Radial, vec![f64::NAN, big, -big, f64::INFINITY]),
+        (LayerKind::Sylvester, vec![0.0; 9]), // identity
+        (
+            LayerKind::Sylvester,
+            vec![1e6, 1e6, -1e6, -1e6, 1e6, 1e6, -1e6, 1e6, -1e6],
+        ), // λ clamped both ways, m ≈ −1 and m huge
+        (
+            LayerKind::Sylvester,
+            vec![0.3, -40.0, 40.0, -800.0, -800.0, 5.0, 5.0, 0.0, 0.0],
+        ),
+        (
+            LayerKind::Sylvester,
+            vec![
+                f64::NAN,
+                big,
+                -big,
+                f64::INFINITY,
+                1.0,
+                2.0,
+                3.0,
+                f64::NEG_INFINITY,
+                0.0,
+            ],
+        ),
     ];
     let points: [Vec2; 7] = [
         [0.0, 0.0],

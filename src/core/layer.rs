@@ -9,6 +9,7 @@
 use super::num::Vec2;
 use super::planar::{Planar, PlanarMap};
 use super::radial::{Radial, RadialMap};
+use super::sylvester::{Sylvester, SylvesterMap};
 
 /// Raw parameters are clamped to ±this when a layer is read, so any flat vector (e.g. from a
 /// URL) gives finite maps. The trainer treats parameters beyond ±1e4 as divergence.
@@ -21,17 +22,20 @@ pub enum LayerKind {
     Planar,
     /// Radial layer, `z + β/(α + r)·(z − z₀)` (4 raw parameters).
     Radial,
+    /// Orthogonal Sylvester layer, `z + QR·tanh(R̃Qᵀz + b)` with `M = 2` (9 raw parameters).
+    Sylvester,
 }
 
 impl LayerKind {
     /// All kinds, for registries and menus.
-    pub const ALL: [LayerKind; 2] = [LayerKind::Planar, LayerKind::Radial];
+    pub const ALL: [LayerKind; 3] = [LayerKind::Planar, LayerKind::Radial, LayerKind::Sylvester];
 
     /// Number of raw parameters of this kind.
     pub const fn n_params(self) -> usize {
         match self {
             LayerKind::Planar => Planar::N_PARAMS,
             LayerKind::Radial => Radial::N_PARAMS,
+            LayerKind::Sylvester => Sylvester::N_PARAMS,
         }
     }
 
@@ -40,6 +44,7 @@ impl LayerKind {
         match self {
             LayerKind::Planar => "planar",
             LayerKind::Radial => "radial",
+            LayerKind::Sylvester => "sylvester",
         }
     }
 }
@@ -51,6 +56,8 @@ pub enum Layer {
     Planar(Planar),
     /// A radial layer.
     Radial(Radial),
+    /// A Sylvester layer.
+    Sylvester(Sylvester),
 }
 
 /// A layer's constrained map at some fraction `t`.
@@ -60,6 +67,8 @@ pub enum LayerMap {
     Planar(PlanarMap),
     /// Radial map.
     Radial(RadialMap),
+    /// Sylvester map.
+    Sylvester(SylvesterMap),
 }
 
 impl Layer {
@@ -68,6 +77,7 @@ impl Layer {
         match kind {
             LayerKind::Planar => Layer::Planar(Planar::from_params(p)),
             LayerKind::Radial => Layer::Radial(Radial::from_params(p)),
+            LayerKind::Sylvester => Layer::Sylvester(Sylvester::from_params(p)),
         }
     }
 
@@ -76,6 +86,7 @@ impl Layer {
         match self {
             Layer::Planar(_) => LayerKind::Planar,
             Layer::Radial(_) => LayerKind::Radial,
+            Layer::Sylvester(_) => LayerKind::Sylvester,
         }
     }
 
@@ -89,6 +100,7 @@ impl Layer {
         match self {
             Layer::Planar(l) => l.write_params(out),
             Layer::Radial(l) => l.write_params(out),
+            Layer::Sylvester(l) => l.write_params(out),
         }
     }
 
@@ -104,6 +116,7 @@ impl Layer {
         match self {
             Layer::Planar(l) => LayerMap::Planar(l.map(t)),
             Layer::Radial(l) => LayerMap::Radial(l.map(t)),
+            Layer::Sylvester(l) => LayerMap::Sylvester(l.map(t)),
         }
     }
 
@@ -123,6 +136,7 @@ impl Layer {
         match self {
             Layer::Planar(l) => l.backward(z, g_y, g_l, grads),
             Layer::Radial(l) => l.backward(z, g_y, g_l, grads),
+            Layer::Sylvester(l) => l.backward(z, g_y, g_l, grads),
         }
     }
 }
@@ -133,6 +147,7 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.forward(z),
             LayerMap::Radial(m) => m.forward(z),
+            LayerMap::Sylvester(m) => m.forward(z),
         }
     }
 
@@ -141,6 +156,7 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.log_det(z),
             LayerMap::Radial(m) => m.log_det(z),
+            LayerMap::Sylvester(m) => m.log_det(z),
         }
     }
 
@@ -149,6 +165,7 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.inverse(y),
             LayerMap::Radial(m) => m.inverse(y),
+            LayerMap::Sylvester(m) => m.inverse(y),
         }
     }
 
@@ -157,6 +174,7 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.inverse_point(y),
             LayerMap::Radial(m) => m.inverse_point(y),
+            LayerMap::Sylvester(m) => m.inverse_point(y),
         }
     }
 
@@ -165,6 +183,7 @@ impl LayerMap {
     pub fn inverse_batch(&self, xs: &[f64], ys: &[f64], out_x: &mut [f64], out_y: &mut [f64]) {
         match self {
             LayerMap::Planar(m) => m.inverse_batch(xs, ys, out_x, out_y),
+            LayerMap::Sylvester(m) => m.inverse_batch(xs, ys, out_x, out_y),
             LayerMap::Radial(m) => {
                 for (((x, y), ox), oy) in xs.iter().zip(ys).zip(out_x).zip(out_y) {
                     let z = m.inverse_point([*x, *y]).unwrap_or([f64::NAN; 2]);
@@ -181,6 +200,7 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.log_det_bound(),
             LayerMap::Radial(m) => m.log_det_bound(),
+            LayerMap::Sylvester(m) => m.log_det_bound(),
         }
     }
 
@@ -189,6 +209,7 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.forward_batch(zx, zy, det),
             LayerMap::Radial(m) => m.forward_batch(zx, zy, det),
+            LayerMap::Sylvester(m) => m.forward_batch(zx, zy, det),
         }
     }
 }

@@ -35,6 +35,7 @@ pub mod points;
 pub mod radial;
 pub mod root;
 pub mod stack;
+pub mod sylvester;
 pub mod tape;
 pub mod train;
 
@@ -50,6 +51,7 @@ pub use planar::Planar;
 pub use points::{validate, DataError, Points};
 pub use radial::Radial;
 pub use stack::{init_params, Init, StackPattern};
+pub use sylvester::Sylvester;
 pub use train::{
     DivergenceReason, Hyper, LrSchedule, Objective, RunSummary, StepOutcome, TrainError, Trainer,
 };

@@ -9,6 +9,10 @@
 //! - radial: `z₀ ~ N(0, I)`, `α = softplus(α̂)` with `α̂ ~ U(−½, ½)`, and `γ = α + β` with
 //!   `β ~ U(−½α, ½α)` (so `β̂ = softplus⁻¹(γ)`): a mild random contraction or expansion around
 //!   a random centre (flows-math §2.2).
+//! - sylvester: `θ ~ U(−π, π)`, `λ ~ U(−½, ½)²` (`r̃ᵢᵢ ∈ [0.6, 1.65]`),
+//!   `ρᵢ = softplus⁻¹(1) + ε·U(−1, 1)` so `mᵢ ≈ 0.63·ε·U(−1, 1)` is centred on the identity's 0,
+//!   `r₁₂ = ε·U(−1, 1)`, `r̃₁₂ ~ U(−1, 1)`, `b = 0`, with `ε = 1/√K` as planar's `r`: a mild
+//!   random warp (families-math §1.2: "small random values around" the identity).
 //! - [`Init::SmallNormal`]: every raw parameter `~ σ·N(0, 1)` (the JAX peer uses σ = 0.1).
 
 use rand::rngs::SmallRng;
@@ -26,6 +30,8 @@ pub enum StackPattern {
     AllRadial,
     /// Planar, radial, planar, … (`K` layers).
     Alternating,
+    /// `K` Sylvester layers.
+    AllSylvester,
     /// An explicit list (its length is `K`).
     Custom(Vec<LayerKind>),
 }
@@ -36,6 +42,7 @@ impl StackPattern {
         match self {
             StackPattern::AllPlanar => vec![LayerKind::Planar; k],
             StackPattern::AllRadial => vec![LayerKind::Radial; k],
+            StackPattern::AllSylvester => vec![LayerKind::Sylvester; k],
             StackPattern::Alternating => (0..k)
                 .map(|i| {
                     if i % 2 == 0 {
@@ -97,6 +104,17 @@ pub fn init_params(kinds: &[LayerKind], init: Init, seed: u64) -> Vec<f64> {
                     let alpha = softplus(a_raw);
                     let gamma = alpha * (1.0 + rng.random_range(-0.5..0.5));
                     p.extend_from_slice(&[z0[0], z0[1], a_raw, inv_softplus(gamma)]);
+                }
+                LayerKind::Sylvester => {
+                    let mut uni = || rng.random_range(-1.0..1.0);
+                    let theta = std::f64::consts::PI * uni();
+                    let lambda = [0.5 * uni(), 0.5 * uni()];
+                    let rho0 = inv_softplus(1.0);
+                    let rho = [rho0 + u_scale * uni(), rho0 + u_scale * uni()];
+                    let (r12, rt12) = (u_scale * uni(), uni());
+                    p.extend_from_slice(&[
+                        theta, lambda[0], lambda[1], rho[0], rho[1], r12, rt12, 0.0, 0.0,
+                    ]);
                 }
             },
         }

@@ -96,6 +96,11 @@ impl Tape {
                     )
                 }
                 LayerMap::Radial(r) => r.forward_tape(ix, iy, ox, oy, det),
+                LayerMap::Sylvester(m) => {
+                    ox.copy_from_slice(&ix[..b]);
+                    oy.copy_from_slice(&iy[..b]);
+                    m.forward_batch(ox, oy, det);
+                }
             }
         }
         flush_product(det, logdet);
@@ -157,6 +162,7 @@ impl Tape {
                     )
                 }
                 Layer::Radial(r) => r.backward_batch(zx, zy, gx, gy, g_l, g),
+                Layer::Sylvester(l) => l.backward_batch(zx, zy, gx, gy, g_l, g),
             }
         }
     }
