@@ -1,10 +1,12 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Whole flows (K = 12, planar, radial and Sylvester mixed) in both directions: normalisation of the
-//! density at integer and fractional stages, the probe ledger, push-forward vs density
-//! (histogram of exact samples), and both objectives' full flat gradients vs finite
-//! differences of independently computed losses (scalar exact layer maps, no tape).
+//! Whole flows (K = 12 mixing all five families: planar, radial, Sylvester, affine and spline
+//! coupling) in both directions: normalisation of the density at integer and fractional
+//! stages, the probe ledger, push-forward vs density (histogram of exact samples), and both
+//! objectives' flat gradients vs finite differences of independently computed losses (scalar
+//! exact layer maps, no tape).
 
 use flow_playground::core::layer::{Layer, LayerKind};
+use flow_playground::core::mlp::{n_params, HIDDEN};
 use flow_playground::core::num::std_normal_log_pdf;
 use flow_playground::core::objective::{ml_loss_grad, reverse_kl_loss_grad};
 use flow_playground::core::tape::Tape;
@@ -14,16 +16,12 @@ use rand::{Rng, SeedableRng};
 
 const K: usize = 12;
 
-/// A K = 12 flow mixing planar and radial layers with clearly non-trivial random parameters
-/// (|û| up to ~2, radial contractions/expansions up to ~3×).
+/// A K = 12 flow cycling through the five families (`StackPattern::AllFamilies`: planar,
+/// radial, Sylvester, affine coupling keeping y, spline coupling keeping x, …) with clearly
+/// non-trivial random parameters (|û| up to ~2, radial contractions/expansions up to ~3×,
+/// Sylvester m ∈ (−0.8, 0.7), affine log-scales and shifts ~±0.5, spline logits ~N(0, 0.7²)).
 fn mixed_flow(direction: Direction, seed: u64) -> Flow {
-    let kinds: Vec<LayerKind> = (0..K)
-        .map(|i| match i % 4 {
-            2 => LayerKind::Radial,
-            3 => LayerKind::Sylvester,
-            _ => LayerKind::Planar,
-        })
-        .collect();
+    let kinds = flow_playground::core::StackPattern::AllFamilies.kinds(K);
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut params = Vec::new();
     for k in &kinds {
@@ -53,6 +51,25 @@ fn mixed_flow(direction: Direction, seed: u64) -> Flow {
                 }
                 for _ in 0..2 {
                     params.push(rng.random_range(-0.5..0.5)); // b
+                }
+            }
+            LayerKind::Affine(_) | LayerKind::Spline(_) => {
+                let (outputs, scale) = if matches!(k, LayerKind::Affine(_)) {
+                    (2, 0.5)
+                } else {
+                    (23, 0.7)
+                };
+                let h = HIDDEN;
+                let l2 = 1.0 / (h as f64).sqrt();
+                let l3 = scale * (3.0 / h as f64).sqrt() * 1.5;
+                for _ in 0..2 * h {
+                    params.push(rng.random_range(-1.0..1.0));
+                }
+                for _ in 0..h * h + h {
+                    params.push(rng.random_range(-l2..l2));
+                }
+                for _ in 0..n_params(outputs) - (h * h + 3 * h) {
+                    params.push(rng.random_range(-l3..l3));
                 }
             }
         }
@@ -245,11 +262,24 @@ fn reverse_kl_scalar(flow: &Flow, energy: Energy, beta: f64, z0x: &[f64], z0y: &
     sum / z0x.len() as f64
 }
 
-/// Central differences over every flat parameter (h = 1e−6; losses are O(1) and smooth, so
-/// truncation + rounding ≲ 1e−8): tolerance 1e−6·(1 + |g|).
+/// Central differences (h = 1e−6; losses are O(1) and smooth, so truncation + rounding
+/// ≲ 1e−8): tolerance 1e−6·(1 + |g|). Every parameter of the planar, radial and Sylvester
+/// layers, and a seeded sample of 120 of each coupling layer's 1,186 / 1,879 (all of which
+/// `core_layers` checks layer by layer; here the point is the chaining through the tape).
 fn check_flat_gradient(name: &str, flow: &Flow, grad: &[f64], loss: impl Fn(&Flow) -> f64) {
     let h = 1e-6;
-    for (i, &g) in grad.iter().enumerate() {
+    let mut rng = SmallRng::seed_from_u64(99);
+    let mut indices = Vec::new();
+    for k in 0..flow.len() {
+        let r = flow.param_range(k);
+        if flow.kinds()[k].keep().is_some() {
+            indices.extend((0..120).map(|_| rng.random_range(r.clone())));
+        } else {
+            indices.extend(r);
+        }
+    }
+    for i in indices {
+        let g = grad[i];
         let (mut fp, mut fm) = (flow.clone(), flow.clone());
         fp.params_mut()[i] += h;
         fm.params_mut()[i] -= h;

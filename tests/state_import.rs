@@ -282,7 +282,7 @@ fn model_json_is_readable_and_validated() {
     let e = swap("\"type\": \"radial\"", "\"type\": \"affine\"").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "Not a usable model: layer 1 has unknown type 'affine' (expected planar, radial or sylvester)."
+        "Not a usable model: layer 1 has unknown type 'affine' (expected planar, radial, sylvester, affine-x, affine-y, spline-x or spline-y)."
     );
     let e = swap("\"raw\": [", "\"raw\": [1, ").unwrap_err();
     assert_eq!(

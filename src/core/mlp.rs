@@ -251,6 +251,12 @@ impl<'a> Mlp<'a> {
         &self.p[W3 + self.out * H..W3 + self.out * H + self.out]
     }
 
+    /// `|c₃ⱼ| + Σᵢ|W₃[j][i]|`: a bound on output `j` for any input (`|h₂| ≤ 1`).
+    pub fn output_bound(&self, j: usize) -> f64 {
+        let row = &self.w3()[j * H..(j + 1) * H];
+        self.c3()[j].abs() + row.iter().map(|w| w.abs()).sum::<f64>()
+    }
+
     /// Exact scalar evaluation (libm `tanh`): writes the `P` outputs for input `x` to `out`.
     pub fn eval(&self, x: f64, out: &mut [f64]) {
         let p = self.p;

@@ -568,7 +568,7 @@ pub fn apply_drag(layer: &Layer, anchor: Vec2, h: Handle, to: Vec2) -> Layer {
         (Layer::Radial(r), Handle::Radial(h)) => Layer::Radial(radial_drag(r, h, to)),
         (Layer::Planar(p), _) => Layer::Planar(sanitize_planar(*p, p.w)),
         (Layer::Radial(r), _) => Layer::Radial(sanitize_radial(*r)),
-        (other, _) => *other,
+        (other, _) => other.clone(),
     }
 }
 

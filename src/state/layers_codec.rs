@@ -9,16 +9,24 @@
 //! | `p` | planar |
 //! | `r` | radial |
 //! | `s` | Sylvester |
+//! | `a`, `b` | affine coupling keeping x, keeping y |
+//! | `n`, `m` | rational-quadratic spline coupling keeping x, keeping y |
+//!
+//! Coupling stacks alternate the kept coordinate, so 8 affine layers read `abababab` and 4
+//! spline layers `nmnm`.
 //!
 //! **Parameters** (`params` key): the flat raw-parameter vector of `core::Flow` as
 //! little-endian IEEE-754 `f64`, 8 bytes each, then base64url. `f64` rather than `f32`: the link
 //! then reproduces the parameters bit for bit (identical densities everywhere, not just to
-//! display precision, and decode∘encode is the identity), at a cost of at most
-//! 64 × 5 × 8 = 2,560 bytes (3,414 characters) for the largest stack, ~850 characters for the
-//! default 16 planar layers. (With `f32` the densities would move by ~1e−6 relative — invisible,
-//! but not exact.)
+//! display precision, and decode∘encode is the identity), at a cost of 64 × 9 × 8 = 4,608 bytes
+//! (6,144 characters) for the largest stack of small layers, ~850 characters for the default 16
+//! planar layers. (With `f32` the densities would move by ~1e−6 relative — invisible, but not
+//! exact.) Coupling layers carry their conditioners: 1,186 (affine) or 1,879 (spline) values,
+//! i.e. 12,648 or 20,040 characters per layer, so a trained stack of more than four affine or
+//! two spline layers exceeds [`MAX_URL_FRAGMENT`](crate::state::MAX_URL_FRAGMENT); such states
+//! are offered as a file instead ([`crate::state::link_fit`] says so).
 
-use crate::core::LayerKind;
+use crate::core::{Keep, LayerKind};
 
 /// Letter of a layer kind in the `layers` string.
 pub fn kind_letter(k: LayerKind) -> char {
@@ -26,6 +34,10 @@ pub fn kind_letter(k: LayerKind) -> char {
         LayerKind::Planar => 'p',
         LayerKind::Radial => 'r',
         LayerKind::Sylvester => 's',
+        LayerKind::Affine(Keep::X) => 'a',
+        LayerKind::Affine(Keep::Y) => 'b',
+        LayerKind::Spline(Keep::X) => 'n',
+        LayerKind::Spline(Keep::Y) => 'm',
     }
 }
 
