@@ -135,13 +135,17 @@ impl MlpGrads {
     }
 }
 
-/// `Σ xs` with eight independent partial sums (vectorizes; a plain `sum()` is a serial chain).
+/// Lanes of the partial sums in [`sum16`] and [`dot16`]: four AVX2 vectors, enough
+/// independent adds to hide their latency.
+const LANES: usize = 16;
+
+/// `Σ xs` with sixteen independent partial sums (vectorizes; a plain `sum()` is a serial chain).
 #[inline]
-pub(crate) fn sum8(xs: &[f64]) -> f64 {
-    let mut acc = [0.0; 8];
-    let mut chunks = xs.chunks_exact(8);
+pub(crate) fn sum16(xs: &[f64]) -> f64 {
+    let mut acc = [0.0; LANES];
+    let mut chunks = xs.chunks_exact(LANES);
     for c in &mut chunks {
-        for l in 0..8 {
+        for l in 0..LANES {
             acc[l] += c[l];
         }
     }
@@ -149,15 +153,18 @@ pub(crate) fn sum8(xs: &[f64]) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
-/// `Σ a·b` with eight independent partial sums.
+/// `Σ a·b` with sixteen independent partial sums.
 #[inline]
-pub(crate) fn dot8(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn dot16(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0; 8];
-    let full = n / 8 * 8;
-    for (ca, cb) in a[..full].chunks_exact(8).zip(b[..full].chunks_exact(8)) {
-        for l in 0..8 {
+    let mut acc = [0.0; LANES];
+    let full = n / LANES * LANES;
+    for (ca, cb) in a[..full]
+        .chunks_exact(LANES)
+        .zip(b[..full].chunks_exact(LANES))
+    {
+        for l in 0..LANES {
             acc[l] += ca[l] * cb[l];
         }
     }
@@ -290,9 +297,10 @@ impl<'a> Mlp<'a> {
         for i in 0..H {
             let (w, c) = (p[W1 + i], p[C1 + i]);
             for (h, x) in h1[i * n..(i + 1) * n].iter_mut().zip(xa) {
-                *h = fastmath::tanh(w * x + c);
+                *h = w * x + c;
             }
         }
+        fastmath::tanh_in_place(h1);
         let h2 = &mut acts.h2[..H * n];
         for o in 0..H {
             h2[o * n..(o + 1) * n].fill(p[C2 + o]);
@@ -305,22 +313,36 @@ impl<'a> Mlp<'a> {
             Mat::col(&p[W2..W2 + H * H], H, H),
             1.0,
         );
-        for h in h2.iter_mut() {
-            *h = fastmath::tanh(*h);
-        }
+        fastmath::tanh_in_place(h2);
         let (w3, c3) = (self.w3(), self.c3());
         let out = &mut acts.out[..pn * n];
         for j in 0..pn {
             out[j * n..(j + 1) * n].fill(c3[j]);
         }
         if pn <= SMALL_OUT {
+            // Blocks of 8 points accumulate over the H units in registers.
+            let h2 = &acts.h2[..H * n];
             for j in 0..pn {
-                let o = &mut out[j * n..(j + 1) * n];
-                for i in 0..H {
-                    let w = w3[j * H + i];
-                    for (y, h) in o.iter_mut().zip(&acts.h2[i * n..(i + 1) * n]) {
-                        *y += w * h;
+                let (w, o) = (&w3[j * H..(j + 1) * H], &mut out[j * n..(j + 1) * n]);
+                let full = n / 8 * 8;
+                for b0 in (0..full).step_by(8) {
+                    let mut acc = [0.0; 8];
+                    for (i, &wi) in w.iter().enumerate() {
+                        let row = &h2[i * n + b0..i * n + b0 + 8];
+                        for l in 0..8 {
+                            acc[l] += wi * row[l];
+                        }
                     }
+                    for l in 0..8 {
+                        o[b0 + l] += acc[l];
+                    }
+                }
+                for (b, y) in o.iter_mut().enumerate().skip(full) {
+                    *y += w
+                        .iter()
+                        .enumerate()
+                        .map(|(i, wi)| wi * h2[i * n + b])
+                        .sum::<f64>();
                 }
             }
         } else {
@@ -356,24 +378,27 @@ impl<'a> Mlp<'a> {
         let w3 = self.w3();
         let (gw3_at, gc3_at) = (W3, W3 + pn * H);
         for j in 0..pn {
-            grads[gc3_at + j] += sum8(&g_out[j * n..(j + 1) * n]);
+            grads[gc3_at + j] += sum16(&g_out[j * n..(j + 1) * n]);
         }
         let g_h2 = &mut g.g_h2[..H * n];
         if pn <= SMALL_OUT {
             for j in 0..pn {
                 let go = &g_out[j * n..(j + 1) * n];
                 for i in 0..H {
-                    grads[gw3_at + j * H + i] += dot8(go, &h2[i * n..(i + 1) * n]);
+                    grads[gw3_at + j * H + i] += dot16(go, &h2[i * n..(i + 1) * n]);
                 }
             }
+            // ∂h₂ = W₃ᵀ∂o, one pass per row (P ≤ 5 terms per element).
             for i in 0..H {
                 let gh = &mut g_h2[i * n..(i + 1) * n];
-                gh.fill(0.0);
-                for j in 0..pn {
-                    let w = w3[j * H + i];
-                    for (y, go) in gh.iter_mut().zip(&g_out[j * n..(j + 1) * n]) {
-                        *y += w * go;
+                let w: [f64; SMALL_OUT] =
+                    std::array::from_fn(|j| if j < pn { w3[j * H + i] } else { 0.0 });
+                for (b, y) in gh.iter_mut().enumerate() {
+                    let mut v = 0.0;
+                    for (j, wj) in w.iter().enumerate().take(pn) {
+                        v += wj * g_out[j * n + b];
                     }
+                    *y = v;
                 }
             }
         } else {
@@ -392,7 +417,7 @@ impl<'a> Mlp<'a> {
             *gh *= 1.0 - h * h;
         }
         for o in 0..H {
-            grads[C2 + o] += sum8(&g_h2[o * n..(o + 1) * n]);
+            grads[C2 + o] += sum16(&g_h2[o * n..(o + 1) * n]);
         }
         // ∂W₂ (row-major out×in = column-major in×out) += h₁ᵀ (H×n) · ∂p₂ (n×H).
         gemm(
@@ -414,8 +439,8 @@ impl<'a> Mlp<'a> {
         }
         for i in 0..H {
             let gp1 = &g_h1[i * n..(i + 1) * n];
-            grads[W1 + i] += dot8(gp1, xa);
-            grads[C1 + i] += sum8(gp1);
+            grads[W1 + i] += dot16(gp1, xa);
+            grads[C1 + i] += sum16(gp1);
             let w = p[W1 + i];
             for (gx, gp) in g_xa[..n].iter_mut().zip(gp1) {
                 *gx += w * gp;

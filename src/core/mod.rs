@@ -38,6 +38,7 @@ pub mod points;
 pub mod radial;
 pub mod root;
 pub mod spline;
+mod spline_batch;
 pub mod stack;
 pub mod sylvester;
 pub mod tape;

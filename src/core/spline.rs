@@ -34,13 +34,16 @@
 //! `xᵏ(t) = (1 − t)uᵏ + t·xᵏ` with uniform `uᵏ`, `δᵏ(t) = (1 − t) + t·δᵏ`: a valid RQ spline
 //! for every `t` (exact quadratic inverse kept), the identity at `t = 0`.
 //!
-//! The scalar paths use libm (`exp`, `ln`); the batch paths the vectorizable
-//! [`fastmath`] ones, through the same generic code.
+//! The scalar paths here use libm (`exp`, `ln`), point by point; the batch forward and the
+//! backward pass are the structure-of-arrays kernels of [`super::spline_batch`] (vectorizable
+//! [`fastmath`]), an independent implementation of the same formulas that the tests compare
+//! with this one and with finite differences.
 
 use super::coupling::{Coupling, CouplingMap, Transformer};
 use super::fastmath;
 use super::mlp::Mlp;
 use super::num::softplus;
+use super::spline_batch;
 
 /// Bins of the spline.
 pub const BINS: usize = 8;
@@ -111,17 +114,12 @@ impl Math for Fast {
     }
 }
 
-/// Knots `(xᵏ, yᵏ)` and derivatives `δᵏ`, `k = 0…K`, plus what the backward pass reuses.
+/// Knots `(xᵏ, yᵏ)` and derivatives `δᵏ`, `k = 0…K`.
 #[derive(Clone, Copy, Debug)]
 struct Knots {
     x: [f64; K + 1],
     y: [f64; K + 1],
     d: [f64; K + 1],
-    /// `softmax(θʷ)`, `softmax(θʰ)`.
-    pw: [f64; K],
-    ph: [f64; K],
-    /// `σ(θᵟₖ + c_δ)` for the interior derivatives (index `k − 1`).
-    sig: [f64; K - 1],
 }
 
 #[inline(always)]
@@ -156,32 +154,17 @@ fn knots<M: Math>(o: &[f64], t: f64) -> Knots {
     }
     x[K] = BOUND;
     y[K] = BOUND;
-    let mut sig = [0.0; K - 1];
     for k in 1..K {
-        let u = o[D0 + k - 1] + DERIV_SHIFT;
-        d[k] = (1.0 - t) + t * (MIN_DERIV + M::softplus(u));
-        sig[k - 1] = 1.0 / (1.0 + M::exp(-u));
+        d[k] = (1.0 - t) + t * (MIN_DERIV + M::softplus(o[D0 + k - 1] + DERIV_SHIFT));
     }
-    Knots {
-        x,
-        y,
-        d,
-        pw,
-        ph,
-        sig,
-    }
+    Knots { x, y, d }
 }
 
-/// One bin's quantities at `ξ`.
+/// One bin's quantities at `ξ`: `h`, `s`, and the numerator `N`, `Den`, `Dn` of the module docs.
 #[derive(Clone, Copy, Debug)]
 struct Bin {
-    k: usize,
     h: f64,
     s: f64,
-    d0: f64,
-    d1: f64,
-    xi: f64,
-    q: f64,
     num: f64,
     den: f64,
     dn: f64,
@@ -196,13 +179,8 @@ impl Bin {
         let q = xi * (1.0 - xi);
         let om = 1.0 - xi;
         Bin {
-            k,
             h,
             s,
-            d0,
-            d1,
-            xi,
-            q,
             num: s * xi * xi + d0 * q,
             den: s * (xi * xi + om * om) + (d0 + d1) * q,
             dn: d1 * xi * xi + 2.0 * s * q + d0 * om * om,
@@ -271,75 +249,6 @@ fn spline_inverse(kn: &Knots, y: f64) -> (f64, f64) {
     (kn.x[k] + xi * w, bin.slope())
 }
 
-/// One point's backward pass at `t = 1` (families-math §3.4): `∂ℓ/∂o` into `g_o[..OUTPUTS]`,
-/// returns `∂ℓ/∂x`.
-#[inline(always)]
-fn point_backward(o: &[f64], x: f64, g_y: f64, g_l: f64, g_o: &mut [f64]) -> f64 {
-    if !inside(x) {
-        g_o[..OUTPUTS].fill(0.0);
-        return g_y;
-    }
-    let kn = knots::<Fast>(o, 1.0);
-    let k = bin_of(&kn.x, x);
-    let w = kn.x[k + 1] - kn.x[k];
-    let b = Bin::new(&kn, k, ((x - kn.x[k]) / w).clamp(0.0, 1.0));
-    let (h, s, d0, d1, xi, q) = (b.h, b.s, b.d0, b.d1, b.xi, b.q);
-    let (num, den, dn) = (b.num, b.den, b.dn);
-    let om = 1.0 - xi;
-    let (inv_den, inv_dn) = (1.0 / den, 1.0 / dn);
-    let inv_den2 = inv_den * inv_den;
-    let dy_dxi = h * s * dn * inv_den2;
-    let dl_dxi = (2.0 * d1 * xi + 2.0 * s * (1.0 - 2.0 * xi) - 2.0 * d0 * om) * inv_dn
-        - 2.0 * (d0 + d1 - 2.0 * s) * (1.0 - 2.0 * xi) * inv_den;
-    let one_m2q = 1.0 - 2.0 * q;
-    let dy_ds = h * (xi * xi * den - num * one_m2q) * inv_den2;
-    let dl_ds = 2.0 / s + 2.0 * q * inv_dn - 2.0 * one_m2q * inv_den;
-    let dy_dd0 = h * q * (den - num) * inv_den2;
-    let dl_dd0 = om * om * inv_dn - 2.0 * q * inv_den;
-    let dy_dd1 = -h * q * num * inv_den2;
-    let dl_dd1 = xi * xi * inv_dn - 2.0 * q * inv_den;
-    let g_xi = g_y * dy_dxi + g_l * dl_dxi;
-    let g_s = g_y * dy_ds + g_l * dl_ds;
-    let inv_w = 1.0 / w;
-    let g_x = g_xi * inv_w;
-    let g_xk = -g_x;
-    let g_w = -(g_xi * xi + g_s * s) * inv_w;
-    let g_h = g_y * num * inv_den + g_s * inv_w;
-    let g_d0 = g_y * dy_dd0 + g_l * dl_dd0;
-    let g_d1 = g_y * dy_dd1 + g_l * dl_dd1;
-    // Scatter onto Wⱼ, Hⱼ (xᵏ = −B + Σ_{j<k} Wⱼ, w = Wₖ), then the softmax backward.
-    let (mut gpw, mut gph) = ([0.0; K], [0.0; K]);
-    for j in 0..K {
-        let (before, here) = (j < k, j == b.k);
-        gpw[j] = SPREAD * (if before { g_xk } else { 0.0 } + if here { g_w } else { 0.0 });
-        gph[j] = SPREAD * (if before { g_y } else { 0.0 } + if here { g_h } else { 0.0 });
-    }
-    let (mut dw, mut dh) = (0.0, 0.0);
-    for j in 0..K {
-        dw += gpw[j] * kn.pw[j];
-        dh += gph[j] * kn.ph[j];
-    }
-    for j in 0..K {
-        g_o[W0 + j] = kn.pw[j] * (gpw[j] - dw);
-        g_o[H0 + j] = kn.ph[j] * (gph[j] - dh);
-    }
-    for j in 1..K {
-        let gd = if j == k { g_d0 } else { 0.0 } + if j == k + 1 { g_d1 } else { 0.0 };
-        g_o[D0 + j - 1] = gd * kn.sig[j - 1];
-    }
-    g_x
-}
-
-/// Gathers point `j`'s outputs from the feature-major `o` (`n` points).
-#[inline(always)]
-fn column(o: &[f64], n: usize, j: usize) -> [f64; OUTPUTS] {
-    let mut c = [0.0; OUTPUTS];
-    for (r, v) in c.iter_mut().enumerate() {
-        *v = o[r * n + j];
-    }
-    c
-}
-
 impl Transformer for SplineTransformer {
     const OUTPUTS: usize = OUTPUTS;
 
@@ -354,35 +263,24 @@ impl Transformer for SplineTransformer {
     }
 
     fn forward_batch(o: &[f64], xb: &mut [f64], det: &mut [f64], t: f64) {
-        let n = xb.len();
-        for j in 0..n {
-            if !inside(xb[j]) {
-                continue;
-            }
-            let (y, d) = spline_forward(&knots::<Fast>(&column(o, n, j), t), xb[j]);
-            xb[j] = y;
-            det[j] *= d;
-        }
+        spline_batch::forward(o, xb, det, t);
     }
 
     fn inverse_batch(o: &[f64], yb: &mut [f64], t: f64) {
         let n = yb.len();
+        let mut col = [0.0; OUTPUTS];
         for (j, y) in yb.iter_mut().enumerate() {
             if inside(*y) {
-                *y = spline_inverse(&knots::<Fast>(&column(o, n, j), t), *y).0;
+                for (r, v) in col.iter_mut().enumerate() {
+                    *v = o[r * n + j];
+                }
+                *y = spline_inverse(&knots::<Fast>(&col, t), *y).0;
             }
         }
     }
 
     fn backward_batch(o: &[f64], xb: &[f64], gb: &mut [f64], g_l: f64, g_out: &mut [f64]) {
-        let n = xb.len();
-        let mut g = [0.0; OUTPUTS];
-        for j in 0..n {
-            gb[j] = point_backward(&column(o, n, j), xb[j], gb[j], g_l, &mut g);
-            for (r, v) in g.iter().enumerate() {
-                g_out[r * n + j] = *v;
-            }
-        }
+        spline_batch::backward(o, xb, gb, g_l, g_out);
     }
 
     fn log_det_bound(mlp: &Mlp, t: f64) -> f64 {
