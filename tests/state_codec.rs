@@ -6,7 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use flow_playground::core::{init_params, Energy, Init, LayerKind, Preset};
+use flow_playground::core::{init_params, Energy, Init, Keep, LayerKind, Preset, StackPattern};
+use flow_playground::state::layers_codec::{decode_kinds, encode_kinds};
 use flow_playground::state::points_codec::{
     decode_points, encode_points, quantize_point, STEPS_PER_UNIT,
 };
@@ -59,7 +60,11 @@ fn arb_mode_and_points() -> impl Strategy<Value = (Mode, Vec<[f64; 2]>)> {
 
 fn arb_stack() -> impl Strategy<Value = (Vec<LayerKind>, Vec<f64>)> {
     prop::collection::vec(prop::bool::ANY, 0..=MAX_LAYERS).prop_flat_map(|bits| {
-        let kinds: Vec<LayerKind> = bits.iter().map(|&b| if b { LayerKind::Planar } else { LayerKind::Radial }).collect();
+        let kinds: Vec<LayerKind> = bits.iter().enumerate().map(|(i, &b)| match (b, i % 5) {
+            (_, 4) => LayerKind::Sylvester,
+            (true, _) => LayerKind::Planar,
+            (false, _) => LayerKind::Radial,
+        }).collect();
         let n: usize = kinds.iter().map(|k| k.n_params()).sum();
         let value = prop_oneof![8 => -10.0..10.0f64, 1 => -1e6..=1e6f64, 1 => Just(0.0), 1 => Just(-1e6), 1 => Just(5e-324)];
         let params = prop_oneof![1 => Just(Vec::new()), 3 => prop::collection::vec(value, n)];
@@ -729,4 +734,137 @@ fn two_thousand_points_fit_comfortably_in_a_link() {
         report.join(", ")
     );
     const { assert!(MAX_URL_FRAGMENT >= 32_000) };
+}
+
+// ---------------------------------------------------------------- layer families
+
+#[test]
+fn old_links_decode_as_before() {
+    // Links written before the new families: p/r runs (either case), planar and radial
+    // parameters. Their kinds, parameters and everything else decode as they always did.
+    let params: Vec<f64> = vec![
+        0.5, -0.25, 1.0, 2.0, 0.125, // planar
+        0.1, 0.2, 0.3, 0.4, // radial
+        -1.5, 1e-3, 7.0, -2.0, 0.0, // planar
+    ];
+    let b64 = flow_playground::state::base64::encode(
+        &params
+            .iter()
+            .flat_map(|p| p.to_le_bytes())
+            .collect::<Vec<u8>>(),
+    );
+    let link = format!("v=1&mode=u2&K=3&layers=pRP&seed=9&params={b64}&stage=1.5");
+    let (c, w) = decode(&link);
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(
+        c.kinds,
+        vec![LayerKind::Planar, LayerKind::Radial, LayerKind::Planar]
+    );
+    assert_eq!(c.params, params);
+    assert_eq!(
+        (c.seed, c.view.stage, c.mode),
+        (9, 1.5, Mode::Energy(Energy::U2))
+    );
+    for (text, want) in [
+        ("16p", vec![LayerKind::Planar; 16]),
+        (
+            "4p2r",
+            [vec![LayerKind::Planar; 4], vec![LayerKind::Radial; 2]].concat(),
+        ),
+        ("prpr", StackPattern::Alternating.kinds(4)),
+    ] {
+        assert_eq!(decode_kinds(text, MAX_LAYERS), Ok((want.clone(), false)));
+        assert_eq!(encode_kinds(&want), text);
+    }
+    // The default link is unchanged.
+    assert!(encode(&Config::default()).contains("&K=16&layers=16p&"));
+}
+
+#[test]
+fn new_kinds_have_letters_and_round_trip() {
+    let all = LayerKind::ALL.to_vec();
+    assert_eq!(encode_kinds(&all), "prsabnm");
+    assert_eq!(
+        decode_kinds("PRSABNM", MAX_LAYERS),
+        Ok((all.clone(), false))
+    );
+    assert_eq!(encode_kinds(&StackPattern::AllAffine.kinds(8)), "abababab");
+    assert_eq!(encode_kinds(&StackPattern::AllSpline.kinds(4)), "nmnm");
+    assert_eq!(
+        decode_kinds("3s2a", MAX_LAYERS).unwrap().0,
+        [
+            vec![LayerKind::Sylvester; 3],
+            vec![LayerKind::Affine(Keep::X); 2]
+        ]
+        .concat()
+    );
+    let e = decode_kinds("4q", MAX_LAYERS).unwrap_err();
+    assert!(
+        e.contains("s = sylvester") && e.contains("n = spline-x"),
+        "{e}"
+    );
+    // Every pattern's stack, with seeded parameters, through the whole link.
+    for pattern in StackPattern::PRESETS {
+        let kinds = pattern.kinds(5);
+        let c = Config {
+            params: init_params(&kinds, Init::Default, 4),
+            view: ViewConfig::for_layers(kinds.len()),
+            kinds,
+            ..Config::default()
+        };
+        let (d, w) = decode(&encode(&c));
+        assert!(w.is_empty(), "{pattern:?}: {w:?}");
+        assert_eq!(d, c, "{pattern:?}");
+    }
+}
+
+#[test]
+fn coupling_parameters_make_long_links_that_say_why() {
+    // Trained coupling stacks carry their conditioners: 8 affine layers are 9,488 values, far
+    // beyond a link. The message names the parameters; the file (same text) reads back whole,
+    // even for the largest valid state (64 spline layers and 20,000 points).
+    let kinds = StackPattern::AllAffine.kinds(8);
+    let c = Config {
+        params: init_params(&kinds, Init::Default, 2),
+        view: ViewConfig::for_layers(8),
+        kinds: kinds.clone(),
+        ..Config::default()
+    };
+    let text = encode(&c);
+    let fit = link_fit(&text);
+    assert!(!fit.fits(), "{} chars", text.len());
+    let m = fit.message().unwrap();
+    assert!(
+        m.contains("trained parameters") && m.contains("Export it as a file"),
+        "{m}"
+    );
+    assert_eq!(decode(&text).0, c);
+    // Without parameters (seeded), the same stack is a short link.
+    let seeded = Config {
+        params: Vec::new(),
+        ..c.clone()
+    };
+    assert!(link_fit(&encode(&seeded)).fits());
+    let big_kinds = StackPattern::AllSpline.kinds(MAX_LAYERS);
+    let big = Config {
+        mode: Mode::Points(None),
+        points: random_points(MAX_POINTS, 3, Shape::Uniform),
+        params: init_params(&big_kinds, Init::Default, 5),
+        view: ViewConfig::for_layers(MAX_LAYERS),
+        kinds: big_kinds,
+        ..Config::default()
+    };
+    let text = encode(&big);
+    assert!(text.len() < MAX_DECODE_INPUT, "{} chars", text.len());
+    let t0 = Instant::now();
+    let (d, w) = decode(&text);
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(d.params, big.params);
+    assert_eq!(d.kinds, big.kinds);
+    assert_eq!(d.points.len(), MAX_POINTS);
+    // Parameters sized for another stack are dropped with the usual warning.
+    let (d, w) = decode(&text.replacen("layers=nmnm", "layers=anmn", 1));
+    assert!(d.params.is_empty());
+    assert!(w.iter().any(|w| w.key == "params"), "{w:?}");
 }
