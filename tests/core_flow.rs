@@ -350,3 +350,27 @@ fn batch_density_never_nan_and_workspace_reuse_is_consistent() {
         assert_eq!(out, again);
     }
 }
+
+#[test]
+fn sampled_log_densities_match_the_density_at_the_samples() {
+    // sample_with_log_density accumulates log q along the sampling path (forward maps for
+    // Generative, inverses for Normalizing); log_density recomputes it the other way round.
+    for direction in [Direction::Normalizing, Direction::Generative] {
+        let flow = mixed_flow(direction, 10);
+        let mut ws = Workspace::default();
+        let n = 700;
+        let (mut xs, mut ys, mut lq) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        let mut rng = SmallRng::seed_from_u64(21);
+        flow.sample_with_log_density(&mut rng, &mut xs, &mut ys, &mut lq, &mut ws);
+        let mut dens = vec![0.0; n];
+        flow.log_density(K as f64, &xs, &ys, &mut dens, &mut ws);
+        for i in 0..n {
+            assert!(
+                (lq[i] - dens[i]).abs() < 1e-8,
+                "{direction:?} {i}: {} vs {}",
+                lq[i],
+                dens[i]
+            );
+        }
+    }
+}

@@ -561,8 +561,26 @@ impl Flow {
                 }
             }
             Direction::Normalizing => {
-                for i in 0..n {
-                    out[i] = m.inverse([xs[i], ys[i]]).map_or(0.0, |(_, l)| -l);
+                // g_k = f⁻¹: log|det J_g|(y) = −log det J_f(f⁻¹(y)), preimages in a batch.
+                ws.resize(n);
+                let (ix, iy) = (&mut ws.inv_x[..n], &mut ws.inv_y[..n]);
+                m.inverse_batch_with(&xs[..n], &ys[..n], ix, iy, &mut ws.mlp);
+                ws.tmp_x[..n].copy_from_slice(ix);
+                ws.tmp_y[..n].copy_from_slice(iy);
+                ws.det[..n].fill(1.0);
+                m.forward_batch_with(
+                    &mut ws.tmp_x[..n],
+                    &mut ws.tmp_y[..n],
+                    &mut ws.det[..n],
+                    &mut ws.mlp,
+                );
+                let pre = ws.inv_x[..n].iter().zip(&ws.inv_y[..n]);
+                for ((o, (x, y)), d) in out[..n].iter_mut().zip(pre).zip(&ws.det[..n]) {
+                    *o = if x.is_finite() && y.is_finite() {
+                        -fastmath::ln(*d)
+                    } else {
+                        0.0
+                    };
                 }
             }
         }
@@ -617,23 +635,51 @@ impl Flow {
                 }
             }
             Direction::Normalizing => {
-                for i in 0..n {
-                    let mut z = [xs[i], ys[i]];
+                // g = f⁻¹: log|det J_g|(z) = −log det J_f(z'), z' = f⁻¹(z); block by block, a
+                // batch of preimages per step, their forward determinants in a running product.
+                ws.resize(BLOCK.min(n));
+                for start in (0..n).step_by(BLOCK) {
+                    let end = (start + BLOCK).min(n);
+                    let len = end - start;
+                    let (bx, by) = (&mut xs[start..end], &mut ys[start..end]);
+                    let (det, acc) = (&mut ws.det[..len], &mut ws.acc[..len]);
+                    det.fill(1.0);
+                    acc.fill(0.0);
+                    let mut budget = 0.0;
                     for m in &maps {
-                        match m.inverse(z) {
-                            // g = f⁻¹: log|det J_g|(z) = −log det J_f(z'), z' = f⁻¹(z).
-                            Some((zp, l)) => {
-                                log_q[i] += l;
-                                z = zp;
-                            }
-                            None => {
-                                log_q[i] = f64::NEG_INFINITY;
-                                break;
+                        let bound = m.log_det_bound();
+                        if budget + bound > PRODUCT_BUDGET {
+                            flush_product(det, acc);
+                            budget = 0.0;
+                        }
+                        budget += bound;
+                        let (ix, iy) = (&mut ws.inv_x[..len], &mut ws.inv_y[..len]);
+                        m.inverse_batch_with(bx, by, ix, iy, &mut ws.mlp);
+                        ws.tmp_x[..len].copy_from_slice(ix);
+                        ws.tmp_y[..len].copy_from_slice(iy);
+                        m.forward_batch_with(
+                            &mut ws.tmp_x[..len],
+                            &mut ws.tmp_y[..len],
+                            det,
+                            &mut ws.mlp,
+                        );
+                        for i in 0..len {
+                            if ix[i].is_finite() && iy[i].is_finite() {
+                                bx[i] = ix[i];
+                                by[i] = iy[i];
+                            } else {
+                                acc[i] = f64::NAN;
                             }
                         }
                     }
-                    xs[i] = z[0];
-                    ys[i] = z[1];
+                    flush_product(det, acc);
+                    for (q, a) in log_q[start..end].iter_mut().zip(acc.iter()) {
+                        *q = if a.is_nan() {
+                            f64::NEG_INFINITY
+                        } else {
+                            *q + a
+                        };
+                    }
                 }
             }
         }
