@@ -222,9 +222,22 @@ fn gemm(y: &mut [f64], a: Mat, b: Mat, beta: f64) {
         yv.gemm(1.0, &av, &bv, beta);
         return;
     }
+    if a.cs == 1 && b.rs == 1 {
+        // Both operands contiguous along the inner dimension: one dot product per entry.
+        for c in 0..n {
+            let bc = &b.d[c * b.cs..c * b.cs + k];
+            for r in 0..m {
+                let v = dot16(&a.d[r * a.rs..r * a.rs + k], bc);
+                let y = &mut y[c * m + r];
+                *y = if beta == 0.0 { v } else { *y + v };
+            }
+        }
+        return;
+    }
     if beta == 0.0 {
         y.fill(0.0);
     }
+    // Column by column, `y[:, c] += a[:, l]·b[l, c]` (contiguous when `a` is column-major).
     for c in 0..n {
         for l in 0..k {
             let w = b.d[l * b.rs + c * b.cs];
