@@ -1,5 +1,6 @@
 //! Coupling layers in 2-D (Dinh, Sohl-Dickstein & Bengio, *Density estimation using Real NVP*,
-//! ICLR 2017, Eqs. 4–6 for the affine coupling; families-math §2), and the affine transformer.
+//! ICLR 2017: the affine coupling layer, its triangular Jacobian and closed-form inverse;
+//! families-math §2), and the affine transformer.
 //!
 //! A coupling layer **keeps** one coordinate `a` and transforms the other, `b`, by a monotone
 //! scalar map whose parameters the conditioner MLP ([`super::mlp`]) computes from `x_a`:

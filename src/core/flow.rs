@@ -23,6 +23,7 @@
 use rand::Rng;
 
 use super::fastmath;
+pub use super::grid::Grid;
 use super::layer::{Layer, LayerKind, LayerMap};
 use super::mlp::MlpActs;
 use super::num::{fill_std_normal, std_normal_log_pdf, Vec2, LN_2PI};
@@ -62,70 +63,6 @@ pub struct Probe {
     pub step_terms: Vec<f64>,
     /// `log q_K(x) = log_q0 + Σ step_terms`.
     pub total: f64,
-}
-
-/// An `nx × ny` grid of cell centres over `[min, max]`, row-major with `x` fastest and `y`
-/// increasing with the row (data space, y up): point `(i, j)` is at index `j·nx + i`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Grid {
-    /// Columns.
-    pub nx: usize,
-    /// Rows.
-    pub ny: usize,
-    /// Lower-left corner of the box.
-    pub min: Vec2,
-    /// Upper-right corner of the box.
-    pub max: Vec2,
-}
-
-impl Grid {
-    /// A square `n × n` grid over `[lo, hi]²`.
-    pub fn square(n: usize, lo: f64, hi: f64) -> Self {
-        Grid {
-            nx: n,
-            ny: n,
-            min: [lo, lo],
-            max: [hi, hi],
-        }
-    }
-
-    /// Number of points.
-    pub fn len(&self) -> usize {
-        self.nx * self.ny
-    }
-
-    /// True if the grid has no points.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Area of one cell.
-    pub fn cell_area(&self) -> f64 {
-        (self.max[0] - self.min[0]) / self.nx as f64 * (self.max[1] - self.min[1]) / self.ny as f64
-    }
-
-    /// Cell centre `(i, j)`.
-    pub fn point(&self, i: usize, j: usize) -> Vec2 {
-        let dx = (self.max[0] - self.min[0]) / self.nx as f64;
-        let dy = (self.max[1] - self.min[1]) / self.ny as f64;
-        [
-            self.min[0] + (i as f64 + 0.5) * dx,
-            self.min[1] + (j as f64 + 0.5) * dy,
-        ]
-    }
-
-    /// Writes all cell centres into `xs`, `ys` (resized to [`Grid::len`]).
-    pub fn fill(&self, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
-        xs.clear();
-        ys.clear();
-        for j in 0..self.ny {
-            for i in 0..self.nx {
-                let [x, y] = self.point(i, j);
-                xs.push(x);
-                ys.push(y);
-            }
-        }
-    }
 }
 
 /// Reusable buffers for the batch methods; grows to the largest batch seen, then never

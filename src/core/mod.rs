@@ -12,7 +12,7 @@
 //! | `coupling`, `spline`, `mlp` | coupling layers (affine, RQ spline) and their conditioner MLP |
 //! | `layer` | the closed set of layer types (`enum` dispatch) |
 //! | `root` | the safeguarded-Newton solver behind the planar and Sylvester inverses |
-//! | `flow` | a stack of layers: stages, densities, push-forward, probe, sampling |
+//! | `flow`, `grid` | a stack of layers: stages, densities, push-forward, probe, sampling; the density grid |
 //! | `tape` | batched forward activations + backward pass for training |
 //! | `objective`, `energy` | maximum likelihood; reverse KL to the paper's U1–U4 |
 //! | `adam`, `train`, `history` | optimiser; the long-lived trainer; its loss history |
@@ -28,6 +28,7 @@ pub mod dataset;
 pub mod energy;
 pub mod fastmath;
 pub mod flow;
+pub mod grid;
 pub mod history;
 pub mod layer;
 pub mod mlp;

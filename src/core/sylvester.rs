@@ -1,6 +1,8 @@
 //! Orthogonal Sylvester layer with `M = d = 2` (van den Berg, Hasenclever, Tomczak & Welling,
-//! *Sylvester Normalizing Flows for Variational Inference*, UAI 2018, Eqs. 13–14 for the map
-//! and its Sylvester-identity determinant; families-math §1):
+//! *Sylvester Normalizing Flows for Variational Inference*, UAI 2018: the map `z + A h(Bz + b)`
+//! with `A = QR`, `B = R̃Qᵀ` and its determinant by Sylvester's identity; families-math §1, whose
+//! transcription of the authors' code this follows — the equation numbers of the paper were not
+//! available to check):
 //!
 //! ```text
 //!   f(z) = z + Q R h(R̃ Qᵀ z + b),   h = tanh,  Q = rotation by θ,
