@@ -134,8 +134,41 @@ pub fn tanh_sech2(a: f64) -> (f64, f64) {
 /// ±1 to the last bit.
 #[inline(always)]
 pub fn tanh(a: f64) -> f64 {
-    let (n, d, m) = exp_ratio((2.0 * a).clamp(-80.0, 80.0));
+    let (n, d, m) = exp_ratio_fused((2.0 * a).clamp(-80.0, 80.0));
     m / (n + d)
+}
+
+/// `a·b + c`, fused into one rounding where the target has FMA (x86-64-v3 native builds), two
+/// operations elsewhere (wasm). Only [`tanh`] uses it: the planar kernels keep their unfused,
+/// platform-identical arithmetic.
+#[inline(always)]
+fn madd(a: f64, b: f64, c: f64) -> f64 {
+    #[cfg(target_feature = "fma")]
+    {
+        a.mul_add(b, c)
+    }
+    #[cfg(not(target_feature = "fma"))]
+    {
+        a * b + c
+    }
+}
+
+/// [`exp_ratio`] with its polynomial steps through [`madd`] (the argument reduction keeps the
+/// exact two-step Cody–Waite form).
+#[inline(always)]
+fn exp_ratio_fused(x: f64) -> (f64, f64, f64) {
+    let shifted = x * LOG2E + SHIFT;
+    let kf = shifted - SHIFT;
+    let r = (x - kf * LN2_HI) - kf * LN2_LO;
+    let xx = r * r;
+    let p = r * madd(madd(TANH_P[0], xx, TANH_P[1]), xx, TANH_P[2]);
+    let q = madd(madd(madd(TANH_Q[0], xx, TANH_Q[1]), xx, TANH_Q[2]), xx, 2.0);
+    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
+    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
+    let n = scale * (q + p);
+    let d = q - p;
+    let m = madd(scale - 1.0, q, (scale + 1.0) * p);
+    (n, d, m)
 }
 
 /// `xs ← tanh(xs)` in place ([`tanh`], vectorizable).

@@ -172,6 +172,29 @@ pub(crate) fn dot16(a: &[f64], b: &[f64]) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
+/// `g ← g ⊙ (1 − h²)` (the tanh derivative) and returns `Σ g` after scaling, in one pass.
+#[inline]
+fn scale_and_sum(g: &mut [f64], h: &[f64]) -> f64 {
+    let n = g.len().min(h.len());
+    let mut acc = [0.0; LANES];
+    let full = n / LANES * LANES;
+    for (cg, ch) in g[..full]
+        .chunks_exact_mut(LANES)
+        .zip(h[..full].chunks_exact(LANES))
+    {
+        for l in 0..LANES {
+            cg[l] *= 1.0 - ch[l] * ch[l];
+            acc[l] += cg[l];
+        }
+    }
+    let mut tail = 0.0;
+    for (gv, hv) in g[full..n].iter_mut().zip(&h[full..n]) {
+        *gv *= 1.0 - hv * hv;
+        tail += *gv;
+    }
+    acc.iter().sum::<f64>() + tail
+}
+
 /// Smallest dimension for which [`gemm`] uses nalgebra (module docs).
 pub const GEMM_MIN_DIM: usize = 8;
 
@@ -310,23 +333,24 @@ impl<'a> Mlp<'a> {
         for i in 0..H {
             let (w, c) = (p[W1 + i], p[C1 + i]);
             for (h, x) in h1[i * n..(i + 1) * n].iter_mut().zip(xa) {
-                *h = w * x + c;
+                *h = fastmath::tanh(w * x + c);
             }
         }
-        fastmath::tanh_in_place(h1);
         let h2 = &mut acts.h2[..H * n];
-        for o in 0..H {
-            h2[o * n..(o + 1) * n].fill(p[C2 + o]);
-        }
-        // h₂ (n×H, column-major) += h₁ (n×H) · W₂ᵀ; W₂ row-major `out × in` is W₂ᵀ
-        // column-major.
+        // h₂ (n×H, column-major) = h₁ (n×H) · W₂ᵀ; W₂ row-major `out × in` is W₂ᵀ
+        // column-major. Then bias and tanh in one pass.
         gemm(
             h2,
             Mat::col(&acts.h1[..H * n], n, H),
             Mat::col(&p[W2..W2 + H * H], H, H),
-            1.0,
+            0.0,
         );
-        fastmath::tanh_in_place(h2);
+        for o in 0..H {
+            let c = p[C2 + o];
+            for h in &mut h2[o * n..(o + 1) * n] {
+                *h = fastmath::tanh(*h + c);
+            }
+        }
         let (w3, c3) = (self.w3(), self.c3());
         let out = &mut acts.out[..pn * n];
         for j in 0..pn {
@@ -425,12 +449,10 @@ impl<'a> Mlp<'a> {
             // ∂h₂ (n×H) = ∂o (n×P) · W₃ (P×H, row-major).
             gemm(g_h2, Mat::col(g_out, n, pn), Mat::row(w3, pn, H), 0.0);
         }
-        // ∂p₂ = ∂h₂ ⊙ (1 − h₂²), in place.
-        for (gh, h) in g_h2.iter_mut().zip(h2) {
-            *gh *= 1.0 - h * h;
-        }
+        // ∂p₂ = ∂h₂ ⊙ (1 − h₂²), in place, and ∂c₂ = Σ_b ∂p₂ in the same pass.
         for o in 0..H {
-            grads[C2 + o] += sum16(&g_h2[o * n..(o + 1) * n]);
+            let (gh, hh) = (&mut g_h2[o * n..(o + 1) * n], &h2[o * n..(o + 1) * n]);
+            grads[C2 + o] += scale_and_sum(gh, hh);
         }
         // ∂W₂ (row-major out×in = column-major in×out) += h₁ᵀ (H×n) · ∂p₂ (n×H).
         gemm(
@@ -447,17 +469,30 @@ impl<'a> Mlp<'a> {
             Mat::row(&p[W2..W2 + H * H], H, H),
             0.0,
         );
-        for (gh, h) in g_h1.iter_mut().zip(h1) {
-            *gh *= 1.0 - h * h;
-        }
+        // ∂p₁ = ∂h₁ ⊙ (1 − h₁²); ∂W₁ = Σ_b ∂p₁·x, ∂c₁ = Σ_b ∂p₁, ∂x += W₁ᵀ∂p₁, one pass per unit.
         for i in 0..H {
-            let gp1 = &g_h1[i * n..(i + 1) * n];
-            grads[W1 + i] += dot16(gp1, xa);
-            grads[C1 + i] += sum16(gp1);
+            let (gh, hh) = (&g_h1[i * n..(i + 1) * n], &h1[i * n..(i + 1) * n]);
             let w = p[W1 + i];
-            for (gx, gp) in g_xa[..n].iter_mut().zip(gp1) {
-                *gx += w * gp;
+            let (mut sw, mut sc) = ([0.0; LANES], [0.0; LANES]);
+            let full = n / LANES * LANES;
+            for b0 in (0..full).step_by(LANES) {
+                for l in 0..LANES {
+                    let b = b0 + l;
+                    let gp = gh[b] * (1.0 - hh[b] * hh[b]);
+                    sw[l] += gp * xa[b];
+                    sc[l] += gp;
+                    g_xa[b] += w * gp;
+                }
             }
+            let (mut tw, mut tc) = (0.0, 0.0);
+            for b in full..n {
+                let gp = gh[b] * (1.0 - hh[b] * hh[b]);
+                tw += gp * xa[b];
+                tc += gp;
+                g_xa[b] += w * gp;
+            }
+            grads[W1 + i] += sw.iter().sum::<f64>() + tw;
+            grads[C1 + i] += sc.iter().sum::<f64>() + tc;
         }
     }
 }
