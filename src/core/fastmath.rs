@@ -12,7 +12,8 @@
 //!   cancel near `a = 0`).
 //!
 //! - `tanh(a)`, `tanh_in_place`: the same rational, `tanh` only (the coupling conditioners'
-//!   hidden layers).
+//!   hidden layers), its polynomials fused (`mul_add`) on targets with FMA — the only code here
+//!   whose results differ, at the ulp level, between native and wasm builds.
 //! - `tanh_det(2a, 4κ)`: `tanh` and a planar layer's determinant `tanh² + κ·sech²` from the same
 //!   rational, one division (the batch forward and the density grid).
 //!
