@@ -10,7 +10,12 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 const open = (hash) => openPage(browser, `${server.url}#${hash}`, { viewport: { width: 1280, height: 900 } });
 const hashHas = (page, s) => page.waitForFunction((x) => location.hash.includes(x), s, { timeout: 10000 });
-const value = (page, sel) => page.$eval(sel, (el) => (el.type === 'checkbox' ? String(el.checked) : el.value));
+// A checkbox's state, the pattern menu's visible choice, or a field's value.
+const value = (page, sel) => page.$eval(sel, (el) => {
+  if (el.type === 'checkbox') return String(el.checked);
+  if (el.id === 'pattern-select') return el.selectedOptions[0]?.textContent ?? '';
+  return el.value;
+});
 
 /** Types `v` into the input `sel` and commits it (change event). */
 async function type(page, sel, v) {
@@ -42,7 +47,7 @@ test('a radial link with seed 7 shows radial and 7; K = 8 keeps both (the report
 const CASES = [
   ['K=5', '#k-input', '5', 'layers=5p'],
   ['K=12&layers=12r', '#pattern-select', 'radial', 'layers=12r'],
-  ['K=6&layers=prprpr', '#pattern-select', 'alternating', 'layers=prprpr'],
+  ['K=6&layers=prprpr', '#pattern-select', 'planar + radial', 'layers=prprpr'],
   ['seed=9', '#seed-input', '9', 'seed=9'],
   ['mode=moons&n=400', '#preset-count', '400', 'n=400'],
   ['mode=moons&noise=0.1', '#preset-noise', '0.5', 'noise=0.1'],

@@ -1,10 +1,10 @@
-//! Native benchmark: `cargo run --release --example bench -- --scenario all|reverse|ml|grid
-//! [--steps N]`. Prints one JSON line per scenario with the JAX peer's fields plus
+//! Native benchmark: `cargo run --release --example bench -- --scenario
+//! all|reverse|ml|grid|coupling_ml|spline_ml [--steps N]`. Prints one JSON line per scenario with the JAX peer's fields plus
 //! `"impl": "native"` (scenarios in `flow_playground::core::bench`).
 
 use std::time::Instant;
 
-use flow_playground::core::bench::{run_grid, run_ml, run_reverse};
+use flow_playground::core::bench::{run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_ml};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -19,10 +19,12 @@ fn main() {
     let start = Instant::now();
     let now = move || start.elapsed().as_secs_f64() * 1e3;
     let list: Vec<&str> = match scenario.as_str() {
-        "all" => vec!["reverse", "ml", "grid"],
-        s @ ("reverse" | "ml" | "grid") => vec![s],
+        "all" => vec!["reverse", "ml", "grid", "coupling_ml", "spline_ml"],
+        s @ ("reverse" | "ml" | "grid" | "coupling_ml" | "spline_ml") => vec![s],
         other => {
-            eprintln!("unknown scenario {other:?}; use all, reverse, ml or grid");
+            eprintln!(
+                "unknown scenario {other:?}; use all, reverse, ml, grid, coupling_ml or spline_ml"
+            );
             std::process::exit(2);
         }
     };
@@ -30,6 +32,8 @@ fn main() {
         let r = match s {
             "reverse" => run_reverse(steps, &now),
             "ml" => run_ml(steps, &now),
+            "coupling_ml" => run_coupling_ml(steps, &now),
+            "spline_ml" => run_spline_ml(steps, &now),
             _ => run_grid(256, 20, &now),
         };
         println!("{}", r.to_json("native"));

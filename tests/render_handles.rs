@@ -9,8 +9,8 @@ use flow_playground::core::{Direction, Flow, Layer, LayerKind, Planar, Radial, W
 use flow_playground::render::handles::{
     apply_drag, first_dependent_stage, input_stage, insert_for_stage, layer_at_input_stage,
     layer_handles, new_planar_at, new_radial_at, output_stage, planar_anchor, planar_drag,
-    planar_handles, radial_drag, radial_from, radial_handles, Handle, HandleFrame, PlanarHandle,
-    RadialHandle, ALPHA_MIN, GAMMA_REL_MIN, UHAT_GAP, W_NORM_MIN,
+    planar_handles, radial_drag, radial_from, radial_handles, Handle, HandleFrame, LayerHandles,
+    PlanarHandle, RadialHandle, ALPHA_MIN, GAMMA_REL_MIN, UHAT_GAP, W_NORM_MIN,
 };
 use flow_playground::render::ViewTransform;
 use proptest::prelude::*;
@@ -87,6 +87,7 @@ fn assert_admissible(layer: &Layer, what: &str) {
                 pl.u_hat()[0].hypot(pl.u_hat()[1]) * (1.0 + pl.w[0].hypot(pl.w[1]))
             }
             Layer::Radial(r) => r.beta().abs() / r.alpha(),
+            _ => 0.0,
         };
         if stiffness > 1e4 {
             continue;
@@ -321,6 +322,7 @@ proptest! {
             let all: Vec<Handle> = match layer {
                 Layer::Planar(_) => PLANAR_HANDLES.iter().map(|h| Handle::Planar(*h)).collect(),
                 Layer::Radial(_) => RADIAL_HANDLES.iter().map(|h| Handle::Radial(*h)).collect(),
+                _ => Vec::new(),
             };
             for h in all {
                 let pos = hs.position(h).expect("same kind");
@@ -364,6 +366,28 @@ fn apply_drag_dispatches_and_ignores_the_other_kind() {
         ),
         p
     );
+}
+
+#[test]
+fn kinds_without_handles_show_none_and_ignore_drags() {
+    for kind in LayerKind::ALL {
+        if matches!(kind, LayerKind::Planar | LayerKind::Radial) {
+            continue;
+        }
+        let raw: Vec<f64> = (0..kind.n_params()).map(|i| 0.01 * i as f64).collect();
+        let layer = Layer::from_params(kind, &raw);
+        let hs = layer_handles(&layer, HandleFrame::at([0.0, 0.0]), WINDOW);
+        assert_eq!(hs, LayerHandles::None, "{kind:?}");
+        let view = ViewTransform::new(600.0, 600.0);
+        assert_eq!(hs.pick(&view, [300.0, 300.0], 1e9), None);
+        assert_eq!(hs.position(Handle::Radial(RadialHandle::Centre)), None);
+        for h in [
+            Handle::Planar(PlanarHandle::Line),
+            Handle::Radial(RadialHandle::Centre),
+        ] {
+            assert_eq!(apply_drag(&layer, [0.0, 0.0], h, [1.0, 2.0]), layer);
+        }
+    }
 }
 
 #[test]

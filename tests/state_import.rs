@@ -227,7 +227,11 @@ proptest! {
 
     #[test]
     fn models_round_trip(bits in prop::collection::vec(any::<bool>(), 0..=64), seed in any::<u64>()) {
-        let kinds: Vec<LayerKind> = bits.iter().map(|&b| if b { LayerKind::Planar } else { LayerKind::Radial }).collect();
+        let kinds: Vec<LayerKind> = bits.iter().enumerate().map(|(i, &b)| match (b, i % 5) {
+            (_, 4) => LayerKind::Sylvester,
+            (true, _) => LayerKind::Planar,
+            (false, _) => LayerKind::Radial,
+        }).collect();
         let params = init_params(&kinds, Init::Default, seed);
         let text = model_to_json(&kinds, &params).unwrap();
         let (k2, p2) = model_from_json(&text).unwrap();
@@ -282,7 +286,7 @@ fn model_json_is_readable_and_validated() {
     let e = swap("\"type\": \"radial\"", "\"type\": \"affine\"").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "Not a usable model: layer 1 has unknown type 'affine' (expected planar or radial)."
+        "Not a usable model: layer 1 has unknown type 'affine' (expected planar, radial, sylvester, affine-x, affine-y, spline-x or spline-y)."
     );
     let e = swap("\"raw\": [", "\"raw\": [1, ").unwrap_err();
     assert_eq!(
@@ -319,6 +323,36 @@ fn model_json_is_readable_and_validated() {
         .unwrap_err()
         .to_string()
         .contains("at most 64"));
+}
+
+#[test]
+fn every_kind_round_trips_through_model_json() {
+    // One layer of each kind, with parameters that are not the initialisation's (the coupling
+    // output layers are non-zero): kinds, raw values and constrained fields for readers.
+    let kinds = LayerKind::ALL.to_vec();
+    let mut params = init_params(&kinds, Init::Default, 7);
+    for (i, p) in params.iter_mut().enumerate() {
+        *p += 1e-3 * ((i * 37) % 11) as f64;
+    }
+    let text = model_to_json(&kinds, &params).unwrap();
+    for name in ["sylvester", "affine-x", "affine-y", "spline-x", "spline-y"] {
+        assert!(text.contains(&format!("\"type\": \"{name}\"")), "{name}");
+    }
+    assert!(text.contains("\"R_tilde\"") && text.contains("\"keeps\": \"y\""));
+    assert!(text.contains("1-32-32-23, tanh") && text.contains("(s_hat, mu)"));
+    let (k, p) = model_from_json(&text).unwrap();
+    assert_eq!(k, kinds);
+    assert_eq!(p, params);
+    // A coupling layer with the wrong number of raw values says how many it needs.
+    // The fourth layer is affine-x.
+    let at = text.match_indices("\"raw\": [").nth(3).unwrap().0 + "\"raw\": [".len();
+    let short = format!("{}1, {}", &text[..at], &text[at..]);
+    let e = model_from_json(&short).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("(affine-x) has 1187 raw values; it needs 1186"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------- merging

@@ -11,6 +11,9 @@
 //!   accurate to a few ulp; `N − D` is formed as `(2^k − 1)q + (2^k + 1)p`, which does not
 //!   cancel near `a = 0`).
 //!
+//! - `tanh(a)`, `tanh_in_place`: the same rational, `tanh` only (the coupling conditioners'
+//!   hidden layers), its polynomials fused (`mul_add`) on targets with FMA — the only code here
+//!   whose results differ, at the ulp level, between native and wasm builds.
 //! - `tanh_det(2a, 4κ)`: `tanh` and a planar layer's determinant `tanh² + κ·sech²` from the same
 //!   rational, one division (the batch forward and the density grid).
 //!
@@ -127,6 +130,55 @@ pub fn tanh_sech2(a: f64) -> (f64, f64) {
     (m * inv, 4.0 * n * d * inv * inv)
 }
 
+/// `tanh a` alone (the conditioners' hidden layers), one division, vectorizable; relatively
+/// accurate to a few ulp like [`tanh_sech2`]. `2a` is clamped to ±80, beyond which `tanh` is
+/// ±1 to the last bit.
+#[inline(always)]
+pub fn tanh(a: f64) -> f64 {
+    let (n, d, m) = exp_ratio_fused((2.0 * a).clamp(-80.0, 80.0));
+    m / (n + d)
+}
+
+/// `a·b + c`, fused into one rounding where the target has FMA (x86-64-v3 native builds), two
+/// operations elsewhere (wasm). Only [`tanh`] uses it: the planar kernels keep their unfused,
+/// platform-identical arithmetic.
+#[inline(always)]
+fn madd(a: f64, b: f64, c: f64) -> f64 {
+    #[cfg(target_feature = "fma")]
+    {
+        a.mul_add(b, c)
+    }
+    #[cfg(not(target_feature = "fma"))]
+    {
+        a * b + c
+    }
+}
+
+/// [`exp_ratio`] with its polynomial steps through [`madd`] (the argument reduction keeps the
+/// exact two-step Cody–Waite form).
+#[inline(always)]
+fn exp_ratio_fused(x: f64) -> (f64, f64, f64) {
+    let shifted = x * LOG2E + SHIFT;
+    let kf = shifted - SHIFT;
+    let r = (x - kf * LN2_HI) - kf * LN2_LO;
+    let xx = r * r;
+    let p = r * madd(madd(TANH_P[0], xx, TANH_P[1]), xx, TANH_P[2]);
+    let q = madd(madd(madd(TANH_Q[0], xx, TANH_Q[1]), xx, TANH_Q[2]), xx, 2.0);
+    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
+    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
+    let n = scale * (q + p);
+    let d = q - p;
+    let m = madd(scale - 1.0, q, (scale + 1.0) * p);
+    (n, d, m)
+}
+
+/// `xs ← tanh(xs)` in place ([`tanh`], vectorizable).
+pub fn tanh_in_place(xs: &mut [f64]) {
+    for x in xs {
+        *x = tanh(*x);
+    }
+}
+
 /// Cephes' `e^r = (q + p)/(q − p)` coefficients of [`tanh_sech2`]: `p = r·P(r²)`,
 /// `q = Q(r²)·r² + 2` (highest degree first).
 const TANH_P: [f64; 3] = [
@@ -236,6 +288,19 @@ mod tests {
             "{worst:?}"
         );
         assert!((tanh_sech2(1e-9).0 / 1e-9 - 1.0).abs() < 1e-15);
+        let mut a = -50.0;
+        while a < 50.0 {
+            assert!((tanh(a) - a.tanh()).abs() <= 2e-15 * a.tanh().abs(), "{a}");
+            a += 0.00731;
+        }
+        assert_eq!((tanh(1e3), tanh(-1e3), tanh(0.0)), (1.0, -1.0, 0.0));
+        let mut xs: Vec<f64> = (0..4003).map(|i| -90.0 + 0.045 * i as f64).collect();
+        xs[7] = 1e-300;
+        let want: Vec<f64> = xs.iter().map(|x| x.tanh()).collect();
+        tanh_in_place(&mut xs);
+        for (got, want) in xs.iter().zip(&want) {
+            assert!((got - want).abs() <= 4e-15 * want.abs(), "{got} vs {want}");
+        }
         let (t, h) = tanh_sech2(300.0);
         assert!(t == 1.0 && (h / (4.0 * (-600.0f64).exp()) - 1.0).abs() < 1e-13);
         assert_eq!(tanh_sech2(400.0).0, 1.0);

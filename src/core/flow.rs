@@ -23,7 +23,9 @@
 use rand::Rng;
 
 use super::fastmath;
+pub use super::grid::Grid;
 use super::layer::{Layer, LayerKind, LayerMap};
+use super::mlp::MlpActs;
 use super::num::{fill_std_normal, std_normal_log_pdf, Vec2, LN_2PI};
 
 /// Meaning of the layers' forward maps (see the module docs).
@@ -63,75 +65,14 @@ pub struct Probe {
     pub total: f64,
 }
 
-/// An `nx × ny` grid of cell centres over `[min, max]`, row-major with `x` fastest and `y`
-/// increasing with the row (data space, y up): point `(i, j)` is at index `j·nx + i`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Grid {
-    /// Columns.
-    pub nx: usize,
-    /// Rows.
-    pub ny: usize,
-    /// Lower-left corner of the box.
-    pub min: Vec2,
-    /// Upper-right corner of the box.
-    pub max: Vec2,
-}
-
-impl Grid {
-    /// A square `n × n` grid over `[lo, hi]²`.
-    pub fn square(n: usize, lo: f64, hi: f64) -> Self {
-        Grid {
-            nx: n,
-            ny: n,
-            min: [lo, lo],
-            max: [hi, hi],
-        }
-    }
-
-    /// Number of points.
-    pub fn len(&self) -> usize {
-        self.nx * self.ny
-    }
-
-    /// True if the grid has no points.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Area of one cell.
-    pub fn cell_area(&self) -> f64 {
-        (self.max[0] - self.min[0]) / self.nx as f64 * (self.max[1] - self.min[1]) / self.ny as f64
-    }
-
-    /// Cell centre `(i, j)`.
-    pub fn point(&self, i: usize, j: usize) -> Vec2 {
-        let dx = (self.max[0] - self.min[0]) / self.nx as f64;
-        let dy = (self.max[1] - self.min[1]) / self.ny as f64;
-        [
-            self.min[0] + (i as f64 + 0.5) * dx,
-            self.min[1] + (j as f64 + 0.5) * dy,
-        ]
-    }
-
-    /// Writes all cell centres into `xs`, `ys` (resized to [`Grid::len`]).
-    pub fn fill(&self, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
-        xs.clear();
-        ys.clear();
-        for j in 0..self.ny {
-            for i in 0..self.nx {
-                let [x, y] = self.point(i, j);
-                xs.push(x);
-                ys.push(y);
-            }
-        }
-    }
-}
-
 /// Reusable buffers for the batch methods; grows to the largest batch seen, then never
-/// allocates again.
+/// allocates again (coupling maps are refilled in place; `matrixmultiply`, behind the coupling
+/// conditioners' products, allocates its own packing buffer per product).
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
     maps: Vec<LayerMap>,
+    /// Conditioner activations of coupling layers.
+    mlp: MlpActs,
     zx: Vec<f64>,
     zy: Vec<f64>,
     det: Vec<f64>,
@@ -172,6 +113,7 @@ pub(crate) fn forward_chain(
     zy: &mut [f64],
     det: &mut [f64],
     logdet: &mut [f64],
+    acts: &mut MlpActs,
 ) {
     let n = zx.len();
     let (det, logdet) = (&mut det[..n], &mut logdet[..n]);
@@ -184,7 +126,7 @@ pub(crate) fn forward_chain(
             flush_product(det, logdet);
             budget = 0.0;
         }
-        m.forward_batch(zx, zy, det);
+        m.forward_batch_with(zx, zy, det, acts);
         budget += b;
     }
     flush_product(det, logdet);
@@ -199,8 +141,10 @@ pub(crate) fn flush_product(det: &mut [f64], logdet: &mut [f64]) {
 }
 
 impl Flow {
-    /// A flow of the given layer kinds with all raw parameters zero. (Zero planar and radial
-    /// parameters are identity layers: `w = 0 ⇒ û = u = 0`; `α̂ = β̂ ⇒ β = 0`.)
+    /// A flow of the given layer kinds with all raw parameters zero. (Zero planar, radial and
+    /// coupling parameters are identity layers: `w = 0 ⇒ û = u = 0`; `α̂ = β̂ ⇒ β = 0`; a zero
+    /// conditioner outputs 0. A zero Sylvester layer is a mild contraction, `mᵢ = softplus(0) −
+    /// 1 ≈ −0.31`.)
     pub fn new(kinds: &[LayerKind], direction: Direction) -> Self {
         let mut offsets = Vec::with_capacity(kinds.len() + 1);
         let mut n = 0;
@@ -267,7 +211,8 @@ impl Flow {
         self.offsets[k]..self.offsets[k + 1]
     }
 
-    /// Layer `k` (0-based: `f_{k+1}`).
+    /// Layer `k` (0-based: `f_{k+1}`). Owned: a coupling layer's parameters are copied (the
+    /// flow's own batch paths never call this for them).
     pub fn layer(&self, k: usize) -> Layer {
         Layer::from_params(self.kinds[k], &self.params[self.param_range(k)])
     }
@@ -310,26 +255,49 @@ impl Flow {
     /// The map of the layer behind step `g_k` at fraction `t`. For Generative `g_k` is this
     /// map; for Normalizing it is its inverse.
     fn step_map(&self, k: usize, t: f64) -> LayerMap {
-        self.layer(self.step_layer_index(k)).map(t)
+        let i = self.step_layer_index(k);
+        LayerMap::new(self.kinds[i], &self.params[self.param_range(i)], t)
+    }
+
+    /// Writes the map of step `g_k` at `t` into `maps[slot]` (refilled in place if it exists).
+    fn put_step_map(&self, maps: &mut Vec<LayerMap>, slot: usize, k: usize, t: f64) {
+        let i = self.step_layer_index(k);
+        let (kind, p) = (self.kinds[i], &self.params[self.param_range(i)]);
+        match maps.get_mut(slot) {
+            Some(m) => m.assign(kind, p, t),
+            None => maps.push(LayerMap::new(kind, p, t)),
+        }
     }
 
     /// Fills `maps` with the steps of stage `s` in pull-back order (`g_{j+1}` at `t` first,
     /// then `g_j .. g_1`).
     fn pullback_maps(&self, s: f64, maps: &mut Vec<LayerMap>) {
         let (j, t) = self.split_stage(s);
-        maps.clear();
+        let mut slot = 0;
         if t > 0.0 {
-            maps.push(self.step_map(j + 1, t));
+            self.put_step_map(maps, slot, j + 1, t);
+            slot += 1;
         }
         for k in (1..=j).rev() {
-            maps.push(self.step_map(k, 1.0));
+            self.put_step_map(maps, slot, k, 1.0);
+            slot += 1;
         }
+        maps.truncate(slot);
     }
 
     /// Fills `maps` with the steps of stage `s` in push order (`g_1 .. g_j`, then `g_{j+1}` at `t`).
     fn push_maps(&self, s: f64, maps: &mut Vec<LayerMap>) {
-        self.pullback_maps(s, maps);
-        maps.reverse();
+        let (j, t) = self.split_stage(s);
+        let mut slot = 0;
+        for k in 1..=j {
+            self.put_step_map(maps, slot, k, 1.0);
+            slot += 1;
+        }
+        if t > 0.0 {
+            self.put_step_map(maps, slot, j + 1, t);
+            slot += 1;
+        }
+        maps.truncate(slot);
     }
 
     /// Log-density at stage `s` of the points `(xs[i], ys[i])`, written to `out[i]`.
@@ -349,7 +317,14 @@ impl Flow {
                     let (zx, zy) = (&mut ws.zx[..m], &mut ws.zy[..m]);
                     zx.copy_from_slice(&xs[start..start + m]);
                     zy.copy_from_slice(&ys[start..start + m]);
-                    forward_chain(&maps, zx, zy, &mut ws.det[..m], &mut ws.acc[..m]);
+                    forward_chain(
+                        &maps,
+                        zx,
+                        zy,
+                        &mut ws.det[..m],
+                        &mut ws.acc[..m],
+                        &mut ws.mlp,
+                    );
                     let out = &mut out[start..start + m];
                     for i in 0..m {
                         let v = -0.5 * (zx[i] * zx[i] + zy[i] * zy[i]) - LN_2PI + ws.acc[i];
@@ -408,10 +383,11 @@ impl Flow {
                     let end = (start + BLOCK).min(n);
                     for m in &maps {
                         ws.det[..end - start].fill(1.0);
-                        m.forward_batch(
+                        m.forward_batch_with(
                             &mut xs[start..end],
                             &mut ys[start..end],
                             &mut ws.det[..end - start],
+                            &mut ws.mlp,
                         );
                     }
                 }
@@ -428,7 +404,7 @@ impl Flow {
                     let alive = &mut ws.det[..len];
                     alive.fill(1.0);
                     for m in &maps {
-                        m.inverse_batch(bx, by, ox, oy);
+                        m.inverse_batch_with(bx, by, ox, oy, &mut ws.mlp);
                         for i in 0..len {
                             if alive[i] == 0.0 {
                                 continue;
@@ -511,14 +487,37 @@ impl Flow {
                 ws.zx[..n].copy_from_slice(&xs[..n]);
                 ws.zy[..n].copy_from_slice(&ys[..n]);
                 ws.det[..n].fill(1.0);
-                m.forward_batch(&mut ws.zx[..n], &mut ws.zy[..n], &mut ws.det[..n]);
+                m.forward_batch_with(
+                    &mut ws.zx[..n],
+                    &mut ws.zy[..n],
+                    &mut ws.det[..n],
+                    &mut ws.mlp,
+                );
                 for (o, d) in out[..n].iter_mut().zip(&ws.det[..n]) {
                     *o = fastmath::ln(*d);
                 }
             }
             Direction::Normalizing => {
-                for i in 0..n {
-                    out[i] = m.inverse([xs[i], ys[i]]).map_or(0.0, |(_, l)| -l);
+                // g_k = f⁻¹: log|det J_g|(y) = −log det J_f(f⁻¹(y)), preimages in a batch.
+                ws.resize(n);
+                let (ix, iy) = (&mut ws.inv_x[..n], &mut ws.inv_y[..n]);
+                m.inverse_batch_with(&xs[..n], &ys[..n], ix, iy, &mut ws.mlp);
+                ws.tmp_x[..n].copy_from_slice(ix);
+                ws.tmp_y[..n].copy_from_slice(iy);
+                ws.det[..n].fill(1.0);
+                m.forward_batch_with(
+                    &mut ws.tmp_x[..n],
+                    &mut ws.tmp_y[..n],
+                    &mut ws.det[..n],
+                    &mut ws.mlp,
+                );
+                let pre = ws.inv_x[..n].iter().zip(&ws.inv_y[..n]);
+                for ((o, (x, y)), d) in out[..n].iter_mut().zip(pre).zip(&ws.det[..n]) {
+                    *o = if x.is_finite() && y.is_finite() {
+                        -fastmath::ln(*d)
+                    } else {
+                        0.0
+                    };
                 }
             }
         }
@@ -565,6 +564,7 @@ impl Flow {
                         &mut ys[start..end],
                         &mut ws.det[..m],
                         &mut ws.acc[..m],
+                        &mut ws.mlp,
                     );
                     for (q, l) in log_q[start..end].iter_mut().zip(&ws.acc[..m]) {
                         *q -= l;
@@ -572,23 +572,51 @@ impl Flow {
                 }
             }
             Direction::Normalizing => {
-                for i in 0..n {
-                    let mut z = [xs[i], ys[i]];
+                // g = f⁻¹: log|det J_g|(z) = −log det J_f(z'), z' = f⁻¹(z); block by block, a
+                // batch of preimages per step, their forward determinants in a running product.
+                ws.resize(BLOCK.min(n));
+                for start in (0..n).step_by(BLOCK) {
+                    let end = (start + BLOCK).min(n);
+                    let len = end - start;
+                    let (bx, by) = (&mut xs[start..end], &mut ys[start..end]);
+                    let (det, acc) = (&mut ws.det[..len], &mut ws.acc[..len]);
+                    det.fill(1.0);
+                    acc.fill(0.0);
+                    let mut budget = 0.0;
                     for m in &maps {
-                        match m.inverse(z) {
-                            // g = f⁻¹: log|det J_g|(z) = −log det J_f(z'), z' = f⁻¹(z).
-                            Some((zp, l)) => {
-                                log_q[i] += l;
-                                z = zp;
-                            }
-                            None => {
-                                log_q[i] = f64::NEG_INFINITY;
-                                break;
+                        let bound = m.log_det_bound();
+                        if budget + bound > PRODUCT_BUDGET {
+                            flush_product(det, acc);
+                            budget = 0.0;
+                        }
+                        budget += bound;
+                        let (ix, iy) = (&mut ws.inv_x[..len], &mut ws.inv_y[..len]);
+                        m.inverse_batch_with(bx, by, ix, iy, &mut ws.mlp);
+                        ws.tmp_x[..len].copy_from_slice(ix);
+                        ws.tmp_y[..len].copy_from_slice(iy);
+                        m.forward_batch_with(
+                            &mut ws.tmp_x[..len],
+                            &mut ws.tmp_y[..len],
+                            det,
+                            &mut ws.mlp,
+                        );
+                        for i in 0..len {
+                            if ix[i].is_finite() && iy[i].is_finite() {
+                                bx[i] = ix[i];
+                                by[i] = iy[i];
+                            } else {
+                                acc[i] = f64::NAN;
                             }
                         }
                     }
-                    xs[i] = z[0];
-                    ys[i] = z[1];
+                    flush_product(det, acc);
+                    for (q, a) in log_q[start..end].iter_mut().zip(acc.iter()) {
+                        *q = if a.is_nan() {
+                            f64::NEG_INFINITY
+                        } else {
+                            *q + a
+                        };
+                    }
                 }
             }
         }
@@ -620,10 +648,10 @@ fn pull_back_block(maps: &[LayerMap], xs: &[f64], ys: &[f64], out: &mut [f64], w
             flush_product(det, acc);
             budget = 0.0;
         }
-        m.inverse_batch(zx, zy, ix, iy);
+        m.inverse_batch_with(zx, zy, ix, iy, &mut ws.mlp);
         tx.copy_from_slice(ix);
         ty.copy_from_slice(iy);
-        m.forward_batch(tx, ty, det);
+        m.forward_batch_with(tx, ty, det, &mut ws.mlp);
         for i in 0..n {
             if ix[i].is_finite() && iy[i].is_finite() {
                 zx[i] = ix[i];

@@ -5,10 +5,34 @@
 //! inverse, the closed-form backward pass (`+=` into a flat gradient slice), flat raw
 //! parameters, and the fractional layer (`t = 0` identity, `t = 1` the layer, exact density in
 //! between). A new kind is one more variant here and one more entry in the tests' registry.
+//!
+//! | kind | file | raw parameters | cheap direction |
+//! |---|---|---|---|
+//! | planar | `planar` | 5 | forward (inverse: one scalar solve) |
+//! | radial | `radial` | 4 | both (closed forms) |
+//! | Sylvester (`M = 2`) | `sylvester` | 9 | forward (inverse: two scalar solves) |
+//! | affine coupling, keeps x or y | `coupling` | 1,186 | both (one MLP each) |
+//! | RQ-spline coupling, keeps x or y | `spline` | 1,879 | both (one MLP each) |
+//!
+//! ## Big-parameter layers and what stopped being `Copy`
+//! The small kinds are `Copy` structs of a few `f64`; a coupling layer is its conditioner MLP,
+//! ~1,200–1,900 raw values, so its variants own them in a `Vec<f64>` ([`super::coupling`]).
+//! Hence [`Layer`] and [`LayerMap`] are `Clone` but no longer `Copy` (everything else about
+//! them is unchanged: [`crate::core::Flow::layer`] still returns an owned `Layer`,
+//! `Layer::map(t)` an owned `LayerMap`, and the planar/radial/Sylvester structs inside stay
+//! `Copy`). Cloning a coupling layer copies its parameters, so the hot paths never do it:
+//! the flow's [`crate::core::Workspace`] and the training tape keep their `LayerMap`s and
+//! refill them in place ([`LayerMap::assign`]), and coupling maps run their batches through a
+//! reusable conditioner scratch (the `*_with` methods). The small kinds' batch paths are the
+//! same code as before (a `match` arm each).
 
+use super::coupling::{AffineCoupling, AffineCouplingMap, CouplingMap, Keep};
+use super::mlp::MlpActs;
 use super::num::Vec2;
 use super::planar::{Planar, PlanarMap};
 use super::radial::{Radial, RadialMap};
+use super::spline::{SplineCoupling, SplineCouplingMap};
+use super::sylvester::{Sylvester, SylvesterMap};
 
 pub use super::num::RAW_PARAM_LIMIT;
 
@@ -19,45 +43,102 @@ pub enum LayerKind {
     Planar,
     /// Radial layer, `z + β/(α + r)·(z − z₀)` (4 raw parameters).
     Radial,
+    /// Orthogonal Sylvester layer, `z + QR·tanh(R̃Qᵀz + b)` with `M = 2` (9 raw parameters).
+    Sylvester,
+    /// Affine coupling (RealNVP) keeping the given coordinate: `y_b = x_b·e^{s(x_a)} + μ(x_a)`
+    /// (1,186 raw parameters: the conditioner MLP 1→32→32→2).
+    Affine(Keep),
+    /// Rational-quadratic spline coupling (8 bins on [−3, 3]) keeping the given coordinate
+    /// (1,879 raw parameters: the conditioner MLP 1→32→32→23).
+    Spline(Keep),
 }
 
 impl LayerKind {
     /// All kinds, for registries and menus.
-    pub const ALL: [LayerKind; 2] = [LayerKind::Planar, LayerKind::Radial];
+    pub const ALL: [LayerKind; 7] = [
+        LayerKind::Planar,
+        LayerKind::Radial,
+        LayerKind::Sylvester,
+        LayerKind::Affine(Keep::X),
+        LayerKind::Affine(Keep::Y),
+        LayerKind::Spline(Keep::X),
+        LayerKind::Spline(Keep::Y),
+    ];
 
     /// Number of raw parameters of this kind.
     pub const fn n_params(self) -> usize {
         match self {
             LayerKind::Planar => Planar::N_PARAMS,
             LayerKind::Radial => Radial::N_PARAMS,
+            LayerKind::Sylvester => Sylvester::N_PARAMS,
+            LayerKind::Affine(_) => AffineCoupling::N_PARAMS,
+            LayerKind::Spline(_) => SplineCoupling::N_PARAMS,
         }
     }
 
-    /// Display name.
+    /// Stable identifier (model files): `planar`, `radial`, `sylvester`, `affine-x`,
+    /// `affine-y`, `spline-x`, `spline-y` (the letter is the coordinate kept).
     pub const fn name(self) -> &'static str {
         match self {
             LayerKind::Planar => "planar",
             LayerKind::Radial => "radial",
+            LayerKind::Sylvester => "sylvester",
+            LayerKind::Affine(Keep::X) => "affine-x",
+            LayerKind::Affine(Keep::Y) => "affine-y",
+            LayerKind::Spline(Keep::X) => "spline-x",
+            LayerKind::Spline(Keep::Y) => "spline-y",
+        }
+    }
+
+    /// The family, for display: `planar`, `radial`, `Sylvester`, `affine coupling`,
+    /// `spline coupling`.
+    pub const fn family(self) -> &'static str {
+        match self {
+            LayerKind::Planar => "planar",
+            LayerKind::Radial => "radial",
+            LayerKind::Sylvester => "Sylvester",
+            LayerKind::Affine(_) => "affine coupling",
+            LayerKind::Spline(_) => "spline coupling",
+        }
+    }
+
+    /// The coordinate a coupling kind keeps; `None` for the others.
+    pub const fn keep(self) -> Option<Keep> {
+        match self {
+            LayerKind::Affine(k) | LayerKind::Spline(k) => Some(k),
+            _ => None,
         }
     }
 }
 
 /// One layer with its raw parameters.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Layer {
     /// A planar layer.
     Planar(Planar),
     /// A radial layer.
     Radial(Radial),
+    /// A Sylvester layer.
+    Sylvester(Sylvester),
+    /// An affine coupling layer.
+    Affine(AffineCoupling),
+    /// A rational-quadratic spline coupling layer.
+    Spline(SplineCoupling),
 }
 
 /// A layer's constrained map at some fraction `t`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum LayerMap {
     /// Planar map.
     Planar(PlanarMap),
     /// Radial map.
     Radial(RadialMap),
+    /// Sylvester map.
+    Sylvester(SylvesterMap),
+    /// Affine coupling map.
+    Affine(AffineCouplingMap),
+    /// Spline coupling map.
+    Spline(SplineCouplingMap),
 }
 
 impl Layer {
@@ -66,6 +147,9 @@ impl Layer {
         match kind {
             LayerKind::Planar => Layer::Planar(Planar::from_params(p)),
             LayerKind::Radial => Layer::Radial(Radial::from_params(p)),
+            LayerKind::Sylvester => Layer::Sylvester(Sylvester::from_params(p)),
+            LayerKind::Affine(k) => Layer::Affine(AffineCoupling::from_params(k, p)),
+            LayerKind::Spline(k) => Layer::Spline(SplineCoupling::from_params(k, p)),
         }
     }
 
@@ -74,6 +158,9 @@ impl Layer {
         match self {
             Layer::Planar(_) => LayerKind::Planar,
             Layer::Radial(_) => LayerKind::Radial,
+            Layer::Sylvester(_) => LayerKind::Sylvester,
+            Layer::Affine(l) => LayerKind::Affine(l.keep),
+            Layer::Spline(l) => LayerKind::Spline(l.keep),
         }
     }
 
@@ -87,6 +174,9 @@ impl Layer {
         match self {
             Layer::Planar(l) => l.write_params(out),
             Layer::Radial(l) => l.write_params(out),
+            Layer::Sylvester(l) => l.write_params(out),
+            Layer::Affine(l) => l.write_params(out),
+            Layer::Spline(l) => l.write_params(out),
         }
     }
 
@@ -102,6 +192,9 @@ impl Layer {
         match self {
             Layer::Planar(l) => LayerMap::Planar(l.map(t)),
             Layer::Radial(l) => LayerMap::Radial(l.map(t)),
+            Layer::Sylvester(l) => LayerMap::Sylvester(l.map(t)),
+            Layer::Affine(l) => LayerMap::Affine(l.map(t)),
+            Layer::Spline(l) => LayerMap::Spline(l.map(t)),
         }
     }
 
@@ -121,16 +214,78 @@ impl Layer {
         match self {
             Layer::Planar(l) => l.backward(z, g_y, g_l, grads),
             Layer::Radial(l) => l.backward(z, g_y, g_l, grads),
+            Layer::Sylvester(l) => l.backward(z, g_y, g_l, grads),
+            Layer::Affine(l) => l.backward(z, g_y, g_l, grads),
+            Layer::Spline(l) => l.backward(z, g_y, g_l, grads),
         }
     }
 }
 
+/// Refills a coupling map in place when `slot` already holds one of the same family.
+fn assign_coupling<T: super::coupling::Transformer>(
+    slot: Option<&mut CouplingMap<T>>,
+    keep: Keep,
+    params: &[f64],
+    t: f64,
+) -> Option<CouplingMap<T>> {
+    match slot {
+        Some(m) => {
+            m.assign(keep, params, t);
+            None
+        }
+        None => Some(CouplingMap::new(keep, params, t)),
+    }
+}
+
 impl LayerMap {
+    /// The map of the layer `(kind, params)` at fraction `t` (`Layer::from_params(kind,
+    /// params).map(t)` without the intermediate copy of a coupling layer's parameters).
+    pub fn new(kind: LayerKind, params: &[f64], t: f64) -> LayerMap {
+        match kind {
+            LayerKind::Affine(k) => LayerMap::Affine(CouplingMap::new(k, params, t)),
+            LayerKind::Spline(k) => LayerMap::Spline(CouplingMap::new(k, params, t)),
+            _ => Layer::from_params(kind, params).map(t),
+        }
+    }
+
+    /// The map of the layer `(kind, params)` at fraction `t`: `Layer::from_params(kind,
+    /// params).map(t)`, written into `self` (a coupling map reuses its parameter buffer).
+    pub fn assign(&mut self, kind: LayerKind, params: &[f64], t: f64) {
+        match kind {
+            LayerKind::Affine(k) => {
+                let slot = match self {
+                    LayerMap::Affine(m) => Some(m),
+                    _ => None,
+                };
+                if let Some(m) = assign_coupling(slot, k, params, t) {
+                    *self = LayerMap::Affine(m);
+                }
+            }
+            LayerKind::Spline(k) => {
+                let slot = match self {
+                    LayerMap::Spline(m) => Some(m),
+                    _ => None,
+                };
+                if let Some(m) = assign_coupling(slot, k, params, t) {
+                    *self = LayerMap::Spline(m);
+                }
+            }
+            LayerKind::Planar => *self = LayerMap::Planar(Planar::from_params(params).map(t)),
+            LayerKind::Radial => *self = LayerMap::Radial(Radial::from_params(params).map(t)),
+            LayerKind::Sylvester => {
+                *self = LayerMap::Sylvester(Sylvester::from_params(params).map(t))
+            }
+        }
+    }
+
     /// `(y, log|det ∂f/∂z|)` (exact scalar path).
     pub fn forward(&self, z: Vec2) -> (Vec2, f64) {
         match self {
             LayerMap::Planar(m) => m.forward(z),
             LayerMap::Radial(m) => m.forward(z),
+            LayerMap::Sylvester(m) => m.forward(z),
+            LayerMap::Affine(m) => m.forward(z),
+            LayerMap::Spline(m) => m.forward(z),
         }
     }
 
@@ -139,6 +294,9 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.log_det(z),
             LayerMap::Radial(m) => m.log_det(z),
+            LayerMap::Sylvester(m) => m.log_det(z),
+            LayerMap::Affine(m) => m.log_det(z),
+            LayerMap::Spline(m) => m.log_det(z),
         }
     }
 
@@ -147,6 +305,9 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.inverse(y),
             LayerMap::Radial(m) => m.inverse(y),
+            LayerMap::Sylvester(m) => m.inverse(y),
+            LayerMap::Affine(m) => m.inverse(y),
+            LayerMap::Spline(m) => m.inverse(y),
         }
     }
 
@@ -155,14 +316,34 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.inverse_point(y),
             LayerMap::Radial(m) => m.inverse_point(y),
+            LayerMap::Sylvester(m) => m.inverse_point(y),
+            LayerMap::Affine(m) => m.inverse_point(y),
+            LayerMap::Spline(m) => m.inverse_point(y),
         }
     }
 
     /// Batch inverse into `out_x, out_y`: the values of [`LayerMap::inverse_point`], non-finite
-    /// where it gives `None`. Planar layers solve in vectorized lock step.
+    /// where it gives `None`. Planar layers solve in vectorized lock step. (Coupling maps
+    /// allocate a conditioner scratch per call; see [`LayerMap::inverse_batch_with`].)
     pub fn inverse_batch(&self, xs: &[f64], ys: &[f64], out_x: &mut [f64], out_y: &mut [f64]) {
+        self.inverse_batch_with(xs, ys, out_x, out_y, &mut MlpActs::default());
+    }
+
+    /// [`LayerMap::inverse_batch`] with a reusable conditioner scratch (used by coupling maps;
+    /// the coupling results agree with the scalar path to rounding, not bit for bit).
+    pub fn inverse_batch_with(
+        &self,
+        xs: &[f64],
+        ys: &[f64],
+        out_x: &mut [f64],
+        out_y: &mut [f64],
+        acts: &mut MlpActs,
+    ) {
         match self {
             LayerMap::Planar(m) => m.inverse_batch(xs, ys, out_x, out_y),
+            LayerMap::Sylvester(m) => m.inverse_batch(xs, ys, out_x, out_y),
+            LayerMap::Affine(m) => m.inverse_batch_with(xs, ys, out_x, out_y, acts),
+            LayerMap::Spline(m) => m.inverse_batch_with(xs, ys, out_x, out_y, acts),
             LayerMap::Radial(m) => {
                 for (((x, y), ox), oy) in xs.iter().zip(ys).zip(out_x).zip(out_y) {
                     let z = m.inverse_point([*x, *y]).unwrap_or([f64::NAN; 2]);
@@ -179,14 +360,32 @@ impl LayerMap {
         match self {
             LayerMap::Planar(m) => m.log_det_bound(),
             LayerMap::Radial(m) => m.log_det_bound(),
+            LayerMap::Sylvester(m) => m.log_det_bound(),
+            LayerMap::Affine(m) => m.log_det_bound(),
+            LayerMap::Spline(m) => m.log_det_bound(),
         }
     }
 
-    /// Batch forward in place, multiplying `det` by each point's determinant.
+    /// Batch forward in place, multiplying `det` by each point's determinant. (Coupling maps
+    /// allocate a conditioner scratch per call; see [`LayerMap::forward_batch_with`].)
     pub fn forward_batch(&self, zx: &mut [f64], zy: &mut [f64], det: &mut [f64]) {
+        self.forward_batch_with(zx, zy, det, &mut MlpActs::default());
+    }
+
+    /// [`LayerMap::forward_batch`] with a reusable conditioner scratch.
+    pub fn forward_batch_with(
+        &self,
+        zx: &mut [f64],
+        zy: &mut [f64],
+        det: &mut [f64],
+        acts: &mut MlpActs,
+    ) {
         match self {
             LayerMap::Planar(m) => m.forward_batch(zx, zy, det),
             LayerMap::Radial(m) => m.forward_batch(zx, zy, det),
+            LayerMap::Sylvester(m) => m.forward_batch(zx, zy, det),
+            LayerMap::Affine(m) => m.forward_batch_with(zx, zy, det, acts),
+            LayerMap::Spline(m) => m.forward_batch_with(zx, zy, det, acts),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The flow engine: planar and radial normalizing flows (Rezende & Mohamed 2015) over a
-//! standard 2-D Gaussian base, with exact densities at any (fractional) stage, exact inverses,
+//! The flow engine: planar and radial (Rezende & Mohamed 2015), Sylvester (van den Berg et al.
+//! 2018), affine coupling (Dinh et al. 2017) and rational-quadratic spline coupling (Durkan et
+//! al. 2019) normalizing flows over a standard 2-D Gaussian base, with exact densities at any (fractional) stage, exact inverses,
 //! hand-written gradients, both training objectives, and the benchmark scenarios.
 //!
 //! Pure Rust, `f64` throughout: no browser types, no clock, no global RNG (every random
@@ -7,10 +8,11 @@
 //!
 //! | file | owns |
 //! |---|---|
-//! | `planar`, `radial` | one layer type each: map, log-det, inverse, backward, constraint, fraction `t` |
+//! | `planar`, `radial`, `sylvester` | one layer type each: map, log-det, inverse, backward, constraint, fraction `t` |
+//! | `coupling`, `spline`, `mlp` | coupling layers (affine, RQ spline) and their conditioner MLP |
 //! | `layer` | the closed set of layer types (`enum` dispatch) |
-//! | `root` | the safeguarded-Newton solver behind the planar inverse |
-//! | `flow` | a stack of layers: stages, densities, push-forward, probe, sampling |
+//! | `root` | the safeguarded-Newton solver behind the planar and Sylvester inverses |
+//! | `flow`, `grid` | a stack of layers: stages, densities, push-forward, probe, sampling; the density grid |
 //! | `tape` | batched forward activations + backward pass for training |
 //! | `objective`, `energy` | maximum likelihood; reverse KL to the paper's U1–U4 |
 //! | `adam`, `train`, `history` | optimiser; the long-lived trainer; its loss history |
@@ -21,23 +23,30 @@
 
 pub mod adam;
 pub mod bench;
+pub mod coupling;
 pub mod dataset;
 pub mod energy;
 pub mod fastmath;
 pub mod flow;
+pub mod grid;
 pub mod history;
 pub mod layer;
+pub mod mlp;
 pub mod num;
 pub mod objective;
 pub mod planar;
 pub mod points;
 pub mod radial;
 pub mod root;
+pub mod spline;
+mod spline_batch;
 pub mod stack;
+pub mod sylvester;
 pub mod tape;
 pub mod train;
 
 pub use adam::Adam;
+pub use coupling::{AffineCoupling, Keep};
 pub use dataset::{standardized_moons, Preset};
 pub use energy::Energy;
 pub use flow::{Direction, Flow, Grid, Probe, Workspace};
@@ -48,7 +57,9 @@ pub use objective::{Annealing, EnergyEval};
 pub use planar::Planar;
 pub use points::{validate, DataError, Points};
 pub use radial::Radial;
+pub use spline::SplineCoupling;
 pub use stack::{init_params, Init, StackPattern};
+pub use sylvester::Sylvester;
 pub use train::{
     DivergenceReason, Hyper, LrSchedule, Objective, RunSummary, StepOutcome, TrainError, Trainer,
 };

@@ -81,3 +81,8 @@ pub fn dot(a: Vec2, b: Vec2) -> f64 {
 /// Raw parameters are clamped to ±this when a layer is read, so any flat vector (e.g. from a
 /// URL) gives finite maps. The trainer treats parameters beyond ±1e4 as divergence.
 pub const RAW_PARAM_LIMIT: f64 = 1e6;
+
+/// `softplus⁻¹(y) = log(e^y − 1)` for `y > 0`, written without overflow.
+pub fn inv_softplus(y: f64) -> f64 {
+    y + (-(-y).exp_m1()).ln()
+}

@@ -9,12 +9,24 @@
 //! - radial: `z₀ ~ N(0, I)`, `α = softplus(α̂)` with `α̂ ~ U(−½, ½)`, and `γ = α + β` with
 //!   `β ~ U(−½α, ½α)` (so `β̂ = softplus⁻¹(γ)`): a mild random contraction or expansion around
 //!   a random centre (flows-math §2.2).
+//! - sylvester: `θ ~ U(−π, π)`, `λ ~ U(−½, ½)²` (`r̃ᵢᵢ ∈ [0.6, 1.65]`),
+//!   `ρᵢ = softplus⁻¹(1) + ε·U(−1, 1)` so `mᵢ ≈ 0.63·ε·U(−1, 1)` is centred on the identity's 0,
+//!   `r₁₂ = ε·U(−1, 1)`, `r̃₁₂ ~ U(−1, 1)`, `b = 0`, with `ε = 1/√K` as planar's `r`: a mild
+//!   random warp (families-math §1.2: "small random values around" the identity).
+//! - affine and spline coupling: the conditioner's hidden weights and biases `U(±1/√fan_in)`,
+//!   its output layer zero, so the layer starts as the exact identity (`SCENARIOS.md`,
+//!   families-math §2.3) and training moves it.
 //! - [`Init::SmallNormal`]: every raw parameter `~ σ·N(0, 1)` (the JAX peer uses σ = 0.1).
+//!
+//! Coupling layers in the patterns keep coordinate `i mod 2` at stack position `i`
+//! (`shared/bench/SCENARIOS.md`), in every pattern that contains them.
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+use super::coupling::Keep;
 use super::layer::LayerKind;
+use super::mlp;
 use super::num::{normal_pair, softplus};
 
 /// Which layer kinds, in order.
@@ -26,25 +38,102 @@ pub enum StackPattern {
     AllRadial,
     /// Planar, radial, planar, … (`K` layers).
     Alternating,
+    /// `K` Sylvester layers.
+    AllSylvester,
+    /// Sylvester, radial, Sylvester, … (`K` layers).
+    SylvesterRadial,
+    /// `K` affine coupling layers (RealNVP), keeping x, y, x, …
+    AllAffine,
+    /// `K` rational-quadratic spline coupling layers, keeping x, y, x, …
+    AllSpline,
+    /// Affine coupling, spline coupling, … (keeping x, y, x, …).
+    AffineSpline,
+    /// Planar, radial, Sylvester, affine coupling, spline coupling, planar, … (a tour of every
+    /// family; coupling layers keep `i mod 2`).
+    AllFamilies,
     /// An explicit list (its length is `K`).
     Custom(Vec<LayerKind>),
 }
 
 impl StackPattern {
+    /// The patterns of a menu, in order (every variant but [`StackPattern::Custom`]).
+    pub const PRESETS: [StackPattern; 9] = [
+        StackPattern::AllPlanar,
+        StackPattern::AllRadial,
+        StackPattern::Alternating,
+        StackPattern::AllSylvester,
+        StackPattern::SylvesterRadial,
+        StackPattern::AllAffine,
+        StackPattern::AllSpline,
+        StackPattern::AffineSpline,
+        StackPattern::AllFamilies,
+    ];
+
+    /// Display name for a menu.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StackPattern::AllPlanar => "planar",
+            StackPattern::AllRadial => "radial",
+            StackPattern::Alternating => "planar + radial",
+            StackPattern::AllSylvester => "Sylvester",
+            StackPattern::SylvesterRadial => "Sylvester + radial",
+            StackPattern::AllAffine => "affine coupling",
+            StackPattern::AllSpline => "spline coupling",
+            StackPattern::AffineSpline => "affine + spline coupling",
+            StackPattern::AllFamilies => "all families",
+            StackPattern::Custom(_) => "custom",
+        }
+    }
+
+    /// A good default depth: 16 for the small kinds; 8 affine, 4 spline coupling layers (the
+    /// benchmark scenarios' and families-math §6's sizes); 10 for the tour (two of each).
+    pub fn suggested_k(&self) -> usize {
+        match self {
+            StackPattern::AllAffine => 8,
+            StackPattern::AllSpline | StackPattern::AffineSpline => 4,
+            StackPattern::AllFamilies => 10,
+            StackPattern::Custom(v) => v.len(),
+            _ => 16,
+        }
+    }
+
     /// The kinds of a stack of `k` layers (a custom list ignores `k`).
     pub fn kinds(&self, k: usize) -> Vec<LayerKind> {
+        let cycle = |pick: &dyn Fn(usize) -> LayerKind| (0..k).map(pick).collect();
         match self {
             StackPattern::AllPlanar => vec![LayerKind::Planar; k],
             StackPattern::AllRadial => vec![LayerKind::Radial; k],
-            StackPattern::Alternating => (0..k)
-                .map(|i| {
-                    if i % 2 == 0 {
-                        LayerKind::Planar
-                    } else {
-                        LayerKind::Radial
-                    }
-                })
-                .collect(),
+            StackPattern::AllSylvester => vec![LayerKind::Sylvester; k],
+            StackPattern::Alternating => cycle(&|i| {
+                if i % 2 == 0 {
+                    LayerKind::Planar
+                } else {
+                    LayerKind::Radial
+                }
+            }),
+            StackPattern::SylvesterRadial => cycle(&|i| {
+                if i % 2 == 0 {
+                    LayerKind::Sylvester
+                } else {
+                    LayerKind::Radial
+                }
+            }),
+            StackPattern::AllAffine => cycle(&|i| LayerKind::Affine(Keep::at_position(i))),
+            StackPattern::AllSpline => cycle(&|i| LayerKind::Spline(Keep::at_position(i))),
+            StackPattern::AffineSpline => cycle(&|i| {
+                if i % 2 == 0 {
+                    LayerKind::Affine(Keep::at_position(i))
+                } else {
+                    LayerKind::Spline(Keep::at_position(i))
+                }
+            }),
+            StackPattern::AllFamilies => cycle(&|i| match i % 5 {
+                0 => LayerKind::Planar,
+                1 => LayerKind::Radial,
+                2 => LayerKind::Sylvester,
+                3 => LayerKind::Affine(Keep::at_position(i)),
+                _ => LayerKind::Spline(Keep::at_position(i)),
+            }),
             StackPattern::Custom(v) => v.clone(),
         }
     }
@@ -98,6 +187,24 @@ pub fn init_params(kinds: &[LayerKind], init: Init, seed: u64) -> Vec<f64> {
                     let gamma = alpha * (1.0 + rng.random_range(-0.5..0.5));
                     p.extend_from_slice(&[z0[0], z0[1], a_raw, inv_softplus(gamma)]);
                 }
+                LayerKind::Sylvester => {
+                    let mut uni = || rng.random_range(-1.0..1.0);
+                    let theta = std::f64::consts::PI * uni();
+                    let lambda = [0.5 * uni(), 0.5 * uni()];
+                    let rho0 = inv_softplus(1.0);
+                    let rho = [rho0 + u_scale * uni(), rho0 + u_scale * uni()];
+                    let (r12, rt12) = (u_scale * uni(), uni());
+                    p.extend_from_slice(&[
+                        theta, lambda[0], lambda[1], rho[0], rho[1], r12, rt12, 0.0, 0.0,
+                    ]);
+                }
+                LayerKind::Affine(_) | LayerKind::Spline(_) => {
+                    let outputs = match kind {
+                        LayerKind::Affine(_) => 2,
+                        _ => super::spline::OUTPUTS,
+                    };
+                    mlp::init_params(outputs, &mut rng, &mut p);
+                }
             },
         }
     }
@@ -107,7 +214,4 @@ pub fn init_params(kinds: &[LayerKind], init: Init, seed: u64) -> Vec<f64> {
 /// Smallest initial `‖w‖` of a planar layer (a shorter random `w` is scaled up to it).
 const W_MIN: f64 = 0.3;
 
-/// `softplus⁻¹(y) = log(e^y − 1)` for `y > 0`, written without overflow.
-pub fn inv_softplus(y: f64) -> f64 {
-    y + (-(-y).exp_m1()).ln()
-}
+pub use super::num::inv_softplus;

@@ -1,15 +1,22 @@
 //! The training tape: a batched forward pass through `f_1..f_K` that stores every layer's
-//! input (and the planar `tanh` and `1/det` activations), then the hand-written backward pass
-//! (flows-math §3) that accumulates the flat raw-parameter gradient.
+//! input (the planar `tanh` and `1/det` activations, the coupling conditioners' hidden
+//! activations), then the hand-written backward pass (flows-math §3, families-math §1.4, §2.5,
+//! §3.4) that accumulates the flat raw-parameter gradient.
 //!
 //! Both objectives run the layers in their forward direction (data → latent for maximum
 //! likelihood, base → model for reverse KL), so the same tape serves both; the seeds differ
 //! (`g_y = z/B` or `β∇U/B` at the top, `g_L = −1/B` for every layer). Layout is
 //! structure-of-arrays: block `k` of `zx`/`zy` (length `B`) is the input of layer `k`, block `K`
-//! the output. Nothing is allocated once the buffers have reached the batch size.
+//! the output. The layers' maps are refilled in place each step ([`LayerMap::assign`]), so
+//! nothing is allocated once the buffers have reached the batch size (apart from
+//! `matrixmultiply`'s packing buffer inside each coupling-conditioner product).
 
 use super::flow::{flush_product, Flow, PRODUCT_BUDGET};
-use super::layer::{Layer, LayerMap};
+use super::layer::LayerMap;
+use super::mlp::{MlpActs, MlpGrads};
+use super::planar::Planar;
+use super::radial::Radial;
+use super::sylvester::Sylvester;
 
 /// Reusable forward activations and backward buffers for one batch.
 #[derive(Clone, Debug, Default)]
@@ -24,8 +31,10 @@ pub struct Tape {
     logdet: Vec<f64>,
     gx: Vec<f64>,
     gy: Vec<f64>,
-    layers: Vec<Layer>,
     maps: Vec<LayerMap>,
+    /// Conditioner activations per layer (empty for the small kinds).
+    acts: Vec<MlpActs>,
+    mlp_grads: MlpGrads,
 }
 
 impl Tape {
@@ -58,12 +67,16 @@ impl Tape {
         for v in [&mut self.det, &mut self.logdet, &mut self.gx, &mut self.gy] {
             Self::grow(v, b);
         }
-        self.layers.clear();
-        self.maps.clear();
-        for i in 0..k {
-            let l = flow.layer(i);
-            self.layers.push(l);
-            self.maps.push(l.map(1.0));
+        for (i, &kind) in flow.kinds().iter().enumerate() {
+            let p = &flow.params()[flow.param_range(i)];
+            match self.maps.get_mut(i) {
+                Some(m) => m.assign(kind, p, 1.0),
+                None => self.maps.push(LayerMap::new(kind, p, 1.0)),
+            }
+        }
+        self.maps.truncate(k);
+        if self.acts.len() < k {
+            self.acts.resize_with(k, MlpActs::default);
         }
         self.zx[..b].copy_from_slice(&xs[..b]);
         self.zy[..b].copy_from_slice(&ys[..b]);
@@ -96,6 +109,13 @@ impl Tape {
                     )
                 }
                 LayerMap::Radial(r) => r.forward_tape(ix, iy, ox, oy, det),
+                LayerMap::Sylvester(m) => {
+                    ox.copy_from_slice(&ix[..b]);
+                    oy.copy_from_slice(&iy[..b]);
+                    m.forward_batch(ox, oy, det);
+                }
+                LayerMap::Affine(m) => m.forward_tape(ix, iy, ox, oy, det, &mut self.acts[i]),
+                LayerMap::Spline(m) => m.forward_tape(ix, iy, ox, oy, det, &mut self.acts[i]),
             }
         }
         flush_product(det, logdet);
@@ -135,17 +155,20 @@ impl Tape {
     }
 
     /// Backpropagates the seeds, with the batch-constant `g_l = ∂ℓ/∂(log det of each layer)`,
-    /// adding the raw-parameter gradient into `grads` (the flow's flat layout).
+    /// adding the raw-parameter gradient into `grads` (the flow's flat layout). `flow` must be
+    /// the flow of the last [`Tape::forward`].
     pub fn backward(&mut self, flow: &Flow, g_l: f64, grads: &mut [f64]) {
         let b = self.b;
         for i in (0..self.k).rev() {
             let (zx, zy) = (&self.zx[i * b..(i + 1) * b], &self.zy[i * b..(i + 1) * b]);
             let (gx, gy) = (&mut self.gx[..b], &mut self.gy[..b]);
-            let g = &mut grads[flow.param_range(i)];
-            match &self.layers[i] {
-                Layer::Planar(p) => {
+            let r = flow.param_range(i);
+            let raw = &flow.params()[r.clone()];
+            let g = &mut grads[r];
+            match &self.maps[i] {
+                LayerMap::Planar(_) => {
                     let blk = i * b..(i + 1) * b;
-                    p.backward_batch(
+                    Planar::from_params(raw).backward_batch(
                         zx,
                         zy,
                         &self.th[blk.clone()],
@@ -156,7 +179,18 @@ impl Tape {
                         g,
                     )
                 }
-                Layer::Radial(r) => r.backward_batch(zx, zy, gx, gy, g_l, g),
+                LayerMap::Radial(_) => {
+                    Radial::from_params(raw).backward_batch(zx, zy, gx, gy, g_l, g)
+                }
+                LayerMap::Sylvester(_) => {
+                    Sylvester::from_params(raw).backward_batch(zx, zy, gx, gy, g_l, g)
+                }
+                LayerMap::Affine(m) => {
+                    m.backward_batch(zx, zy, &self.acts[i], &mut self.mlp_grads, gx, gy, g_l, g)
+                }
+                LayerMap::Spline(m) => {
+                    m.backward_batch(zx, zy, &self.acts[i], &mut self.mlp_grads, gx, gy, g_l, g)
+                }
             }
         }
     }

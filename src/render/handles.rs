@@ -32,6 +32,10 @@
 //! `‖w‖ ≥` [`W_NORM_MIN`], `α ≥` [`ALPHA_MIN`]; the reparametrisations do the rest. A non-finite
 //! target leaves the layer unchanged.
 //!
+//! ## Other kinds (Sylvester, affine and spline coupling)
+//! No handles yet: [`layer_handles`] gives [`LayerHandles::None`] (nothing to draw or pick) and
+//! [`apply_drag`] returns the layer unchanged.
+//!
 //! The file also holds the editor's stage bookkeeping ([`input_stage`], [`layer_at_input_stage`],
 //! [`insert_for_stage`]) and default layers for "put a layer here" ([`new_planar_at`],
 //! [`new_radial_at`]).
@@ -438,6 +442,8 @@ pub enum LayerHandles {
     Planar(PlanarHandles),
     /// Radial.
     Radial(RadialHandles),
+    /// A kind without handles (Sylvester, coupling layers): nothing to draw or grab.
+    None,
 }
 
 /// Per-layer view state of the handles: the planar pivot and the radial handles' angles.
@@ -464,6 +470,7 @@ pub fn layer_handles(layer: &Layer, frame: HandleFrame, window: Window) -> Layer
     match layer {
         Layer::Planar(p) => LayerHandles::Planar(planar_handles(p, frame.pivot, window)),
         Layer::Radial(r) => LayerHandles::Radial(radial_handles(r, frame.angles)),
+        _ => LayerHandles::None,
     }
 }
 
@@ -518,6 +525,7 @@ impl LayerHandles {
                     }
                 }
             }
+            LayerHandles::None => {}
             LayerHandles::Radial(r) => {
                 consider(
                     &mut best,
@@ -560,6 +568,7 @@ pub fn apply_drag(layer: &Layer, anchor: Vec2, h: Handle, to: Vec2) -> Layer {
         (Layer::Radial(r), Handle::Radial(h)) => Layer::Radial(radial_drag(r, h, to)),
         (Layer::Planar(p), _) => Layer::Planar(sanitize_planar(*p, p.w)),
         (Layer::Radial(r), _) => Layer::Radial(sanitize_radial(*r)),
+        (other, _) => other.clone(),
     }
 }
 

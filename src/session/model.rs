@@ -57,16 +57,10 @@ impl TargetChoice {
 /// The stack pattern that `kinds` follow (`Custom` if none of the named ones).
 pub fn pattern_of(kinds: &[LayerKind]) -> StackPattern {
     let k = kinds.len();
-    for p in [
-        StackPattern::AllPlanar,
-        StackPattern::AllRadial,
-        StackPattern::Alternating,
-    ] {
-        if p.kinds(k) == kinds {
-            return p;
-        }
-    }
-    StackPattern::Custom(kinds.to_vec())
+    StackPattern::PRESETS
+        .into_iter()
+        .find(|p| p.kinds(k) == kinds)
+        .unwrap_or_else(|| StackPattern::Custom(kinds.to_vec()))
 }
 
 /// The kinds of a `k`-layer stack in the pattern of `kinds`: a named pattern at the new depth; a

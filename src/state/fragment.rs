@@ -15,8 +15,11 @@
 //! **Size.** [`MAX_URL_FRAGMENT`] = 60,000 characters is the longest fragment offered as a link:
 //! it stays below Firefox's 65,536-character address-bar limit and Safari's ~80,000, far below
 //! Chrome's 2 MB; the fragment is never sent to a server, so server limits (~8 KB) do not apply.
-//! Longer states (e.g. 20,000 points) should be saved as a file: the file holds the same text,
-//! and [`decode`] reads it back (it accepts up to [`MAX_DECODE_INPUT`]).
+//! Longer states (e.g. 20,000 points, or a trained stack of more than four affine or two spline
+//! coupling layers, whose conditioners are 12,648 / 20,040 characters each) should be saved as a
+//! file: the file holds the same text, and [`decode`] reads it back (it accepts up to
+//! [`MAX_DECODE_INPUT`], enough for the largest valid state). [`LinkFit::message`] says which
+//! part made the link too long.
 
 use std::borrow::Cow;
 
@@ -41,8 +44,11 @@ use super::warning::{Warning, Warnings};
 
 /// Longest fragment offered as a shareable link (characters); see the module docs.
 pub const MAX_URL_FRAGMENT: usize = 60_000;
-/// Longest input [`decode`] reads (bytes); the rest is ignored with a warning.
-pub const MAX_DECODE_INPUT: usize = 1 << 20;
+/// Longest input [`decode`] reads (bytes); the rest is ignored with a warning. 2 MiB: the
+/// largest valid state — 64 spline coupling layers' parameters (120,256 values, 1,282,731
+/// characters) plus 20,000 points — is ~1.4 million characters, and a state saved as a file
+/// must read back whole.
+pub const MAX_DECODE_INPUT: usize = 2 << 20;
 
 /// Every key, in the order [`encode`] writes them.
 const KEYS: [&str; 29] = [
@@ -178,6 +184,8 @@ pub enum LinkFit {
     TooLong {
         /// Fragment length in characters.
         len: usize,
+        /// Characters of it taken by the raw parameters (`params` value).
+        params_len: usize,
     },
 }
 
@@ -191,7 +199,15 @@ impl LinkFit {
     pub fn message(&self) -> Option<String> {
         match *self {
             LinkFit::Fits { .. } => None,
-            LinkFit::TooLong { len } => Some(format!(
+            LinkFit::TooLong { len, params_len } if 2 * params_len > len => Some(format!(
+                "This state needs a {}-character link, more than the {} that browsers reliably accept; \
+                 {} of them are the layers' trained parameters (a coupling layer carries its whole \
+                 conditioner network: 1,186 or 1,879 numbers). Export it as a file instead.",
+                thousands(len),
+                thousands(MAX_URL_FRAGMENT),
+                thousands(params_len)
+            )),
+            LinkFit::TooLong { len, .. } => Some(format!(
                 "This state needs a {}-character link, more than the {} that browsers reliably accept. \
                  Export it as a file instead (fewer points make the link shorter).",
                 thousands(len),
@@ -207,7 +223,11 @@ pub fn link_fit(fragment: &str) -> LinkFit {
     if len <= MAX_URL_FRAGMENT {
         LinkFit::Fits { len }
     } else {
-        LinkFit::TooLong { len }
+        let params_len = fragment
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("params="))
+            .map_or(0, str::len);
+        LinkFit::TooLong { len, params_len }
     }
 }
 

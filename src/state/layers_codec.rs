@@ -1,25 +1,59 @@
 //! The layer stack in a link: kinds as a short run-length string, raw parameters as bytes.
 //!
-//! **Kinds** (`layers` key): runs of `<count><letter>`, `p` = planar, `r` = radial, a missing
-//! count meaning 1: `16p` (16 planar), `prpr` (alternating), `4p2r`. At most
-//! [`MAX_LAYERS`](crate::state::MAX_LAYERS) layers.
+//! **Kinds** (`layers` key): runs of `<count><letter>`, a missing count meaning 1: `16p`
+//! (16 planar), `prpr` (alternating), `4p2r`. At most [`MAX_LAYERS`](crate::state::MAX_LAYERS)
+//! layers. Letters (case-insensitive; the first two are those of every earlier link):
+//!
+//! | letter | kind |
+//! |---|---|
+//! | `p` | planar |
+//! | `r` | radial |
+//! | `s` | Sylvester |
+//! | `a`, `b` | affine coupling keeping x, keeping y |
+//! | `n`, `m` | rational-quadratic spline coupling keeping x, keeping y |
+//!
+//! Coupling stacks alternate the kept coordinate, so 8 affine layers read `abababab` and 4
+//! spline layers `nmnm`.
 //!
 //! **Parameters** (`params` key): the flat raw-parameter vector of `core::Flow` as
 //! little-endian IEEE-754 `f64`, 8 bytes each, then base64url. `f64` rather than `f32`: the link
 //! then reproduces the parameters bit for bit (identical densities everywhere, not just to
-//! display precision, and decode∘encode is the identity), at a cost of at most
-//! 64 × 5 × 8 = 2,560 bytes (3,414 characters) for the largest stack, ~850 characters for the
-//! default 16 planar layers. (With `f32` the densities would move by ~1e−6 relative — invisible,
-//! but not exact.)
+//! display precision, and decode∘encode is the identity), at a cost of 64 × 9 × 8 = 4,608 bytes
+//! (6,144 characters) for the largest stack of small layers, ~850 characters for the default 16
+//! planar layers. (With `f32` the densities would move by ~1e−6 relative — invisible, but not
+//! exact.) Coupling layers carry their conditioners: 1,186 (affine) or 1,879 (spline) values,
+//! i.e. 12,648 or 20,040 characters per layer, so a trained stack of more than four affine or
+//! two spline layers exceeds [`MAX_URL_FRAGMENT`](crate::state::MAX_URL_FRAGMENT); such states
+//! are offered as a file instead ([`crate::state::link_fit`] says so).
 
-use crate::core::LayerKind;
+use crate::core::{Keep, LayerKind};
 
 /// Letter of a layer kind in the `layers` string.
 pub fn kind_letter(k: LayerKind) -> char {
     match k {
         LayerKind::Planar => 'p',
         LayerKind::Radial => 'r',
+        LayerKind::Sylvester => 's',
+        LayerKind::Affine(Keep::X) => 'a',
+        LayerKind::Affine(Keep::Y) => 'b',
+        LayerKind::Spline(Keep::X) => 'n',
+        LayerKind::Spline(Keep::Y) => 'm',
     }
+}
+
+/// The kind written as `c` (either case), if any.
+pub fn kind_of_letter(c: char) -> Option<LayerKind> {
+    let c = c.to_ascii_lowercase();
+    LayerKind::ALL.into_iter().find(|&k| kind_letter(k) == c)
+}
+
+/// The letters and kinds, for messages: `p = planar, r = radial, …`.
+fn letter_list() -> String {
+    LayerKind::ALL
+        .iter()
+        .map(|&k| format!("{} = {}", kind_letter(k), k.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Run-length string of `kinds` (`""` for no layers).
@@ -37,34 +71,36 @@ pub fn encode_kinds(kinds: &[LayerKind]) -> String {
     out
 }
 
-/// Parses a run-length string. `Err` for any character other than digits and `p`/`r`, or a
-/// count without a letter; a stack longer than `max` is cut to `max` layers (`Ok` with `true`).
+/// Parses a run-length string. `Err` for any character other than digits and the kind letters,
+/// or a count without a letter; a stack longer than `max` is cut to `max` layers (`Ok` with
+/// `true`).
 pub fn decode_kinds(s: &str, max: usize) -> Result<(Vec<LayerKind>, bool), String> {
     let mut out = Vec::new();
     let mut cut = false;
     let mut count: Option<usize> = None;
     for c in s.chars() {
-        match c {
-            '0'..='9' => {
-                let d = c as usize - '0' as usize;
-                count = Some(count.unwrap_or(0).saturating_mul(10).saturating_add(d));
-            }
-            'p' | 'P' | 'r' | 'R' => {
-                let kind = if c.eq_ignore_ascii_case(&'p') {
-                    LayerKind::Planar
-                } else {
-                    LayerKind::Radial
-                };
-                let n = count.take().unwrap_or(1);
-                let room = max - out.len();
-                cut |= n > room;
-                out.extend(std::iter::repeat_n(kind, n.min(room)));
-            }
-            _ => return Err("expected runs like 16p or 4p2r (p = planar, r = radial)".into()),
+        if let Some(d) = c.to_digit(10) {
+            count = Some(
+                count
+                    .unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(d as usize),
+            );
+            continue;
         }
+        let Some(kind) = kind_of_letter(c) else {
+            return Err(format!(
+                "expected runs like 16p or 4p2r ({})",
+                letter_list()
+            ));
+        };
+        let n = count.take().unwrap_or(1);
+        let room = max - out.len();
+        cut |= n > room;
+        out.extend(std::iter::repeat_n(kind, n.min(room)));
     }
     if count.is_some() {
-        return Err("a count must be followed by p or r".into());
+        return Err("a count must be followed by a layer letter".into());
     }
     Ok((out, cut))
 }

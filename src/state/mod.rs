@@ -11,7 +11,7 @@
 //! | `config` | [`Config`] and its parts, defaults (the app's first view), ranges, `check`/`sanitize` |
 //! | `fragment` | the link: [`encode`], [`decode`], [`link_fit`], size limits |
 //! | `points_codec` | quantized, compact binary points (fixed width or delta + Rice) |
-//! | `layers_codec` | layer kinds as `16p`/`4p2r`, raw parameters as `f64` bytes |
+//! | `layers_codec` | layer kinds as `16p`/`4p2r`/`abab`, raw parameters as `f64` bytes |
 //! | `base64` | unpadded base64url, lenient decoder |
 //! | `csv`, `points_json` | points import (line-numbered problems) and exact export |
 //! | `model_json` | the model (kinds + raw parameters, constrained values for readers) |
@@ -33,7 +33,7 @@
 //! | `noise` | `[0, 10]` | preset's | preset: jitter |
 //! | `dseed` | u64 | 1 | preset: generator seed |
 //! | `K` | `0..=64` | 16 | number of layers (checked against `layers`; alone it means `K` planar layers) |
-//! | `layers` | runs like `16p`, `prpr`, `4p2r` | `16p` | layer kinds (p planar, r radial) |
+//! | `layers` | runs like `16p`, `prpr`, `4p2r`, `abab` | `16p` | layer kinds (p planar, r radial, s Sylvester, a/b affine coupling keeping x/y, n/m spline coupling keeping x/y) |
 //! | `seed` | u64 | 1 | model seed (initialisation, trainer RNG) |
 //! | `lr` | `(0, 10]` | 0.005 | learning rate |
 //! | `batch` | `1..=8192` | 512 | minibatch size |

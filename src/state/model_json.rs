@@ -5,7 +5,12 @@
 //!   "format": "flow-playground-model",
 //!   "version": 1,
 //!   "K": 2,
-//!   "raw_order": { "planar": "u0 u1 w0 w1 b", "radial": "z0x z0y alpha_raw beta_raw" },
+//!   "raw_order": { "planar": "u0 u1 w0 w1 b", "radial": "z0x z0y alpha_raw beta_raw",
+//!                  "sylvester": "theta lambda1 lambda2 rho1 rho2 r12 rt12 b1 b2",
+//!                  "affine-x": "…", … },
+//!   … coupling layers:
+//!     { "type": "affine-x", "raw": [1,186 values],
+//!       "constrained": { "keeps": "x", "transforms": "y", "conditioner": "1→32→32→2, tanh" } },
 //!   "layers": [
 //!     { "type": "planar", "raw": [u0, u1, w0, w1, b],
 //!       "constrained": { "u_hat": [ûx, ûy], "w": [wx, wy], "b": b } },
@@ -17,12 +22,17 @@
 //!
 //! `raw` is what the optimiser and the link store (exact, shortest round-trip decimals);
 //! `constrained` is for human readers only (planar `û` with `wᵀû > −1`, radial `α > 0`,
-//! `β > −α`) and is ignored on import. Import checks the format tag (if present), the layer
+//! `β > −α`; Sylvester `θ`, the triangular `R`, `R̃` and `mᵢ = rᵢᵢr̃ᵢᵢ > −1`; coupling layers
+//! the coordinate kept and the conditioner's shape, whose raw layout `raw_order` spells out)
+//! and is ignored on import. Types: `planar`, `radial`, `sylvester`, `affine-x`, `affine-y`,
+//! `spline-x`, `spline-y` (the letter is the coordinate kept). Import checks the format tag (if present), the layer
 //! types, the number of raw values per layer, finiteness, the `±RAW_PARAM_LIMIT` range and
 //! `K ≤ MAX_LAYERS`; any problem rejects the whole file with a message naming the layer.
 
 use crate::core::layer::RAW_PARAM_LIMIT;
-use crate::core::{LayerKind, Planar, Radial};
+use crate::core::mlp::HIDDEN;
+use crate::core::spline::{BINS, BOUND, OUTPUTS};
+use crate::core::{LayerKind, Planar, Radial, Sylvester};
 
 use super::config::MAX_LAYERS;
 use super::import::{precheck, ImportError};
@@ -45,7 +55,20 @@ pub fn model_to_json(kinds: &[LayerKind], params: &[f64]) -> Option<String> {
         string(MODEL_FORMAT),
         kinds.len()
     ));
-    out.push_str("  \"raw_order\": { \"planar\": \"u0 u1 w0 w1 b\", \"radial\": \"z0x z0y alpha_raw beta_raw\" },\n");
+    let mlp_order = |p: usize| {
+        format!(
+            "conditioner MLP 1-{HIDDEN}-{HIDDEN}-{p}, tanh: W1 ({HIDDEN}) c1 ({HIDDEN}) W2 ({HIDDEN}x{HIDDEN}, row-major out x in) c2 ({HIDDEN}) W3 ({p}x{HIDDEN}, row-major) c3 ({p})"
+        )
+    };
+    out.push_str(&format!(
+        "  \"raw_order\": {{ \"planar\": \"u0 u1 w0 w1 b\", \"radial\": \"z0x z0y alpha_raw beta_raw\", \"sylvester\": \"theta lambda1 lambda2 rho1 rho2 r12 rt12 b1 b2\", \"affine\": {}, \"spline\": {} }},\n",
+        string(&format!("{}; outputs (s_hat, mu)", mlp_order(2))),
+        string(&format!(
+            "{}; outputs {BINS} width, {BINS} height, {} derivative logits, {BINS} bins on [-{BOUND}, {BOUND}]",
+            mlp_order(OUTPUTS),
+            BINS - 1
+        ))
+    ));
     out.push_str("  \"layers\": [");
     let mut at = 0;
     for (i, &kind) in kinds.iter().enumerate() {
@@ -69,6 +92,30 @@ pub fn model_to_json(kinds: &[LayerKind], params: &[f64]) -> Option<String> {
                     pair(l.z0),
                     num(l.alpha()),
                     num(l.beta())
+                )
+            }
+            LayerKind::Sylvester => {
+                let l = Sylvester::from_params(raw);
+                let m = l.map(1.0);
+                format!(
+                    "{{ \"theta\": {}, \"R\": [{}, [0, {}]], \"R_tilde\": [{}, [0, {}]], \"b\": {}, \"m\": {} }}",
+                    num(l.theta),
+                    pair([m.r[0], m.r12]),
+                    num(m.r[1]),
+                    pair([m.rt[0], m.rt12]),
+                    num(m.rt[1]),
+                    pair(l.b),
+                    pair(l.m())
+                )
+            }
+            LayerKind::Affine(keep) | LayerKind::Spline(keep) => {
+                let p = kind.n_params() - HIDDEN * HIDDEN - 3 * HIDDEN;
+                let p = p / (HIDDEN + 1);
+                format!(
+                    "{{ \"keeps\": {}, \"transforms\": {}, \"conditioner\": {} }}",
+                    string(keep.letter()),
+                    string(if keep.index() == 0 { "y" } else { "x" }),
+                    string(&format!("1-{HIDDEN}-{HIDDEN}-{p}, tanh"))
                 )
             }
         };
@@ -161,15 +208,17 @@ pub fn model_from_json(text: &str) -> Result<(Vec<LayerKind>, Vec<f64>), ImportE
                 Some(k) => k,
                 None => {
                     return bad(format!(
-                        "layer {i} has unknown type '{}' (expected planar or radial)",
-                        quote(t)
+                        "layer {i} has unknown type '{}' (expected {})",
+                        quote(t),
+                        kind_names()
                     ))
                 }
             },
             Some(other) => {
                 return bad(format!(
-                    "layer {i}: \"type\" is {}, expected \"planar\" or \"radial\"",
-                    other.type_name()
+                    "layer {i}: \"type\" is {}, expected a string ({})",
+                    other.type_name(),
+                    kind_names()
                 ))
             }
             None => return bad(format!("layer {i} has no \"type\"")),
@@ -202,4 +251,13 @@ pub fn model_from_json(text: &str) -> Result<(Vec<LayerKind>, Vec<f64>), ImportE
         kinds.push(kind);
     }
     Ok((kinds, params))
+}
+
+/// The type names a model file may use, for messages: `planar, radial or …`.
+fn kind_names() -> String {
+    let names: Vec<&str> = LayerKind::ALL.iter().map(|k| k.name()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
 }

@@ -163,9 +163,9 @@ pub fn drag_to(ui: Ui, pointer: i32, at: Vec2) -> bool {
         if new != old {
             s.set_layer(drag.layer, &new);
         }
-        let centre = match new {
+        let centre = match &new {
             Layer::Radial(r) => Some(r.z0),
-            Layer::Planar(_) => None,
+            _ => None,
         };
         Some((new != old, centre))
     });

@@ -31,11 +31,19 @@ pub fn set_depth(ui: Ui, k: usize) {
     common::after_rebuild(ui, r.unwrap_or(Ok(())));
 }
 
-/// The current depth in `pattern`, fresh weights.
+/// `pattern` at the current depth, fresh weights — or at the pattern's suggested depth when it
+/// moves between the small layers and the coupling layers (16 planar layers are a lecture's
+/// example; 16 spline couplings are 30,000 weights).
 pub fn set_pattern(ui: Ui, pattern: StackPattern) {
     history::checkpoint(ui);
     let r = ui.session.try_update_value(|s| {
-        let kinds = pattern.kinds(s.k());
+        let coupling = |kinds: &[crate::core::LayerKind]| kinds.iter().any(|k| k.keep().is_some());
+        let k = if coupling(s.flow().kinds()) != coupling(&pattern.kinds(2)) {
+            pattern.suggested_k()
+        } else {
+            s.k()
+        };
+        let kinds = pattern.kinds(k);
         s.set_stack(&kinds, s.seed())
     });
     common::after_rebuild(ui, r.unwrap_or(Ok(())));

@@ -86,7 +86,7 @@ pub fn duplicate(ui: Ui, i: usize) {
         if i >= l.len() || l.len() >= MAX_LAYERS {
             return None;
         }
-        let c = l[i];
+        let c = l[i].clone();
         l.insert(i + 1, c);
         Some((
             Some(i + 1),
@@ -180,6 +180,9 @@ pub fn place(ui: Ui, kind: LayerKind, at: Vec2) {
     let layer = match kind {
         LayerKind::Planar => Layer::Planar(new_planar_at(at, centre)),
         LayerKind::Radial => Layer::Radial(new_radial_at(at, dir)),
+        // Only planar and radial layers have a place (their geometry is a point and a line or
+        // a ring); the other kinds are added from the Model panel's patterns.
+        _ => return,
     };
     layers.insert(index, layer);
     reshape(

@@ -77,11 +77,14 @@ pub fn draw(
     match &sh.handles {
         LayerHandles::Planar(h) => d.planar(h, active, &mut positions),
         LayerHandles::Radial(h) => d.radial(h, active, &mut positions),
+        LayerHandles::None => {
+            if let Some(keep) = sh.layer.kind().keep() {
+                d.conditioning_axis(keep);
+            }
+        }
     }
-    let kind = match &sh.handles {
-        LayerHandles::Planar(_) => "planar",
-        LayerHandles::Radial(_) => "radial",
-    };
+    let kind = sh.layer.kind().family();
+    let grabbable = !matches!(sh.handles, LayerHandles::None);
     let stage_note = match sess.flow().direction() {
         Direction::Normalizing => "its formula's input (data side)",
         Direction::Generative => "its formula's input",
@@ -94,11 +97,12 @@ pub fn draw(
             num(stage, 0)
         ),
         (true, true) => format!("Layer {} ({kind}), stage {}", sh.index + 1, num(stage, 0)),
-        (false, false) => format!(
+        (false, false) if grabbable => format!(
             "Layer {} ({kind}) takes its input here: grab a handle to edit it",
             sh.index + 1
         ),
-        (false, true) => format!("Layer {}: grab a handle to edit", sh.index + 1),
+        (false, true) if grabbable => format!("Layer {}: grab a handle to edit", sh.index + 1),
+        (false, _) => format!("Layer {} ({kind}) takes its input here", sh.index + 1),
     };
     d.label(&caption, [10.0 * dpr, 22.0 * dpr], "#ffffff", narrow);
     ctx.restore();
@@ -269,6 +273,34 @@ impl Draw<'_> {
         let _ = ctx.stroke_text(text, at[0], at[1]);
         ctx.set_fill_style_str(fill);
         let _ = ctx.fill_text(text, at[0], at[1]);
+    }
+
+    /// A coupling layer's conditioning: a dashed line along the kept coordinate's axis
+    /// direction through the view's centre, labelled (the kept coordinate passes unchanged and
+    /// decides how the other one moves).
+    fn conditioning_axis(&self, keep: crate::core::coupling::Keep) {
+        use crate::core::coupling::Keep;
+        let [x0, x1, y0, y1] = self.view.data_bounds();
+        let (a, b, label) = match keep {
+            Keep::X => (
+                [x0, 0.5 * (y0 + y1)],
+                [x1, 0.5 * (y0 + y1)],
+                "x is kept and conditions y (y moves along vertical lines)",
+            ),
+            Keep::Y => (
+                [0.5 * (x0 + x1), y0],
+                [0.5 * (x0 + x1), y1],
+                "y is kept and conditions x (x moves along horizontal lines)",
+            ),
+        };
+        self.segment(a, b, SKY, 2.0, true, &[10.0, 6.0]);
+        let at = self.c(a);
+        self.label(
+            label,
+            [at[0] + 10.0 * self.dpr, at[1] - 8.0 * self.dpr],
+            SKY,
+            true,
+        );
     }
 
     /// A faint field of arrows `z → f(z)`: what the layer's formula does to its input space.

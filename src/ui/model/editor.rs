@@ -108,11 +108,12 @@ impl EditorState {
         };
         let layer = flow.layer(index);
         let frame = self.frame_for(index, &layer, bounds);
+        let handles = layer_handles(&layer, frame, bounds);
         Some(Shown {
             index,
             selected,
             layer,
-            handles: layer_handles(&layer, frame, bounds),
+            handles,
         })
     }
 

@@ -10,7 +10,9 @@ use crate::session::training::num;
 use crate::ui::actions::{layers, view};
 use crate::ui::model::{use_ui, Ui};
 
-use super::layer_fields::{fmt_edit, parse_value, verdict, Field, PLANAR_FIELDS, RADIAL_FIELDS};
+use super::layer_fields::{
+    fmt_edit, parse_value, verdict, Field, PLANAR_FIELDS, RADIAL_FIELDS, SYLVESTER_FIELDS,
+};
 
 /// Step of the arrow keys in the numeric fields (Shift: ×10).
 const NUDGE: f64 = 0.05;
@@ -32,7 +34,8 @@ pub fn LayerDetails() -> impl IntoView {
     });
     // Which layer and kind are selected: the details are rebuilt only when this changes (the
     // fields themselves follow `current`, so typing keeps its focus).
-    let selected_kind = Memo::new(move |_| current.with(|c| c.map(|(i, l)| (i, l.kind()))));
+    let selected_kind =
+        Memo::new(move |_| current.with(|c| c.as_ref().map(|(i, l)| (*i, l.kind()))));
     let stages = move |i: usize| {
         let dir = f.direction.get();
         let k = f.k.get();
@@ -43,6 +46,8 @@ pub fn LayerDetails() -> impl IntoView {
         let fields: &'static [Field] = match kind {
             LayerKind::Planar => &PLANAR_FIELDS,
             LayerKind::Radial => &RADIAL_FIELDS,
+            LayerKind::Sylvester => &SYLVESTER_FIELDS,
+            LayerKind::Affine(_) | LayerKind::Spline(_) => &[],
         };
         let direction_line = move || {
             let (dir, s_in, s_out) = stages(i);
@@ -56,6 +61,7 @@ pub fn LayerDetails() -> impl IntoView {
             LayerKind::Radial => {
                 "f(z) = z + β(z − z₀)/(α + ‖z − z₀‖),  α = softplus(α̂),  β = −α + softplus(β̂)"
             }
+            other => super::timeline::layer_formula(other),
         };
         let inputs = fields
             .iter()
@@ -112,10 +118,11 @@ fn param_input(
         match v.and_then(|v| (f.set)(&layer, v)) {
             Ok(new) => {
                 error.set(None);
+                let shown = fmt_edit((f.get)(&new));
                 layers::set_layer(ui, i, new);
                 if let Some(el) = node.get_untracked() {
                     if !focused.get_untracked() {
-                        el.set_value(&fmt_edit((f.get)(&new)));
+                        el.set_value(&shown);
                     }
                 }
             }
@@ -189,6 +196,20 @@ fn Readouts(current: Memo<Option<(usize, Layer)>>) -> impl IntoView {
                     num(r.alpha_raw, 3),
                     num(r.beta_raw, 3),
                     num(r.map(1.0).gamma, 4)
+                ),
+                Layer::Sylvester(s) => {
+                    let m = s.m();
+                    format!(
+                        "m₁ = {} · m₂ = {} · θ = {}°",
+                        num(m[0], 4),
+                        num(m[1], 4),
+                        num(s.theta.to_degrees(), 1)
+                    )
+                }
+                l => format!(
+                    "{} raw weights in its conditioner (1 → 32 → 32 → {} MLP)",
+                    l.n_params(),
+                    if matches!(l, Layer::Affine(_)) { 2 } else { 23 }
                 ),
             })
         })

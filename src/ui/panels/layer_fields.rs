@@ -3,6 +3,7 @@
 //! invertibility verdict with its one-line why. No browser code.
 
 use crate::core::stack::inv_softplus;
+use crate::core::sylvester::Sylvester;
 use crate::core::train::PARAM_EXPLODE;
 use crate::core::{Layer, Planar, Radial};
 use crate::render::handles::W_NORM_MIN;
@@ -67,7 +68,7 @@ pub struct Field {
 fn planar_of(l: &Layer) -> Planar {
     match l {
         Layer::Planar(p) => *p,
-        Layer::Radial(_) => Planar {
+        _ => Planar {
             u: [0.0; 2],
             w: [1.0, 0.0],
             b: 0.0,
@@ -78,7 +79,7 @@ fn planar_of(l: &Layer) -> Planar {
 fn radial_of(l: &Layer) -> Radial {
     match l {
         Layer::Radial(r) => *r,
-        Layer::Planar(_) => Radial {
+        _ => Radial {
             z0: [0.0; 2],
             alpha_raw: 0.0,
             beta_raw: 0.0,
@@ -237,10 +238,82 @@ pub const RADIAL_FIELDS: [Field; 4] = [
     },
 ];
 
+fn sylvester_of(l: &Layer) -> Sylvester {
+    match l {
+        Layer::Sylvester(s) => *s,
+        _ => Sylvester::from_params(&[0.0; Sylvester::N_PARAMS]),
+    }
+}
+
+/// Sets raw parameter `j` of a Sylvester layer (every raw value gives an invertible layer).
+fn set_sylvester(l: &Layer, j: usize, v: f64) -> Result<Layer, String> {
+    let s = sylvester_of(l);
+    let mut p = [0.0; Sylvester::N_PARAMS];
+    s.write_params(&mut p);
+    p[j] = check_raw(v, p[j])?;
+    Ok(Layer::Sylvester(Sylvester::from_params(&p)))
+}
+
+fn sylvester_raw(l: &Layer, j: usize) -> f64 {
+    let mut p = [0.0; Sylvester::N_PARAMS];
+    sylvester_of(l).write_params(&mut p);
+    p[j]
+}
+
+macro_rules! sylvester_field {
+    ($j:expr, $id:expr, $label:expr, $help:expr) => {
+        Field {
+            id: $id,
+            label: $label,
+            help: $help,
+            get: |l| sylvester_raw(l, $j),
+            set: |l, v| set_sylvester(l, $j, v),
+        }
+    };
+}
+
+/// A Sylvester layer's fields: its raw parameters (families-math §1.2).
+pub const SYLVESTER_FIELDS: [Field; 9] = [
+    sylvester_field!(0, "edit-theta", "θ", "rotation angle of Q"),
+    sylvester_field!(1, "edit-lambda1", "λ₁", "r̃₁₁ = e^λ₁"),
+    sylvester_field!(2, "edit-lambda2", "λ₂", "r̃₂₂ = e^λ₂"),
+    sylvester_field!(3, "edit-rho1", "ρ₁", "m₁ = r₁₁r̃₁₁ = softplus(ρ₁) − 1 > −1"),
+    sylvester_field!(4, "edit-rho2", "ρ₂", "m₂ = r₂₂r̃₂₂ = softplus(ρ₂) − 1 > −1"),
+    sylvester_field!(5, "edit-r12", "r₁₂", "off-diagonal of R"),
+    sylvester_field!(6, "edit-rt12", "r̃₁₂", "off-diagonal of R̃"),
+    sylvester_field!(7, "edit-b1", "b₁", "bias, first"),
+    sylvester_field!(8, "edit-b2", "b₂", "bias, second"),
+];
+
 /// The invertibility verdict of a layer: `(warn, icon + headline, one line: why it matters and
 /// what the reparametrisation did)`.
 pub fn verdict(layer: &Layer) -> (bool, String, String) {
     match layer {
+        Layer::Sylvester(s) => {
+            let m = s.m();
+            let near = m[0] < -0.95 || m[1] < -0.95;
+            (
+                near,
+                format!(
+                    "{} Invertible: m₁ = r₁₁r̃₁₁ = {} > −1 and m₂ = {} > −1{}",
+                    if near { "⚠" } else { "✓" },
+                    num(m[0], 4),
+                    num(m[1], 4),
+                    if near { " — nearly singular: one direction is squeezed almost flat" } else { "" }
+                ),
+                "Why: in the frame rotated by Q the layer is triangular, and each diagonal factor 1 + tanh′(aᵢ)·mᵢ stays positive while mᵢ > −1; mᵢ = softplus(ρᵢ) − 1 keeps it so for any raw ρᵢ.".to_string(),
+            )
+        }
+        Layer::Affine(c) => (
+            false,
+            format!("✓ Invertible for any weights: {} passes unchanged, the other coordinate is scaled by e^s > 0 and shifted", keep_name(c.keep)),
+            format!("Why: the conditioner MLP sees only the kept coordinate, so the inverse is closed form: x_b = (y_b − μ)·e^(−s). Its {} weights are trained, not typed.", c.params().len()),
+        ),
+        Layer::Spline(c) => (
+            false,
+            format!("✓ Invertible for any weights: {} passes unchanged, the other coordinate goes through a monotone spline", keep_name(c.keep)),
+            format!("Why: every bin width, height and knot derivative is positive (softmax and softplus), so the rational-quadratic spline is strictly increasing; its inverse is one quadratic per point. Its {} weights are trained, not typed.", c.params().len()),
+        ),
         Layer::Planar(p) => {
             let s = p.w[0] * p.u[0] + p.w[1] * p.u[1];
             let uh = p.u_hat();
@@ -309,5 +382,12 @@ pub fn verdict(layer: &Layer) -> (bool, String, String) {
                 why,
             )
         }
+    }
+}
+
+fn keep_name(k: crate::core::coupling::Keep) -> &'static str {
+    match k {
+        crate::core::coupling::Keep::X => "x",
+        crate::core::coupling::Keep::Y => "y",
     }
 }

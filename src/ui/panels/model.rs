@@ -1,23 +1,24 @@
-//! The Model panel: how many layers, of which kind, from which seed. Each field shows the
-//! session's stack (a link with 16 radial layers and seed 7 shows "radial" and 7; a hand-made
-//! mixed stack shows "mixed"), and a change keeps the other two.
+//! The Model panel: how many layers, of which kinds (planar, radial, Sylvester, affine and spline
+//! coupling, and mixes), from which seed. Each field shows the session's stack (a link with 16
+//! radial layers and seed 7 shows "radial" and 7; a hand-made stack shows "mixed"), and a change
+//! keeps the other two.
 
 use leptos::prelude::*;
 
 use crate::core::StackPattern;
+use crate::state::text::thousands;
 use crate::state::MAX_LAYERS;
 use crate::ui::actions::model;
 use crate::ui::model::use_ui;
 
 use super::fields::revert;
 
-fn pattern_value(p: &StackPattern) -> &'static str {
-    match p {
-        StackPattern::AllPlanar => "planar",
-        StackPattern::AllRadial => "radial",
-        StackPattern::Alternating => "alternating",
-        StackPattern::Custom(_) => "mixed",
-    }
+/// The menu value of a pattern: its index in `StackPattern::PRESETS`, or "custom".
+fn pattern_value(p: &StackPattern) -> String {
+    StackPattern::PRESETS
+        .iter()
+        .position(|q| q == p)
+        .map_or_else(|| "custom".to_string(), |i| i.to_string())
 }
 
 /// The panel.
@@ -26,6 +27,10 @@ pub fn ModelPanel() -> impl IntoView {
     let ui = use_ui();
     let f = ui.facts;
     let pattern = Memo::new(move |_| pattern_value(&f.pattern.get()));
+    let params = Memo::new(move |_| {
+        ui.version.track();
+        ui.session.with_value(|s| s.flow().params().len())
+    });
     view! {
         <section class="panel">
             <h2>"Model"</h2>
@@ -50,18 +55,22 @@ pub fn ModelPanel() -> impl IntoView {
                         id="pattern-select"
                         prop:value=move || pattern.get()
                         on:change=move |ev| {
-                            let p = match event_target_value(&ev).as_str() {
-                                "radial" => StackPattern::AllRadial,
-                                "alternating" => StackPattern::Alternating,
-                                _ => StackPattern::AllPlanar,
-                            };
-                            model::set_pattern(ui, p);
+                            let v = event_target_value(&ev);
+                            if let Some(p) = v.parse::<usize>().ok().and_then(|i| StackPattern::PRESETS.get(i)) {
+                                model::set_pattern(ui, p.clone());
+                            }
                         }
                     >
-                        <option value="planar" selected=move || { pattern.get() == "planar" }>"planar"</option>
-                        <option value="radial" selected=move || { pattern.get() == "radial" }>"radial"</option>
-                        <option value="alternating" selected=move || { pattern.get() == "alternating" }>"alternating"</option>
-                        <option value="mixed" disabled selected=move || { pattern.get() == "mixed" }>"mixed (edited)"</option>
+                        {StackPattern::PRESETS
+                            .iter()
+                            .enumerate()
+                            .map(|(i, p)| {
+                                let v = i.to_string();
+                                let v2 = v.clone();
+                                view! { <option value=v selected=move || { pattern.get() == v2 }>{p.name()}</option> }
+                            })
+                            .collect_view()}
+                        <option value="custom" disabled selected=move || { pattern.get() == "custom" }>"mixed (edited)"</option>
                     </select>
                 </label>
                 <label class="field small">
@@ -78,6 +87,7 @@ pub fn ModelPanel() -> impl IntoView {
                     />
                 </label>
             </div>
+            <p class="muted small" id="model-size">{move || format!("{} raw parameters", thousands(params.get()))}</p>
         </section>
     }
 }

@@ -10,9 +10,15 @@ use crate::ui::model::use_ui;
 
 /// A layer kind's formula, for captions.
 pub fn layer_formula(kind: LayerKind) -> &'static str {
+    use crate::core::coupling::Keep;
     match kind {
         LayerKind::Planar => "f(z) = z + û · tanh(wᵀz + b)",
         LayerKind::Radial => "f(z) = z + β (z − z₀) / (α + ‖z − z₀‖)",
+        LayerKind::Sylvester => "f(z) = z + Q R tanh(R̃ Qᵀ z + b)",
+        LayerKind::Affine(Keep::X) => "x kept, y ↦ y·e^{s(x)} + μ(x)",
+        LayerKind::Affine(Keep::Y) => "y kept, x ↦ x·e^{s(y)} + μ(y)",
+        LayerKind::Spline(Keep::X) => "x kept, y ↦ RQ-spline_{θ(x)}(y) on [−3, 3]",
+        LayerKind::Spline(Keep::Y) => "y kept, x ↦ RQ-spline_{θ(y)}(x) on [−3, 3]",
     }
 }
 
@@ -122,7 +128,7 @@ pub fn StageInfo() -> impl IntoView {
             let head = if s <= 0.0 {
                 format!(
                     "Stage 0 of {k}: the base Gaussian N(0, I). Next: step 1, a {} layer.",
-                    kind.name()
+                    kind.family()
                 )
             } else if s >= k as f64 {
                 format!("Stage {k} of {k}: the model density.")
@@ -130,7 +136,7 @@ pub fn StageInfo() -> impl IntoView {
                 format!(
                     "Stage {} of {k}: inside step {step}, a {} layer.",
                     num(s, 2),
-                    kind.name()
+                    kind.family()
                 )
             };
             let detail = format!(

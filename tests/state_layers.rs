@@ -1,0 +1,156 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Links with the layer families of issue 14: old `p`/`r` links decode exactly as before, every
+//! kind has a letter and round-trips, and trained coupling stacks — whose parameters make links
+//! too long — say so and still read back whole from a file (the largest valid state included).
+
+use std::time::{Duration, Instant};
+
+use flow_playground::core::{init_params, Energy, Init, Keep, LayerKind, StackPattern};
+use flow_playground::state::layers_codec::{decode_kinds, encode_kinds};
+use flow_playground::state::{
+    decode, encode, link_fit, Config, Mode, ViewConfig, MAX_DECODE_INPUT, MAX_LAYERS, MAX_POINTS,
+};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+/// `n` points uniform on the quantization lattice over [−4, 4]² (incompressible).
+fn uniform_points(n: usize, seed: u64) -> Vec<[f64; 2]> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let mut q = || f64::from(rng.random_range(-4096i32..=4096)) / 1024.0;
+            [q(), q()]
+        })
+        .collect()
+}
+
+#[test]
+fn old_links_decode_as_before() {
+    // Links written before the new families: p/r runs (either case), planar and radial
+    // parameters. Their kinds, parameters and everything else decode as they always did.
+    let params: Vec<f64> = vec![
+        0.5, -0.25, 1.0, 2.0, 0.125, // planar
+        0.1, 0.2, 0.3, 0.4, // radial
+        -1.5, 1e-3, 7.0, -2.0, 0.0, // planar
+    ];
+    let b64 = flow_playground::state::base64::encode(
+        &params
+            .iter()
+            .flat_map(|p| p.to_le_bytes())
+            .collect::<Vec<u8>>(),
+    );
+    let link = format!("v=1&mode=u2&K=3&layers=pRP&seed=9&params={b64}&stage=1.5");
+    let (c, w) = decode(&link);
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(
+        c.kinds,
+        vec![LayerKind::Planar, LayerKind::Radial, LayerKind::Planar]
+    );
+    assert_eq!(c.params, params);
+    assert_eq!(
+        (c.seed, c.view.stage, c.mode),
+        (9, 1.5, Mode::Energy(Energy::U2))
+    );
+    for (text, want) in [
+        ("16p", vec![LayerKind::Planar; 16]),
+        (
+            "4p2r",
+            [vec![LayerKind::Planar; 4], vec![LayerKind::Radial; 2]].concat(),
+        ),
+        ("prpr", StackPattern::Alternating.kinds(4)),
+    ] {
+        assert_eq!(decode_kinds(text, MAX_LAYERS), Ok((want.clone(), false)));
+        assert_eq!(encode_kinds(&want), text);
+    }
+    // The default link is unchanged.
+    assert!(encode(&Config::default()).contains("&K=16&layers=16p&"));
+}
+
+#[test]
+fn new_kinds_have_letters_and_round_trip() {
+    let all = LayerKind::ALL.to_vec();
+    assert_eq!(encode_kinds(&all), "prsabnm");
+    assert_eq!(
+        decode_kinds("PRSABNM", MAX_LAYERS),
+        Ok((all.clone(), false))
+    );
+    assert_eq!(encode_kinds(&StackPattern::AllAffine.kinds(8)), "abababab");
+    assert_eq!(encode_kinds(&StackPattern::AllSpline.kinds(4)), "nmnm");
+    assert_eq!(
+        decode_kinds("3s2a", MAX_LAYERS).unwrap().0,
+        [
+            vec![LayerKind::Sylvester; 3],
+            vec![LayerKind::Affine(Keep::X); 2]
+        ]
+        .concat()
+    );
+    let e = decode_kinds("4q", MAX_LAYERS).unwrap_err();
+    assert!(
+        e.contains("s = sylvester") && e.contains("n = spline-x"),
+        "{e}"
+    );
+    // Every pattern's stack, with seeded parameters, through the whole link.
+    for pattern in StackPattern::PRESETS {
+        let kinds = pattern.kinds(5);
+        let c = Config {
+            params: init_params(&kinds, Init::Default, 4),
+            view: ViewConfig::for_layers(kinds.len()),
+            kinds,
+            ..Config::default()
+        };
+        let (d, w) = decode(&encode(&c));
+        assert!(w.is_empty(), "{pattern:?}: {w:?}");
+        assert_eq!(d, c, "{pattern:?}");
+    }
+}
+
+#[test]
+fn coupling_parameters_make_long_links_that_say_why() {
+    // Trained coupling stacks carry their conditioners: 8 affine layers are 9,488 values, far
+    // beyond a link. The message names the parameters; the file (same text) reads back whole,
+    // even for the largest valid state (64 spline layers and 20,000 points).
+    let kinds = StackPattern::AllAffine.kinds(8);
+    let c = Config {
+        params: init_params(&kinds, Init::Default, 2),
+        view: ViewConfig::for_layers(8),
+        kinds: kinds.clone(),
+        ..Config::default()
+    };
+    let text = encode(&c);
+    let fit = link_fit(&text);
+    assert!(!fit.fits(), "{} chars", text.len());
+    let m = fit.message().unwrap();
+    assert!(
+        m.contains("trained parameters") && m.contains("Export it as a file"),
+        "{m}"
+    );
+    assert_eq!(decode(&text).0, c);
+    // Without parameters (seeded), the same stack is a short link.
+    let seeded = Config {
+        params: Vec::new(),
+        ..c.clone()
+    };
+    assert!(link_fit(&encode(&seeded)).fits());
+    let big_kinds = StackPattern::AllSpline.kinds(MAX_LAYERS);
+    let big = Config {
+        mode: Mode::Points(None),
+        points: uniform_points(MAX_POINTS, 3),
+        params: init_params(&big_kinds, Init::Default, 5),
+        view: ViewConfig::for_layers(MAX_LAYERS),
+        kinds: big_kinds,
+        ..Config::default()
+    };
+    let text = encode(&big);
+    assert!(text.len() < MAX_DECODE_INPUT, "{} chars", text.len());
+    let t0 = Instant::now();
+    let (d, w) = decode(&text);
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(d.params, big.params);
+    assert_eq!(d.kinds, big.kinds);
+    assert_eq!(d.points.len(), MAX_POINTS);
+    // Parameters sized for another stack are dropped with the usual warning.
+    let (d, w) = decode(&text.replacen("layers=nmnm", "layers=anmn", 1));
+    assert!(d.params.is_empty());
+    assert!(w.iter().any(|w| w.key == "params"), "{w:?}");
+}
