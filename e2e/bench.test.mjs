@@ -13,6 +13,9 @@ const FIELDS = {
   reverse: ['k', 'batch', 'steps', 'steps_per_s', 'free_energy'],
   ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
   grid: ['k', 'n', 'ms_per_grid'],
+  coupling_ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
+  spline_ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
+  train_spline: ['k', 'params', 'frame_ms_p95', 'steps_per_s', 'heldout_nll'],
   train: ['frame_ms_p95', 'steps_per_s', 'heldout_nll'],
   scrub: ['frame_ms_p50', 'frame_ms_p95', 'grid_n'],
   drag: ['frames_per_s', 'frame_ms_p95'],
@@ -36,7 +39,7 @@ test('#bench&quick writes one valid JSON line per scenario', async () => {
     for (const f of FIELDS[r.scenario]) {
       assert.ok(typeof r[f] === 'number' && Number.isFinite(r[f]), `${r.scenario}.${f} = ${r[f]}`);
     }
-    if (r.scenario !== 'grid' && r.k !== undefined) assert.equal(r.k, 32);
+    if (['reverse', 'ml', 'train', 'scrub', 'drag', 'thumbs'].includes(r.scenario)) assert.equal(r.k, 32);
   }
   const by = Object.fromEntries(rows.map((r) => [r.scenario, r]));
   // seconds_to_2_55 is a number or null (not reached in the short run).

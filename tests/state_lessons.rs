@@ -35,7 +35,7 @@ fn unknown_lessons_and_comparisons_are_ignored_with_a_warning() {
     assert!(w.iter().any(|w| w.key == "lesson"), "{w:?}");
     assert!(
         w.iter()
-            .any(|w| w.key == "cmp" && w.message.contains("kinds or depths")),
+            .any(|w| w.key == "cmp" && w.message.contains("kinds, depths or families")),
         "{w:?}"
     );
     // Case does not matter.

@@ -6,11 +6,13 @@
 
 pub mod chart;
 pub mod colormap;
+pub mod coupling;
 pub mod gif;
 pub mod handles;
 pub mod heatmap;
 pub mod overlay;
 pub mod stage_cache;
+pub mod stretch;
 pub mod transform;
 
 pub use colormap::{Colormap, Rgb};

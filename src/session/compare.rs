@@ -97,6 +97,7 @@ impl CompareRun {
 fn caption(e: &Entry) -> String {
     let tr = &e.trainer;
     let mut out = format!("{} · step {}", e.label, tr.step_count());
+    let params = tr.flow().params().len();
     match tr.last_eval() {
         Some(Eval::HeldOutNll(v)) if v.is_finite() => {
             out.push_str(&format!(" · held-out NLL {v:.3}"))
@@ -106,5 +107,9 @@ fn caption(e: &Entry) -> String {
         }
         _ => {}
     }
+    out.push_str(&format!(
+        " · {} params",
+        crate::state::text::thousands(params)
+    ));
     out
 }

@@ -141,11 +141,14 @@ pub struct Overlays {
     pub contours: bool,
     /// Volume (log-det) shading.
     pub volume: bool,
+    /// Local stretch ellipses (the image of small base circles).
+    pub stretch: bool,
 }
 
 impl Overlays {
     /// Overlay names as used in the link's `show` list, in order.
-    pub const NAMES: [&'static str; 5] = ["grid", "particles", "data", "contours", "volume"];
+    pub const NAMES: [&'static str; 6] =
+        ["grid", "particles", "data", "contours", "volume", "stretch"];
 
     /// The flag called `name`, if there is one.
     pub fn flag_mut(&mut self, name: &str) -> Option<&mut bool> {
@@ -155,18 +158,20 @@ impl Overlays {
             "data" => Some(&mut self.data),
             "contours" => Some(&mut self.contours),
             "volume" => Some(&mut self.volume),
+            "stretch" => Some(&mut self.stretch),
             _ => None,
         }
     }
 
     /// The flags in the order of [`Overlays::NAMES`].
-    pub fn flags(&self) -> [bool; 5] {
+    pub fn flags(&self) -> [bool; 6] {
         [
             self.grid,
             self.particles,
             self.data,
             self.contours,
             self.volume,
+            self.stretch,
         ]
     }
 
@@ -178,6 +183,7 @@ impl Overlays {
             data: false,
             contours: false,
             volume: false,
+            stretch: false,
         }
     }
 }
@@ -190,6 +196,7 @@ impl Default for Overlays {
             data: true,
             contours: false,
             volume: false,
+            stretch: false,
         }
     }
 }

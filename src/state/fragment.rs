@@ -447,7 +447,7 @@ impl<'a> Reader<'a> {
         let compare = self.slug(
             "cmp",
             Compare::parse,
-            "unknown comparison (use kinds or depths)",
+            "unknown comparison (use kinds, depths or families)",
         );
         let mut c = Config {
             version: FORMAT_VERSION,

@@ -1,7 +1,7 @@
 //! The state each lesson sets up: a [`Config`] with the lesson's caption, target, stack and
 //! view.
 
-use crate::core::{Energy, LayerKind, Preset};
+use crate::core::{Energy, LayerKind, Preset, StackPattern};
 
 use super::config::{Config, Mode, PresetInfo, ANNEAL_STEPS_FAST};
 use super::lessons::{Compare, Lesson};
@@ -33,6 +33,17 @@ impl Lesson {
                 c.points = p.generate();
                 c.kinds = vec![LayerKind::Planar; 16];
                 c.compare = Some(Compare::Kinds);
+            }
+            Lesson::CouplingWon => {
+                let p = PresetInfo::new(Preset::Checkerboard);
+                c.mode = Mode::Points(Some(p));
+                c.points = p.generate();
+                c.kinds = StackPattern::AllSpline.kinds(StackPattern::AllSpline.suggested_k());
+                // One learning rate for every flow compared: coupling layers want a smaller step
+                // than the app's planar default.
+                c.train.lr = 2e-3;
+                c.compare = Some(Compare::Families);
+                c.view.overlays.grid = false;
             }
             Lesson::OneLayer | Lesson::Constraint => {
                 c.mode = Mode::Energy(Energy::U1);

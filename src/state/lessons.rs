@@ -2,7 +2,7 @@
 //! by two or three flows side by side). A lesson is just a link config (`lesson_setup` builds
 //! it), so it travels in links, restores on reload and can be undone like any other state.
 
-use crate::core::{Energy, LayerKind};
+use crate::core::{Energy, LayerKind, StackPattern};
 
 /// Which flows a comparison fits side by side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,6 +11,8 @@ pub enum Compare {
     Kinds,
     /// Planar stacks of depth 2, 8 and 32 (the paper's Figure 3).
     Depths,
+    /// Planar K = 32, affine coupling K = 8 and spline coupling K = 4 (why coupling flows won).
+    Families,
 }
 
 /// One flow of a comparison.
@@ -24,13 +26,14 @@ pub struct CompareEntry {
 
 impl Compare {
     /// Both, for menus.
-    pub const ALL: [Compare; 2] = [Compare::Kinds, Compare::Depths];
+    pub const ALL: [Compare; 3] = [Compare::Kinds, Compare::Depths, Compare::Families];
 
     /// Link name (`cmp=` value).
     pub fn slug(self) -> &'static str {
         match self {
             Compare::Kinds => "kinds",
             Compare::Depths => "depths",
+            Compare::Families => "families",
         }
     }
 
@@ -44,6 +47,7 @@ impl Compare {
         match self {
             Compare::Kinds => "planar vs radial",
             Compare::Depths => "K = 2 / 8 / 32",
+            Compare::Families => "planar 32 / affine 8 / spline 4",
         }
     }
 
@@ -65,6 +69,17 @@ impl Compare {
                 .into_iter()
                 .map(|k| stack(LayerKind::Planar, k, "planar"))
                 .collect(),
+            Compare::Families => [
+                (StackPattern::AllPlanar, 32, "planar"),
+                (StackPattern::AllAffine, 8, "affine coupling"),
+                (StackPattern::AllSpline, 4, "spline coupling"),
+            ]
+            .into_iter()
+            .map(|(p, k, name)| CompareEntry {
+                label: format!("{name} K = {k}"),
+                kinds: p.kinds(k),
+            })
+            .collect(),
         }
     }
 }
@@ -80,11 +95,13 @@ pub enum Lesson {
     OneLayer,
     /// A planar layer whose raw `wᵀu` would fold the plane, kept invertible by `û`.
     Constraint,
+    /// The checkerboard fitted by planar K = 32, affine coupling K = 8 and spline coupling K = 4.
+    CouplingWon,
 }
 
 impl Lesson {
     /// Every lesson, in menu order.
-    pub const ALL: [Lesson; 7] = [
+    pub const ALL: [Lesson; 8] = [
         Lesson::Figure3(Energy::U1),
         Lesson::Figure3(Energy::U2),
         Lesson::Figure3(Energy::U3),
@@ -92,6 +109,7 @@ impl Lesson {
         Lesson::PlanarVsRadial,
         Lesson::OneLayer,
         Lesson::Constraint,
+        Lesson::CouplingWon,
     ];
 
     /// Link name (`lesson=` value).
@@ -104,6 +122,7 @@ impl Lesson {
             Lesson::PlanarVsRadial => "planar-vs-radial",
             Lesson::OneLayer => "one-layer",
             Lesson::Constraint => "constraint",
+            Lesson::CouplingWon => "coupling-won",
         }
     }
 
@@ -119,6 +138,7 @@ impl Lesson {
             Lesson::PlanarVsRadial => "Planar vs radial".into(),
             Lesson::OneLayer => "One layer at a time".into(),
             Lesson::Constraint => "Why the constraint matters".into(),
+            Lesson::CouplingWon => "Why coupling flows won".into(),
         }
     }
 
@@ -132,6 +152,7 @@ impl Lesson {
             Lesson::PlanarVsRadial => "The same two circles fitted by 16 planar and by 16 radial layers: planar layers fold along lines, radial layers swell or shrink around a point.".into(),
             Lesson::OneLayer => "One planar layer, f(z) = z + û·tanh(wᵀz + b): scrub from stage 0 to 1 to watch the Gaussian split along a line, drag its handles with the Edit tool, or train it on U1.".into(),
             Lesson::Constraint => "Here the raw wᵀu is −4, which would fold the plane onto itself; the flow uses û with wᵀû = −1 + softplus(wᵀu) > −1, so a band is squeezed hard (blue) but never folded: the layer stays invertible.".into(),
+            Lesson::CouplingWon => "The checkerboard fitted three ways in equal steps: 32 planar layers bend space one line at a time; a coupling layer moves one coordinate by any learned function of the other, so 8 affine or 4 spline layers carve the squares.".into(),
         }
     }
 }

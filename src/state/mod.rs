@@ -46,14 +46,14 @@
 //! | `play` | `1`/`0` | 0 | timeline playing |
 //! | `speed` | `(0, 100]` | 1 | stages per second |
 //! | `loop` | `1`/`0` | 0 | timeline loops |
-//! | `show` | comma list of `grid particles data contours volume` | `grid,data` | overlays |
+//! | `show` | comma list of `grid particles data contours volume stretch` | `grid,data` | overlays |
 //! | `scale` | `lin`/`log` | `lin` | density scale |
 //! | `view` | `cx,cy,half` | `0,0,4` | view window |
 //! | `embed` | `1`/`0` | 0 | embed mode: canvas and timeline only |
 //! | `hide` | comma list of `[a-z0-9-]{1,32}`, ≤ 32 | — | control groups to hide |
 //! | `sel` | `1..=K` | — | the layer open in the layer editor (its handles show at its input stage) |
-//! | `lesson` | `fig3-u1`…`fig3-u4`, `planar-vs-radial`, `one-layer`, `constraint` | — | the lesson shown (its caption) |
-//! | `cmp` | `kinds` (planar vs radial), `depths` (K = 2, 8, 32) | — | comparison beside the main view |
+//! | `lesson` | `fig3-u1`…`fig3-u4`, `planar-vs-radial`, `one-layer`, `constraint`, `coupling-won` | — | the lesson shown (its caption) |
+//! | `cmp` | `kinds` (planar vs radial), `depths` (K = 2, 8, 32), `families` (planar 32, affine 8, spline 4) | — | comparison beside the main view |
 //! | `params` | base64url of little-endian `f64`s | — (seeded init) | raw parameters, exact |
 //! | `pts` | base64url of [`points_codec`] | — (preset's points) | points, quantized to 1/1024 |
 //!

@@ -114,6 +114,7 @@ pub fn App(bench: Option<bool>) -> impl IntoView {
                         on:pointermove=move |ev| { pointer::moved(ui, ev) }
                         on:pointerup=move |ev| { pointer::up(ui, ev) }
                         on:pointercancel=move |ev| { pointer::up(ui, ev) }
+                        on:pointerleave=move |_| { pointer::left(ui) }
                     ></canvas>
                     <Show when=move || !ui.hidden("caption")>
                         <LessonCaption />

@@ -19,7 +19,7 @@ pub fn apply(ui: Ui, l: Lesson) {
             selection::select(ui, Some(0), false);
             view::open_panel(ui, Panel::Model);
         }
-        Lesson::Figure3(_) | Lesson::PlanarVsRadial => {
+        Lesson::Figure3(_) | Lesson::PlanarVsRadial | Lesson::CouplingWon => {
             ui.compare_training.set(true);
             training::toggle(ui);
         }

@@ -32,6 +32,7 @@ fn view_parts(ui: Ui) -> ViewParts {
                 data: o.data,
                 contours: o.data,
                 volume: o.volume,
+                stretch: o.stretch,
             },
             scale: if ui.log_scale.get_untracked() {
                 Scale::Log
@@ -73,6 +74,7 @@ pub fn apply(ui: Ui, cfg: &Config) {
         particles: o.particles,
         data: o.data || o.contours,
         volume: o.volume,
+        stretch: o.stretch,
     });
     ui.log_scale.set(v.scale == Scale::Log);
     ui.window.set(ViewTransform {

@@ -162,6 +162,19 @@ pub fn probe_at(ui: Ui, at: Vec2) {
     }
 }
 
+/// The pointer hovers at data point `at` (or left the canvas): followed only while a coupling
+/// layer is open, for its inset.
+pub fn hover(ui: Ui, at: Option<Vec2>) {
+    let coupling = ui.selected_layer.get_untracked().is_some_and(|i| {
+        ui.session
+            .with_value(|s| s.flow().kinds().get(i).is_some_and(|k| k.keep().is_some()))
+    });
+    let at = if coupling { at } else { None };
+    if ui.hover_at.get_untracked() != at {
+        ui.hover_at.set(at);
+    }
+}
+
 /// Removes the probe.
 pub fn clear_probe(ui: Ui) {
     ui.probe.set(None);

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::core::{LayerKind, Preset, Vec2};
+use crate::core::{LayerKind, Preset, StackPattern, Vec2};
 use crate::render::handles::LayerHandles;
 use crate::render::ViewTransform;
 use crate::state::{Config, Mode, PresetInfo};
@@ -45,6 +45,8 @@ pub(super) enum Phase {
     WaitApp(usize),
     Engine(usize),
     Train {
+        /// Spline coupling K = 4 (`train_spline`) instead of planar K = 32 (`train`).
+        spline: bool,
         t0: f64,
         step0: u64,
         reached: Option<f64>,
@@ -61,9 +63,11 @@ pub(super) enum Phase {
     Done,
 }
 
-/// The user's path: a link to planar K = 32 on 1,000 two-moons points with the grid, particle
-/// and data overlays, then Train. All 1,000 points train; 1,000 fresh points are held out.
-pub(super) fn start_train(ui: Ui, now: f64) -> Phase {
+/// The user's path: a link to planar K = 32 (or, `spline`, the spline coupling pattern at its
+/// suggested depth, K = 4, with learning rate 1e-3) on 1,000 two-moons points with the grid,
+/// particle and data overlays, then Train. All 1,000 points train; 1,000 fresh points are held
+/// out.
+pub(super) fn start_train(ui: Ui, now: f64, spline: bool) -> Phase {
     view::set_reduced_motion(ui, false);
     let moons = Preset::TwoMoons;
     let info = PresetInfo {
@@ -73,11 +77,19 @@ pub(super) fn start_train(ui: Ui, now: f64) -> Phase {
     let mut cfg = Config {
         mode: Mode::Points(Some(info)),
         points: info.generate(),
-        kinds: vec![LayerKind::Planar; K],
+        kinds: if spline {
+            StackPattern::AllSpline.kinds(StackPattern::AllSpline.suggested_k())
+        } else {
+            vec![LayerKind::Planar; K]
+        },
         seed: 1,
         ..Config::default()
     };
-    cfg.view.stage = K as f64;
+    if spline {
+        cfg.train.lr = 1e-3;
+    }
+    let k = cfg.kinds.len();
+    cfg.view.stage = k as f64;
     cfg.view.overlays.grid = true;
     cfg.view.overlays.particles = true;
     cfg.view.overlays.data = true;
@@ -87,6 +99,7 @@ pub(super) fn start_train(ui: Ui, now: f64) -> Phase {
     training::start(ui);
     ui.times.update_value(|t| t.clear());
     Phase::Train {
+        spline,
         t0: now,
         step0: ui.session.with_value(|s| s.trainer().step_count()),
         reached: None,

@@ -5,6 +5,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::core::{Energy, Probe};
 use crate::render::overlay::{contours, Polylines};
+use crate::render::stretch::{stretch_ellipses, Ellipse};
 use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
 
 use crate::core::Workspace;
@@ -236,6 +237,11 @@ impl MainView {
             );
         }
 
+        if opts.stretch {
+            let ellipses = stretch_ellipses(flow, s, 7, 3.3, 0.28, &mut self.ws);
+            draw_ellipses(&ctx, &view, dpr, &ellipses);
+        }
+
         if let Some(p) = probe {
             draw_probe(&ctx, &view, dpr, p, s);
         }
@@ -246,6 +252,52 @@ impl Default for MainView {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The stretch ellipses: Okabe–Ito yellow on a dark halo, the first (largest) axis marked, so
+/// a circle (no stretch) and an ellipse read apart without colour.
+fn draw_ellipses(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    view: &ViewTransform,
+    dpr: f64,
+    ellipses: &[Ellipse],
+) {
+    let scale = view.scale();
+    ctx.begin_path();
+    for e in ellipses {
+        let c = view.canvas_from_data(e.center);
+        let (rx, ry) = (e.axes[0] * scale, e.axes[1] * scale);
+        if !(c[0].is_finite() && c[1].is_finite() && rx.is_finite() && ry.is_finite()) {
+            continue;
+        }
+        let (rx, ry) = (
+            rx.clamp(0.5, 4.0 * view.width),
+            ry.clamp(0.5, 4.0 * view.width),
+        );
+        // Canvas y points down: the data-space angle turns the other way.
+        ctx.move_to(c[0] + rx * e.angle.cos(), c[1] - rx * e.angle.sin());
+        let _ = ctx.ellipse(c[0], c[1], rx, ry, -e.angle, 0.0, std::f64::consts::TAU);
+    }
+    ctx.set_line_width(3.2 * dpr);
+    ctx.set_stroke_style_str("rgba(0,0,0,0.55)");
+    ctx.stroke();
+    ctx.set_line_width(1.6 * dpr);
+    ctx.set_stroke_style_str("#F0E442");
+    ctx.stroke();
+    // The first axis of each ellipse: the direction the flow stretches most.
+    ctx.begin_path();
+    for e in ellipses {
+        let c = view.canvas_from_data(e.center);
+        let rx = (e.axes[0] * scale).clamp(0.0, 4.0 * view.width);
+        let (dx, dy) = (rx * e.angle.cos(), -rx * e.angle.sin());
+        if !(c[0].is_finite() && c[1].is_finite() && dx.is_finite() && dy.is_finite()) {
+            continue;
+        }
+        ctx.move_to(c[0] - dx, c[1] - dy);
+        ctx.line_to(c[0] + dx, c[1] + dy);
+    }
+    ctx.set_line_width(1.2 * dpr);
+    ctx.stroke();
 }
 
 /// The probe's trajectory through all stages, with its position at stage `s` highlighted.

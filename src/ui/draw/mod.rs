@@ -8,6 +8,7 @@ pub mod compare;
 pub mod compose;
 pub mod draw2d;
 pub mod handles;
+pub mod inset;
 pub mod main_view;
 pub mod sparkline;
 pub mod thumbs;

@@ -73,6 +73,7 @@ pub fn moved(ui: Ui, ev: PointerEvent) {
     if layers::drag_to(ui, p.pointer, p.at()) {
         return;
     }
+    view::hover(ui, Some(p.at()));
     if let Some(over) = layers::hover(ui, &p) {
         let _ = el.set_attribute("data-hover", if over { "handle" } else { "" });
     }
@@ -91,6 +92,11 @@ pub fn moved(ui: Ui, ev: PointerEvent) {
         Tool::Brush | Tool::Eraser => data::stroke_move(ui, p.at(), p.css),
         _ => {}
     }
+}
+
+/// Pointer left the canvas.
+pub fn left(ui: Ui) {
+    view::hover(ui, None);
 }
 
 /// Pointer released or cancelled.

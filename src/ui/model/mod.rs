@@ -79,6 +79,9 @@ pub struct Ui {
     pub probe: RwSignal<Option<Vec2>>,
     /// The layer open in the layer editor (0-based index into the stack).
     pub selected_layer: RwSignal<Option<usize>>,
+    /// Where the pointer hovers over the canvas (data space, at the stage shown), while a
+    /// coupling layer is open (its inset follows the pointer).
+    pub hover_at: RwSignal<Option<Vec2>>,
     /// A layer kind waiting to be placed where the user clicks.
     pub placing: RwSignal<Option<LayerKind>>,
     /// Brush radius in data units.
@@ -159,6 +162,7 @@ impl Ui {
             tool: RwSignal::new(Tool::Probe),
             probe: RwSignal::new(None),
             selected_layer: RwSignal::new(None),
+            hover_at: RwSignal::new(None),
             placing: RwSignal::new(None),
             brush_size: RwSignal::new(0.25),
             brush_density: RwSignal::new(4),

@@ -103,6 +103,8 @@ pub struct Overlays {
     pub data: bool,
     /// The next layer's log |det J| instead of the density.
     pub volume: bool,
+    /// Local stretch ellipses: small base circles carried to the stage shown.
+    pub stretch: bool,
 }
 
 impl Default for Overlays {
@@ -112,6 +114,7 @@ impl Default for Overlays {
             particles: false,
             data: true,
             volume: false,
+            stretch: false,
         }
     }
 }

@@ -4,10 +4,13 @@
 
 use leptos::prelude::*;
 
-use crate::core::{Direction, Layer, LayerKind};
+use crate::core::coupling::Keep;
+use crate::core::{Direction, Layer, LayerKind, Workspace};
+use crate::render::coupling::coupling_curve;
 use crate::render::handles::{input_stage, output_stage};
 use crate::session::training::num;
 use crate::ui::actions::{layers, view};
+use crate::ui::draw::inset;
 use crate::ui::model::{use_ui, Ui};
 
 use super::layer_fields::{
@@ -86,6 +89,7 @@ pub fn LayerDetails() -> impl IntoView {
                 <div class="param-grid">{inputs}</div>
                 {move || field_error.get().map(|m| view! { <p class="field-error" id="edit-error" role="alert">{m}</p> })}
                 <Readouts current=current />
+                {kind.keep().is_some().then(|| view! { <CouplingInset current=current /> })}
                 <Indicator current=current />
             </div>
         })
@@ -171,6 +175,78 @@ fn param_input(
                 }
             />
         </label>
+    }
+}
+
+/// A coupling layer's 1-D transform of the other coordinate, at the kept coordinate's value
+/// under the pointer (when the view shows the layer's input stage), else at the probe, else 0.
+#[component]
+fn CouplingInset(current: Memo<Option<(usize, Layer)>>) -> impl IntoView {
+    let ui = use_ui();
+    let node = NodeRef::<leptos::html::Canvas>::new();
+    let xa = Memo::new(move |_| {
+        let (i, keep) =
+            current.with(|c| c.as_ref().and_then(|(i, l)| Some((*i, l.kind().keep()?))))?;
+        let a = match keep {
+            Keep::X => 0,
+            Keep::Y => 1,
+        };
+        let (dir, k) = (ui.facts.direction.get(), ui.facts.k.get());
+        let s_in = input_stage(dir, k, i) as f64;
+        if let Some(h) = ui.hover_at.get() {
+            if (ui.stage.get() - s_in).abs() < 1e-6 {
+                return Some((h[a], "under the pointer"));
+            }
+        }
+        if let Some(z0) = ui.probe.get() {
+            ui.version.track();
+            let at = ui.session.with_value(|s| {
+                let (mut x, mut y) = ([z0[0]], [z0[1]]);
+                s.flow()
+                    .push_to_stage(s_in, &mut x, &mut y, &mut Workspace::default());
+                [x[0], y[0]]
+            });
+            if at[a].is_finite() {
+                return Some((at[a], "at the probe"));
+            }
+        }
+        Some((
+            0.0,
+            "(point at the canvas at this layer's stage, or probe a point)",
+        ))
+    });
+    Effect::new(move |_| {
+        let Some((v, _)) = xa.get() else { return };
+        current.with(|c| {
+            if let (Some(el), Some((_, l))) = (node.get(), c) {
+                if let Some(curve) = coupling_curve(l, v, inset::RANGE.0, inset::RANGE.1, 240) {
+                    inset::draw(&el, &curve);
+                }
+            }
+        });
+    });
+    let names = move || {
+        current.with(|c| match c.as_ref().and_then(|(_, l)| l.kind().keep()) {
+            Some(Keep::X) => ("x", "y"),
+            _ => ("y", "x"),
+        })
+    };
+    let caption = move || {
+        let (kept, moved) = names();
+        xa.get().map_or_else(String::new, |(v, from)| {
+            format!(
+                "How {moved} moves at {kept} = {} {from}; dashed: the identity.",
+                num(v, 2)
+            )
+        })
+    };
+    view! {
+        <figure class="inset-fig">
+            <canvas id="coupling-inset" class="inset" node_ref=node role="img"
+                aria-label=move || format!("The layer's transform of one coordinate. {}", caption())
+            ></canvas>
+            <figcaption class="small">{caption}</figcaption>
+        </figure>
     }
 }
 

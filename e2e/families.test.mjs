@@ -1,0 +1,123 @@
+// The layer families beyond the paper, through the app as a user meets them: a spline coupling
+// stack and a Sylvester stack from links (train, scrub, probe the ledger), the coupling inset,
+// the stretch ellipses, the model file round trip, and the "Why coupling flows won" lesson
+// comparing planar, affine and spline flows in equal steps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serve, launch, openPage, openTab, shot, canvasStats } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const open = (hash) => openPage(browser, `${server.url}#${hash}`, { viewport: { width: 1280, height: 800 } });
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const step = async (page) => Number((await page.textContent('#train-stats')).match(/step (\d+)/)?.[1] ?? 0);
+const waitStep = (page, n) => page.waitForFunction((m) => {
+  const t = document.querySelector('#train-stats').textContent.match(/step (\d+)/);
+  return t && Number(t[1]) >= m;
+}, n, { timeout: 60000 });
+
+async function scrubTo(page, v) {
+  await page.$eval('#stage-slider', (el, x) => { el.value = String(x); el.dispatchEvent(new Event('input', { bubbles: true })); }, v);
+  await page.waitForFunction((x) => document.querySelector('.stage-readout').textContent.startsWith(Number(x).toFixed(2)), v);
+  await frames(page);
+}
+
+/** Probes the canvas centre and checks the ledger adds up to the batch density. */
+async function probeLedger(page, k) {
+  await page.click('.toolbar button:has-text("Probe")');
+  const box = await page.locator('#overlay-canvas').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.52, box.y + box.height * 0.47);
+  await page.waitForSelector('#panel-probe:not([hidden]) #probe-total');
+  const terms = (await page.$$eval('.ledger tbody td:nth-child(3)', (tds) => tds.map((t) => Number(t.textContent))))
+    .filter(Number.isFinite);
+  assert.equal(terms.length, k + 1, `log q0 and ${k} terms`);
+  const total = Number(await page.textContent('#probe-total'));
+  const batch = Number(await page.getAttribute('#probe-total', 'data-batch'));
+  assert.ok(Math.abs(terms.reduce((a, b) => a + b, 0) - total) < 1e-3 * (k + 1));
+  assert.ok(Math.abs(batch - total) < 1e-3, `ledger ${total} vs density ${batch}`);
+}
+
+test('a spline coupling stack from a link: trains, scrubs, probes; its inset follows the pointer', async () => {
+  const { ctx, page, problems } = await open('v=1&mode=moons&K=4&layers=nmnm&lr=0.001');
+  await openTab(page, 'model');
+  assert.equal(await page.$eval('#pattern-select', (el) => el.selectedOptions[0].textContent), 'spline coupling');
+  assert.match(await page.textContent('#model-size'), /7,516 raw parameters/);
+  await page.click('#train-button');
+  await waitStep(page, 300);
+  await page.click('#train-button');
+  assert.match(await page.textContent('#train-stats'), /held-out NLL [\d.]+/);
+  const s0 = await canvasStats(page, '#main-canvas');
+  await scrubTo(page, 2.5);
+  const sMid = await canvasStats(page, '#main-canvas');
+  assert.ok(Math.abs(sMid.mean - s0.mean) + Math.abs(sMid.std - s0.std) > 0.5, 'stage 2.5 looks like stage 4');
+  await scrubTo(page, 4);
+  await probeLedger(page, 4);
+  // Select layer 1: the view jumps to its input stage, its inset plots its transform.
+  await openTab(page, 'model');
+  await page.click('#layer-list li:nth-child(1) .layer-select');
+  await page.waitForSelector('#coupling-inset');
+  await frames(page);
+  const inset = await canvasStats(page, '#coupling-inset');
+  assert.ok(inset.std > 3, 'the inset is blank');
+  const before = await page.textContent('.inset-fig figcaption');
+  const box = await page.locator('#overlay-canvas').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.3);
+  await page.waitForFunction((b) => document.querySelector('.inset-fig figcaption').textContent !== b, before);
+  assert.match(await page.textContent('.inset-fig figcaption'), /under the pointer/);
+  // The stretch ellipses draw for a coupling stack too.
+  await openTab(page, 'view');
+  await page.check('#view-stretch');
+  await frames(page);
+  await shot(page, 'families-spline');
+  assert.ok(!/NaN|Infinity/.test(await page.textContent('body')));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('a Sylvester stack trains and probes; its model file loads back exactly', async () => {
+  const { ctx, page, problems } = await open('v=1&mode=8gaussians&K=8&layers=8s');
+  await page.click('#train-button');
+  await waitStep(page, 200);
+  await page.click('#train-button');
+  await probeLedger(page, 8);
+  await openTab(page, 'share');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Model JSON")')]);
+  const model = fs.readFileSync(await dl.path(), 'utf8');
+  assert.match(model, /"sylvester"/);
+  // A fresh page loads the file: the same parameters come back out.
+  const b = await open('v=1&mode=8gaussians&K=2');
+  await openTab(b.page, 'share');
+  await b.page.setInputFiles('#import-model', { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(model) });
+  await b.page.waitForSelector('.notice:has-text("Loaded a model with 8 layers")');
+  const [dl2] = await Promise.all([b.page.waitForEvent('download'), b.page.click('button:has-text("Model JSON")')]);
+  assert.equal(fs.readFileSync(await dl2.path(), 'utf8'), model);
+  assert.deepEqual([...problems, ...b.problems], [], [...problems, ...b.problems].join('\n'));
+  await b.ctx.close();
+  await ctx.close();
+});
+
+test('Why coupling flows won: planar 32, affine 8 and spline 4 side by side in equal steps', async () => {
+  const { ctx, page, problems } = await open('');
+  await openTab(page, 'lessons');
+  await page.click('button[data-lesson="coupling-won"]');
+  await page.waitForSelector('#lesson-caption:has-text("Why coupling flows won")');
+  assert.equal(await page.inputValue('#target-select'), 'preset:6', 'the checkerboard');
+  await page.waitForSelector('#panel-compare:not([hidden]) #compare-canvas-2');
+  const caps = await page.$$eval('.compare figcaption', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(caps.map((c) => c.split(' · ')[0]), ['planar K = 32', 'affine coupling K = 8', 'spline coupling K = 4']);
+  for (const c of caps) assert.match(c, /[\d,]+ params$/);
+  await page.waitForFunction(() => Number(document.querySelector('#compare-canvas-2').getAttribute('data-step')) >= 100, null, { timeout: 90000 });
+  await page.click('#compare-train');
+  await page.click('#train-button');
+  await page.waitForFunction(() => {
+    const s = [...document.querySelectorAll('.compare-canvas[id^="compare-canvas-"]')].map((e) => Number(e.getAttribute('data-step')));
+    return s.length === 3 && Math.max(...s) - Math.min(...s) <= 1;
+  }, null, { timeout: 30000 });
+  await shot(page, 'families-lesson');
+  assert.ok(!/NaN|Infinity/.test(await page.textContent('body')));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
