@@ -26,6 +26,14 @@ fn mixed_flow(direction: Direction, seed: u64) -> Flow {
     let mut params = Vec::new();
     for k in &kinds {
         match k {
+            LayerKind::Scale => {
+                for _ in 0..2 {
+                    params.push(rng.random_range(-0.4..0.4)); // ℓ
+                }
+                for _ in 0..2 {
+                    params.push(rng.random_range(-0.5..0.5)); // c
+                }
+            }
             LayerKind::Planar => {
                 for _ in 0..4 {
                     params.push(rng.random_range(-1.2..1.2));

@@ -16,6 +16,9 @@
 //! - affine and spline coupling: the conditioner's hidden weights and biases `U(±1/√fan_in)`,
 //!   its output layer zero, so the layer starts as the exact identity (`SCENARIOS.md`,
 //!   families-math §2.3) and training moves it.
+//! - scale: the identity, `ℓ = c = 0` (a data-dependent start is [`super::scale::standardizing`]
+//!   of the training points, which the caller writes into the layer: initialisation here sees
+//!   no data).
 //! - [`Init::SmallNormal`]: every raw parameter `~ σ·N(0, 1)` (the JAX peer uses σ = 0.1).
 //!
 //! Coupling layers in the patterns keep coordinate `i mod 2` at stack position `i`
@@ -28,6 +31,7 @@ use super::coupling::Keep;
 use super::layer::LayerKind;
 use super::mlp;
 use super::num::{normal_pair, softplus};
+use super::scale::Scale;
 
 /// Which layer kinds, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -205,6 +209,9 @@ pub fn init_params(kinds: &[LayerKind], init: Init, seed: u64) -> Vec<f64> {
                     };
                     mlp::init_params(outputs, &mut rng, &mut p);
                 }
+                // The identity; draws nothing from `rng`, so the other layers' values do not
+                // depend on whether a scale layer precedes them.
+                LayerKind::Scale => p.extend_from_slice(&Scale::IDENTITY_PARAMS),
             },
         }
     }

@@ -11,6 +11,7 @@
 //! | `s` | Sylvester |
 //! | `a`, `b` | affine coupling keeping x, keeping y |
 //! | `n`, `m` | rational-quadratic spline coupling keeping x, keeping y |
+//! | `z` | scale (elementwise affine: `z ↦ e^{ℓ} ⊙ z + c`) |
 //!
 //! Coupling stacks alternate the kept coordinate, so 8 affine layers read `abababab` and 4
 //! spline layers `nmnm`.
@@ -38,6 +39,7 @@ pub fn kind_letter(k: LayerKind) -> char {
         LayerKind::Affine(Keep::Y) => 'b',
         LayerKind::Spline(Keep::X) => 'n',
         LayerKind::Spline(Keep::Y) => 'm',
+        LayerKind::Scale => 'z',
     }
 }
 
