@@ -74,8 +74,9 @@ fn new_kinds_have_letters_and_round_trip() {
         decode_kinds("PRSABNMZ", MAX_LAYERS),
         Ok((all.clone(), false))
     );
-    assert_eq!(encode_kinds(&StackPattern::AllAffine.kinds(8)), "abababab");
-    assert_eq!(encode_kinds(&StackPattern::AllSpline.kinds(4)), "nmnm");
+    // The coupling patterns lead with a scale layer; k counts it.
+    assert_eq!(encode_kinds(&StackPattern::AllAffine.kinds(9)), "zabababab");
+    assert_eq!(encode_kinds(&StackPattern::AllSpline.kinds(5)), "znmnm");
     assert_eq!(
         decode_kinds("3s2a", MAX_LAYERS).unwrap().0,
         [
@@ -106,13 +107,14 @@ fn new_kinds_have_letters_and_round_trip() {
 
 #[test]
 fn coupling_parameters_make_long_links_that_say_why() {
-    // Trained coupling stacks carry their conditioners: 8 affine layers are 9,488 values, far
-    // beyond a link. The message names the parameters; the file (same text) reads back whole,
-    // even for the largest valid state (64 spline layers and 20,000 points).
-    let kinds = StackPattern::AllAffine.kinds(8);
+    // Trained coupling stacks carry their conditioners: 8 affine layers (after the scale layer)
+    // are 9,492 values, far beyond a link. The message names the parameters; the file (same
+    // text) reads back whole, even for the largest valid state (64 spline layers, no scale
+    // layer, and 20,000 points).
+    let kinds = StackPattern::AllAffine.kinds(9);
     let c = Config {
         params: init_params(&kinds, Init::Default, 2),
-        view: ViewConfig::for_layers(8),
+        view: ViewConfig::for_layers(9),
         kinds: kinds.clone(),
         ..Config::default()
     };
@@ -131,7 +133,9 @@ fn coupling_parameters_make_long_links_that_say_why() {
         ..c.clone()
     };
     assert!(link_fit(&encode(&seeded)).fits());
-    let big_kinds = StackPattern::AllSpline.kinds(MAX_LAYERS);
+    let big_kinds: Vec<LayerKind> = (0..MAX_LAYERS)
+        .map(|i| LayerKind::Spline(Keep::at_position(i)))
+        .collect();
     let big = Config {
         mode: Mode::Points(None),
         points: uniform_points(MAX_POINTS, 3),
@@ -174,6 +178,10 @@ fn scale_layers_have_a_letter_and_round_trip_through_links_and_model_files() {
     let kinds: Vec<LayerKind> = std::iter::once(LayerKind::Scale)
         .chain((0..4).map(|i| LayerKind::Spline(Keep::at_position(i))))
         .collect();
+    assert_eq!(
+        kinds,
+        StackPattern::AllSpline.kinds(StackPattern::AllSpline.suggested_k())
+    );
     let pts = Preset::Checkerboard.generate(1000, 0.0, 1);
     let mut params = init_params(&kinds, Init::Default, 6);
     let raw = standardizing(&pts);
