@@ -40,24 +40,26 @@ async function probeLedger(page, k) {
   assert.ok(Math.abs(batch - total) < 1e-3, `ledger ${total} vs density ${batch}`);
 }
 
-test('a spline coupling stack from a link: trains, scrubs, probes; its inset follows the pointer', async () => {
-  const { ctx, page, problems } = await open('v=1&mode=moons&K=4&layers=nmnm&lr=0.001');
+test('a spline coupling stack (a scale-and-shift layer, then 4 splines) from a link: trains, scrubs, probes; its inset follows the pointer', async () => {
+  const { ctx, page, problems } = await open('v=1&mode=moons&K=5&layers=znmnm&lr=0.001');
   await openTab(page, 'model');
   assert.equal(await page.$eval('#pattern-select', (el) => el.selectedOptions[0].textContent), 'spline coupling');
-  assert.match(await page.textContent('#model-size'), /7,516 raw parameters/);
+  assert.match(await page.textContent('#model-size'), /7,520 raw parameters/);
   await page.click('#train-button');
   await waitStep(page, 300);
   await page.click('#train-button');
   assert.match(await page.textContent('#train-stats'), /held-out NLL [\d.]+/);
   const s0 = await canvasStats(page, '#main-canvas');
-  await scrubTo(page, 2.5);
+  await scrubTo(page, 3.5);
   const sMid = await canvasStats(page, '#main-canvas');
-  assert.ok(Math.abs(sMid.mean - s0.mean) + Math.abs(sMid.std - s0.std) > 0.5, 'stage 2.5 looks like stage 4');
-  await scrubTo(page, 4);
-  await probeLedger(page, 4);
-  // Select layer 1: the view jumps to its input stage, its inset plots its transform.
+  assert.ok(Math.abs(sMid.mean - s0.mean) + Math.abs(sMid.std - s0.std) > 0.5, 'stage 3.5 looks like stage 5');
+  await scrubTo(page, 5);
+  await probeLedger(page, 5);
+  // Layer 1 scales and shifts the data; select layer 2, a spline coupling: the view jumps to its
+  // input stage, its inset plots its transform.
   await openTab(page, 'model');
-  await page.click('#layer-list li:nth-child(1) .layer-select');
+  assert.match(await page.textContent('#layer-list li:nth-child(1)'), /scale-and-shift/);
+  await page.click('#layer-list li:nth-child(2) .layer-select');
   await page.waitForSelector('#coupling-inset');
   await frames(page);
   const inset = await canvasStats(page, '#coupling-inset');
@@ -107,7 +109,7 @@ test('Why coupling flows won: planar 32, affine 8 and spline 4 side by side in e
   assert.equal(await page.inputValue('#target-select'), 'preset:6', 'the checkerboard');
   await page.waitForSelector('#panel-compare:not([hidden]) #compare-canvas-2');
   const caps = await page.$$eval('.compare figcaption', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(caps.map((c) => c.split(' · ')[0]), ['planar K = 32', 'affine coupling K = 8', 'spline coupling K = 4']);
+  assert.deepEqual(caps.map((c) => c.split(' · ')[0]), ['planar K = 32', 'affine coupling K = 8 (+ scale)', 'spline coupling K = 4 (+ scale)']);
   for (const c of caps) assert.match(c, /[\d,]+ params$/);
   await page.waitForFunction(() => Number(document.querySelector('#compare-canvas-2').getAttribute('data-step')) >= 100, null, { timeout: 90000 });
   await page.click('#compare-train');

@@ -1,6 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Whole flows (K = 12 mixing all five families: planar, radial, Sylvester, affine and spline
-//! coupling) in both directions: normalisation of the density at integer and fractional
+//! Whole flows (K = 12 mixing all six families: scale, planar, radial, Sylvester, affine and
+//! spline coupling) in both directions, and the app's standardizing stack (a scale layer from
+//! `standardizing` of the checkerboard, then spline couplings): normalisation of the density at integer and fractional
 //! stages, the probe ledger, push-forward vs density (histogram of exact samples), and both
 //! objectives' flat gradients vs finite differences of independently computed losses (scalar
 //! exact layer maps, no tape).
@@ -16,16 +17,25 @@ use rand::{Rng, SeedableRng};
 
 const K: usize = 12;
 
-/// A K = 12 flow cycling through the five families (`StackPattern::AllFamilies`: planar,
-/// radial, Sylvester, affine coupling keeping y, spline coupling keeping x, …) with clearly
-/// non-trivial random parameters (|û| up to ~2, radial contractions/expansions up to ~3×,
-/// Sylvester m ∈ (−0.8, 0.7), affine log-scales and shifts ~±0.5, spline logits ~N(0, 0.7²)).
+/// A K = 12 flow cycling through the six families (`StackPattern::AllFamilies`: scale, planar,
+/// radial, Sylvester, affine coupling keeping x, spline coupling keeping y, scale, …) with
+/// clearly non-trivial random parameters (scales e^{±0.4} with shifts up to ±0.5, |û| up to ~2,
+/// radial contractions/expansions up to ~3×, Sylvester m ∈ (−0.8, 0.7), affine log-scales and
+/// shifts ~±0.5, spline logits ~N(0, 0.7²)).
 fn mixed_flow(direction: Direction, seed: u64) -> Flow {
     let kinds = flow_playground::core::StackPattern::AllFamilies.kinds(K);
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut params = Vec::new();
     for k in &kinds {
         match k {
+            LayerKind::Scale => {
+                for _ in 0..2 {
+                    params.push(rng.random_range(-0.4..0.4)); // ℓ
+                }
+                for _ in 0..2 {
+                    params.push(rng.random_range(-0.5..0.5)); // c
+                }
+            }
             LayerKind::Planar => {
                 for _ in 0..4 {
                     params.push(rng.random_range(-1.2..1.2));
@@ -373,4 +383,87 @@ fn sampled_log_densities_match_the_density_at_the_samples() {
             );
         }
     }
+}
+
+/// The app's standardizing stack at FFJORD scale: a scale layer from `standardizing` of 1,000
+/// raw checkerboard points (σ ≈ 2.3 per axis, so `e^{ℓ} ≈ 0.43`), then 4 spline couplings
+/// with random conditioners (logits ~N(0, 0.7²)) keeping x, y, x, y.
+fn standardizing_flow(direction: Direction, seed: u64) -> (Flow, flow_playground::core::Points) {
+    use flow_playground::core::{standardizing, Preset, StackPattern};
+    let pts = Preset::Checkerboard.generate(1000, 0.0, 3);
+    let kinds = StackPattern::AllSpline.kinds(5);
+    assert_eq!(kinds[0], LayerKind::Scale);
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let mut params = standardizing(&pts).to_vec();
+    let h = HIDDEN;
+    let (l2, l3) = (1.0 / (h as f64).sqrt(), 0.7 * (3.0 / h as f64).sqrt() * 1.5);
+    for _ in 1..kinds.len() {
+        for _ in 0..2 * h {
+            params.push(rng.random_range(-1.0..1.0));
+        }
+        for _ in 0..h * h + h {
+            params.push(rng.random_range(-l2..l2));
+        }
+        for _ in 0..n_params(23) - (h * h + 3 * h) {
+            params.push(rng.random_range(-l3..l3));
+        }
+    }
+    (Flow::with_params(&kinds, &params, direction).unwrap(), pts)
+}
+
+#[test]
+fn standardizing_stack_integrates_to_one_at_ffjord_scale() {
+    // The model lives at the data's scale (base radius 5 ↦ ~12 through σ ≈ 2.3, plus the
+    // splines' warp inside ±3σ), so the box is [−14, 14]²: the base mass beyond radius 5.3 is
+    // < 1e−6. 450² cells of 0.062: midpoint error ~1e−4. The scale step is generative step 5
+    // for Normalizing (the layer's inverse, an expansion by σ: stage 4.5 is halfway, in log
+    // scale) and step 1 for Generative (stage 0.6), so both stage lists pass through it.
+    let grid = Grid::square(450, -14.0, 14.0);
+    for direction in [Direction::Normalizing, Direction::Generative] {
+        let (flow, _) = standardizing_flow(direction, 1);
+        for stage in [5.0, 4.5, 0.6] {
+            let mass = integrate(&flow, stage, &grid);
+            assert!(
+                (mass - 1.0).abs() < 0.005,
+                "{direction:?} stage {stage}: mass {mass}"
+            );
+        }
+    }
+}
+
+#[test]
+fn standardizing_stack_gradients_match_finite_differences() {
+    // Maximum likelihood on raw checkerboard points (the app's setting), and reverse KL for
+    // the same stack in the generative direction; every scale parameter and 120 of each
+    // spline layer's.
+    let (flow, pts) = standardizing_flow(Direction::Normalizing, 2);
+    let (xs, ys) = (&pts.x[..64], &pts.y[..64]);
+    let mut grads = vec![0.0; flow.params().len()];
+    let mut tape = Tape::new();
+    let loss = ml_loss_grad(&flow, xs, ys, &mut tape, &mut grads);
+    assert!((loss - nll_scalar(&flow, xs, ys)).abs() < 1e-10);
+    check_flat_gradient("ML, scale + spline", &flow, &grads, |f| {
+        nll_scalar(f, xs, ys)
+    });
+    let mut flow = flow;
+    flow.set_direction(Direction::Generative);
+    let mut rng = SmallRng::seed_from_u64(14);
+    let z0x: Vec<f64> = (0..64).map(|_| rng.random_range(-2.5..2.5)).collect();
+    let z0y: Vec<f64> = (0..64).map(|_| rng.random_range(-2.5..2.5)).collect();
+    let mut grads = vec![0.0; flow.params().len()];
+    let (mut tape, mut scratch) = (Tape::new(), Vec::new());
+    let r = reverse_kl_loss_grad(
+        &flow,
+        Energy::U2,
+        0.7,
+        &z0x,
+        &z0y,
+        &mut tape,
+        &mut scratch,
+        &mut grads,
+    );
+    assert!((r.loss - reverse_kl_scalar(&flow, Energy::U2, 0.7, &z0x, &z0y)).abs() < 1e-9);
+    check_flat_gradient("reverse KL, scale + spline", &flow, &grads, |f| {
+        reverse_kl_scalar(f, Energy::U2, 0.7, &z0x, &z0y)
+    });
 }

@@ -2,6 +2,8 @@
 //! Every layer kind through every property, against independent ground truth (central
 //! finite differences of the exact forward map, round trips), from ONE registry of random
 //! layers ([`arb_layer`]): adding a `LayerKind` without a strategy here fails to compile.
+//! The scale layer's data-dependent start ([`standardizing`]) is checked by recomputing the
+//! moments of the mapped points.
 //!
 //! Coupling layers are random conditioners: hidden layers scaled so that some units saturate,
 //! output layers from nearly the identity to strongly warping (affine log-scales past the soft
@@ -12,8 +14,10 @@
 use flow_playground::core::coupling::{AffineCoupling, Keep};
 use flow_playground::core::layer::{Layer, LayerKind, LayerMap};
 use flow_playground::core::mlp::{n_params, HIDDEN};
+use flow_playground::core::points::Points;
+use flow_playground::core::scale::{standardizing, LOG_SCALE_LIMIT, SIGMA_MIN};
 use flow_playground::core::spline::{SplineCoupling, BOUND, OUTPUTS};
-use flow_playground::core::{Planar, Radial, Sylvester, Vec2};
+use flow_playground::core::{Planar, Radial, Scale, Sylvester, Vec2};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use rand::rngs::SmallRng;
@@ -104,6 +108,11 @@ fn arb_layer(kind: LayerKind) -> BoxedStrategy<Layer> {
                     b,
                 })
             })
+            .boxed(),
+        // Scales e^{±2.5} (0.08 … 12: strongly contracting and expanding, and anisotropic),
+        // shifts up to ±4 (the presets' means and the standardizing shifts −m/σ).
+        LayerKind::Scale => ([-2.5..2.5f64, -2.5..2.5f64], [-4.0..4.0f64, -4.0..4.0f64])
+            .prop_map(|(log_scale, shift)| Layer::Scale(Scale { log_scale, shift }))
             .boxed(),
     }
 }
@@ -682,6 +691,13 @@ fn adversarial_parameters_and_points_stay_finite() {
                 0.0,
             ],
         ),
+        (LayerKind::Scale, vec![0.0; 4]),               // identity
+        (LayerKind::Scale, vec![1e6, -1e6, 1e6, -1e6]), // ℓ clamped both ways, huge shift
+        (LayerKind::Scale, vec![40.0, 40.0, 0.0, 0.0]), // ℓ past the clamp: det e^{60}
+        (
+            LayerKind::Scale,
+            vec![f64::NAN, big, f64::NEG_INFINITY, f64::INFINITY],
+        ),
     ];
     // Coupling layers: zero (identity), huge weights of both signs (saturated tanh, affine
     // log-scale at the clamp, spline logits ~1e7: minimal bins, derivatives ~1e7), and
@@ -745,5 +761,201 @@ fn adversarial_parameters_and_points_stay_finite() {
                 );
             }
         }
+    }
+}
+
+/// Per-axis mean and population standard deviation, computed directly.
+fn moments(xs: &[f64], ys: &[f64]) -> ([f64; 2], [f64; 2]) {
+    let n = xs.len() as f64;
+    let mut m = [0.0; 2];
+    let mut sd = [0.0; 2];
+    for (c, col) in [xs, ys].into_iter().enumerate() {
+        m[c] = col.iter().sum::<f64>() / n;
+        sd[c] = (col.iter().map(|v| (v - m[c]).powi(2)).sum::<f64>() / n).sqrt();
+    }
+    (m, sd)
+}
+
+#[test]
+fn standardizing_maps_seeded_clouds_to_zero_mean_and_unit_deviation() {
+    // Ground truth: push the points through the layer (scalar exact path and the batch kernel)
+    // and recompute their moments; the log-determinant must be −log σₓσᵧ of the raw cloud.
+    let mut rng = SmallRng::seed_from_u64(23);
+    let mut clouds: Vec<Points> = [
+        flow_playground::core::Preset::Checkerboard,
+        flow_playground::core::Preset::TwoMoons,
+        flow_playground::core::Preset::EightGaussians,
+    ]
+    .iter()
+    .map(|p| p.generate(1000, p.default_noise(), 7))
+    .collect();
+    // Anisotropic, far off-centre, tiny and huge spreads.
+    for (m, s) in [
+        ([30.0, -12.0], [0.01, 5.0]),
+        ([-0.5, 0.25], [250.0, 0.02]),
+        ([1e3, 1e3], [1.0, 1.0]),
+    ] {
+        let pairs: Vec<Vec2> = (0..777)
+            .map(|_| {
+                let (u, v): (f64, f64) = (rng.random_range(-1.0..1.0), rng.random());
+                [m[0] + s[0] * u, m[1] + s[1] * (v * v - 0.3)]
+            })
+            .collect();
+        clouds.push(Points::from_pairs(&pairs));
+    }
+    for (c, pts) in clouds.iter().enumerate() {
+        let raw = standardizing(pts);
+        assert!(raw.iter().all(|v| v.is_finite()), "cloud {c}: {raw:?}");
+        let layer = Layer::from_params(LayerKind::Scale, &raw);
+        let (_, sd0) = moments(&pts.x, &pts.y);
+        let mapped: Vec<(Vec2, f64)> = pts.iter().map(|p| layer.forward(p)).collect();
+        let xs: Vec<f64> = mapped.iter().map(|(p, _)| p[0]).collect();
+        let ys: Vec<f64> = mapped.iter().map(|(p, _)| p[1]).collect();
+        let (m, sd) = moments(&xs, &ys);
+        for a in 0..2 {
+            assert!(m[a].abs() < 1e-9, "cloud {c} axis {a}: mean {}", m[a]);
+            assert!(
+                (sd[a] - 1.0).abs() < 1e-12,
+                "cloud {c} axis {a}: sd {}",
+                sd[a]
+            );
+        }
+        let want = -(sd0[0].ln() + sd0[1].ln());
+        assert!(mapped.iter().all(|(_, l)| (l - want).abs() < 1e-12));
+        // The batch kernel gives the same points and determinants.
+        let (mut bx, mut by, mut det) = (pts.x.clone(), pts.y.clone(), vec![1.0; pts.len()]);
+        layer.map(1.0).forward_batch(&mut bx, &mut by, &mut det);
+        for i in 0..pts.len() {
+            assert!((bx[i] - xs[i]).abs() <= 1e-15 * (1.0 + xs[i].abs()));
+            assert!((by[i] - ys[i]).abs() <= 1e-15 * (1.0 + ys[i].abs()));
+            assert!((det[i].ln() - want).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn standardizing_degenerate_clouds_gives_finite_parameters() {
+    let line_x: Vec<Vec2> = (0..50).map(|i| [i as f64 * 0.1 - 2.0, 1.5]).collect();
+    let far_line: Vec<Vec2> = (0..50).map(|i| [5000.0, i as f64]).collect();
+    let diagonal: Vec<Vec2> = (0..50).map(|i| [i as f64, 2.0 * i as f64]).collect();
+    let cases: Vec<(&str, Points)> = vec![
+        ("empty", Points::default()),
+        ("one point", Points::from_pairs(&[[3.0, -7.0]])),
+        (
+            "two equal points",
+            Points::from_pairs(&[[1.0, 1.0], [1.0, 1.0]]),
+        ),
+        ("horizontal line", Points::from_pairs(&line_x)),
+        ("line at x = 5000", Points::from_pairs(&far_line)),
+        ("diagonal line", Points::from_pairs(&diagonal)),
+        (
+            "non-finite points mixed in",
+            Points::from_pairs(&[
+                [f64::NAN, 0.0],
+                [1.0, 2.0],
+                [3.0, f64::INFINITY],
+                [2.0, 5.0],
+            ]),
+        ),
+        ("only non-finite", Points::from_pairs(&[[f64::NAN, 1.0]])),
+        (
+            "huge",
+            Points::from_pairs(&[[1e300, -1e300], [-1e300, 1e300]]),
+        ),
+        (
+            "tiny",
+            Points::from_pairs(&[[1e-300, 0.0], [-1e-300, 1e-300]]),
+        ),
+    ];
+    for (name, pts) in &cases {
+        let raw = standardizing(pts);
+        assert!(raw.iter().all(|v| v.is_finite()), "{name}: {raw:?}");
+        assert!(
+            raw[..2].iter().all(|l| l.abs() <= LOG_SCALE_LIMIT),
+            "{name}"
+        );
+        let m = Layer::from_params(LayerKind::Scale, &raw).map(1.0);
+        assert!(m.log_det_bound().is_finite(), "{name}");
+        for p in pts.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+            let (y, l) = m.forward(p);
+            assert!(
+                y[0].is_finite() && y[1].is_finite() && l.is_finite(),
+                "{name}"
+            );
+        }
+    }
+    let by_name = |n: &str| standardizing(&cases.iter().find(|c| c.0 == n).unwrap().1);
+    // No finite points: the identity.
+    assert_eq!(by_name("empty"), [0.0; 4]);
+    assert_eq!(by_name("only non-finite"), [0.0; 4]);
+    // One point: both axes floored at SIGMA_MIN and centred, so the point maps to the origin.
+    let one = by_name("one point");
+    let floor = -SIGMA_MIN.ln();
+    assert!((one[0] - floor).abs() < 1e-12 && (one[1] - floor).abs() < 1e-12);
+    let (y, _) = Layer::from_params(LayerKind::Scale, &one).forward([3.0, -7.0]);
+    assert!(y[0].abs() < 1e-9 && y[1].abs() < 1e-9, "{y:?}");
+    // An axis-parallel line: the flat axis is floored and centred, the other standardized.
+    let h = by_name("horizontal line");
+    assert!((h[1] - floor).abs() < 1e-12);
+    let (y, _) = Layer::from_params(LayerKind::Scale, &h).forward([0.0, 1.5]);
+    assert!(y[1].abs() < 1e-9);
+    // The non-finite points are skipped: the moments are those of (1, 2), (2, 5).
+    let mixed = by_name("non-finite points mixed in");
+    let (m, sd) = moments(&[1.0, 2.0], &[2.0, 5.0]);
+    for a in 0..2 {
+        assert!((mixed[a] + sd[a].ln()).abs() < 1e-12);
+        assert!((mixed[2 + a] + m[a] / sd[a]).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn scale_layer_closed_forms_clamp_and_batch_backward() {
+    // log det is ℓ₁ + ℓ₂ everywhere; the fraction t scales it linearly.
+    let l = Scale {
+        log_scale: [0.7, -1.9],
+        shift: [2.0, -0.5],
+    };
+    let layer = Layer::Scale(l);
+    for z in [[0.0, 0.0], [3.0, -1.0], [-1e6, 1e6]] {
+        assert_eq!(layer.forward(z).1, 0.7 + -1.9);
+        for t in [0.0, 0.25, 1.0] {
+            assert!((layer.map(t).log_det(z) - t * (0.7 - 1.9)).abs() < 1e-15);
+        }
+    }
+    // Past ±LOG_SCALE_LIMIT the scale stops growing and ℓ's gradient is 0.
+    let far = Scale {
+        log_scale: [45.0, -45.0],
+        shift: [0.0, 0.0],
+    };
+    let m = far.map(1.0);
+    assert_eq!(m.s, [LOG_SCALE_LIMIT.exp(), (-LOG_SCALE_LIMIT).exp()]);
+    let mut g = [0.0; 4];
+    far.backward([1.0, 1.0], [1.0, 1.0], 1.0, &mut g);
+    assert_eq!((g[0], g[1]), (0.0, 0.0));
+    assert_eq!((g[2], g[3]), (1.0, 1.0));
+    // The tape's batch backward is the sum of the scalar one (and the same input gradients).
+    let mut rng = SmallRng::seed_from_u64(31);
+    let n = 300;
+    let zx: Vec<f64> = (0..n).map(|_| rng.random_range(-4.0..4.0)).collect();
+    let zy: Vec<f64> = (0..n).map(|_| rng.random_range(-4.0..4.0)).collect();
+    let mut gx: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let mut gy: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let g_l = -1.0 / n as f64;
+    let mut want = [0.0; 4];
+    let gz: Vec<Vec2> = (0..n)
+        .map(|i| l.backward([zx[i], zy[i]], [gx[i], gy[i]], g_l, &mut want))
+        .collect();
+    let mut got = [0.5; 4];
+    l.backward_batch(&zx, &zy, &mut gx, &mut gy, g_l, &mut got);
+    for k in 0..4 {
+        assert!(
+            (got[k] - 0.5 - want[k]).abs() < 1e-12 * (1.0 + want[k].abs()),
+            "param {k}: {} vs {}",
+            got[k] - 0.5,
+            want[k]
+        );
+    }
+    for i in 0..n {
+        assert_eq!([gx[i], gy[i]], gz[i]);
     }
 }

@@ -59,10 +59,11 @@ fn arb_mode_and_points() -> impl Strategy<Value = (Mode, Vec<[f64; 2]>)> {
 
 fn arb_stack() -> impl Strategy<Value = (Vec<LayerKind>, Vec<f64>)> {
     prop::collection::vec(prop::bool::ANY, 0..=MAX_LAYERS).prop_flat_map(|bits| {
-        let kinds: Vec<LayerKind> = bits.iter().enumerate().map(|(i, &b)| match (b, i % 5) {
-            (_, 4) => LayerKind::Sylvester,
-            (true, _) => LayerKind::Planar,
-            (false, _) => LayerKind::Radial,
+        let kinds: Vec<LayerKind> = bits.iter().enumerate().map(|(i, &b)| match (b, i % 5, i % 7) {
+            (_, _, 6) => LayerKind::Scale,
+            (_, 4, _) => LayerKind::Sylvester,
+            (true, _, _) => LayerKind::Planar,
+            (false, _, _) => LayerKind::Radial,
         }).collect();
         let n: usize = kinds.iter().map(|k| k.n_params()).sum();
         let value = prop_oneof![8 => -10.0..10.0f64, 1 => -1e6..=1e6f64, 1 => Just(0.0), 1 => Just(-1e6), 1 => Just(5e-324)];

@@ -227,10 +227,11 @@ proptest! {
 
     #[test]
     fn models_round_trip(bits in prop::collection::vec(any::<bool>(), 0..=64), seed in any::<u64>()) {
-        let kinds: Vec<LayerKind> = bits.iter().enumerate().map(|(i, &b)| match (b, i % 5) {
-            (_, 4) => LayerKind::Sylvester,
-            (true, _) => LayerKind::Planar,
-            (false, _) => LayerKind::Radial,
+        let kinds: Vec<LayerKind> = bits.iter().enumerate().map(|(i, &b)| match (b, i % 5, i % 7) {
+            (_, _, 6) => LayerKind::Scale,
+            (_, 4, _) => LayerKind::Sylvester,
+            (true, _, _) => LayerKind::Planar,
+            (false, _, _) => LayerKind::Radial,
         }).collect();
         let params = init_params(&kinds, Init::Default, seed);
         let text = model_to_json(&kinds, &params).unwrap();
@@ -286,7 +287,7 @@ fn model_json_is_readable_and_validated() {
     let e = swap("\"type\": \"radial\"", "\"type\": \"affine\"").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "Not a usable model: layer 1 has unknown type 'affine' (expected planar, radial, sylvester, affine-x, affine-y, spline-x or spline-y)."
+        "Not a usable model: layer 1 has unknown type 'affine' (expected planar, radial, sylvester, affine-x, affine-y, spline-x, spline-y or scale)."
     );
     let e = swap("\"raw\": [", "\"raw\": [1, ").unwrap_err();
     assert_eq!(

@@ -69,13 +69,14 @@ fn old_links_decode_as_before() {
 #[test]
 fn new_kinds_have_letters_and_round_trip() {
     let all = LayerKind::ALL.to_vec();
-    assert_eq!(encode_kinds(&all), "prsabnm");
+    assert_eq!(encode_kinds(&all), "prsabnmz");
     assert_eq!(
-        decode_kinds("PRSABNM", MAX_LAYERS),
+        decode_kinds("PRSABNMZ", MAX_LAYERS),
         Ok((all.clone(), false))
     );
-    assert_eq!(encode_kinds(&StackPattern::AllAffine.kinds(8)), "abababab");
-    assert_eq!(encode_kinds(&StackPattern::AllSpline.kinds(4)), "nmnm");
+    // The coupling patterns lead with a scale layer; k counts it.
+    assert_eq!(encode_kinds(&StackPattern::AllAffine.kinds(9)), "zabababab");
+    assert_eq!(encode_kinds(&StackPattern::AllSpline.kinds(5)), "znmnm");
     assert_eq!(
         decode_kinds("3s2a", MAX_LAYERS).unwrap().0,
         [
@@ -86,7 +87,7 @@ fn new_kinds_have_letters_and_round_trip() {
     );
     let e = decode_kinds("4q", MAX_LAYERS).unwrap_err();
     assert!(
-        e.contains("s = sylvester") && e.contains("n = spline-x"),
+        e.contains("s = sylvester") && e.contains("n = spline-x") && e.contains("z = scale"),
         "{e}"
     );
     // Every pattern's stack, with seeded parameters, through the whole link.
@@ -106,13 +107,14 @@ fn new_kinds_have_letters_and_round_trip() {
 
 #[test]
 fn coupling_parameters_make_long_links_that_say_why() {
-    // Trained coupling stacks carry their conditioners: 8 affine layers are 9,488 values, far
-    // beyond a link. The message names the parameters; the file (same text) reads back whole,
-    // even for the largest valid state (64 spline layers and 20,000 points).
-    let kinds = StackPattern::AllAffine.kinds(8);
+    // Trained coupling stacks carry their conditioners: 8 affine layers (after the scale layer)
+    // are 9,492 values, far beyond a link. The message names the parameters; the file (same
+    // text) reads back whole, even for the largest valid state (64 spline layers, no scale
+    // layer, and 20,000 points).
+    let kinds = StackPattern::AllAffine.kinds(9);
     let c = Config {
         params: init_params(&kinds, Init::Default, 2),
-        view: ViewConfig::for_layers(8),
+        view: ViewConfig::for_layers(9),
         kinds: kinds.clone(),
         ..Config::default()
     };
@@ -131,7 +133,9 @@ fn coupling_parameters_make_long_links_that_say_why() {
         ..c.clone()
     };
     assert!(link_fit(&encode(&seeded)).fits());
-    let big_kinds = StackPattern::AllSpline.kinds(MAX_LAYERS);
+    let big_kinds: Vec<LayerKind> = (0..MAX_LAYERS)
+        .map(|i| LayerKind::Spline(Keep::at_position(i)))
+        .collect();
     let big = Config {
         mode: Mode::Points(None),
         points: uniform_points(MAX_POINTS, 3),
@@ -153,4 +157,68 @@ fn coupling_parameters_make_long_links_that_say_why() {
     let (d, w) = decode(&text.replacen("layers=nmnm", "layers=anmn", 1));
     assert!(d.params.is_empty());
     assert!(w.iter().any(|w| w.key == "params"), "{w:?}");
+}
+
+#[test]
+fn scale_layers_have_a_letter_and_round_trip_through_links_and_model_files() {
+    use flow_playground::core::{standardizing, Preset};
+    use flow_playground::state::{model_from_json, model_to_json};
+    // `z` is the scale layer, in runs like every other letter; old letters are unchanged.
+    assert_eq!(
+        decode_kinds("z4n", MAX_LAYERS).unwrap().0,
+        [vec![LayerKind::Scale], vec![LayerKind::Spline(Keep::X); 4]].concat()
+    );
+    assert_eq!(
+        decode_kinds("Z", MAX_LAYERS).unwrap().0,
+        vec![LayerKind::Scale]
+    );
+    assert_eq!(encode_kinds(&[LayerKind::Scale; 3]), "3z");
+    // The default spline stack with a standardizing scale layer and seeded conditioners:
+    // bit for bit through a link and through a model file.
+    let kinds: Vec<LayerKind> = std::iter::once(LayerKind::Scale)
+        .chain((0..4).map(|i| LayerKind::Spline(Keep::at_position(i))))
+        .collect();
+    assert_eq!(
+        kinds,
+        StackPattern::AllSpline.kinds(StackPattern::AllSpline.suggested_k())
+    );
+    let pts = Preset::Checkerboard.generate(1000, 0.0, 1);
+    let mut params = init_params(&kinds, Init::Default, 6);
+    let raw = standardizing(&pts);
+    params[..4].copy_from_slice(&raw);
+    let c = Config {
+        params: params.clone(),
+        view: ViewConfig::for_layers(kinds.len()),
+        kinds: kinds.clone(),
+        ..Config::default()
+    };
+    let text = encode(&c);
+    assert!(text.contains("&K=5&layers=znmnm&"), "{}", &text[..80]);
+    let (d, w) = decode(&text);
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(d, c);
+    let json = model_to_json(&kinds, &params).unwrap();
+    assert!(json.contains("\"type\": \"scale\""), "{}", &json[..600]);
+    assert!(json.contains("\"scale\": \"log_scale1 log_scale2 shift1 shift2\""));
+    // The constrained view shows the factor e^{ℓ} = 1/σ and the shift −m/σ.
+    let shown = |key: &str| -> f64 {
+        let at = json.find(key).expect(key) + key.len();
+        let end = at + json[at..].find(',').unwrap();
+        json[at..end].trim().parse().unwrap()
+    };
+    assert_eq!(shown("\"scale\": ["), raw[0].exp());
+    assert_eq!(shown("\"shift\": ["), raw[2]);
+    let (k2, p2) = model_from_json(&json).unwrap();
+    assert_eq!((k2, p2), (kinds, params));
+    // A scale layer with the wrong number of raw values is refused with the kind's name.
+    let bad = json.replacen(
+        "\"type\": \"scale\", \"raw\": [",
+        "\"type\": \"scale\", \"raw\": [0, ",
+        1,
+    );
+    let e = model_from_json(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains("layer 0 (scale) has 5 raw values; it needs 4"),
+        "{e}"
+    );
 }

@@ -141,10 +141,10 @@ pub(crate) fn flush_product(det: &mut [f64], logdet: &mut [f64]) {
 }
 
 impl Flow {
-    /// A flow of the given layer kinds with all raw parameters zero. (Zero planar, radial and
-    /// coupling parameters are identity layers: `w = 0 ⇒ û = u = 0`; `α̂ = β̂ ⇒ β = 0`; a zero
-    /// conditioner outputs 0. A zero Sylvester layer is a mild contraction, `mᵢ = softplus(0) −
-    /// 1 ≈ −0.31`.)
+    /// A flow of the given layer kinds with all raw parameters zero. (Zero planar, radial,
+    /// coupling and scale parameters are identity layers: `w = 0 ⇒ û = u = 0`; `α̂ = β̂ ⇒ β = 0`;
+    /// a zero conditioner outputs 0; `ℓ = c = 0`. A zero Sylvester layer is a mild contraction,
+    /// `mᵢ = softplus(0) − 1 ≈ −0.31`.)
     pub fn new(kinds: &[LayerKind], direction: Direction) -> Self {
         let mut offsets = Vec::with_capacity(kinds.len() + 1);
         let mut n = 0;

@@ -13,6 +13,7 @@
 //! | Sylvester (`M = 2`) | `sylvester` | 9 | forward (inverse: two scalar solves) |
 //! | affine coupling, keeps x or y | `coupling` | 1,186 | both (one MLP each) |
 //! | RQ-spline coupling, keeps x or y | `spline` | 1,879 | both (one MLP each) |
+//! | scale (elementwise affine, ActNorm) | `scale` | 4 | both (closed forms) |
 //!
 //! ## Big-parameter layers and what stopped being `Copy`
 //! The small kinds are `Copy` structs of a few `f64`; a coupling layer is its conditioner MLP,
@@ -31,6 +32,7 @@ use super::mlp::MlpActs;
 use super::num::Vec2;
 use super::planar::{Planar, PlanarMap};
 use super::radial::{Radial, RadialMap};
+use super::scale::{Scale, ScaleMap};
 use super::spline::{SplineCoupling, SplineCouplingMap};
 use super::sylvester::{Sylvester, SylvesterMap};
 
@@ -51,11 +53,14 @@ pub enum LayerKind {
     /// Rational-quadratic spline coupling (8 bins on [−3, 3]) keeping the given coordinate
     /// (1,879 raw parameters: the conditioner MLP 1→32→32→23).
     Spline(Keep),
+    /// Elementwise affine (ActNorm) layer, `e^{ℓ} ⊙ z + c` (4 raw parameters): the leading
+    /// standardization of the coupling patterns.
+    Scale,
 }
 
 impl LayerKind {
     /// All kinds, for registries and menus.
-    pub const ALL: [LayerKind; 7] = [
+    pub const ALL: [LayerKind; 8] = [
         LayerKind::Planar,
         LayerKind::Radial,
         LayerKind::Sylvester,
@@ -63,6 +68,7 @@ impl LayerKind {
         LayerKind::Affine(Keep::Y),
         LayerKind::Spline(Keep::X),
         LayerKind::Spline(Keep::Y),
+        LayerKind::Scale,
     ];
 
     /// Number of raw parameters of this kind.
@@ -73,11 +79,12 @@ impl LayerKind {
             LayerKind::Sylvester => Sylvester::N_PARAMS,
             LayerKind::Affine(_) => AffineCoupling::N_PARAMS,
             LayerKind::Spline(_) => SplineCoupling::N_PARAMS,
+            LayerKind::Scale => Scale::N_PARAMS,
         }
     }
 
     /// Stable identifier (model files): `planar`, `radial`, `sylvester`, `affine-x`,
-    /// `affine-y`, `spline-x`, `spline-y` (the letter is the coordinate kept).
+    /// `affine-y`, `spline-x`, `spline-y` (the letter is the coordinate kept), `scale`.
     pub const fn name(self) -> &'static str {
         match self {
             LayerKind::Planar => "planar",
@@ -87,11 +94,13 @@ impl LayerKind {
             LayerKind::Affine(Keep::Y) => "affine-y",
             LayerKind::Spline(Keep::X) => "spline-x",
             LayerKind::Spline(Keep::Y) => "spline-y",
+            LayerKind::Scale => "scale",
         }
     }
 
     /// The family, for display: `planar`, `radial`, `Sylvester`, `affine coupling`,
-    /// `spline coupling`.
+    /// `spline coupling`, `scale-and-shift` (what the scale layer does whatever its values; it
+    /// standardizes only when initialised so. Captions read "a … layer").
     pub const fn family(self) -> &'static str {
         match self {
             LayerKind::Planar => "planar",
@@ -99,6 +108,7 @@ impl LayerKind {
             LayerKind::Sylvester => "Sylvester",
             LayerKind::Affine(_) => "affine coupling",
             LayerKind::Spline(_) => "spline coupling",
+            LayerKind::Scale => "scale-and-shift",
         }
     }
 
@@ -124,6 +134,8 @@ pub enum Layer {
     Affine(AffineCoupling),
     /// A rational-quadratic spline coupling layer.
     Spline(SplineCoupling),
+    /// A scale (elementwise affine) layer.
+    Scale(Scale),
 }
 
 /// A layer's constrained map at some fraction `t`.
@@ -139,6 +151,8 @@ pub enum LayerMap {
     Affine(AffineCouplingMap),
     /// Spline coupling map.
     Spline(SplineCouplingMap),
+    /// Scale map.
+    Scale(ScaleMap),
 }
 
 impl Layer {
@@ -150,6 +164,7 @@ impl Layer {
             LayerKind::Sylvester => Layer::Sylvester(Sylvester::from_params(p)),
             LayerKind::Affine(k) => Layer::Affine(AffineCoupling::from_params(k, p)),
             LayerKind::Spline(k) => Layer::Spline(SplineCoupling::from_params(k, p)),
+            LayerKind::Scale => Layer::Scale(Scale::from_params(p)),
         }
     }
 
@@ -161,6 +176,7 @@ impl Layer {
             Layer::Sylvester(_) => LayerKind::Sylvester,
             Layer::Affine(l) => LayerKind::Affine(l.keep),
             Layer::Spline(l) => LayerKind::Spline(l.keep),
+            Layer::Scale(_) => LayerKind::Scale,
         }
     }
 
@@ -177,6 +193,7 @@ impl Layer {
             Layer::Sylvester(l) => l.write_params(out),
             Layer::Affine(l) => l.write_params(out),
             Layer::Spline(l) => l.write_params(out),
+            Layer::Scale(l) => l.write_params(out),
         }
     }
 
@@ -195,6 +212,7 @@ impl Layer {
             Layer::Sylvester(l) => LayerMap::Sylvester(l.map(t)),
             Layer::Affine(l) => LayerMap::Affine(l.map(t)),
             Layer::Spline(l) => LayerMap::Spline(l.map(t)),
+            Layer::Scale(l) => LayerMap::Scale(l.map(t)),
         }
     }
 
@@ -217,6 +235,7 @@ impl Layer {
             Layer::Sylvester(l) => l.backward(z, g_y, g_l, grads),
             Layer::Affine(l) => l.backward(z, g_y, g_l, grads),
             Layer::Spline(l) => l.backward(z, g_y, g_l, grads),
+            Layer::Scale(l) => l.backward(z, g_y, g_l, grads),
         }
     }
 }
@@ -275,6 +294,7 @@ impl LayerMap {
             LayerKind::Sylvester => {
                 *self = LayerMap::Sylvester(Sylvester::from_params(params).map(t))
             }
+            LayerKind::Scale => *self = LayerMap::Scale(Scale::from_params(params).map(t)),
         }
     }
 
@@ -286,6 +306,7 @@ impl LayerMap {
             LayerMap::Sylvester(m) => m.forward(z),
             LayerMap::Affine(m) => m.forward(z),
             LayerMap::Spline(m) => m.forward(z),
+            LayerMap::Scale(m) => m.forward(z),
         }
     }
 
@@ -297,6 +318,7 @@ impl LayerMap {
             LayerMap::Sylvester(m) => m.log_det(z),
             LayerMap::Affine(m) => m.log_det(z),
             LayerMap::Spline(m) => m.log_det(z),
+            LayerMap::Scale(m) => m.log_det(z),
         }
     }
 
@@ -308,6 +330,7 @@ impl LayerMap {
             LayerMap::Sylvester(m) => m.inverse(y),
             LayerMap::Affine(m) => m.inverse(y),
             LayerMap::Spline(m) => m.inverse(y),
+            LayerMap::Scale(m) => m.inverse(y),
         }
     }
 
@@ -319,6 +342,7 @@ impl LayerMap {
             LayerMap::Sylvester(m) => m.inverse_point(y),
             LayerMap::Affine(m) => m.inverse_point(y),
             LayerMap::Spline(m) => m.inverse_point(y),
+            LayerMap::Scale(m) => m.inverse_point(y),
         }
     }
 
@@ -344,6 +368,7 @@ impl LayerMap {
             LayerMap::Sylvester(m) => m.inverse_batch(xs, ys, out_x, out_y),
             LayerMap::Affine(m) => m.inverse_batch_with(xs, ys, out_x, out_y, acts),
             LayerMap::Spline(m) => m.inverse_batch_with(xs, ys, out_x, out_y, acts),
+            LayerMap::Scale(m) => m.inverse_batch(xs, ys, out_x, out_y),
             LayerMap::Radial(m) => {
                 for (((x, y), ox), oy) in xs.iter().zip(ys).zip(out_x).zip(out_y) {
                     let z = m.inverse_point([*x, *y]).unwrap_or([f64::NAN; 2]);
@@ -363,6 +388,7 @@ impl LayerMap {
             LayerMap::Sylvester(m) => m.log_det_bound(),
             LayerMap::Affine(m) => m.log_det_bound(),
             LayerMap::Spline(m) => m.log_det_bound(),
+            LayerMap::Scale(m) => m.log_det_bound(),
         }
     }
 
@@ -386,6 +412,7 @@ impl LayerMap {
             LayerMap::Sylvester(m) => m.forward_batch(zx, zy, det),
             LayerMap::Affine(m) => m.forward_batch_with(zx, zy, det, acts),
             LayerMap::Spline(m) => m.forward_batch_with(zx, zy, det, acts),
+            LayerMap::Scale(m) => m.forward_batch(zx, zy, det),
         }
     }
 }

@@ -1,14 +1,16 @@
 //! The flow engine: planar and radial (Rezende & Mohamed 2015), Sylvester (van den Berg et al.
 //! 2018), affine coupling (Dinh et al. 2017) and rational-quadratic spline coupling (Durkan et
-//! al. 2019) normalizing flows over a standard 2-D Gaussian base, with exact densities at any (fractional) stage, exact inverses,
-//! hand-written gradients, both training objectives, and the benchmark scenarios.
+//! al. 2019) normalizing flows, plus an elementwise affine layer (Glow's ActNorm, Kingma &
+//! Dhariwal 2018) that standardizes the data inside the flow, over a standard 2-D Gaussian
+//! base, with exact densities at any (fractional) stage, exact inverses, hand-written gradients,
+//! both training objectives, and the benchmark scenarios.
 //!
 //! Pure Rust, `f64` throughout: no browser types, no clock, no global RNG (every random
 //! function takes a seeded generator). Bad user data gives `Option`/`Result`, never a panic.
 //!
 //! | file | owns |
 //! |---|---|
-//! | `planar`, `radial`, `sylvester` | one layer type each: map, log-det, inverse, backward, constraint, fraction `t` |
+//! | `planar`, `radial`, `sylvester`, `scale` | one layer type each: map, log-det, inverse, backward, constraint, fraction `t` |
 //! | `coupling`, `spline`, `mlp` | coupling layers (affine, RQ spline) and their conditioner MLP |
 //! | `layer` | the closed set of layer types (`enum` dispatch) |
 //! | `root` | the safeguarded-Newton solver behind the planar and Sylvester inverses |
@@ -38,6 +40,7 @@ pub mod planar;
 pub mod points;
 pub mod radial;
 pub mod root;
+pub mod scale;
 pub mod spline;
 mod spline_batch;
 pub mod stack;
@@ -57,6 +60,7 @@ pub use objective::{Annealing, EnergyEval};
 pub use planar::Planar;
 pub use points::{validate, DataError, Points};
 pub use radial::Radial;
+pub use scale::{standardizing, Scale};
 pub use spline::SplineCoupling;
 pub use stack::{init_params, Init, StackPattern};
 pub use sylvester::Sylvester;

@@ -16,10 +16,29 @@
 //! - affine and spline coupling: the conditioner's hidden weights and biases `U(±1/√fan_in)`,
 //!   its output layer zero, so the layer starts as the exact identity (`SCENARIOS.md`,
 //!   families-math §2.3) and training moves it.
+//! - scale: the identity, `ℓ = c = 0` (a data-dependent start is [`super::scale::standardizing`]
+//!   of the training points, which the caller writes into the layer: initialisation here sees
+//!   no data).
 //! - [`Init::SmallNormal`]: every raw parameter `~ σ·N(0, 1)` (the JAX peer uses σ = 0.1).
 //!
-//! Coupling layers in the patterns keep coordinate `i mod 2` at stack position `i`
-//! (`shared/bench/SCENARIOS.md`), in every pattern that contains them.
+//! ## The coupling patterns lead with a scale layer
+//! [`StackPattern::AllAffine`], [`StackPattern::AllSpline`] and [`StackPattern::AffineSpline`]
+//! start with a [`LayerKind::Scale`] layer (the spline acts on `[−3, 3]`, the presets reach ±4.5:
+//! the scale layer standardizes inside the flow). **`k` counts every layer, the scale layer
+//! included**: `AllSpline.kinds(5)` = `[Scale, Spline(X), Spline(Y), Spline(X), Spline(Y)]`, so
+//! `kinds(k).len() == k` for every pattern (what the depth field, `pattern_of` and the links
+//! rely on), and a `k`-layer coupling stack has `k − 1` coupling layers (`kinds(1)` is the scale
+//! layer alone, `kinds(0)` empty). [`StackPattern::suggested_k`] is therefore one more than the
+//! benchmark's coupling count: 9 = scale + 8 affine, 5 = scale + 4 spline, i.e. "K = 4 spline
+//! coupling" still means four spline layers. The coupling layers after the scale layer keep
+//! x, y, x, … (coupling layer `j`, counted from 0, keeps `j mod 2`), so a pattern is the
+//! `SCENARIOS.md` stack with a scale layer in front. The benchmark scenarios themselves
+//! ([`super::bench`]) list their kinds explicitly, without a scale layer.
+//!
+//! [`StackPattern::AllFamilies`] is a tour of every family in a six-cycle that starts with the
+//! scale layer (scale, planar, radial, Sylvester, affine, spline, scale, …; Glow puts an ActNorm
+//! in every step, so a mid-stack scale layer is a sensible member of the tour); its coupling
+//! layers keep coordinate `i mod 2` at stack position `i`, which alternates x, y, x, y.
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -28,6 +47,7 @@ use super::coupling::Keep;
 use super::layer::LayerKind;
 use super::mlp;
 use super::num::{normal_pair, softplus};
+use super::scale::Scale;
 
 /// Which layer kinds, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -42,14 +62,14 @@ pub enum StackPattern {
     AllSylvester,
     /// Sylvester, radial, Sylvester, … (`K` layers).
     SylvesterRadial,
-    /// `K` affine coupling layers (RealNVP), keeping x, y, x, …
+    /// A scale layer, then `K − 1` affine coupling layers (RealNVP), keeping x, y, x, …
     AllAffine,
-    /// `K` rational-quadratic spline coupling layers, keeping x, y, x, …
+    /// A scale layer, then `K − 1` rational-quadratic spline coupling layers, keeping x, y, x, …
     AllSpline,
-    /// Affine coupling, spline coupling, … (keeping x, y, x, …).
+    /// A scale layer, then affine coupling, spline coupling, … (keeping x, y, x, …).
     AffineSpline,
-    /// Planar, radial, Sylvester, affine coupling, spline coupling, planar, … (a tour of every
-    /// family; coupling layers keep `i mod 2`).
+    /// Scale, planar, radial, Sylvester, affine coupling, spline coupling, scale, … (a tour of
+    /// every family; coupling layers keep `i mod 2`).
     AllFamilies,
     /// An explicit list (its length is `K`).
     Custom(Vec<LayerKind>),
@@ -85,21 +105,35 @@ impl StackPattern {
         }
     }
 
-    /// A good default depth: 16 for the small kinds; 8 affine, 4 spline coupling layers (the
-    /// benchmark scenarios' and families-math §6's sizes); 10 for the tour (two of each).
+    /// A good default depth: 16 for the small kinds; the scale layer plus 8 affine or 4 spline
+    /// coupling layers (the benchmark scenarios' and families-math §6's sizes), i.e. 9 and 5;
+    /// 12 for the tour (two of each family).
     pub fn suggested_k(&self) -> usize {
         match self {
-            StackPattern::AllAffine => 8,
-            StackPattern::AllSpline | StackPattern::AffineSpline => 4,
-            StackPattern::AllFamilies => 10,
+            StackPattern::AllAffine => 1 + 8,
+            StackPattern::AllSpline | StackPattern::AffineSpline => 1 + 4,
+            StackPattern::AllFamilies => 12,
             StackPattern::Custom(v) => v.len(),
             _ => 16,
         }
     }
 
-    /// The kinds of a stack of `k` layers (a custom list ignores `k`).
+    /// The kinds of a stack of `k` layers, the leading scale layer of the coupling patterns
+    /// included (a custom list ignores `k`).
     pub fn kinds(&self, k: usize) -> Vec<LayerKind> {
         let cycle = |pick: &dyn Fn(usize) -> LayerKind| (0..k).map(pick).collect();
+        // A scale layer, then coupling layer `j = i − 1` from `pick(j)`.
+        let scaled = |pick: &dyn Fn(usize) -> LayerKind| {
+            (0..k)
+                .map(|i| {
+                    if i == 0 {
+                        LayerKind::Scale
+                    } else {
+                        pick(i - 1)
+                    }
+                })
+                .collect()
+        };
         match self {
             StackPattern::AllPlanar => vec![LayerKind::Planar; k],
             StackPattern::AllRadial => vec![LayerKind::Radial; k],
@@ -118,20 +152,21 @@ impl StackPattern {
                     LayerKind::Radial
                 }
             }),
-            StackPattern::AllAffine => cycle(&|i| LayerKind::Affine(Keep::at_position(i))),
-            StackPattern::AllSpline => cycle(&|i| LayerKind::Spline(Keep::at_position(i))),
-            StackPattern::AffineSpline => cycle(&|i| {
-                if i % 2 == 0 {
-                    LayerKind::Affine(Keep::at_position(i))
+            StackPattern::AllAffine => scaled(&|j| LayerKind::Affine(Keep::at_position(j))),
+            StackPattern::AllSpline => scaled(&|j| LayerKind::Spline(Keep::at_position(j))),
+            StackPattern::AffineSpline => scaled(&|j| {
+                if j % 2 == 0 {
+                    LayerKind::Affine(Keep::at_position(j))
                 } else {
-                    LayerKind::Spline(Keep::at_position(i))
+                    LayerKind::Spline(Keep::at_position(j))
                 }
             }),
-            StackPattern::AllFamilies => cycle(&|i| match i % 5 {
-                0 => LayerKind::Planar,
-                1 => LayerKind::Radial,
-                2 => LayerKind::Sylvester,
-                3 => LayerKind::Affine(Keep::at_position(i)),
+            StackPattern::AllFamilies => cycle(&|i| match i % 6 {
+                0 => LayerKind::Scale,
+                1 => LayerKind::Planar,
+                2 => LayerKind::Radial,
+                3 => LayerKind::Sylvester,
+                4 => LayerKind::Affine(Keep::at_position(i)),
                 _ => LayerKind::Spline(Keep::at_position(i)),
             }),
             StackPattern::Custom(v) => v.clone(),
@@ -205,6 +240,9 @@ pub fn init_params(kinds: &[LayerKind], init: Init, seed: u64) -> Vec<f64> {
                     };
                     mlp::init_params(outputs, &mut rng, &mut p);
                 }
+                // The identity; draws nothing from `rng`, so the other layers' values do not
+                // depend on whether a scale layer precedes them.
+                LayerKind::Scale => p.extend_from_slice(&Scale::IDENTITY_PARAMS),
             },
         }
     }

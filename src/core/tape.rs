@@ -16,6 +16,7 @@ use super::layer::LayerMap;
 use super::mlp::{MlpActs, MlpGrads};
 use super::planar::Planar;
 use super::radial::Radial;
+use super::scale::Scale;
 use super::sylvester::Sylvester;
 
 /// Reusable forward activations and backward buffers for one batch.
@@ -116,6 +117,7 @@ impl Tape {
                 }
                 LayerMap::Affine(m) => m.forward_tape(ix, iy, ox, oy, det, &mut self.acts[i]),
                 LayerMap::Spline(m) => m.forward_tape(ix, iy, ox, oy, det, &mut self.acts[i]),
+                LayerMap::Scale(m) => m.forward_tape(ix, iy, ox, oy, det),
             }
         }
         flush_product(det, logdet);
@@ -190,6 +192,9 @@ impl Tape {
                 }
                 LayerMap::Spline(m) => {
                     m.backward_batch(zx, zy, &self.acts[i], &mut self.mlp_grads, gx, gy, g_l, g)
+                }
+                LayerMap::Scale(_) => {
+                    Scale::from_params(raw).backward_batch(zx, zy, gx, gy, g_l, g)
                 }
             }
         }

@@ -32,7 +32,7 @@
 //! `‖w‖ ≥` [`W_NORM_MIN`], `α ≥` [`ALPHA_MIN`]; the reparametrisations do the rest. A non-finite
 //! target leaves the layer unchanged.
 //!
-//! ## Other kinds (Sylvester, affine and spline coupling)
+//! ## Other kinds (Sylvester, affine and spline coupling, scale)
 //! No handles yet: [`layer_handles`] gives [`LayerHandles::None`] (nothing to draw or pick) and
 //! [`apply_drag`] returns the layer unchanged.
 //!
@@ -442,7 +442,7 @@ pub enum LayerHandles {
     Planar(PlanarHandles),
     /// Radial.
     Radial(RadialHandles),
-    /// A kind without handles (Sylvester, coupling layers): nothing to draw or grab.
+    /// A kind without handles (Sylvester, coupling and scale layers): nothing to draw or grab.
     None,
 }
 

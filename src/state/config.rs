@@ -5,7 +5,7 @@
 //! Invariants (what `check` verifies, and what every decoded config satisfies):
 //! - at most [`MAX_LAYERS`] layers; `params` is empty (⇒ initialise from `seed`) or has exactly
 //!   the stack's parameter count (`LayerKind::n_params`: planar 5, radial 4, Sylvester 9, affine
-//!   coupling 1,186, spline coupling 1,879 per layer), all finite and within
+//!   coupling 1,186, spline coupling 1,879, scale 4 per layer), all finite and within
 //!   ±`RAW_PARAM_LIMIT`;
 //! - at most [`MAX_POINTS`] points, all finite and inside the box `±COORD_LIMIT`;
 //! - every number finite and inside its documented range; `stage ∈ [0, K]`;

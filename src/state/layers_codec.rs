@@ -11,9 +11,12 @@
 //! | `s` | Sylvester |
 //! | `a`, `b` | affine coupling keeping x, keeping y |
 //! | `n`, `m` | rational-quadratic spline coupling keeping x, keeping y |
+//! | `z` | scale (elementwise affine: `z ↦ e^{ℓ} ⊙ z + c`) |
 //!
-//! Coupling stacks alternate the kept coordinate, so 8 affine layers read `abababab` and 4
-//! spline layers `nmnm`.
+//! Coupling stacks alternate the kept coordinate after their leading scale layer, so the
+//! default affine stack (scale + 8 affine layers) reads `zabababab` and the spline stack
+//! `znmnm`. Links written before the scale layer existed never contain `z` and decode as before.
+//! A scale layer's parameters are 4 values (32 bytes, 43 characters).
 //!
 //! **Parameters** (`params` key): the flat raw-parameter vector of `core::Flow` as
 //! little-endian IEEE-754 `f64`, 8 bytes each, then base64url. `f64` rather than `f32`: the link
@@ -38,6 +41,7 @@ pub fn kind_letter(k: LayerKind) -> char {
         LayerKind::Affine(Keep::Y) => 'b',
         LayerKind::Spline(Keep::X) => 'n',
         LayerKind::Spline(Keep::Y) => 'm',
+        LayerKind::Scale => 'z',
     }
 }
 

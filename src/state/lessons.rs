@@ -69,15 +69,27 @@ impl Compare {
                 .into_iter()
                 .map(|k| stack(LayerKind::Planar, k, "planar"))
                 .collect(),
+            // The coupling stacks at their suggested depths start with a scale-and-shift layer:
+            // labelled by their coupling layers, the layer in front named.
             Compare::Families => [
-                (StackPattern::AllPlanar, 32, "planar"),
-                (StackPattern::AllAffine, 8, "affine coupling"),
-                (StackPattern::AllSpline, 4, "spline coupling"),
+                (StackPattern::AllPlanar, "planar"),
+                (StackPattern::AllAffine, "affine coupling"),
+                (StackPattern::AllSpline, "spline coupling"),
             ]
             .into_iter()
-            .map(|(p, k, name)| CompareEntry {
-                label: format!("{name} K = {k}"),
-                kinds: p.kinds(k),
+            .map(|(p, name)| {
+                let kinds = if p == StackPattern::AllPlanar {
+                    p.kinds(32)
+                } else {
+                    p.kinds(p.suggested_k())
+                };
+                let scale = kinds.iter().filter(|k| **k == LayerKind::Scale).count();
+                let k = kinds.len() - scale;
+                let front = if scale > 0 { " (+ scale)" } else { "" };
+                CompareEntry {
+                    label: format!("{name} K = {k}{front}"),
+                    kinds,
+                }
             })
             .collect(),
         }

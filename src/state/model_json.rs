@@ -23,16 +23,17 @@
 //! `raw` is what the optimiser and the link store (exact, shortest round-trip decimals);
 //! `constrained` is for human readers only (planar `û` with `wᵀû > −1`, radial `α > 0`,
 //! `β > −α`; Sylvester `θ`, the triangular `R`, `R̃` and `mᵢ = rᵢᵢr̃ᵢᵢ > −1`; coupling layers
-//! the coordinate kept and the conditioner's shape, whose raw layout `raw_order` spells out)
-//! and is ignored on import. Types: `planar`, `radial`, `sylvester`, `affine-x`, `affine-y`,
-//! `spline-x`, `spline-y` (the letter is the coordinate kept). Import checks the format tag (if present), the layer
+//! the coordinate kept and the conditioner's shape, whose raw layout `raw_order` spells out;
+//! scale layers the per-axis factor `e^{ℓ}` and shift `c`) and is ignored on import. Types:
+//! `planar`, `radial`, `sylvester`, `affine-x`, `affine-y`, `spline-x`, `spline-y` (the letter
+//! is the coordinate kept), `scale`. Import checks the format tag (if present), the layer
 //! types, the number of raw values per layer, finiteness, the `±RAW_PARAM_LIMIT` range and
 //! `K ≤ MAX_LAYERS`; any problem rejects the whole file with a message naming the layer.
 
 use crate::core::layer::RAW_PARAM_LIMIT;
 use crate::core::mlp::HIDDEN;
 use crate::core::spline::{BINS, BOUND, OUTPUTS};
-use crate::core::{LayerKind, Planar, Radial, Sylvester};
+use crate::core::{LayerKind, Planar, Radial, Scale, Sylvester};
 
 use super::config::MAX_LAYERS;
 use super::import::{precheck, ImportError};
@@ -61,7 +62,7 @@ pub fn model_to_json(kinds: &[LayerKind], params: &[f64]) -> Option<String> {
         )
     };
     out.push_str(&format!(
-        "  \"raw_order\": {{ \"planar\": \"u0 u1 w0 w1 b\", \"radial\": \"z0x z0y alpha_raw beta_raw\", \"sylvester\": \"theta lambda1 lambda2 rho1 rho2 r12 rt12 b1 b2\", \"affine\": {}, \"spline\": {} }},\n",
+        "  \"raw_order\": {{ \"planar\": \"u0 u1 w0 w1 b\", \"radial\": \"z0x z0y alpha_raw beta_raw\", \"sylvester\": \"theta lambda1 lambda2 rho1 rho2 r12 rt12 b1 b2\", \"affine\": {}, \"spline\": {}, \"scale\": \"log_scale1 log_scale2 shift1 shift2\" }},\n",
         string(&format!("{}; outputs (s_hat, mu)", mlp_order(2))),
         string(&format!(
             "{}; outputs {BINS} width, {BINS} height, {} derivative logits, {BINS} bins on [-{BOUND}, {BOUND}]",
@@ -107,6 +108,10 @@ pub fn model_to_json(kinds: &[LayerKind], params: &[f64]) -> Option<String> {
                     pair(l.b),
                     pair(l.m())
                 )
+            }
+            LayerKind::Scale => {
+                let m = Scale::from_params(raw).map(1.0);
+                format!("{{ \"scale\": {}, \"shift\": {} }}", pair(m.s), pair(m.c))
             }
             LayerKind::Affine(keep) | LayerKind::Spline(keep) => {
                 let p = kind.n_params() - HIDDEN * HIDDEN - 3 * HIDDEN;

@@ -14,7 +14,8 @@ use crate::ui::draw::inset;
 use crate::ui::model::{use_ui, Ui};
 
 use super::layer_fields::{
-    fmt_edit, parse_value, verdict, Field, PLANAR_FIELDS, RADIAL_FIELDS, SYLVESTER_FIELDS,
+    fmt_edit, parse_value, verdict, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS,
+    SYLVESTER_FIELDS,
 };
 
 /// Step of the arrow keys in the numeric fields (Shift: ×10).
@@ -50,6 +51,7 @@ pub fn LayerDetails() -> impl IntoView {
             LayerKind::Planar => &PLANAR_FIELDS,
             LayerKind::Radial => &RADIAL_FIELDS,
             LayerKind::Sylvester => &SYLVESTER_FIELDS,
+            LayerKind::Scale => &SCALE_FIELDS,
             LayerKind::Affine(_) | LayerKind::Spline(_) => &[],
         };
         let direction_line = move || {
@@ -71,8 +73,8 @@ pub fn LayerDetails() -> impl IntoView {
             .map(|f| param_input(ui, current, *f, field_error))
             .collect_view();
         Some(view! {
-            <div class="layer-details" id="layer-details" aria-label=format!("Layer {} ({})", i + 1, kind.name())>
-                <h3>{format!("Layer {} · {}", i + 1, kind.name())}</h3>
+            <div class="layer-details" id="layer-details" aria-label=format!("Layer {} ({})", i + 1, kind.family())>
+                <h3>{format!("Layer {} · {}", i + 1, kind.family())}</h3>
                 <p class="formula">{formula}</p>
                 <p class="stage-note">
                     {direction_line}
@@ -282,6 +284,13 @@ fn Readouts(current: Memo<Option<(usize, Layer)>>) -> impl IntoView {
                         num(s.theta.to_degrees(), 1)
                     )
                 }
+                Layer::Scale(c) => format!(
+                    "scales x by {} and y by {}, then shifts by ({}, {})",
+                    num(c.log_scale[0].exp(), 3),
+                    num(c.log_scale[1].exp(), 3),
+                    num(c.shift[0], 3),
+                    num(c.shift[1], 3)
+                ),
                 l => format!(
                     "{} raw weights in its conditioner (1 → 32 → 32 → {} MLP)",
                     l.n_params(),

@@ -2,6 +2,7 @@
 //! layer and how to set it, refusing values that would break invertibility) and the
 //! invertibility verdict with its one-line why. No browser code.
 
+use crate::core::scale::Scale;
 use crate::core::stack::inv_softplus;
 use crate::core::sylvester::Sylvester;
 use crate::core::train::PARAM_EXPLODE;
@@ -285,10 +286,60 @@ pub const SYLVESTER_FIELDS: [Field; 9] = [
     sylvester_field!(8, "edit-b2", "b₂", "bias, second"),
 ];
 
+fn scale_of(l: &Layer) -> Scale {
+    match l {
+        Layer::Scale(s) => *s,
+        _ => Scale::from_params(&[0.0; Scale::N_PARAMS]),
+    }
+}
+
+fn scale_raw(l: &Layer, j: usize) -> f64 {
+    let mut p = [0.0; Scale::N_PARAMS];
+    scale_of(l).write_params(&mut p);
+    p[j]
+}
+
+/// Sets raw parameter `j` of a scale-and-shift layer (every raw value gives an invertible layer).
+fn set_scale(l: &Layer, j: usize, v: f64) -> Result<Layer, String> {
+    let mut p = [0.0; Scale::N_PARAMS];
+    scale_of(l).write_params(&mut p);
+    p[j] = check_raw(v, p[j])?;
+    Ok(Layer::Scale(Scale::from_params(&p)))
+}
+
+macro_rules! scale_field {
+    ($j:expr, $id:expr, $label:expr, $help:expr) => {
+        Field {
+            id: $id,
+            label: $label,
+            help: $help,
+            get: |l| scale_raw(l, $j),
+            set: |l, v| set_scale(l, $j, v),
+        }
+    };
+}
+
+/// A scale-and-shift layer's fields: log-scales and shifts.
+pub const SCALE_FIELDS: [Field; 4] = [
+    scale_field!(0, "edit-l1", "ℓ₁", "x is scaled by e^ℓ₁"),
+    scale_field!(1, "edit-l2", "ℓ₂", "y is scaled by e^ℓ₂"),
+    scale_field!(2, "edit-c1", "c₁", "shift of x"),
+    scale_field!(3, "edit-c2", "c₂", "shift of y"),
+];
+
 /// The invertibility verdict of a layer: `(warn, icon + headline, one line: why it matters and
 /// what the reparametrisation did)`.
 pub fn verdict(layer: &Layer) -> (bool, String, String) {
     match layer {
+        Layer::Scale(c) => (
+            false,
+            format!(
+                "✓ Invertible for any values: each axis is scaled by e^ℓ > 0 (here {} and {})",
+                num(c.log_scale[0].exp(), 3),
+                num(c.log_scale[1].exp(), 3)
+            ),
+            "Why: a positive scale per axis never folds or collapses; the inverse is (y − c)·e^(−ℓ). Coupling stacks start with this layer so their splines see data of unit scale.".to_string(),
+        ),
         Layer::Sylvester(s) => {
             let m = s.m();
             let near = m[0] < -0.95 || m[1] < -0.95;

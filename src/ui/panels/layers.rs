@@ -46,7 +46,7 @@ pub fn LayersPanel() -> impl IntoView {
                             }
                         >
                             <span class="layer-n">{n.to_string()}</span>
-                            <span class="layer-kind" data-kind=kind.name()>{kind.name()}</span>
+                            <span class="layer-kind" data-kind=kind.name()>{kind_label(kind)}</span>
                             <span class="layer-stage muted">{format!("stage {s_in}")}</span>
                             <span class="visually-hidden">": select it and show its input stage"</span>
                         </button>
@@ -101,5 +101,14 @@ pub fn LayersPanel() -> impl IntoView {
             })}
             <LayerDetails />
         </section>
+    }
+}
+
+/// A layer's kind for the list: its family, and for a coupling layer the coordinate it keeps.
+fn kind_label(kind: LayerKind) -> String {
+    match kind.keep() {
+        Some(crate::core::coupling::Keep::X) => format!("{} (keeps x)", kind.family()),
+        Some(crate::core::coupling::Keep::Y) => format!("{} (keeps y)", kind.family()),
+        None => kind.family().to_string(),
     }
 }

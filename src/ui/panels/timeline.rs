@@ -15,6 +15,7 @@ pub fn layer_formula(kind: LayerKind) -> &'static str {
         LayerKind::Planar => "f(z) = z + û · tanh(wᵀz + b)",
         LayerKind::Radial => "f(z) = z + β (z − z₀) / (α + ‖z − z₀‖)",
         LayerKind::Sylvester => "f(z) = z + Q R tanh(R̃ Qᵀ z + b)",
+        LayerKind::Scale => "f(z) = e^ℓ ⊙ z + c (each axis scaled and shifted)",
         LayerKind::Affine(Keep::X) => "x kept, y ↦ y·e^{s(x)} + μ(x)",
         LayerKind::Affine(Keep::Y) => "y kept, x ↦ x·e^{s(y)} + μ(y)",
         LayerKind::Spline(Keep::X) => "x kept, y ↦ RQ-spline_{θ(x)}(y) on [−3, 3]",

@@ -4,15 +4,19 @@
 
 use leptos::prelude::*;
 
+use crate::ui::browser::page;
 use crate::ui::draw::{chart, sparkline};
 use crate::ui::frame::{Frame, FrameJob, Part, Periodic};
 use crate::ui::model::Ui;
 
-/// What the chart plots, cheaply: steps, history length, the last loss, the objective.
-type Key = (u64, usize, u64, Option<u8>, u64, bool);
+/// What the chart plots, cheaply: steps, history length, the last loss, the objective, the
+/// axis, and the chart's on-screen size (a panel opening gives a hidden chart its size).
+type Key = (u64, usize, u64, Option<u8>, u64, bool, (i32, i32));
 
 fn key(ui: Ui) -> Key {
     let log_x = ui.chart.with_value(|c| c.log_x);
+    let size = page::by_id::<web_sys::HtmlElement>("loss-chart")
+        .map_or((0, 0), |e| (e.client_width(), e.client_height()));
     ui.session.with_value(|s| {
         let tr = s.trainer();
         (
@@ -22,6 +26,7 @@ fn key(ui: Ui) -> Key {
             s.energy().map(|e| e as u8),
             s.preset_floor().map_or(0, f64::to_bits),
             log_x,
+            size,
         )
     })
 }
