@@ -11,4 +11,5 @@ pub mod handles;
 pub mod inset;
 pub mod main_view;
 pub mod sparkline;
+pub mod strokes;
 pub mod thumbs;

@@ -14,9 +14,9 @@ use crate::ui::draw::inset;
 use crate::ui::model::{use_ui, Ui};
 
 use super::layer_fields::{
-    fmt_edit, parse_value, verdict, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS,
-    SYLVESTER_FIELDS,
+    fmt_edit, parse_value, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS, SYLVESTER_FIELDS,
 };
+use super::layer_verdict::verdict;
 
 /// Step of the arrow keys in the numeric fields (Shift: ×10).
 const NUDGE: f64 = 0.05;

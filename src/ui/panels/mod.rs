@@ -11,6 +11,7 @@ pub mod filmstrip;
 pub mod help;
 pub mod layer_details;
 pub mod layer_fields;
+pub mod layer_verdict;
 pub mod layers;
 pub mod legend;
 pub mod lessons;
