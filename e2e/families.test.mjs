@@ -79,12 +79,29 @@ test('a spline coupling stack (a scale-and-shift layer, then 4 splines) from a l
   await ctx.close();
 });
 
-test('a Sylvester stack trains and probes; its model file loads back exactly', async () => {
+test('a Sylvester stack trains and probes, its crossing drags, its model file loads back exactly', async () => {
   const { ctx, page, problems } = await open('v=1&mode=8gaussians&K=8&layers=8s');
   await page.click('#train-button');
   await waitStep(page, 200);
   await page.click('#train-button');
   await probeLedger(page, 8);
+  // Its handles: select layer 1, drag the lines' crossing; the bias fields follow.
+  await openTab(page, 'model');
+  await page.click('#layer-list li:nth-child(1) .layer-select');
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#overlay-canvas').getAttribute('data-handles') || '{}').kind === 'Sylvester');
+  const h = JSON.parse(await page.getAttribute('#overlay-canvas', 'data-handles'));
+  const box = await page.locator('#overlay-canvas').boundingBox();
+  const b1 = await page.inputValue('#edit-b1');
+  const [cx, cy] = [box.x + h.handles.Centre[0], box.y + h.handles.Centre[1]];
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i += 1) await page.mouse.move(cx + 4 * i, cy + 3 * i);
+  await page.mouse.up();
+  await page.waitForFunction((v) => document.querySelector('#edit-b1').value !== v, b1);
+  const h2 = JSON.parse(await page.getAttribute('#overlay-canvas', 'data-handles'));
+  assert.ok(Math.hypot(h2.handles.Centre[0] - h.handles.Centre[0] - 40, h2.handles.Centre[1] - h.handles.Centre[1] - 30) < 3,
+    `the crossing did not follow the pointer: ${JSON.stringify([h.handles.Centre, h2.handles.Centre])}`);
+  await shot(page, 'families-sylvester-handles');
   await openTab(page, 'share');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Model JSON")')]);
   const model = fs.readFileSync(await dl.path(), 'utf8');

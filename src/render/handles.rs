@@ -32,8 +32,11 @@
 //! `‖w‖ ≥` [`W_NORM_MIN`], `α ≥` [`ALPHA_MIN`]; the reparametrisations do the rest. A non-finite
 //! target leaves the layer unchanged.
 //!
-//! ## Other kinds (Sylvester, affine and spline coupling, scale)
-//! No handles yet: [`layer_handles`] gives [`LayerHandles::None`] (nothing to draw or pick) and
+//! ## Sylvester
+//! Its two lines, their crossing (a fixed point) and a rotation arm: `sylvester_handles`.
+//!
+//! ## Other kinds (affine and spline coupling, scale)
+//! No handles: [`layer_handles`] gives [`LayerHandles::None`] (nothing to draw or pick) and
 //! [`apply_drag`] returns the layer unchanged.
 //!
 //! The file also holds the editor's stage bookkeeping ([`input_stage`], [`layer_at_input_stage`],
@@ -45,6 +48,9 @@ use crate::core::num::{dot, softplus, Vec2};
 use crate::core::stack::inv_softplus;
 use crate::core::{Direction, Layer, Planar, Radial};
 
+use super::sylvester_handles::{
+    sylvester_drag, sylvester_handles, SylvesterHandle, SylvesterHandles,
+};
 use super::transform::ViewTransform;
 
 /// Smallest `‖w‖` an edit leaves (the line needs a normal; `û` divides by `‖w‖²`).
@@ -56,8 +62,7 @@ pub const GAMMA_REL_MIN: f64 = 1e-4;
 /// Smallest `1 + wᵀû` a `û` drag leaves.
 pub const UHAT_GAP: f64 = 1e-3;
 
-/// `[x_min, x_max, y_min, y_max]` of the window the lines are clipped to.
-pub type Window = [f64; 4];
+pub use super::clip::Window;
 
 fn clamp_raw(x: f64) -> f64 {
     x.clamp(-RAW_PARAM_LIMIT, RAW_PARAM_LIMIT)
@@ -92,27 +97,7 @@ fn inv_softplus_safe(y: f64) -> f64 {
     }
 }
 
-/// The part of the infinite line `p + t·d` inside `window`, or `None` if it misses (Liang–Barsky).
-pub fn clip_line(p: Vec2, d: Vec2, window: Window) -> Option<[Vec2; 2]> {
-    if !(finite(p) && finite(d)) || (d[0] == 0.0 && d[1] == 0.0) {
-        return None;
-    }
-    let [x0, x1, y0, y1] = window;
-    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-    for (pi, di, a, b) in [(p[0], d[0], x0, x1), (p[1], d[1], y0, y1)] {
-        if di == 0.0 {
-            if pi < a || pi > b {
-                return None;
-            }
-        } else {
-            let (t1, t2) = ((a - pi) / di, (b - pi) / di);
-            lo = lo.max(t1.min(t2));
-            hi = hi.min(t1.max(t2));
-        }
-    }
-    (lo <= hi && lo.is_finite() && hi.is_finite())
-        .then(|| [add(p, scale(d, lo)), add(p, scale(d, hi))])
-}
+pub use super::clip::clip_line;
 
 // ---------------------------------------------------------------------------------------------
 // Planar
@@ -433,6 +418,8 @@ pub enum Handle {
     Planar(PlanarHandle),
     /// A radial part.
     Radial(RadialHandle),
+    /// A Sylvester part.
+    Sylvester(SylvesterHandle),
 }
 
 /// Handles of either kind.
@@ -442,7 +429,9 @@ pub enum LayerHandles {
     Planar(PlanarHandles),
     /// Radial.
     Radial(RadialHandles),
-    /// A kind without handles (Sylvester, coupling and scale layers): nothing to draw or grab.
+    /// Sylvester.
+    Sylvester(SylvesterHandles),
+    /// A kind without handles (coupling and scale layers): nothing to draw or grab.
     None,
 }
 
@@ -470,6 +459,7 @@ pub fn layer_handles(layer: &Layer, frame: HandleFrame, window: Window) -> Layer
     match layer {
         Layer::Planar(p) => LayerHandles::Planar(planar_handles(p, frame.pivot, window)),
         Layer::Radial(r) => LayerHandles::Radial(radial_handles(r, frame.angles)),
+        Layer::Sylvester(s) => LayerHandles::Sylvester(sylvester_handles(s, window)),
         _ => LayerHandles::None,
     }
 }
@@ -480,6 +470,7 @@ impl LayerHandles {
         match (self, h) {
             (LayerHandles::Planar(p), Handle::Planar(h)) => Some(p.position(h)),
             (LayerHandles::Radial(r), Handle::Radial(h)) => Some(r.position(h)),
+            (LayerHandles::Sylvester(s), Handle::Sylvester(h)) => Some(s.position(h)),
             _ => None,
         }
     }
@@ -526,6 +517,18 @@ impl LayerHandles {
                 }
             }
             LayerHandles::None => {}
+            LayerHandles::Sylvester(s) => {
+                consider(
+                    &mut best,
+                    dist(s.rotation_tip),
+                    Handle::Sylvester(SylvesterHandle::Rotation),
+                );
+                consider(
+                    &mut best,
+                    dist(s.centre),
+                    Handle::Sylvester(SylvesterHandle::Centre),
+                );
+            }
             LayerHandles::Radial(r) => {
                 consider(
                     &mut best,
@@ -566,6 +569,7 @@ pub fn apply_drag(layer: &Layer, anchor: Vec2, h: Handle, to: Vec2) -> Layer {
     match (layer, h) {
         (Layer::Planar(p), Handle::Planar(h)) => Layer::Planar(planar_drag(p, anchor, h, to)),
         (Layer::Radial(r), Handle::Radial(h)) => Layer::Radial(radial_drag(r, h, to)),
+        (Layer::Sylvester(s), Handle::Sylvester(h)) => Layer::Sylvester(sylvester_drag(s, h, to)),
         (Layer::Planar(p), _) => Layer::Planar(sanitize_planar(*p, p.w)),
         (Layer::Radial(r), _) => Layer::Radial(sanitize_radial(*r)),
         (other, _) => other.clone(),

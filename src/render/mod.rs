@@ -5,6 +5,7 @@
 //! its origin at the top-left pixel corner; the flip lives only in [`transform::ViewTransform`].
 
 pub mod chart;
+pub mod clip;
 pub mod colormap;
 pub mod coupling;
 pub mod gif;
@@ -13,6 +14,7 @@ pub mod heatmap;
 pub mod overlay;
 pub mod stage_cache;
 pub mod stretch;
+pub mod sylvester_handles;
 pub mod transform;
 
 pub use colormap::{Colormap, Rgb};

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::StackPattern;
+use crate::core::{Hyper, LayerKind, StackPattern};
+use crate::state::Mode;
 use crate::state::MAX_LAYERS;
 use crate::ui::model::{NoticeKind, Ui};
 
@@ -31,23 +32,37 @@ pub fn set_depth(ui: Ui, k: usize) {
     common::after_rebuild(ui, r.unwrap_or(Ok(())));
 }
 
-/// `pattern` at the current depth, fresh weights — or at the pattern's suggested depth when it
-/// moves between the small layers and the coupling layers (16 planar layers are a lecture's
-/// example; 16 spline couplings are 30,000 weights).
+/// `pattern` at the current depth, fresh weights — or, when it moves between the small layers
+/// and the coupling layers, at the pattern's suggested depth and with a learning rate suited to
+/// it (16 planar layers are a lecture's example, 16 spline couplings 30,000 weights; coupling
+/// layers train at 1e-3, as in the benchmarks and the reference fits).
 pub fn set_pattern(ui: Ui, pattern: StackPattern) {
     history::checkpoint(ui);
     let r = ui.session.try_update_value(|s| {
-        let coupling = |kinds: &[crate::core::LayerKind]| kinds.iter().any(|k| k.keep().is_some());
-        let k = if coupling(s.flow().kinds()) != coupling(&pattern.kinds(2)) {
-            pattern.suggested_k()
-        } else {
-            s.k()
-        };
+        let coupling = |kinds: &[LayerKind]| kinds.iter().any(|k| k.keep().is_some());
+        let to_coupling = coupling(&pattern.kinds(6));
+        let switch = coupling(s.flow().kinds()) != to_coupling;
+        let k = if switch { pattern.suggested_k() } else { s.k() };
         let kinds = pattern.kinds(k);
-        s.set_stack(&kinds, s.seed())
+        let r = s.set_stack(&kinds, s.seed());
+        if switch {
+            let lr = if to_coupling {
+                COUPLING_LR
+            } else {
+                match s.mode() {
+                    Mode::Points(_) => Hyper::ml_default().lr,
+                    Mode::Energy(_) => Hyper::energy_default().lr,
+                }
+            };
+            let _ = s.set_lr(lr);
+        }
+        r
     });
     common::after_rebuild(ui, r.unwrap_or(Ok(())));
 }
+
+/// The learning rate a coupling stack starts with.
+const COUPLING_LR: f64 = 1e-3;
 
 /// `raw` (typed in the seed field) as the model seed: the same stack, fresh weights from it.
 pub fn set_seed_text(ui: Ui, raw: &str) {

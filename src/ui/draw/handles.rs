@@ -18,6 +18,7 @@ use crate::core::{Direction, Layer, Vec2};
 use crate::render::handles::{
     Handle, LayerHandles, PlanarHandle, PlanarHandles, RadialHandle, RadialHandles,
 };
+use crate::render::sylvester_handles::{SylvesterHandle, SylvesterHandles};
 use crate::render::ViewTransform;
 
 use crate::session::training::num;
@@ -74,6 +75,7 @@ pub fn draw(
     match &sh.handles {
         LayerHandles::Planar(h) => d.planar(h, active, &mut positions),
         LayerHandles::Radial(h) => d.radial(h, active, &mut positions),
+        LayerHandles::Sylvester(h) => d.sylvester(h, active, &mut positions),
         LayerHandles::None => {
             if let Some(keep) = sh.layer.kind().keep() {
                 d.conditioning_axis(keep);
@@ -170,6 +172,33 @@ impl Draw<'_> {
                 }
             }
         }
+    }
+
+    /// Sylvester: its two lines (`a₁ = 0` orange, `a₂ = 0` sky blue, dashed differently), their
+    /// crossing (a fixed point; drag it to move both) and the rotation arm along `q₁`.
+    fn sylvester(&self, h: &SylvesterHandles, active: Option<Handle>, out: &mut Vec<(&str, Vec2)>) {
+        let is = |x: SylvesterHandle| active == Some(Handle::Sylvester(x));
+        if let Some([a, b]) = h.line1 {
+            self.segment(a, b, ORANGE, 2.2, true, &[9.0, 5.0]);
+        }
+        if let Some([a, b]) = h.line2 {
+            self.segment(a, b, SKY, 2.2, true, &[]);
+        }
+        self.arrow(h.centre, h.rotation_tip, PURPLE, 2.5, 11.0, &[]);
+        self.handle(
+            h.centre,
+            "#ffffff",
+            "fixed point",
+            is(SylvesterHandle::Centre),
+        );
+        self.handle(
+            h.rotation_tip,
+            PURPLE,
+            &format!("θ = {}°", num(h.theta.to_degrees(), 0)),
+            is(SylvesterHandle::Rotation),
+        );
+        out.push(("Centre", h.centre));
+        out.push(("Rotation", h.rotation_tip));
     }
 
     fn planar(&self, h: &PlanarHandles, active: Option<Handle>, out: &mut Vec<(&str, Vec2)>) {

@@ -46,8 +46,9 @@ pub struct MainView {
 
 /// The best density resolution when idle; the adaptive floor while animating.
 pub const GRID_MAX: usize = 256;
-/// Lowest adaptive resolution.
-pub const GRID_MIN: usize = 64;
+/// Lowest adaptive resolution (a coupling stack's density costs a conditioner network per point and
+/// layer: while it trains, a coarse picture keeps the frame in budget).
+pub const GRID_MIN: usize = 32;
 
 impl MainView {
     /// Empty buffers.

@@ -2,7 +2,8 @@
 //! and a redraw asked for by new parameters alone waits for that turn. While anything animates
 //! (playback, training, a handle drag) the density's resolution adapts to keep its cost near
 //! `DENSITY_BUDGET_MS`, never below `GRID_PLAY_MIN` while the timeline plays (the issue-4 bar:
-//! playback shows at least 192² pixels); idle, it is full.
+//! playback shows at least 192² pixels); at rest it refines to full resolution, as far as a
+//! one-off budget allows.
 
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -16,6 +17,8 @@ use crate::ui::model::{EditorKey, Overlays};
 
 /// Target milliseconds for the density grid while animating.
 const DENSITY_BUDGET_MS: f64 = 5.0;
+/// Most milliseconds one refinement of the picture at rest may take.
+const IDLE_HEAT_MS: f64 = 150.0;
 /// Lowest density resolution while the timeline plays.
 const GRID_PLAY_MIN: usize = 192;
 
@@ -40,6 +43,8 @@ pub struct MainView {
     overlay: HtmlCanvasElement,
     painter: Painter,
     last: Option<DrawKey>,
+    /// What the last density drawing took (ms).
+    heat_ms: f64,
 }
 
 impl MainView {
@@ -50,6 +55,7 @@ impl MainView {
             overlay,
             painter: Painter::new(),
             last: None,
+            heat_ms: 0.0,
         }
     }
 }
@@ -82,8 +88,17 @@ impl FrameJob for MainView {
         let playing = ui.playing.get_untracked();
         let animating = playing || f.training || ui.dragging();
         let p = &mut self.painter;
+        // At rest the picture refines: to full resolution if its expected cost (the last
+        // drawing's, scaled by the pixel count) fits a one-off budget — a planar stack always
+        // does — else to the finest halving of it that fits (a heavy coupling stack).
         if !animating && p.grid_n < GRID_MAX {
-            p.grid_n = GRID_MAX;
+            let n = p.grid_n as f64;
+            let cost = |m: usize| self.heat_ms * (m * m) as f64 / (n * n);
+            let mut next = GRID_MAX;
+            while next > p.grid_n && cost(next) > IDLE_HEAT_MS {
+                next /= 2;
+            }
+            p.grid_n = next.max(p.grid_n);
         }
         if playing && p.grid_n < GRID_PLAY_MIN {
             p.grid_n = GRID_PLAY_MIN;
@@ -146,6 +161,9 @@ impl FrameJob for MainView {
         };
         let heat_ms = now_ms() - t_heat;
         f.parts.heat = heat_ms;
+        if !heat_same {
+            self.heat_ms = heat_ms;
+        }
         if animating && !heat_same {
             let floor = if playing { GRID_PLAY_MIN } else { GRID_MIN };
             if heat_ms > DENSITY_BUDGET_MS * 1.4 && p.grid_n > floor {
