@@ -49,6 +49,12 @@ test('a spline coupling stack (a scale-and-shift layer, then 4 splines) from a l
   await waitStep(page, 300);
   await page.click('#train-button');
   assert.match(await page.textContent('#train-stats'), /held-out NLL [\d.]+/);
+  // A trained coupling stack is too big for a link: the Share panel says so (no notice over the
+  // canvas), and the model file is the way to keep it.
+  await openTab(page, 'share');
+  await page.waitForSelector('#link-note');
+  assert.match(await page.textContent('#link-note'), /Export it as a file/);
+  assert.equal(await page.locator('.notice.warn').count(), 0);
   const s0 = await canvasStats(page, '#main-canvas');
   await scrubTo(page, 3.5);
   const sMid = await canvasStats(page, '#main-canvas');

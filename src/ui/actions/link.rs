@@ -130,7 +130,6 @@ pub fn restore(ui: Ui) -> bool {
 #[derive(Default)]
 pub struct Saver {
     last: String,
-    warned_long: bool,
     warned_storage: bool,
 }
 
@@ -142,15 +141,14 @@ pub fn save(ui: Ui, saver: &mut Saver) {
     }
     let fit = state::link_fit(&frag);
     page::replace_hash(if fit.fits() { &frag } else { "" });
-    if let LinkFit::TooLong { .. } = fit {
-        if !saver.warned_long {
-            saver.warned_long = true;
-            if let Some(m) = fit.message() {
-                ui.notify(NoticeKind::Warn, m);
-            }
-        }
-    } else {
-        saver.warned_long = false;
+    // Said where links are made (the Share panel), not as a notice over the canvas: a trained
+    // coupling stack is simply too big for a link, and the panel says what to do instead.
+    let note = match fit {
+        LinkFit::TooLong { .. } => fit.message(),
+        _ => None,
+    };
+    if ui.link_note.get_untracked() != note {
+        ui.link_note.set(note);
     }
     // An embedded demo (often in a sandboxed iframe without storage) keeps quiet about it.
     if !storage::set(STORAGE_KEY, &frag)

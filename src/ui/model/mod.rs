@@ -114,6 +114,8 @@ pub struct Ui {
     pub undo_redo: RwSignal<(bool, bool)>,
     /// Progress of a GIF being made (`None`: none).
     pub gif_status: RwSignal<Option<String>>,
+    /// Why the address bar holds no link (the state is too big for one), if it does not.
+    pub link_note: RwSignal<Option<String>>,
     /// The side panel open.
     pub panel: RwSignal<Panel>,
     /// Presenter mode: the canvas fills the screen.
@@ -181,6 +183,7 @@ impl Ui {
             compare_captions: RwSignal::new(Vec::new()),
             undo_redo: RwSignal::new((false, false)),
             gif_status: RwSignal::new(None),
+            link_note: RwSignal::new(None),
             panel: RwSignal::new(Panel::Data),
             presenter: RwSignal::new(false),
             help: RwSignal::new(false),

@@ -59,6 +59,7 @@ pub fn SharePanel() -> impl IntoView {
                 <button id="png-button" on:click=move |_| { export::png(ui, 1.0) }>"PNG"</button>
                 <button id="png2-button" on:click=move |_| { export::png(ui, 2.0) }>"PNG 2×"</button>
             </div>
+            {move || ui.link_note.get().map(|m| view! { <p class="link-note" id="link-note" role="status">{m}</p> })}
             <div class="row">
                 <button
                     id="gif-layers"
