@@ -86,3 +86,13 @@ pub const RAW_PARAM_LIMIT: f64 = 1e6;
 pub fn inv_softplus(y: f64) -> f64 {
     y + (-(-y).exp_m1()).ln()
 }
+
+/// A raw parameter as a layer reads it: clamped to ±[`RAW_PARAM_LIMIT`], NaN read as 0, so any
+/// flat vector (e.g. from a link) gives finite maps.
+pub fn read_raw(x: f64) -> f64 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(-RAW_PARAM_LIMIT, RAW_PARAM_LIMIT)
+    }
+}

@@ -11,7 +11,7 @@
 //! `wᵀy ± 2|m|` ([`crate::core::root`]), then `z = y − û·tanh(α + b)` (flows-math §1.3).
 //!
 //! Raw parameters (what Adam and the URL see), 5 f64 in this order: `u₀, u₁, w₀, w₁, b`.
-//! The constraint lives here. Guards: raw values are clamped to ±[`RAW_PARAM_LIMIT`] when read;
+//! The constraint lives here. Guards: raw values are clamped to ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT) when read;
 //! the divisor ‖w‖² is floored at `1e−24` (below it, `û ≈ u` and `κ = 1 + wᵀû` is kept exact,
 //! so the layer stays invertible; the backward pass assumes ‖w‖² above the floor); the
 //! determinant's softplus term `κ` is floored at `1e−100`, so `log|det|` ≥ −231 is finite.
@@ -21,7 +21,7 @@
 //! non-negative terms). `t = 0` is the identity, `t = 1` the layer.
 
 use super::fastmath;
-use super::num::RAW_PARAM_LIMIT;
+use super::num::read_raw;
 use super::num::{dot, sigmoid, softplus, Vec2};
 use super::root::rtsafe;
 
@@ -75,15 +75,9 @@ impl Planar {
     /// Number of raw parameters.
     pub const N_PARAMS: usize = 5;
 
-    /// Reads `u₀, u₁, w₀, w₁, b` (clamped to ±[`RAW_PARAM_LIMIT`]; NaN reads as 0).
+    /// Reads `u₀, u₁, w₀, w₁, b` (clamped to ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT); NaN reads as 0).
     pub fn from_params(p: &[f64]) -> Self {
-        let c = |x: f64| {
-            if x.is_nan() {
-                0.0
-            } else {
-                x.clamp(-RAW_PARAM_LIMIT, RAW_PARAM_LIMIT)
-            }
-        };
+        let c = read_raw;
         Planar {
             u: [c(p[0]), c(p[1])],
             w: [c(p[2]), c(p[3])],

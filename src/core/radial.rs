@@ -14,14 +14,14 @@
 //! taken as `2αρ/(B + √(B² + 4αρ))` when `B = γ − ρ > 0` (no cancellation), then
 //! `z = z₀ + (α + r)/(γ + r)·(y − z₀)`.
 //!
-//! Raw parameters, 4 f64 in this order: `z₀ₓ, z₀ᵧ, α̂, β̂` (clamped to ±[`RAW_PARAM_LIMIT`] when
+//! Raw parameters, 4 f64 in this order: `z₀ₓ, z₀ᵧ, α̂, β̂` (clamped to ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT) when
 //! read); `α` and `γ` are floored at `1e−100`, so far-out raw values stay finite. The backward
 //! pass divides by `max(r, 1e−300)`: its `δ/r` term vanishes at `z = z₀` (pitfall 10).
 //!
 //! Fractional layer at `t ∈ [0, 1]`: `β → t·β`, i.e. `γ_t = (1 − t)·α + t·γ > 0`; `t = 0` is the
 //! identity, `t = 1` the layer.
 
-use super::num::RAW_PARAM_LIMIT;
+use super::num::read_raw;
 use super::num::{dot, sigmoid, softplus, Vec2};
 
 /// Floor on `α` and `γ`.
@@ -53,15 +53,9 @@ impl Radial {
     /// Number of raw parameters.
     pub const N_PARAMS: usize = 4;
 
-    /// Reads `z₀ₓ, z₀ᵧ, α̂, β̂` (clamped to ±[`RAW_PARAM_LIMIT`]; NaN reads as 0).
+    /// Reads `z₀ₓ, z₀ᵧ, α̂, β̂` (clamped to ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT); NaN reads as 0).
     pub fn from_params(p: &[f64]) -> Self {
-        let c = |x: f64| {
-            if x.is_nan() {
-                0.0
-            } else {
-                x.clamp(-RAW_PARAM_LIMIT, RAW_PARAM_LIMIT)
-            }
-        };
+        let c = read_raw;
         Radial {
             z0: [c(p[0]), c(p[1])],
             alpha_raw: c(p[2]),

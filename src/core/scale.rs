@@ -33,7 +33,7 @@
 //! `s → t·s`).
 
 use super::num::Vec2;
-use super::num::RAW_PARAM_LIMIT;
+use super::num::{read_raw, RAW_PARAM_LIMIT};
 use super::points::Points;
 
 /// `|ℓᵢ|` beyond this is clamped when the map is built (gradient 0 there).
@@ -76,13 +76,7 @@ impl Scale {
 
     /// Reads `ℓ₁, ℓ₂, c₁, c₂` (clamped to ±[`RAW_PARAM_LIMIT`]; NaN reads as 0).
     pub fn from_params(p: &[f64]) -> Self {
-        let c = |x: f64| {
-            if x.is_nan() {
-                0.0
-            } else {
-                x.clamp(-RAW_PARAM_LIMIT, RAW_PARAM_LIMIT)
-            }
-        };
+        let c = read_raw;
         Scale {
             log_scale: [c(p[0]), c(p[1])],
             shift: [c(p[2]), c(p[3])],

@@ -17,7 +17,7 @@
 //! pitfall S5 does not arise: the map is written in column vectors exactly as above.
 //!
 //! Raw parameters, 9 f64 in this order: `θ, λ₁, λ₂, ρ₁, ρ₂, r₁₂, r̃₁₂, b₁, b₂` (clamped to
-//! ±[`RAW_PARAM_LIMIT`] when read, NaN reads as 0). `λ` is clamped to ±[`LAMBDA_LIMIT`] when the
+//! ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT) when read, NaN reads as 0). `λ` is clamped to ±[`LAMBDA_LIMIT`] when the
 //! map is built (beyond it the layer's conditioning, ~e^{2|λ|}, makes it useless anyway; the
 //! gradient there is 0), and `κ` is floored at `1e−100` like planar's.
 //!
@@ -31,7 +31,7 @@
 //! `κᵢ(t) = 1 − t + t·κᵢ > 0`, and the inverse runs unchanged; `t = 0` is the identity.
 
 use super::fastmath;
-use super::num::RAW_PARAM_LIMIT;
+use super::num::read_raw;
 use super::num::{sigmoid, softplus, Vec2};
 use super::root::rtsafe;
 
@@ -82,16 +82,10 @@ impl Sylvester {
     /// Number of raw parameters.
     pub const N_PARAMS: usize = 9;
 
-    /// Reads `θ, λ₁, λ₂, ρ₁, ρ₂, r₁₂, r̃₁₂, b₁, b₂` (clamped to ±[`RAW_PARAM_LIMIT`]; NaN reads
+    /// Reads `θ, λ₁, λ₂, ρ₁, ρ₂, r₁₂, r̃₁₂, b₁, b₂` (clamped to ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT); NaN reads
     /// as 0).
     pub fn from_params(p: &[f64]) -> Self {
-        let c = |x: f64| {
-            if x.is_nan() {
-                0.0
-            } else {
-                x.clamp(-RAW_PARAM_LIMIT, RAW_PARAM_LIMIT)
-            }
-        };
+        let c = read_raw;
         Sylvester {
             theta: c(p[0]),
             lambda: [c(p[1]), c(p[2])],
