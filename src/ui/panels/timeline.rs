@@ -43,7 +43,8 @@ pub fn TimelineBar() -> impl IntoView {
                 aria-keyshortcuts="P"
                 on:click=move |_| { view::toggle_play(ui) }
             >
-                {move || if ui.playing.get() { "❚❚ Pause layers" } else { "▶ Play layers" }}
+                {move || if ui.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+                <span class="play-word">" layers"</span>
             </button>
             <input
                 id="stage-slider"
