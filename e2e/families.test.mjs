@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, openPage, openTab, shot, canvasStats } from './harness.mjs';
+import { serve, launch, openPage, openTab, shot, canvasStats, drawnAt, settled } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -22,7 +22,7 @@ const waitStep = (page, n) => page.waitForFunction((m) => {
 async function scrubTo(page, v) {
   await page.$eval('#stage-slider', (el, x) => { el.value = String(x); el.dispatchEvent(new Event('input', { bubbles: true })); }, v);
   await page.waitForFunction((x) => document.querySelector('.stage-readout').textContent.startsWith(Number(x).toFixed(2)), v);
-  await frames(page);
+  await drawnAt(page, v);
 }
 
 /** Probes the canvas centre and checks the ledger adds up to the batch density. */
@@ -55,8 +55,12 @@ test('a spline coupling stack (a scale-and-shift layer, then 4 splines) from a l
   await page.waitForSelector('#link-note');
   assert.match(await page.textContent('#link-note'), /Export it as a file/);
   assert.equal(await page.locator('.notice.warn').count(), 0);
+  // Both pictures at rest (the view refines its grid once nothing moves), so they differ only by stage.
+  await scrubTo(page, 5);
+  await settled(page);
   const s0 = await canvasStats(page, '#main-canvas');
   await scrubTo(page, 3.5);
+  await settled(page);
   const sMid = await canvasStats(page, '#main-canvas');
   assert.ok(Math.abs(sMid.mean - s0.mean) + Math.abs(sMid.std - s0.std) > 0.5, 'stage 3.5 looks like stage 5');
   await scrubTo(page, 5);

@@ -102,6 +102,30 @@ export function canvasStats(page, selector) {
 }
 
 /** A fresh context and page at `url`, waiting for the first picture; console problems are collected. */
+/** Waits until the main canvas shows `stage` (its `data-stage`), then one more frame. */
+export async function drawnAt(page, stage) {
+  await page.waitForFunction((s) => {
+    const c = document.querySelector('#main-canvas');
+    return c && Math.abs(Number(c.dataset.stage) - s) < 1e-3;
+  }, stage);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** Waits until the main view's density grid has stopped refining (unchanged for 20 frames). */
+export async function settled(page) {
+  await page.evaluate(() => new Promise((resolve) => {
+    const c = document.querySelector('#main-canvas');
+    let last = c.dataset.gridN, same = 0;
+    const tick = () => {
+      const n = c.dataset.gridN;
+      same = n === last ? same + 1 : 0;
+      last = n;
+      if (same >= 20) resolve(); else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }));
+}
+
 export async function openPage(browser, url, opts = { viewport: { width: 1280, height: 800 } }) {
   const ctx = await browser.newContext(opts);
   const page = await ctx.newPage();

@@ -2,7 +2,7 @@
 // the probe ledger adds up, and nothing is logged to the console.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, canvasStats, openTab } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openTab, drawnAt } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -18,8 +18,7 @@ async function scrubTo(page, stage) {
     const out = document.querySelector('.stage-readout');
     return out && out.textContent.startsWith(Number(v).toFixed(2));
   }, stage);
-  // Two animation frames: the loop draws on the next frame after the signal changes.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await drawnAt(page, stage);
 }
 
 test('scrub, play, probe (desktop)', async () => {

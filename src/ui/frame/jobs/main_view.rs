@@ -205,6 +205,11 @@ impl FrameJob for MainView {
         let _ = self
             .heat
             .set_attribute("data-grid-n", &p.grid_n.to_string());
+        // The stage this picture shows, so a test (or an embed) can wait for the picture itself
+        // rather than for a number of animation frames.
+        let _ = self
+            .heat
+            .set_attribute("data-stage", &format!("{:.4}", key.stage));
         self.last = Some(key);
     }
 }
