@@ -143,7 +143,7 @@ pub fn tanh(a: f64) -> f64 {
 /// operations elsewhere (wasm). Only [`tanh`] uses it: the planar kernels keep their unfused,
 /// platform-identical arithmetic.
 #[inline(always)]
-fn madd(a: f64, b: f64, c: f64) -> f64 {
+pub(crate) fn madd(a: f64, b: f64, c: f64) -> f64 {
     #[cfg(target_feature = "fma")]
     {
         a.mul_add(b, c)
