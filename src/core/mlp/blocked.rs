@@ -272,19 +272,22 @@ impl Mlp<'_> {
     fn hidden_chunk(&self, x: &Row, h1: &mut [Row; H], h2: &mut [Row; H]) {
         let p = self.p;
         let (w1, c1) = (&p[W1..W1 + H], &p[C1..C1 + H]);
-        for ((h, w), c) in h1.iter_mut().zip(w1).zip(c1) {
+        // tanh two units at a time, sharing one division ([`fastmath::tanh_pair`]).
+        for i in (0..H).step_by(2) {
             for l in 0..CH {
-                h[l] = fastmath::tanh(w * x[l] + c);
+                (h1[i][l], h1[i + 1][l]) =
+                    fastmath::tanh_pair(w1[i] * x[l] + c1[i], w1[i + 1] * x[l] + c1[i + 1]);
             }
         }
         let (w2, c2) = (&p[W2..W2 + H * H], &p[C2..C2 + H]);
         for o0 in (0..H).step_by(TO) {
             // Row-major `W₂[o][i]`: output `o0 + t`, input `k` at `(o0 + t)·H + k`.
             let acc = tile::<TO>(&w2[o0 * H..], H, 1, h1);
-            for (t, a) in acc.iter().enumerate() {
-                let c = c2[o0 + t];
+            for t in (0..TO).step_by(2) {
+                let (o, c, d) = (o0 + t, c2[o0 + t], c2[o0 + t + 1]);
                 for l in 0..CH {
-                    h2[o0 + t][l] = fastmath::tanh(a[l] + c);
+                    (h2[o][l], h2[o + 1][l]) =
+                        fastmath::tanh_pair(acc[t][l] + c, acc[t + 1][l] + d);
                 }
             }
         }
