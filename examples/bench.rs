@@ -1,10 +1,12 @@
 //! Native benchmark: `cargo run --release --example bench -- --scenario
-//! all|reverse|ml|grid|coupling_ml|spline_ml [--steps N]`. Prints one JSON line per scenario with the JAX peer's fields plus
+//! all|reverse|ml|grid|coupling_ml|spline_ml|spline_grid [--steps N]`. Prints one JSON line per scenario with the JAX peer's fields plus
 //! `"impl": "native"` (scenarios in `flow_playground::core::bench`).
 
 use std::time::Instant;
 
-use flow_playground::core::bench::{run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_ml};
+use flow_playground::core::bench::{
+    run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_grid, run_spline_ml,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -19,23 +21,37 @@ fn main() {
     let start = Instant::now();
     let now = move || start.elapsed().as_secs_f64() * 1e3;
     let list: Vec<&str> = match scenario.as_str() {
-        "all" => vec!["reverse", "ml", "grid", "coupling_ml", "spline_ml"],
-        s @ ("reverse" | "ml" | "grid" | "coupling_ml" | "spline_ml") => vec![s],
+        "all" => vec![
+            "reverse",
+            "ml",
+            "grid",
+            "coupling_ml",
+            "spline_ml",
+            "spline_grid",
+        ],
+        s @ ("reverse" | "ml" | "grid" | "coupling_ml" | "spline_ml" | "spline_grid") => vec![s],
         other => {
             eprintln!(
-                "unknown scenario {other:?}; use all, reverse, ml, grid, coupling_ml or spline_ml"
+                "unknown scenario {other:?}; use all, reverse, ml, grid, coupling_ml, spline_ml \
+                 or spline_grid"
             );
             std::process::exit(2);
         }
     };
     for s in list {
-        let r = match s {
-            "reverse" => run_reverse(steps, &now),
-            "ml" => run_ml(steps, &now),
-            "coupling_ml" => run_coupling_ml(steps, &now),
-            "spline_ml" => run_spline_ml(steps, &now),
-            _ => run_grid(256, 20, &now),
+        let results = match s {
+            "reverse" => vec![run_reverse(steps, &now)],
+            "ml" => vec![run_ml(steps, &now)],
+            "coupling_ml" => vec![run_coupling_ml(steps, &now)],
+            "spline_ml" => vec![run_spline_ml(steps, &now)],
+            "spline_grid" => vec![
+                run_spline_grid(64, 50, &now),
+                run_spline_grid(128, 20, &now),
+            ],
+            _ => vec![run_grid(256, 20, &now)],
         };
-        println!("{}", r.to_json("native"));
+        for r in results {
+            println!("{}", r.to_json("native"));
+        }
     }
 }

@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 use flow_playground::core::bench::{
-    run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_ml, BenchResult,
+    run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_grid, run_spline_ml, BenchResult,
 };
 use flow_playground::core::history::{History, HistoryEntry};
 use flow_playground::core::train::ENERGY_ANNEALING_DEFAULT;
@@ -323,6 +323,7 @@ fn bench_runners_produce_peer_shaped_json() {
     let g = run_grid(16, 1, &now);
     let c = run_coupling_ml(5, &now);
     let s = run_spline_ml(5, &now);
+    let sg = run_spline_grid(8, 1, &now);
     for (res, keys) in [
         (
             &r,
@@ -354,6 +355,15 @@ fn bench_runners_produce_peer_shaped_json() {
         (
             &s,
             &["\"scenario\": \"spline_ml\"", "\"nll\"", "\"k\": 4"][..],
+        ),
+        (
+            &sg,
+            &[
+                "\"scenario\": \"spline_grid\"",
+                "\"ms_per_grid\"",
+                "\"n\": 8",
+                "\"k\": 4",
+            ][..],
         ),
     ] {
         let json = res.to_json("native");

@@ -15,6 +15,8 @@
 //!   lr 1e−3 (no schedule), 20 warm-up + `steps` timed; NLL on all 2000 points.
 //! - `spline_ml`: the same with K = 4 rational-quadratic spline coupling layers (8 bins on
 //!   [−3, 3], conditioner 1→32→32→23).
+//! - `spline_grid`: log-density of a 64 × 64 and a 128 × 128 grid over [−4, 4]² through the
+//!   `spline_ml` flow (raw parameters `0.3·N(0, 1)`): the density view of a spline flow.
 //!
 //! Initial parameters of the planar scenarios follow the JAX peer: every raw parameter
 //! `0.1·N(0, 1)`. The coupling scenarios start as in `SCENARIOS.md` ([`Init::Default`]:
@@ -59,8 +61,10 @@ pub enum BenchResult {
         /// `("free_energy" | "nll", value)`.
         metric: (&'static str, f64),
     },
-    /// The grid scenario.
+    /// A density-grid scenario.
     Grid {
+        /// `"grid"` or `"spline_grid"`.
+        scenario: &'static str,
         /// Layers.
         k: usize,
         /// Grid side.
@@ -79,8 +83,8 @@ impl BenchResult {
                  \"steps\": {steps}, \"steps_per_s\": {steps_per_s:.1}, \"{}\": {:.6}}}",
                 metric.0, metric.1
             ),
-            BenchResult::Grid { k, n, ms_per_grid } => format!(
-                "{{\"scenario\": \"grid\", \"impl\": \"{implementation}\", \"k\": {k}, \"n\": {n}, \"ms_per_grid\": {ms_per_grid:.3}}}"
+            BenchResult::Grid { scenario, k, n, ms_per_grid } => format!(
+                "{{\"scenario\": \"{scenario}\", \"impl\": \"{implementation}\", \"k\": {k}, \"n\": {n}, \"ms_per_grid\": {ms_per_grid:.3}}}"
             ),
         }
     }
@@ -245,6 +249,31 @@ pub fn run_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     let kinds = vec![LayerKind::Planar; K];
     let params = init_params(&kinds, Init::SmallNormal(0.1), 3);
     let flow = Flow::with_params(&kinds, &params, Direction::Normalizing).expect("sizes match");
+    time_grid("grid", &flow, n, reps, now)
+}
+
+/// The `spline_grid` scenario: the exact density the app draws for a spline flow, i.e. the
+/// log-density of an `n × n` grid over `[−4, 4]²` through the `spline_ml` flow (K = 4 spline
+/// coupling layers, Normalizing as trained: each point through every layer's conditioner and
+/// spline). Raw parameters `0.3·N(0, 1)`, so that every spline bends; mean over `reps` after
+/// one warm-up evaluation.
+pub fn run_spline_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+    let kinds = spline_ml_kinds();
+    let params = init_params(&kinds, Init::SmallNormal(0.3), 3);
+    let flow = Flow::with_params(&kinds, &params, Direction::Normalizing).expect("sizes match");
+    time_grid("spline_grid", &flow, n, reps, now)
+}
+
+/// Milliseconds per `log_density` of the `n × n` grid over `[−4, 4]²` (linspace, inclusive, as
+/// the peer) at the flow's last stage.
+fn time_grid(
+    scenario: &'static str,
+    flow: &Flow,
+    n: usize,
+    reps: usize,
+    now: &dyn Fn() -> f64,
+) -> BenchResult {
+    let k = flow.len();
     let step = if n > 1 { 8.0 / (n - 1) as f64 } else { 0.0 };
     let (mut xs, mut ys) = (Vec::with_capacity(n * n), Vec::with_capacity(n * n));
     for j in 0..n {
@@ -255,15 +284,16 @@ pub fn run_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     }
     let mut out = vec![0.0; n * n];
     let mut ws = Workspace::default();
-    flow.log_density(K as f64, &xs, &ys, &mut out, &mut ws);
+    flow.log_density(k as f64, &xs, &ys, &mut out, &mut ws);
     let reps = reps.max(1);
     let t0 = now();
     for _ in 0..reps {
-        flow.log_density(K as f64, &xs, &ys, &mut out, &mut ws);
+        flow.log_density(k as f64, &xs, &ys, &mut out, &mut ws);
     }
     let ms = (now() - t0) / reps as f64;
     BenchResult::Grid {
-        k: K,
+        scenario,
+        k,
         n,
         ms_per_grid: ms,
     }

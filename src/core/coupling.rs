@@ -372,7 +372,7 @@ impl<T: Transformer> CouplingMap<T> {
             Keep::X => (&zx[..n], &mut zy[..n]),
             Keep::Y => (&zy[..n], &mut zx[..n]),
         };
-        self.mlp().forward_batch(xa, acts);
+        self.mlp().eval_batch(xa, acts);
         T::forward_batch(&acts.out, xb, &mut det[..n], self.t);
     }
 
@@ -397,7 +397,7 @@ impl<T: Transformer> CouplingMap<T> {
             Keep::X => (&out_x[..n], &mut out_y[..n]),
             Keep::Y => (&out_y[..n], &mut out_x[..n]),
         };
-        self.mlp().forward_batch(ya, acts);
+        self.mlp().eval_batch(ya, acts);
         T::inverse_batch(&acts.out, yb, self.t);
         for i in 0..n {
             if !(xs[i].is_finite() && ys[i].is_finite()) {
@@ -426,7 +426,12 @@ impl<T: Transformer> CouplingMap<T> {
         let n = zx.len();
         out_x[..n].copy_from_slice(zx);
         out_y[..n].copy_from_slice(&zy[..n]);
-        self.forward_batch_with(&mut out_x[..n], &mut out_y[..n], &mut det[..n], acts);
+        let (xa, xb) = match self.keep {
+            Keep::X => (&out_x[..n], &mut out_y[..n]),
+            Keep::Y => (&out_y[..n], &mut out_x[..n]),
+        };
+        self.mlp().forward_batch(xa, acts);
+        T::forward_batch(&acts.out, xb, &mut det[..n], self.t);
     }
 
     /// Batch backward at `t = 1` (the training tape's maps): `zx, zy` are the layer's inputs and

@@ -11,17 +11,26 @@
 //! `nn.Linear.weight`): `W₁ (H) | c₁ (H) | W₂ (H·H) | c₂ (H) | W₃ (P·H) | c₃ (P)`, so
 //! [`n_params`]`(P) = H² + (3 + P)·H + P` (1,186 for `P = 2`, 1,879 for `P = 23`).
 //!
-//! **Batches** are feature-major (`h[i·n + b]`: unit `i`, point `b`), which is nalgebra's
-//! column-major `n × H`. The three `n × H × H` products of a training step (`W₂h₁` forward;
-//! `∂W₂` and `W₂ᵀ∂p₂` backward) and the `P × H` ones for `P > 5` run through nalgebra's `gemm`
-//! on views of these slices (no copies). For dynamic sizes nalgebra hands them to
-//! `matrixmultiply`: packed operands and a runtime-dispatched SIMD kernel (AVX-512 on the
-//! benchmark machine). On the 512×32×32 shapes it measured 22–28 GFMA/s against 8–18 GFMA/s
-//! for the best auto-vectorized register-tiled loop written for comparison (3–6 GFMA/s for the
-//! `∂W₂` reduction); on whole training steps, plain loops instead of nalgebra made
-//! `coupling_ml` / `spline_ml` run at 124 / 146 steps/s against 628 / 664. `matrixmultiply`
-//! allocates its packing buffer (≤ ~200 KB) inside each call; nothing else here allocates once
-//! [`MlpActs`] has grown. Outputs with `P ≤ 5` and the rank-one first layer are plain loops.
+//! **Batch kernels.** Two implementations of the batch forward and backward, selected by target
+//! (both compiled everywhere, and tested against each other and against finite differences):
+//!
+//! - **Native: nalgebra.** Batches are feature-major (`h[i·n + b]`: unit `i`, point `b`), which
+//!   is nalgebra's column-major `n × H`. The three `n × H × H` products of a training step
+//!   (`W₂h₁` forward; `∂W₂` and `W₂ᵀ∂p₂` backward) and the `P × H` ones for `P > 5` run through
+//!   nalgebra's `gemm` on views of these slices (no copies). For dynamic sizes nalgebra hands
+//!   them to `matrixmultiply`: packed operands and a runtime-dispatched SIMD kernel (AVX-512 on
+//!   the benchmark machine). On the 512×32×32 shapes it measured 22–28 GFMA/s against 8–18
+//!   GFMA/s for the best auto-vectorized register-tiled loop written for comparison; on whole
+//!   training steps, plain loops instead of nalgebra made `coupling_ml` / `spline_ml` run at
+//!   124 / 146 steps/s against 628 / 664, and the blocked kernels below at ~420 / ~460 against
+//!   ~680 / ~660. `matrixmultiply` allocates its packing buffer (≤ ~200 KB) inside each call;
+//!   nothing else here allocates once [`MlpActs`] has grown. Outputs with `P ≤ 5` and the
+//!   rank-one first layer are plain loops.
+//! - **WebAssembly: [`blocked`].** `matrixmultiply` has no SIMD kernel for wasm32 (its generic
+//!   loops ran the conditioner at ~1.7 GFMA/s in V8), so there the products are register tiles
+//!   on chunks of 4 points, written for LLVM's auto-vectorizer (`f64x2` with `simd128`), with
+//!   bias and `tanh` fused and the weight gradients summed in registers: 1.5–1.9× faster per
+//!   training step in Chromium (module docs of [`blocked`]).
 //!
 //! **Small batches never reach nalgebra.** For any dimension ≤ 5 nalgebra 0.35 skips
 //! `matrixmultiply` and runs its own `gemv`/`axcpy` loop, which on a strided (transposed) view
@@ -31,8 +40,9 @@
 //! `tests::gemm_agrees_with_loops_at_every_small_size` runs both paths under the standard
 //! library's debug checks.
 //!
-//! [`Mlp::eval`] is the exact scalar path for single points (libm `tanh`); the batch path uses
-//! [`fastmath::tanh`] and agrees with it to ~1e−14.
+//! [`Mlp::eval`] is the exact scalar path for single points (libm `tanh`); the batch paths use
+//! [`fastmath::tanh`] and agree with it to ~1e−14. [`Mlp::eval_batch`] is the batch forward for
+//! inference (the density grid, pull-backs): the outputs only, no activations kept.
 //!
 //! Initialisation ([`init_params`]): hidden weights and biases `U(±1/√fan_in)` (fan-in 1, then
 //! `H`), output layer **zero**, so every coupling layer starts as the exact identity
@@ -42,6 +52,12 @@ use nalgebra::{DMatrixView, DMatrixViewMut};
 use rand::Rng;
 
 use super::fastmath;
+
+mod blocked;
+
+/// The batch kernels in use: the blocked ones of [`blocked`] on WebAssembly, nalgebra's `gemm`
+/// natively (module docs).
+const BLOCKED: bool = cfg!(target_arch = "wasm32");
 
 /// Hidden width `H`.
 pub const HIDDEN: usize = 32;
@@ -68,14 +84,17 @@ pub struct Mlp<'a> {
     out: usize,
 }
 
-/// Forward activations of a batch (feature-major `H × n`, `P × n`).
+/// Forward activations of a batch: the outputs `o` feature-major (`P × n`), the hidden layers
+/// in the layout of the kernels in use (feature-major `H × n` for nalgebra's, [`blocked`]'s
+/// own).
 #[derive(Clone, Debug, Default)]
 pub struct MlpActs {
     n: usize,
-    /// `h₁ = tanh(W₁x + c₁)`.
-    pub h1: Vec<f64>,
-    /// `h₂ = tanh(W₂h₁ + c₂)`.
-    pub h2: Vec<f64>,
+    /// `h₁ = tanh(W₁x + c₁)` (nalgebra kernels).
+    h1: Vec<f64>,
+    /// `h₂ = tanh(W₂h₁ + c₂)` (nalgebra kernels).
+    h2: Vec<f64>,
+    blk: blocked::Acts,
     /// The outputs `o`, row `j` = output `j` of every point.
     pub out: Vec<f64>,
 }
@@ -88,6 +107,7 @@ pub struct MlpGrads {
     pub g_out: Vec<f64>,
     g_h2: Vec<f64>,
     g_h1: Vec<f64>,
+    blk: blocked::Grads,
 }
 
 fn grow(v: &mut Vec<f64>, n: usize) {
@@ -100,8 +120,10 @@ impl MlpActs {
     /// Makes room for `n` points and `p` outputs (grows only).
     pub fn resize(&mut self, n: usize, p: usize) {
         self.n = n;
-        grow(&mut self.h1, H * n);
-        grow(&mut self.h2, H * n);
+        if !BLOCKED {
+            grow(&mut self.h1, H * n);
+            grow(&mut self.h2, H * n);
+        }
         grow(&mut self.out, p * n);
     }
 
@@ -126,8 +148,10 @@ impl MlpGrads {
     pub fn reset(&mut self, n: usize, p: usize) {
         self.n = n;
         grow(&mut self.g_out, p * n);
-        grow(&mut self.g_h2, H * n);
-        grow(&mut self.g_h1, H * n);
+        if !BLOCKED {
+            grow(&mut self.g_h2, H * n);
+            grow(&mut self.g_h1, H * n);
+        }
         self.g_out[..p * n].fill(0.0);
     }
 
@@ -322,11 +346,42 @@ impl<'a> Mlp<'a> {
         }
     }
 
-    /// Batch forward for the inputs `xa` (one per point): fills `acts` (feature-major).
+    /// Batch forward for the inputs `xa` (one per point): fills `acts`, for
+    /// [`Mlp::backward_batch`].
     pub fn forward_batch(&self, xa: &[f64], acts: &mut MlpActs) {
+        if BLOCKED {
+            self.forward_blocked_into(xa, acts);
+        } else {
+            self.forward_gemm(xa, acts);
+        }
+    }
+
+    /// The outputs `acts.out` for the inputs `xa`, for inference: as [`Mlp::forward_batch`]
+    /// but keeping no activations for a backward pass (the blocked kernels then run chunk by
+    /// chunk in a fixed scratch).
+    pub fn eval_batch(&self, xa: &[f64], acts: &mut MlpActs) {
+        if BLOCKED {
+            let (n, pn) = (xa.len(), self.out);
+            acts.resize(n, pn);
+            self.eval_blocked(xa, &mut acts.out[..pn * n]);
+        } else {
+            self.forward_gemm(xa, acts);
+        }
+    }
+
+    fn forward_blocked_into(&self, xa: &[f64], acts: &mut MlpActs) {
+        let (n, pn) = (xa.len(), self.out);
+        acts.resize(n, pn);
+        self.forward_blocked(xa, &mut acts.blk, &mut acts.out[..pn * n]);
+    }
+
+    /// [`Mlp::forward_batch`] through nalgebra's `gemm` (feature-major activations).
+    fn forward_gemm(&self, xa: &[f64], acts: &mut MlpActs) {
         let n = xa.len();
         let pn = self.out;
         acts.resize(n, pn);
+        grow(&mut acts.h1, H * n);
+        grow(&mut acts.h2, H * n);
         if n == 0 {
             return;
         }
@@ -406,6 +461,36 @@ impl<'a> Mlp<'a> {
         grads: &mut [f64],
         g_xa: &mut [f64],
     ) {
+        if BLOCKED {
+            self.backward_blocked_from(xa, acts, g, grads, g_xa);
+        } else {
+            self.backward_gemm(xa, acts, g, grads, g_xa);
+        }
+    }
+
+    fn backward_blocked_from(
+        &self,
+        xa: &[f64],
+        acts: &MlpActs,
+        g: &mut MlpGrads,
+        grads: &mut [f64],
+        g_xa: &mut [f64],
+    ) {
+        let pn_n = self.out * xa.len();
+        self.backward_blocked(xa, &acts.blk, &g.g_out[..pn_n], &mut g.blk, grads, g_xa);
+    }
+
+    /// [`Mlp::backward_batch`] through nalgebra's `gemm`.
+    fn backward_gemm(
+        &self,
+        xa: &[f64],
+        acts: &MlpActs,
+        g: &mut MlpGrads,
+        grads: &mut [f64],
+        g_xa: &mut [f64],
+    ) {
+        grow(&mut g.g_h2, H * xa.len());
+        grow(&mut g.g_h1, H * xa.len());
         let n = xa.len();
         let pn = self.out;
         if n == 0 {
@@ -526,23 +611,69 @@ mod tests {
             .collect()
     }
 
+    /// The two kernel families, whatever the target selects.
+    #[derive(Clone, Copy, Debug)]
+    enum Kernels {
+        Gemm,
+        Blocked,
+    }
+
+    const KERNELS: [Kernels; 2] = [Kernels::Gemm, Kernels::Blocked];
+
+    fn forward(mlp: &Mlp, k: Kernels, xs: &[f64], acts: &mut MlpActs) {
+        match k {
+            Kernels::Gemm => mlp.forward_gemm(xs, acts),
+            Kernels::Blocked => mlp.forward_blocked_into(xs, acts),
+        }
+    }
+
+    fn backward(
+        mlp: &Mlp,
+        k: Kernels,
+        xs: &[f64],
+        acts: &MlpActs,
+        g: &mut MlpGrads,
+        grads: &mut [f64],
+        g_x: &mut [f64],
+    ) {
+        match k {
+            Kernels::Gemm => mlp.backward_gemm(xs, acts, g, grads, g_x),
+            Kernels::Blocked => mlp.backward_blocked_from(xs, acts, g, grads, g_x),
+        }
+    }
+
     #[test]
     fn batch_forward_matches_the_scalar_path() {
-        for out in [2, 23] {
+        // Both kernels, the training and the inference forward; batch sizes on both sides of
+        // the blocked kernels' chunks; the transformers' P and another.
+        for out in [2, 23, 5] {
             let p = random_params(out, 3);
             let mlp = Mlp::new(&p, out);
-            let xs: Vec<f64> = (0..37).map(|i| -3.0 + 0.17 * i as f64).collect();
-            let mut acts = MlpActs::default();
-            mlp.forward_batch(&xs, &mut acts);
-            let mut o = vec![0.0; out];
-            for (b, &x) in xs.iter().enumerate() {
-                mlp.eval(x, &mut o);
-                for (j, want) in o.iter().enumerate() {
-                    let got = acts.out_row(j)[b];
-                    assert!(
-                        (got - want).abs() < 1e-13 * (1.0 + want.abs()),
-                        "{got} {want}"
-                    );
+            for n in [1, 3, 4, 5, 37, 130] {
+                let xs: Vec<f64> = (0..n).map(|i| -3.0 + 0.17 * i as f64).collect();
+                for k in KERNELS {
+                    for inference in [false, true] {
+                        let mut acts = MlpActs::default();
+                        match (inference, k) {
+                            (false, _) => forward(&mlp, k, &xs, &mut acts),
+                            (true, Kernels::Gemm) => mlp.forward_gemm(&xs, &mut acts),
+                            (true, Kernels::Blocked) => {
+                                acts.resize(n, out);
+                                mlp.eval_blocked(&xs, &mut acts.out[..out * n]);
+                            }
+                        }
+                        let mut o = vec![0.0; out];
+                        for (b, &x) in xs.iter().enumerate() {
+                            mlp.eval(x, &mut o);
+                            for (j, want) in o.iter().enumerate() {
+                                let got = acts.out_row(j)[b];
+                                assert!(
+                                    (got - want).abs() < 1e-13 * (1.0 + want.abs()),
+                                    "{k:?} P={out} n={n}: {got} {want}"
+                                );
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -551,54 +682,91 @@ mod tests {
     #[test]
     fn backward_matches_central_differences_for_every_parameter() {
         // ℓ = Σ_b Σ_j c_{jb}·o_j(x_b): its gradient is the backward pass with ∂ℓ/∂o = c.
-        for out in [2, 23] {
-            let p = random_params(out, 5);
-            let xs = [-1.3, 0.2, 0.9, 2.4, -0.4];
-            let n = xs.len();
-            let c: Vec<f64> = (0..out * n)
-                .map(|k| ((k * 7919) % 13) as f64 / 6.0 - 1.0)
-                .collect();
-            let loss = |p: &[f64], xs: &[f64]| {
-                let mlp = Mlp::new(p, out);
-                let mut o = vec![0.0; out];
-                let mut s = 0.0;
-                for (b, &x) in xs.iter().enumerate() {
-                    mlp.eval(x, &mut o);
-                    s += (0..out).map(|j| c[j * n + b] * o[j]).sum::<f64>();
+        for k in KERNELS {
+            for out in [2, 23, 5] {
+                let p = random_params(out, 5);
+                let xs = [-1.3, 0.2, 0.9, 2.4, -0.4];
+                let n = xs.len();
+                let c: Vec<f64> = (0..out * n)
+                    .map(|k| ((k * 7919) % 13) as f64 / 6.0 - 1.0)
+                    .collect();
+                let loss = |p: &[f64], xs: &[f64]| {
+                    let mlp = Mlp::new(p, out);
+                    let mut o = vec![0.0; out];
+                    let mut s = 0.0;
+                    for (b, &x) in xs.iter().enumerate() {
+                        mlp.eval(x, &mut o);
+                        s += (0..out).map(|j| c[j * n + b] * o[j]).sum::<f64>();
+                    }
+                    s
+                };
+                let mlp = Mlp::new(&p, out);
+                let mut acts = MlpActs::default();
+                forward(&mlp, k, &xs, &mut acts);
+                let mut g = MlpGrads::default();
+                g.reset(n, out);
+                g.g_out_mut(out).copy_from_slice(&c);
+                let mut grads = vec![0.0; p.len()];
+                let mut g_x = vec![0.0; n];
+                backward(&mlp, k, &xs, &acts, &mut g, &mut grads, &mut g_x);
+                let h = 1e-6;
+                for q in 0..p.len() {
+                    let (mut pp, mut pm) = (p.clone(), p.clone());
+                    pp[q] += h;
+                    pm[q] -= h;
+                    let fd = (loss(&pp, &xs) - loss(&pm, &xs)) / (2.0 * h);
+                    assert!(
+                        (grads[q] - fd).abs() <= 1e-7 * (1.0 + fd.abs()),
+                        "{k:?} P={out} param {q}: {} vs {fd}",
+                        grads[q]
+                    );
                 }
-                s
-            };
-            let mlp = Mlp::new(&p, out);
-            let mut acts = MlpActs::default();
-            mlp.forward_batch(&xs, &mut acts);
-            let mut g = MlpGrads::default();
-            g.reset(n, out);
-            g.g_out_mut(out).copy_from_slice(&c);
-            let mut grads = vec![0.0; p.len()];
-            let mut g_x = vec![0.0; n];
-            mlp.backward_batch(&xs, &acts, &mut g, &mut grads, &mut g_x);
-            let h = 1e-6;
-            for k in 0..p.len() {
-                let (mut pp, mut pm) = (p.clone(), p.clone());
-                pp[k] += h;
-                pm[k] -= h;
-                let fd = (loss(&pp, &xs) - loss(&pm, &xs)) / (2.0 * h);
-                assert!(
-                    (grads[k] - fd).abs() <= 1e-7 * (1.0 + fd.abs()),
-                    "P={out} param {k}: {} vs {fd}",
-                    grads[k]
-                );
+                for b in 0..n {
+                    let (mut xp, mut xm) = (xs, xs);
+                    xp[b] += h;
+                    xm[b] -= h;
+                    let fd = (loss(&p, &xp) - loss(&p, &xm)) / (2.0 * h);
+                    assert!(
+                        (g_x[b] - fd).abs() <= 1e-7 * (1.0 + fd.abs()),
+                        "{k:?} x {b}: {} vs {fd}",
+                        g_x[b]
+                    );
+                }
             }
-            for b in 0..n {
-                let (mut xp, mut xm) = (xs, xs);
-                xp[b] += h;
-                xm[b] -= h;
-                let fd = (loss(&p, &xp) - loss(&p, &xm)) / (2.0 * h);
-                assert!(
-                    (g_x[b] - fd).abs() <= 1e-7 * (1.0 + fd.abs()),
-                    "x {b}: {} vs {fd}",
-                    g_x[b]
-                );
+        }
+    }
+
+    #[test]
+    fn blocked_and_gemm_backward_agree_at_every_batch_size() {
+        // The blocked kernels' chunk padding and super-blocks, against the gemm kernels (checked
+        // against finite differences above). Scratch reused across sizes, gradients accumulated
+        // onto a nonzero start, as the tape does.
+        for out in [2, 23] {
+            let p = random_params(out, 9);
+            let mlp = Mlp::new(&p, out);
+            let (mut acts, mut g) = (MlpActs::default(), MlpGrads::default());
+            for n in (1..=20).chain([63, 64, 65, 130, 512]) {
+                let xs: Vec<f64> = (0..n).map(|i| ((i * 37) % 23) as f64 / 4.0 - 2.9).collect();
+                let c: Vec<f64> = (0..out * n)
+                    .map(|q| ((q * 7919) % 13) as f64 / 6.0 - 1.0)
+                    .collect();
+                let mut results = Vec::new();
+                for k in KERNELS {
+                    forward(&mlp, k, &xs, &mut acts);
+                    g.reset(n, out);
+                    g.g_out_mut(out).copy_from_slice(&c);
+                    let mut grads = vec![0.25; p.len()];
+                    let mut g_x = vec![-0.5; n];
+                    backward(&mlp, k, &xs, &acts, &mut g, &mut grads, &mut g_x);
+                    results.push((grads, g_x));
+                }
+                let scale = 1.0 + n as f64;
+                for (a, b) in results[0].0.iter().zip(&results[1].0) {
+                    assert!((a - b).abs() <= 1e-12 * scale, "P={out} n={n}: {a} {b}");
+                }
+                for (a, b) in results[0].1.iter().zip(&results[1].1) {
+                    assert!((a - b).abs() <= 1e-12 * scale, "P={out} n={n}: {a} {b}");
+                }
             }
         }
     }

@@ -66,13 +66,37 @@ fn load(o: &[f64], n: usize, r: usize, j0: usize, len: usize) -> V {
     v
 }
 
+/// `a` if `a > b`, else `b`: a compare and a select, where `f64::max` (IEEE `maxNum`) is a
+/// libm call on wasm32 (its `f64.max` propagates NaN); like `f64::max`, a NaN `a` gives `b`.
+#[inline(always)]
+fn max_or(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `a` if `a < b`, else `b` (see [`max_or`]).
+#[inline(always)]
+fn min_or(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
 #[inline(always)]
 fn softmax(o: &[f64], n: usize, r0: usize, j0: usize, len: usize) -> [V; K] {
-    let th: [V; K] = std::array::from_fn(|r| load(o, n, r0 + r, j0, len));
+    let mut th = [[0.0; L]; K];
+    for (r, row) in th.iter_mut().enumerate() {
+        *row = load(o, n, r0 + r, j0, len);
+    }
     let mut m = th[0];
     for row in &th[1..] {
         for l in 0..L {
-            m[l] = m[l].max(row[l]);
+            m[l] = max_or(row[l], m[l]);
         }
     }
     let mut e = [[0.0; L]; K];
@@ -127,12 +151,9 @@ fn recompute(o: &[f64], n: usize, j0: usize, len: usize, x: &V, t: f64) -> Chunk
         } else {
             0.0
         };
-        // max/min, not clamp: a NaN input becomes −B here (and stays NaN in the output,
-        // `inside` being 0), so no NaN reaches the gradient of the other lanes' parameters.
-        #[allow(clippy::manual_clamp)]
-        {
-            xc[l] = x[l].max(-BOUND).min(BOUND);
-        }
+        // Not `clamp`: a NaN input becomes −B here (and stays NaN in the output, `inside`
+        // being 0), so no NaN reaches the gradient of the other lanes' parameters.
+        xc[l] = min_or(max_or(x[l], -BOUND), BOUND);
     }
     for row in &xk[1..K] {
         for l in 0..L {
@@ -175,7 +196,7 @@ fn recompute(o: &[f64], n: usize, j0: usize, len: usize, x: &V, t: f64) -> Chunk
         den: [0.0; L],
         dn: [0.0; L],
     };
-    let softplus = |u: f64| u.max(0.0) + fastmath::ln(1.0 + fastmath::exp(-u.abs()));
+    let softplus = |u: f64| max_or(u, 0.0) + fastmath::ln(1.0 + fastmath::exp(-u.abs()));
     for l in 0..L {
         let w = xr[l] - xl[l];
         let h = yr[l] - yl[l];
