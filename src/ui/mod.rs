@@ -42,4 +42,6 @@ pub fn start() {
     console_error_panic_hook::set_once();
     let bench = bench::requested();
     leptos::mount::mount_to_body(move || leptos::view! { <app::App bench=bench /> });
+    // The static first paint of index.html gives way to the app.
+    browser::page::remove_by_id("boot");
 }
