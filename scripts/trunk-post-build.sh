@@ -16,6 +16,8 @@ dir="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
 f="$dir/index.html"
 html=$(<"$f")
 open='<script type="module">'
+# (Trunk's minified HTML drops the quotes.)
+[[ $html == *"$open"* ]] || open='<script type=module>'
 close='</script>'
 if [[ $html != *"$open"* ]]; then
   echo "trunk-post-build: no inline module loader in index.html (nothing to move)" >&2
