@@ -17,27 +17,36 @@ const MIME = {
   '.json': 'application/json', '.ico': 'image/x-icon',
 };
 
-/** Serve `dir` on 127.0.0.1 at a free port. Resolves to { url, close }. */
-export function serve(dir = dist) {
-  if (!fs.existsSync(path.join(dir, 'index.html'))) {
-    throw new Error(`${dir}/index.html is missing: run "trunk build --release" first`);
+/** Serve `dir` on 127.0.0.1 at a free port, as a plain static host does: no CORS headers unless
+ *  `cors` is set (a test that needs them asks), files under the URL path `base` (default `/`;
+ *  anything outside it is a 404). Every request is recorded in `requests` ({ path, status }).
+ *  Resolves to { url, port, requests, close }. */
+export function serve(dir = dist, { cors = false, base = '/' } = {}) {
+  if (dir === dist && !fs.existsSync(path.join(dir, 'index.html'))) {
+    throw new Error(`${dir}/index.html is missing: run "scripts/build.sh" first`);
   }
+  const requests = [];
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
-    let p = path.normalize(decodeURIComponent(u.pathname)).replace(/^([/\\])+/, '');
-    if (p === '' || p.endsWith('/')) p += 'index.html';
-    const file = path.join(dir, p);
+    const send = (status, headers, body) => {
+      requests.push({ path: u.pathname, status });
+      if (cors) headers['access-control-allow-origin'] = '*';
+      res.writeHead(status, headers);
+      if (typeof body === 'string') res.end(body); else body.pipe(res);
+    };
+    if (!u.pathname.startsWith(base)) { send(404, {}, 'not found'); return; }
+    let rel = decodeURIComponent(u.pathname.slice(base.length));
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+    const file = path.join(dir, path.normalize(rel).replace(/^([/\\])+/, ''));
     if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404); res.end('not found'); return;
+      send(404, {}, 'not found'); return;
     }
-    // CORS: the embed test loads the app inside a sandboxed (opaque-origin) iframe, as a blog would.
-    res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'access-control-allow-origin': '*' });
-    fs.createReadStream(file).pipe(res);
+    send(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' }, fs.createReadStream(file));
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${port}${base}`, port, requests, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

@@ -67,7 +67,7 @@ test('a garbage fragment loads the defaults with a notice, never a panic', async
   await ctx.close();
 });
 
-test('embed mode works in a sandboxed iframe at 320 px', async () => {
+test('embed mode works in a sandboxed iframe at 320 px (the snippet\'s sandbox; e2e/embed.test.mjs: on another origin)', async () => {
   const a = await open(server.url);
   await openTab(a.page, 'share');
   await a.page.click('#embed-button');
@@ -76,11 +76,12 @@ test('embed mode works in a sandboxed iframe at 320 px', async () => {
   assert.match(snippet, /^<iframe src="[^"]+embed=1[^"]*"[^>]*sandbox="allow-scripts/);
   await a.ctx.close();
   const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  const sandbox = snippet.match(/sandbox="([^"]+)"/)[1];
   const ctx = await browser.newContext({ viewport: { width: 360, height: 800 } });
   const page = await ctx.newPage();
   const problems = watchConsole(page);
   await page.setContent(`<!doctype html><body style="margin:0"><p>A blog post.</p>
-    <iframe id="demo" src="${src}" width="320" height="620" style="border:0" sandbox="allow-scripts"></iframe>
+    <iframe id="demo" src="${src}" width="320" height="620" style="border:0" sandbox="${sandbox}"></iframe>
     <div style="height:2000px"></div></body>`);
   const frame = page.frameLocator('#demo');
   await frame.locator('#main-canvas[data-drawn="true"]').waitFor({ timeout: 20000 });

@@ -22,9 +22,9 @@ echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | se
 echo "# native" >&2
 cargo run --release -q --example bench -- --scenario all --steps "$steps"
 
-if [ ! -f "$dist/index.html" ] || [ -n "$(find src assets index.html Cargo.toml Cargo.lock .cargo -newer "$dist/index.html" -print -quit)" ]; then
-  echo "# building $dist (trunk build --release)" >&2
-  trunk build --release --dist "$dist" >&2
+if [ ! -f "$dist/index.html" ] || [ -n "$(find src engine app assets index.html Cargo.toml Cargo.lock Trunk.toml .cargo -newer "$dist/index.html" -print -quit)" ]; then
+  echo "# building $dist (scripts/build.sh)" >&2
+  scripts/build.sh "$dist" >&2
 fi
 echo "# wasm in headless Chromium (#bench$([ -n "$quick" ] && echo '&quick'))" >&2
 E2E_DIST="$(realpath "$dist")" node e2e/bench-run.mjs $quick

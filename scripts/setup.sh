@@ -19,18 +19,29 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. Debian Chromium + chromedriver (tests only), in the background while cargo installs run.
-apt_pid=""
+# 2. Debian packages, in the background while cargo installs run: binaryen (wasm-opt, for the
+#    release build) and, for tests, Chromium + chromedriver. As root, or with passwordless sudo
+#    (e.g. a GitHub Actions runner).
+apt_pkgs=()
+command -v wasm-opt >/dev/null || apt_pkgs+=(binaryen)
 if [ "$need_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  apt_pkgs+=(chromium chromium-driver)
+fi
+apt_pid=""
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    log "installing chromium + chromium-driver with apt-get (background)"
-    ( export DEBIAN_FRONTEND=noninteractive
-      apt-get update -qq >/dev/null && apt-get install -y -qq chromium chromium-driver >/dev/null ) &
-    apt_pid=$!
+    as_root=()
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    as_root=(sudo -n)
   else
-    log "ERROR: Chromium is missing. Run as root: apt-get update && apt-get install -y chromium chromium-driver"
+    log "ERROR: missing ${apt_pkgs[*]}. Run as root: apt-get update && apt-get install -y ${apt_pkgs[*]}"
     exit 1
   fi
+  log "installing ${apt_pkgs[*]} with apt-get (background)"
+  ( export DEBIAN_FRONTEND=noninteractive
+    "${as_root[@]}" apt-get update -qq >/dev/null &&
+      "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null ) &
+  apt_pid=$!
 fi
 
 # 3. Trunk, exact version.
@@ -63,6 +74,6 @@ if [ "$need_browser" = 1 ] && [ -f package.json ]; then
 fi
 
 if [ -n "$apt_pid" ]; then
-  wait "$apt_pid" || { log "ERROR: apt-get install chromium chromium-driver failed"; exit 1; }
+  wait "$apt_pid" || { log "ERROR: apt-get install ${apt_pkgs[*]} failed"; exit 1; }
 fi
 exit 0

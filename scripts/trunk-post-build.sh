@@ -1,25 +1,102 @@
 #!/usr/bin/env bash
-# Trunk post_build hook (Trunk.toml): moves the module loader that Trunk inlines into
-# index.html out into ./loader.js, so the page's Content-Security-Policy (index.html) can allow
-# scripts from the page's own origin only ('self' + 'wasm-unsafe-eval'), with no inline script
-# and no per-build hash. Pure bash: works on a fresh machine with nothing else installed.
+# Trunk post_build hook (Trunk.toml), two jobs, pure bash + coreutils (works on a fresh machine):
+#
+# 1. Moves the module loader that Trunk inlines into index.html out into ./loader.js, so the
+#    page's Content-Security-Policy (index.html) can allow scripts from the page's own origin only
+#    ('self' + 'wasm-unsafe-eval'), with no inline script and no per-build hash.
+# 2. Repairs the WebAssembly's exported externref table after wasm-opt. Binaryen up to version
+#    109 (Debian 12 ships 108) writes every table export as table 0 (binaryen issue #4711, fixed
+#    in 110), so `__wbindgen_externrefs` would name the function table and the page would fail
+#    at start ("WebAssembly.Table.set(): Argument 1 is invalid for table"). The repair points the
+#    export back at the module's externref table; it does nothing when the export is right.
 set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
+
+# ---- 1. the loader ---------------------------------------------------------------------------
 f="$dir/index.html"
 html=$(<"$f")
 open='<script type="module">'
+# (Trunk's minified HTML drops the quotes.)
+[[ $html == *"$open"* ]] || open='<script type=module>'
 close='</script>'
 if [[ $html != *"$open"* ]]; then
   echo "trunk-post-build: no inline module loader in index.html (nothing to move)" >&2
-  exit 0
+else
+  before=${html%%"$open"*}
+  rest=${html#*"$open"}
+  script=${rest%%"$close"*}
+  after=${rest#*"$close"}
+  if [[ $after == *"$open"* ]]; then
+    echo "trunk-post-build: more than one inline module script; refusing to guess" >&2
+    exit 1
+  fi
+  printf '%s\n' "$script" > "$dir/loader.js"
+  printf '%s<script type="module" src="./loader.js"></script>%s\n' "$before" "$after" > "$f"
 fi
-before=${html%%"$open"*}
-rest=${html#*"$open"}
-script=${rest%%"$close"*}
-after=${rest#*"$close"}
-if [[ $after == *"$open"* ]]; then
-  echo "trunk-post-build: more than one inline module script; refusing to guess" >&2
-  exit 1
-fi
-printf '%s\n' "$script" > "$dir/loader.js"
-printf '%s<script type="module" src="./loader.js"></script>%s\n' "$before" "$after" > "$f"
+
+# ---- 2. the externref table export -----------------------------------------------------------
+# Reads the module's section headers, its table section and its export section with `od`
+# (a handful of reads per section or export: milliseconds).
+byte() { od -An -tu1 -j "$1" -N1 "$wasm" | tr -d ' \n'; }
+# LEB128 at offset $1: sets `val` and `next` (the offset after it).
+leb() {
+  local at=$1 shift_=0 b
+  val=0
+  while :; do
+    b=$(byte "$at")
+    at=$((at + 1))
+    val=$((val | ((b & 127) << shift_)))
+    shift_=$((shift_ + 7))
+    [ "$b" -ge 128 ] || break
+  done
+  next=$at
+}
+fix_table_export() {
+  wasm=$1
+  local size at id len end tables_at="" exports_at="" n i type flags ext=-1
+  size=$(wc -c <"$wasm")
+  at=8
+  while [ "$at" -lt "$size" ]; do
+    id=$(byte "$at")
+    leb $((at + 1)); len=$val; at=$next; end=$((at + len))
+    case $id in
+      4) tables_at=$at ;;
+      7) exports_at=$at ;;
+    esac
+    at=$end
+  done
+  [ -n "$tables_at" ] && [ -n "$exports_at" ] || return 0
+  # The first externref (0x6f) table.
+  leb "$tables_at"; n=$val; at=$next
+  for ((i = 0; i < n; i++)); do
+    type=$(byte "$at"); flags=$(byte $((at + 1)))
+    if [ "$type" = 111 ] && [ "$ext" -lt 0 ]; then ext=$i; fi
+    leb $((at + 2)); at=$next
+    if [ $((flags & 1)) = 1 ]; then leb "$at"; at=$next; fi
+  done
+  [ "$ext" -ge 0 ] && [ "$ext" -lt 128 ] || return 0
+  # The `__wbindgen_externrefs` export (kind 1, a table) must name it.
+  leb "$exports_at"; n=$val; at=$next
+  for ((i = 0; i < n; i++)); do
+    leb "$at"; len=$val
+    local name
+    name=$(dd if="$wasm" bs=1 skip="$next" count="$len" status=none)
+    at=$((next + len))
+    local kind
+    kind=$(byte "$at")
+    leb $((at + 1))
+    if [ "$name" = __wbindgen_externrefs ] && [ "$kind" = 1 ] && [ "$val" != "$ext" ]; then
+      if [ $((next - at - 1)) != 1 ]; then
+        echo "trunk-post-build: cannot repair $name (multi-byte table index)" >&2
+        return 1
+      fi
+      printf "\\$(printf '%03o' "$ext")" | dd of="$wasm" bs=1 seek=$((at + 1)) conv=notrunc status=none
+      echo "trunk-post-build: $(basename "$wasm"): export $name repaired: table $val -> $ext (wasm-opt < 110)" >&2
+    fi
+    at=$next
+  done
+}
+for w in "$dir"/*_bg.wasm; do
+  [ -f "$w" ] && fix_table_export "$w"
+done
+exit 0

@@ -15,7 +15,7 @@
 //! dependencies of the native build, and `tests/purity.rs` checks the sources as well.
 //! `tests/layers.rs` checks that imports follow this order and form no cycle.
 
-pub mod core;
+pub use flow_engine::core;
 pub mod render;
 pub mod session;
 pub mod state;

@@ -19,6 +19,7 @@
 //! | `points_import` | points from a file of either format (format sniffing) |
 //! | `lesson_setup` | the state each lesson sets up |
 //! | `json`, `text`, `warning` | a tiny JSON reader; number formatting and parsing; warnings |
+//! | `embed_msg` | an embed's control API: commands from the parent page, events back |
 //!
 //! ## Fragment keys (format version 1)
 //!
@@ -63,6 +64,7 @@
 pub mod base64;
 pub mod config;
 pub mod csv;
+pub mod embed_msg;
 pub mod fragment;
 pub mod import;
 mod json;

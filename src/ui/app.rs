@@ -6,9 +6,9 @@ use leptos::prelude::*;
 
 use super::actions::{link, view};
 use super::bench;
-use super::browser::page;
+use super::browser::{page, parent};
 use super::frame::{self, jobs, FrameJob};
-use super::input::{drop, keyboard, pointer};
+use super::input::{drop, embed, keyboard, pointer};
 use super::model::{use_ui, Ui};
 use super::panels::caption::LessonCaption;
 use super::panels::filmstrip::Filmstrip;
@@ -22,11 +22,13 @@ use super::panels::topbar::{Brand, PageButtons};
 use super::panels::trainbar::TrainBar;
 use crate::session::training::num;
 
-/// The jobs of the frame loop, in the order they run each frame.
+/// The jobs of the frame loop, in the order they run each frame. `framed`: the page is shown in
+/// another page's `<iframe>` (the embed's events go to that page).
 fn jobs(
     heat: web_sys::HtmlCanvasElement,
     overlay: web_sys::HtmlCanvasElement,
     bench: Option<bool>,
+    framed: bool,
 ) -> Vec<Box<dyn FrameJob>> {
     let mut v: Vec<Box<dyn FrameJob>> = vec![
         Box::new(jobs::train::Train),
@@ -43,6 +45,9 @@ fn jobs(
     ];
     if let Some(quick) = bench {
         v.push(Box::new(bench::Bench::new(quick)));
+    }
+    if framed {
+        v.push(Box::new(jobs::embed_events::EmbedEvents::default()));
     }
     v
 }
@@ -65,11 +70,13 @@ pub fn App(bench: Option<bool>) -> impl IntoView {
         if let (Some(heat), Some(overlay)) = (heat_ref.get(), overlay_ref.get()) {
             if !started.get_value() {
                 started.set_value(true);
-                frame::start(ui, jobs(heat, overlay, bench));
+                frame::start(ui, jobs(heat, overlay, bench, parent::framed()));
             }
         }
     });
     keyboard::install(ui);
+    // The embed's control API: commands from the framing page (only when framed).
+    embed::install(ui);
 
     view! {
         <main

@@ -32,8 +32,16 @@ mod panels;
 
 /// Mounts the app on `<body>` (called by `main`). `#bench` is read before the app rewrites the
 /// fragment with its state.
+///
+/// Never inlined: `main` is compiled at `opt-level = 3` (it is the crate fat LTO links, so the
+/// engine's loops are vectorised), and everything inlined into it would be optimised for speed
+/// too; behind this call the UI keeps the size optimisation it was compiled with (Cargo.toml;
+/// 0.9 kB of the gzipped WebAssembly).
+#[inline(never)]
 pub fn start() {
     console_error_panic_hook::set_once();
     let bench = bench::requested();
     leptos::mount::mount_to_body(move || leptos::view! { <app::App bench=bench /> });
+    // The static first paint of index.html gives way to the app.
+    browser::page::remove_by_id("boot");
 }

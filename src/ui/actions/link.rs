@@ -150,11 +150,10 @@ pub fn save(ui: Ui, saver: &mut Saver) {
     if ui.link_note.get_untracked() != note {
         ui.link_note.set(note);
     }
-    // An embedded demo (often in a sandboxed iframe without storage) keeps quiet about it.
-    if !storage::set(STORAGE_KEY, &frag)
-        && !saver.warned_storage
-        && !ui.embed.with_untracked(|e| e.embed)
-    {
+    // An embedded demo never touches local storage: its snippet lets it keep the app's origin
+    // (`EMBED_SANDBOX`), and its state must not replace the visitor's own saved session there.
+    let embedded = ui.embed.with_untracked(|e| e.embed);
+    if !embedded && !storage::set(STORAGE_KEY, &frag) && !saver.warned_storage {
         saver.warned_storage = true;
         ui.notify(NoticeKind::Warn, "This browser will not let the page save your work (storage is full or disabled). Everything still works; use Copy link or Export to keep it.");
     }
@@ -177,6 +176,17 @@ pub fn full_page_url(ui: Ui) -> String {
     format!("{}#{}", page::base_url(), state::encode(&cfg))
 }
 
+/// The `sandbox` of the embed snippet. `allow-same-origin` keeps the embedded page's own origin
+/// (the app's): without it the page has an opaque origin, so its module script and WebAssembly
+/// count as cross-origin and load only from servers that send CORS headers (a plain static host
+/// shows a blank frame). With it, the frame is still cut off from the article whenever the two
+/// are on different origins (the usual case); on the *same* origin the pair `allow-scripts
+/// allow-same-origin` lets the frame lift its own sandbox (README, "Embed it in an article").
+/// `allow-popups` + `allow-popups-to-escape-sandbox`: the "Open in Flow Playground" link opens
+/// the full app in a new tab, unsandboxed.
+pub const EMBED_SANDBOX: &str =
+    "allow-scripts allow-same-origin allow-downloads allow-popups allow-popups-to-escape-sandbox";
+
 /// An `<iframe>` snippet embedding the current state (canvas and timeline only).
 pub fn embed_snippet(ui: Ui) -> Result<String, String> {
     let mut cfg = snapshot(ui);
@@ -192,6 +202,6 @@ pub fn embed_snippet(ui: Ui) -> Result<String, String> {
         .replace('&', "&amp;")
         .replace('"', "&quot;");
     Ok(format!(
-        "<iframe src=\"{src}\" title=\"Flow Playground: normalizing flow demo\" width=\"640\" height=\"820\" style=\"border:0;max-width:100%\" sandbox=\"allow-scripts allow-downloads\" loading=\"lazy\"></iframe>"
+        "<iframe src=\"{src}\" title=\"Flow Playground: normalizing flow demo\" width=\"640\" height=\"820\" style=\"border:0;max-width:100%\" sandbox=\"{EMBED_SANDBOX}\" loading=\"lazy\"></iframe>"
     ))
 }

@@ -84,6 +84,13 @@ pub fn all<T: JsCast>(selector: &str) -> Vec<T> {
         .collect()
 }
 
+/// Removes the element with `id`, if there is one.
+pub fn remove_by_id(id: &str) {
+    if let Some(el) = document().and_then(|d| d.get_element_by_id(id)) {
+        el.remove();
+    }
+}
+
 /// Sets an attribute on `<body>` (facts left for tests and the curious).
 pub fn mark_body(name: &str, value: &str) {
     if let Some(body) = document().and_then(|d| d.body()) {

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod compare;
+pub mod embed_events;
 pub mod gif;
 pub mod main_view;
 pub mod playback;

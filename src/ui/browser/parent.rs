@@ -1,0 +1,57 @@
+//! The parent window of a framed page: whether there is one, its messages, and messages to it
+//! (the embed's control API, `state::embed_msg`).
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The window that frames this page, if it is framed.
+fn parent() -> Option<web_sys::Window> {
+    let w = web_sys::window()?;
+    let p = w.parent().ok().flatten()?;
+    (!js_sys::Object::is(&p, &w)).then_some(p)
+}
+
+/// Whether the page is shown inside a frame (an `<iframe>` of another page).
+pub fn framed() -> bool {
+    parent().is_some()
+}
+
+/// Calls `on_text` with the text of every message the parent window posts to this page: a
+/// string as it is, anything else as its `JSON.stringify` text. Messages from any other window
+/// (a sibling frame, a popup, the page itself) are dropped unread, as are values JSON cannot
+/// write. Nothing is installed when the page is not framed. The listener lives for the page.
+pub fn on_message(mut on_text: impl FnMut(String) + 'static) {
+    let (Some(w), Some(_)) = (web_sys::window(), parent()) else {
+        return;
+    };
+    let listener =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let from_parent = match (ev.source(), parent()) {
+                (Some(src), Some(p)) => js_sys::Object::is(&src, &p),
+                _ => false,
+            };
+            if !from_parent {
+                return;
+            }
+            let data = ev.data();
+            let text = match data.as_string() {
+                Some(s) => Some(s),
+                None => js_sys::JSON::stringify(&data)
+                    .ok()
+                    .and_then(|s| s.as_string()),
+            };
+            if let Some(t) = text {
+                on_text(t);
+            }
+        });
+    let _ = w.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+    listener.forget();
+}
+
+/// Posts the JSON object `json` to the parent window (any origin: the events carry only what
+/// the embed shows). Does nothing when the page is not framed or `json` is not JSON.
+pub fn post(json: &str) {
+    if let (Some(p), Ok(v)) = (parent(), js_sys::JSON::parse(json)) {
+        let _ = p.post_message(&v, "*");
+    }
+}
