@@ -42,7 +42,7 @@ impl Json {
                     && t.bytes()
                         .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
                 {
-                    t.parse().ok()
+                    super::decimal::parse(t)
                 } else {
                     None
                 }
@@ -231,9 +231,9 @@ impl<'a> Parser<'a> {
             self.i += 1;
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-        match text.parse::<f64>() {
-            Ok(v) => Ok(Json::Num(v)),
-            Err(_) => {
+        match super::decimal::parse(text) {
+            Some(v) => Ok(Json::Num(v)),
+            None => {
                 self.i = start;
                 self.err("malformed number")
             }

@@ -19,6 +19,7 @@
 //! | `points_import` | points from a file of either format (format sniffing) |
 //! | `lesson_setup` | the state each lesson sets up |
 //! | `json`, `text`, `warning` | a tiny JSON reader; number formatting and parsing; warnings |
+//! | `decimal` | decimal text to `f64`, correctly rounded, without the standard parser's tables |
 //! | `embed_msg` | an embed's control API: commands from the parent page, events back |
 //!
 //! ## Fragment keys (format version 1)
@@ -64,6 +65,7 @@
 pub mod base64;
 pub mod config;
 pub mod csv;
+pub mod decimal;
 pub mod embed_msg;
 pub mod fragment;
 pub mod import;

@@ -34,7 +34,7 @@ pub fn parse_f64(s: &str) -> Option<f64> {
     if !s.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse::<f64>().ok().filter(|v| v.is_finite())
+    super::decimal::parse(s).filter(|v| v.is_finite())
 }
 
 /// Parses an unsigned decimal integer (no sign, no exponent).

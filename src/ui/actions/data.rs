@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::core::Vec2;
 use crate::session::{TargetChoice, MAX_POINTS};
-use crate::state::{self, ImportMode, Mode, PresetInfo};
+use crate::state::{self, decimal, ImportMode, Mode, PresetInfo};
 use crate::ui::model::{NoticeKind, Stroke, Tool, Ui};
 
 use super::{common, history};
@@ -72,8 +72,8 @@ pub fn set_preset_count(ui: Ui, raw: &str) {
 
 /// `raw` (the Noise × field) as a multiple of the preset's default noise.
 pub fn set_preset_noise(ui: Ui, raw: &str) {
-    match raw.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && (0.0..=5.0).contains(&v) => {
+    match decimal::parse(raw.trim()) {
+        Some(v) if v.is_finite() && (0.0..=5.0).contains(&v) => {
             regenerate(ui, |i| i.noise = i.preset.default_noise() * v)
         }
         _ => ui.notify(
@@ -104,15 +104,12 @@ pub fn new_sample(ui: Ui) {
 
 /// `raw` (the learning-rate field) as the learning rate, or a message that keeps it.
 pub fn set_lr_text(ui: Ui, raw: &str) {
-    let r = raw
-        .trim()
-        .parse::<f64>()
-        .map_err(|_| String::new())
-        .and_then(|v| {
-            ui.session
-                .try_update_value(|s| s.set_lr(v))
-                .unwrap_or(Ok(()))
-        });
+    let r = raw.trim();
+    let r = decimal::parse(r).ok_or_else(String::new).and_then(|v| {
+        ui.session
+            .try_update_value(|s| s.set_lr(v))
+            .unwrap_or(Ok(()))
+    });
     match r {
         Ok(()) => ui.bump(),
         Err(_) => ui.notify(

@@ -66,7 +66,7 @@ fn thumb_canvases() -> Option<Vec<HtmlCanvasElement>> {
 }
 
 fn stage_of(el: &HtmlCanvasElement) -> Option<f64> {
-    el.get_attribute("data-stage")?.parse().ok()
+    crate::state::decimal::parse(&el.get_attribute("data-stage")?)
 }
 
 /// Buffers for drawing thumbnails of one window.

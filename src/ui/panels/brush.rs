@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::state::decimal;
 use crate::ui::actions::view;
 use crate::ui::model::use_ui;
 
@@ -16,7 +17,7 @@ pub fn BrushControls() -> impl IntoView {
                 <input type="range" min="0.05" max="1.5" step="0.05" aria-label="Brush size (data units)"
                     prop:value=move || ui.brush_size.get().to_string()
                     on:input=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        if let Some(v) = decimal::parse(&event_target_value(&ev)) {
                             view::set_brush_size(ui, v);
                         }
                     }

@@ -29,8 +29,8 @@ pub fn fmt_edit(v: f64) -> String {
 
 pub fn parse_value(raw: &str, kept: f64) -> Result<f64, String> {
     let t = raw.trim().replace('−', "-");
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
+    match crate::state::decimal::parse(&t) {
+        Some(v) if v.is_finite() => Ok(v),
         _ => Err(format!(
             "“{}” is not a number; kept {}.",
             raw.trim().chars().take(30).collect::<String>(),

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::core::{Direction, LayerKind};
 use crate::session::training::num;
+use crate::state::decimal;
 use crate::ui::actions::view;
 use crate::ui::model::use_ui;
 
@@ -56,7 +57,7 @@ pub fn TimelineBar() -> impl IntoView {
                 aria-valuetext=move || format!("stage {} of {}", num(ui.stage.get(), 2), k.get())
                 prop:value=move || ui.stage.get().to_string()
                 on:input=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                    if let Some(v) = decimal::parse(&event_target_value(&ev)) {
                         view::set_stage(ui, v);
                     }
                 }
@@ -78,7 +79,7 @@ pub fn PlaybackOptions() -> impl IntoView {
                     id="speed-select"
                     prop:value=move || ui.speed.get().to_string()
                     aria-label="Animation speed (layers per second)"
-                    on:change=move |ev| { view::set_speed(ui, event_target_value(&ev).parse().unwrap_or(2.0)) }
+                    on:change=move |ev| { view::set_speed(ui, decimal::parse(&event_target_value(&ev)).unwrap_or(2.0)) }
                 >
                     {[0.5, 1.0, 2.0, 4.0, 8.0]
                         .into_iter()
