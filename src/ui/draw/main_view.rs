@@ -9,10 +9,11 @@ use crate::render::stretch::{stretch_ellipses, Ellipse};
 use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
 
 use crate::core::Workspace;
-use crate::session::{Session, HELDOUT_EVERY};
+use crate::session::Session;
 use crate::ui::model::{Legend, Overlays};
 
 use super::canvas;
+use super::data_layer::DataLayer;
 use super::draw2d;
 
 /// Target contours for an energy and a view window (centre x, y, half-extent).
@@ -42,6 +43,8 @@ pub struct MainView {
     pub coarse: bool,
     /// Engine scratch space.
     ws: Workspace,
+    /// The data points, drawn once per change.
+    data_layer: DataLayer,
 }
 
 /// The best density resolution when idle; the adaptive floor while animating.
@@ -69,6 +72,7 @@ impl MainView {
             coarse_grid: crate::render::overlay::base_grid(17, 4.0, 40),
             coarse: false,
             ws: Workspace::default(),
+            data_layer: DataLayer::default(),
         }
     }
 
@@ -164,38 +168,7 @@ impl MainView {
                         draw2d::segments(&ctx, &view, segs, "rgba(255,255,255,0.95)", 1.4 * dpr);
                     }
                 }
-                None => {
-                    let (mut tx, mut ty, mut hx, mut hy) =
-                        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-                    for (i, p) in sess.points().iter().enumerate() {
-                        if i % HELDOUT_EVERY == HELDOUT_EVERY - 1 {
-                            hx.push(p[0]);
-                            hy.push(p[1]);
-                        } else {
-                            tx.push(p[0]);
-                            ty.push(p[1]);
-                        }
-                    }
-                    let r = if sess.points().len() > 3000 { 1.3 } else { 2.0 } * dpr;
-                    draw2d::dots(
-                        &ctx,
-                        &view,
-                        &tx,
-                        &ty,
-                        r,
-                        "rgba(255,255,255,0.9)",
-                        Some(("rgba(0,0,0,0.6)", 0.8 * dpr)),
-                    );
-                    draw2d::dots(
-                        &ctx,
-                        &view,
-                        &hx,
-                        &hy,
-                        r,
-                        "rgba(255,159,28,0.95)",
-                        Some(("rgba(0,0,0,0.6)", 0.8 * dpr)),
-                    );
-                }
+                None => self.data_layer.draw(&ctx, &view, sess.points(), dpr),
             }
         }
 

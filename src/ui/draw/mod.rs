@@ -6,6 +6,7 @@ pub mod canvas;
 pub mod chart;
 pub mod compare;
 pub mod compose;
+pub mod data_layer;
 pub mod draw2d;
 pub mod handles;
 pub mod inset;
