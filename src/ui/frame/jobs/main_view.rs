@@ -3,7 +3,10 @@
 //! (playback, training, a handle drag) the density's resolution adapts to keep its cost near
 //! `DENSITY_BUDGET_MS`, never below `GRID_PLAY_MIN` while the timeline plays (the issue-4 bar:
 //! playback shows at least 192² pixels); at rest it refines to full resolution, as far as a
-//! one-off budget allows.
+//! one-off budget allows. While training a heavy stack (density and overlays together above
+//! `SPLIT_DRAW_MS`, e.g. spline coupling layers, whose overlays push every point through the
+//! conditioners), its turns alternate between the density and the overlays, so no frame pays for
+//! both.
 
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -21,6 +24,8 @@ const DENSITY_BUDGET_MS: f64 = 5.0;
 const IDLE_HEAT_MS: f64 = 150.0;
 /// Lowest density resolution while the timeline plays.
 const GRID_PLAY_MIN: usize = 192;
+/// Above this cost of density + overlays while training, turns draw one of them at a time.
+const SPLIT_DRAW_MS: f64 = 9.0;
 
 #[derive(Clone, PartialEq)]
 struct DrawKey {
@@ -45,6 +50,10 @@ pub struct MainView {
     last: Option<DrawKey>,
     /// What the last density drawing took (ms).
     heat_ms: f64,
+    /// What the last overlay drawing took (ms).
+    overlay_ms: f64,
+    /// While split: this turn draws the overlays (else the density).
+    overlay_turn: bool,
 }
 
 impl MainView {
@@ -56,6 +65,8 @@ impl MainView {
             painter: Painter::new(),
             last: None,
             heat_ms: 0.0,
+            overlay_ms: 0.0,
+            overlay_turn: false,
         }
     }
 }
@@ -77,7 +88,16 @@ impl FrameJob for MainView {
         Part::Draw
     }
     fn expected_ms(&self, measured: Option<f64>) -> f64 {
-        measured.unwrap_or(8.0)
+        // Split turns alternate, so the next one costs what its kind last cost.
+        if self.heat_ms + self.overlay_ms > SPLIT_DRAW_MS {
+            if self.overlay_turn {
+                self.heat_ms
+            } else {
+                self.overlay_ms
+            }
+        } else {
+            measured.unwrap_or(8.0)
+        }
     }
 
     fn run(&mut self, f: &mut Frame) {
@@ -127,6 +147,12 @@ impl FrameJob for MainView {
             return;
         }
         f.drew = true;
+        // A heavy stack in training: this turn draws the density or the overlays, not both (the
+        // other canvas keeps its picture, one training slice old).
+        let split =
+            f.training && self.last.is_some() && self.heat_ms + self.overlay_ms > SPLIT_DRAW_MS;
+        self.overlay_turn = split && !self.overlay_turn;
+        let (do_heat, do_overlays) = (!self.overlay_turn, !split || self.overlay_turn);
         let scale = if key.log_scale {
             DensityScale::Log { range: 12.0 }
         } else {
@@ -145,7 +171,7 @@ impl FrameJob for MainView {
                     ..l.clone()
                 } == key
             });
-        let legend = if heat_same {
+        let legend = if heat_same || !do_heat {
             None
         } else {
             ui.session.with_value(|s| {
@@ -161,10 +187,11 @@ impl FrameJob for MainView {
         };
         let heat_ms = now_ms() - t_heat;
         f.parts.heat = heat_ms;
-        if !heat_same {
+        let drew_heat = !heat_same && do_heat;
+        if drew_heat {
             self.heat_ms = heat_ms;
         }
-        if animating && !heat_same {
+        if animating && drew_heat {
             let floor = if playing { GRID_PLAY_MIN } else { GRID_MIN };
             if heat_ms > DENSITY_BUDGET_MS * 1.4 && p.grid_n > floor {
                 p.grid_n = (p.grid_n - 32).max(floor);
@@ -177,7 +204,11 @@ impl FrameJob for MainView {
             (css_w as f64 * dpr).round() as u32,
             (css_h as f64 * dpr).round() as u32,
         );
+        let t_overlay = now_ms();
         ui.session.with_value(|s| {
+            if !do_overlays {
+                return;
+            }
             let probe = key.probe.and_then(|z0| {
                 let flow = s.flow();
                 let (mut x, mut y) = ([z0[0]], [z0[1]]);
@@ -196,6 +227,9 @@ impl FrameJob for MainView {
             // The layer editor's handles, over the overlays.
             handles::draw(ui, s, &self.overlay, key.window, dpr, key.stage);
         });
+        if do_overlays {
+            self.overlay_ms = now_ms() - t_overlay;
+        }
         if let Some(l) = legend {
             if ui.legend.get_untracked() != l {
                 ui.legend.set(l);
