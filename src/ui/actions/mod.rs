@@ -14,6 +14,7 @@
 //! | `view` | stage, playback, overlays, zoom and pan, tool, probe |
 //! | `compare` | the comparison: open, close, train |
 //! | `lesson` | one-click lessons |
+//! | `embed` | what an embedding page asks: a lesson, a link's state (keeping the embed settings) |
 //! | `history` | undo checkpoints, undo, redo |
 //! | `link` | the state ↔ link config: restore on start, save to the URL and storage, apply |
 //! | `export` | PNG, files, the share link and the embed snippet |
@@ -23,6 +24,7 @@
 pub mod common;
 pub mod compare;
 pub mod data;
+pub mod embed;
 pub mod export;
 pub mod gif;
 pub mod history;

@@ -5,8 +5,7 @@
 use leptos::prelude::*;
 
 use crate::state::embed_msg::{self, EmbedCommand};
-use crate::state::{self, EmbedConfig};
-use crate::ui::actions::{history, lesson, link, training, view};
+use crate::ui::actions::{embed, training, view};
 use crate::ui::browser::parent;
 use crate::ui::model::{Overlays, Ui};
 
@@ -37,14 +36,8 @@ fn run(ui: Ui, cmd: EmbedCommand) {
             }
         }
         EmbedCommand::Train(false) => training::pause(ui),
-        EmbedCommand::Lesson(l) => keeping_embed(ui, || lesson::apply(ui, l)),
-        EmbedCommand::Load(text) => {
-            let (cfg, _ignored) = state::decode(&text);
-            keeping_embed(ui, || {
-                history::checkpoint(ui);
-                link::apply(ui, &cfg);
-            });
-        }
+        EmbedCommand::Lesson(l) => embed::set_lesson(ui, l),
+        EmbedCommand::Load(text) => embed::load(ui, &text),
         EmbedCommand::Overlays(c) => {
             let set: [(Option<bool>, OverlaySetter); 4] = [
                 (c.grid, |o, on| o.grid = on),
@@ -58,16 +51,5 @@ fn run(ui: Ui, cmd: EmbedCommand) {
                 }
             }
         }
-    }
-}
-
-/// Runs `f` (which shows a new state) but keeps the frame's embed settings: the host page chose
-/// them in its snippet, and a lesson or a link without `embed=1` must not unfold the whole app
-/// inside the article.
-fn keeping_embed(ui: Ui, f: impl FnOnce()) {
-    let keep: EmbedConfig = ui.embed.get_untracked();
-    f();
-    if !ui.embed.with_untracked(|e| e.embed) {
-        ui.embed.set(keep);
     }
 }

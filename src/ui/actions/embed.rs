@@ -1,0 +1,36 @@
+//! What the embedding page may ask of a framed app that changes its state: a lesson or a link's
+//! state, each one undoable step, keeping the frame's embed settings (`input/embed.rs` parses the
+//! messages and calls these, or the view and training actions a click calls).
+
+use leptos::prelude::*;
+
+use crate::state::lessons::Lesson;
+use crate::state::{self, EmbedConfig};
+use crate::ui::model::Ui;
+
+use super::{history, lesson, link};
+
+/// Sets `l` up, as its button does.
+pub fn set_lesson(ui: Ui, l: Lesson) {
+    keeping_embed(ui, || lesson::apply(ui, l));
+}
+
+/// Shows the state of the link (or fragment) `text`: one undoable step.
+pub fn load(ui: Ui, text: &str) {
+    let (cfg, _ignored) = state::decode(text);
+    keeping_embed(ui, || {
+        history::checkpoint(ui);
+        link::apply(ui, &cfg);
+    });
+}
+
+/// Runs `f` (which shows a new state) but keeps the frame's embed settings: the host page chose
+/// them in its snippet, and a lesson or a link without `embed=1` must not unfold the whole app
+/// inside the article.
+fn keeping_embed(ui: Ui, f: impl FnOnce()) {
+    let keep: EmbedConfig = ui.embed.get_untracked();
+    f();
+    if !ui.embed.with_untracked(|e| e.embed) {
+        ui.embed.set(keep);
+    }
+}
