@@ -67,7 +67,9 @@ test('served the way scripts/serve.sh serves it: no console error or warning, wa
     // Nothing injected: the page's only script is the loader the build wrote.
     const scripts = await page.$$eval('script', (ss) => ss.map((s) => s.getAttribute('src')));
     assert.deepEqual(scripts, ['./loader.js']);
-    // A reload (the browser's cache in play) is as clean; a missing file is a plain 404.
+    // A reload (the browser's cache in play) is as clean; a missing file is a plain 404. (Once
+    // the network is idle: a reload aborts a favicon request still in flight.)
+    await page.waitForLoadState('networkidle');
     await page.reload();
     await page.waitForSelector('#main-canvas[data-drawn="true"]');
     assert.equal((await fetch(`${url}no/such/file`)).status, 404);
