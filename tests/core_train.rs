@@ -9,10 +9,12 @@ use flow_playground::core::bench::{
     run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_grid, run_spline_ml, BenchResult,
 };
 use flow_playground::core::history::{History, HistoryEntry};
-use flow_playground::core::train::ENERGY_ANNEALING_DEFAULT;
+use flow_playground::core::objective::mean_nll;
+use flow_playground::core::train::{ENERGY_ANNEALING_DEFAULT, LOSS_JUMP};
 use flow_playground::core::{
     standardized_moons, validate, Annealing, DataError, DivergenceReason, Energy, Eval, Hyper,
-    Init, Objective, Points, Preset, StackPattern, StepOutcome, TrainError, Trainer,
+    Init, LayerKind, Objective, Points, Preset, StackPattern, StepOutcome, TrainError, Trainer,
+    Workspace,
 };
 
 fn ml_objective(train: Points) -> Objective {
@@ -126,6 +128,44 @@ fn huge_learning_rate_reports_divergence_and_restores_parameters() {
         assert!(t.flow().params().iter().all(|p| p.is_finite()));
         assert!(s.last_loss.is_none_or(|l| l.is_finite()));
     }
+}
+
+#[test]
+fn an_absurd_learning_rate_never_leaves_a_wrecked_model() {
+    // The app's answer to a divergence: halve the learning rate and go on. With lr 1e6 the
+    // halvings reach rates (~10–100) whose updates keep every parameter finite and below the
+    // explosion limit but wreck the model (a loss of ~1e9 was seen in the app); the loss-jump
+    // check must bring back the parameters from before such an update every time.
+    let data = Preset::TwoMoons.generate(1000, Preset::TwoMoons.default_noise(), 1);
+    let kinds = vec![LayerKind::Planar; 16];
+    let mut h = Hyper::ml_default();
+    h.lr = 1e6;
+    let mut t = Trainer::new(&kinds, Init::Default, ml_objective(data.clone()), h, 1).unwrap();
+    let mut ws = Workspace::default();
+    let initial = mean_nll(t.flow(), &data.x, &data.y, &mut ws);
+    let (mut jumps, mut worst) = (0, f64::NEG_INFINITY);
+    for _ in 0..400 {
+        match t.step() {
+            StepOutcome::Diverged(r) => {
+                jumps += usize::from(matches!(r, DivergenceReason::LossJumped { .. }));
+                t.halve_lr();
+            }
+            _ => {
+                let nll = mean_nll(t.flow(), &data.x, &data.y, &mut ws);
+                worst = worst.max(nll);
+            }
+        }
+    }
+    let last = mean_nll(t.flow(), &data.x, &data.y, &mut ws);
+    assert!(jumps > 0, "no loss jump was caught");
+    assert!(
+        worst < initial + LOSS_JUMP + 5.0,
+        "a wrecked model was kept: NLL {worst:.3e} (initial {initial:.3})"
+    );
+    assert!(
+        last < initial,
+        "training did not recover: NLL {last:.3} (initial {initial:.3})"
+    );
 }
 
 #[test]

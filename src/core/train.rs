@@ -6,7 +6,10 @@
 //! - A step never leaves NaN behind: a non-finite loss or gradient, non-finite parameters after
 //!   the update, or any raw parameter beyond ±[`PARAM_EXPLODE`] restores the last good
 //!   parameters **and** Adam moments and reports [`StepOutcome::Diverged`]; the caller decides
-//!   (e.g. [`Trainer::halve_lr`] and continue).
+//!   (e.g. [`Trainer::halve_lr`] and continue). So does a minibatch loss more than
+//!   [`LOSS_JUMP`] above the running mean of the accepted ones: the previous update wrecked a
+//!   finite model (an absurd learning rate moves every parameter by about the rate), and the
+//!   parameters from before it come back.
 //! - [`Trainer::reset`] re-creates the seeded initial parameters, moments, RNG and history
 //!   bit-for-bit.
 //! - Core has no clock: run `n` steps, or chunks while a caller-supplied `keep_going()` says so.
@@ -34,6 +37,20 @@ use super::tape::Tape;
 
 /// Raw parameters beyond this magnitude count as divergence.
 pub const PARAM_EXPLODE: f64 = 1e4;
+
+/// How far (nats) a minibatch loss may rise above the running mean of the accepted losses before
+/// the update that led to it counts as a divergence. Minibatch noise and the annealing schedule
+/// move the loss by well under a nat a step.
+pub const LOSS_JUMP: f64 = 20.0;
+
+/// Steps after a divergence during which every update is also checked on its own minibatch (one
+/// extra forward pass, `RECOVERY_RISE`): a halved but still absurd learning rate must never
+/// leave a wrecked model in place, not even until the next step notices.
+pub const RECOVERY_STEPS: u32 = 100;
+
+/// During recovery, how far (nats) an update may raise the loss of the very minibatch it was
+/// computed on: a gradient step at a sane rate lowers it.
+pub const RECOVERY_RISE: f64 = 1.0;
 
 /// What the trainer minimises.
 #[derive(Clone, Debug, PartialEq)]
@@ -185,6 +202,14 @@ pub enum DivergenceReason {
         /// Largest `|parameter|` after the rejected update.
         max_abs: f64,
     },
+    /// The loss jumped after an update: more than [`LOSS_JUMP`] above its running mean, or,
+    /// just after a divergence, more than [`RECOVERY_RISE`] on the update's own minibatch.
+    LossJumped {
+        /// The reference loss (running mean, or the minibatch's before the update).
+        from: f64,
+        /// The loss after the rejected update.
+        to: f64,
+    },
 }
 
 impl fmt::Display for DivergenceReason {
@@ -197,6 +222,9 @@ impl fmt::Display for DivergenceReason {
             }
             DivergenceReason::ParamsExploded { max_abs } => {
                 write!(f, "a parameter jumped to {max_abs:.3e} (limit ±{PARAM_EXPLODE:.0e}); the learning rate is too high")
+            }
+            DivergenceReason::LossJumped { from, to } => {
+                write!(f, "the loss jumped from {from:.3} to {to:.3e} after one update; the learning rate is too high")
             }
         }
     }
@@ -243,6 +271,11 @@ pub struct Trainer {
     hyper: Hyper,
     history: History,
     last_eval: Option<Eval>,
+    /// Running mean of the accepted minibatch losses since the parameters, objective or
+    /// hyper-parameters last changed from outside (`None`: no reference yet).
+    loss_ref: Option<f64>,
+    /// Steps left in which updates are checked right away (set by a divergence).
+    recovering: u32,
     tape: Tape,
     ws: Workspace,
     grads: Vec<f64>,
@@ -310,6 +343,8 @@ impl Trainer {
             hyper,
             history: History::new(History::DEFAULT_CAPACITY),
             last_eval: None,
+            loss_ref: None,
+            recovering: 0,
             tape: Tape::new(),
             ws: Workspace::default(),
             grads: vec![0.0; n],
@@ -332,6 +367,8 @@ impl Trainer {
         self.eval_rng = SmallRng::seed_from_u64(self.seed ^ EVAL_STREAM);
         self.history.clear();
         self.last_eval = None;
+        self.loss_ref = None;
+        self.recovering = 0;
     }
 
     /// Like [`Trainer::reset`] with a new seed.
@@ -357,11 +394,13 @@ impl Trainer {
             return false;
         }
         self.flow.params_mut().copy_from_slice(params);
+        self.loss_ref = None;
         true
     }
 
     /// Mutable access to the raw parameters (e.g. dragging a layer's handle).
     pub fn params_mut(&mut self) -> &mut [f64] {
+        self.loss_ref = None;
         self.flow.params_mut()
     }
 
@@ -380,6 +419,7 @@ impl Trainer {
         check_objective(&objective)?;
         self.flow.set_direction(objective.direction());
         self.objective = objective;
+        self.loss_ref = None;
         Ok(())
     }
 
@@ -392,6 +432,7 @@ impl Trainer {
     pub fn set_hyper(&mut self, hyper: Hyper) -> Result<(), TrainError> {
         check_hyper(&hyper)?;
         self.hyper = hyper;
+        self.loss_ref = None;
         Ok(())
     }
 
@@ -450,6 +491,36 @@ impl Trainer {
 
     /// One Adam step on a fresh minibatch.
     pub fn step(&mut self) -> StepOutcome {
+        let out = self.step_unchecked();
+        if matches!(out, StepOutcome::Diverged(_)) {
+            self.recovering = RECOVERY_STEPS;
+        }
+        out
+    }
+
+    /// The minibatch loss at the current parameters (forward only for maximum likelihood).
+    fn batch_loss_now(&mut self) -> f64 {
+        match &self.objective {
+            Objective::MaxLikelihood { .. } => {
+                mean_nll(&self.flow, &self.batch_x, &self.batch_y, &mut self.ws)
+            }
+            Objective::Energy { energy, annealing } => {
+                reverse_kl_loss_grad(
+                    &self.flow,
+                    *energy,
+                    annealing.beta(self.step),
+                    &self.batch_x,
+                    &self.batch_y,
+                    &mut self.tape,
+                    &mut self.scratch,
+                    &mut self.grads,
+                )
+                .loss
+            }
+        }
+    }
+
+    fn step_unchecked(&mut self) -> StepOutcome {
         let b = self.hyper.batch;
         self.batch_x.resize(b, 0.0);
         self.batch_y.resize(b, 0.0);
@@ -491,6 +562,13 @@ impl Trainer {
         if !self.grads.iter().all(|g| g.is_finite()) {
             return StepOutcome::Diverged(DivergenceReason::NonFiniteGradient);
         }
+        if let Some(from) = self.loss_ref.filter(|r| loss > r + LOSS_JUMP) {
+            // These parameters came from this trainer's last update (an outside change clears
+            // the reference): the ones before it are still in the backup.
+            self.flow.params_mut().copy_from_slice(&self.params_backup);
+            self.adam.copy_state_from(&self.adam_backup);
+            return StepOutcome::Diverged(DivergenceReason::LossJumped { from, to: loss });
+        }
         if let Some(c) = self.hyper.clip {
             clip_global_norm(&mut self.grads, c);
         }
@@ -515,7 +593,21 @@ impl Trainer {
             self.adam.copy_state_from(&self.adam_backup);
             return StepOutcome::Diverged(reason);
         }
+        if self.recovering > 0 {
+            // Just after a divergence: this update must not wreck the model either.
+            self.recovering -= 1;
+            let after = self.batch_loss_now();
+            if after.is_nan() || after > loss + RECOVERY_RISE {
+                self.flow.params_mut().copy_from_slice(&self.params_backup);
+                self.adam.copy_state_from(&self.adam_backup);
+                return StepOutcome::Diverged(DivergenceReason::LossJumped {
+                    from: loss,
+                    to: after,
+                });
+            }
+        }
         self.step += 1;
+        self.loss_ref = Some(self.loss_ref.map_or(loss, |r| r + 0.05 * (loss - r)));
         let eval = if self.hyper.eval_every > 0 && self.step.is_multiple_of(self.hyper.eval_every) {
             let e = self.evaluate();
             if e.is_some() {
