@@ -520,6 +520,12 @@ impl Trainer {
         }
     }
 
+    /// Back to the parameters and Adam moments from before the last update.
+    fn restore_backup(&mut self) {
+        self.flow.params_mut().copy_from_slice(&self.params_backup);
+        self.adam.copy_state_from(&self.adam_backup);
+    }
+
     fn step_unchecked(&mut self) -> StepOutcome {
         let b = self.hyper.batch;
         self.batch_x.resize(b, 0.0);
@@ -565,8 +571,7 @@ impl Trainer {
         if let Some(from) = self.loss_ref.filter(|r| loss > r + LOSS_JUMP) {
             // These parameters came from this trainer's last update (an outside change clears
             // the reference): the ones before it are still in the backup.
-            self.flow.params_mut().copy_from_slice(&self.params_backup);
-            self.adam.copy_state_from(&self.adam_backup);
+            self.restore_backup();
             return StepOutcome::Diverged(DivergenceReason::LossJumped { from, to: loss });
         }
         if let Some(c) = self.hyper.clip {
@@ -589,8 +594,7 @@ impl Trainer {
             None
         };
         if let Some(reason) = reason {
-            self.flow.params_mut().copy_from_slice(&self.params_backup);
-            self.adam.copy_state_from(&self.adam_backup);
+            self.restore_backup();
             return StepOutcome::Diverged(reason);
         }
         if self.recovering > 0 {
@@ -598,8 +602,7 @@ impl Trainer {
             self.recovering -= 1;
             let after = self.batch_loss_now();
             if after.is_nan() || after > loss + RECOVERY_RISE {
-                self.flow.params_mut().copy_from_slice(&self.params_backup);
-                self.adam.copy_state_from(&self.adam_backup);
+                self.restore_backup();
                 return StepOutcome::Diverged(DivergenceReason::LossJumped {
                     from: loss,
                     to: after,

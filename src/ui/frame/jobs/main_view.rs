@@ -71,6 +71,13 @@ impl MainView {
     }
 }
 
+impl MainView {
+    /// Density and overlays together cost more than a training turn may spend on both.
+    fn heavy(&self) -> bool {
+        self.heat_ms + self.overlay_ms > SPLIT_DRAW_MS
+    }
+}
+
 /// Overlay line widths and dot sizes follow the stylesheet's root size, which grows on big
 /// screens (`assets/style.css`: 18/24/30 px from 1800/2400/3200 CSS px wide), so lines stay as
 /// visible on a 4K projector as the text.
@@ -89,7 +96,7 @@ impl FrameJob for MainView {
     }
     fn expected_ms(&self, measured: Option<f64>) -> f64 {
         // Split turns alternate, so the next one costs what its kind last cost.
-        if self.heat_ms + self.overlay_ms > SPLIT_DRAW_MS {
+        if self.heavy() {
             if self.overlay_turn {
                 self.heat_ms
             } else {
@@ -107,6 +114,7 @@ impl FrameJob for MainView {
         let css_h = self.overlay.client_height().max(1) as u32;
         let playing = ui.playing.get_untracked();
         let animating = playing || f.training || ui.dragging();
+        let heavy = self.heavy();
         let p = &mut self.painter;
         // At rest the picture refines: to full resolution if its expected cost (the last
         // drawing's, scaled by the pixel count) fits a one-off budget — a planar stack always
@@ -149,8 +157,7 @@ impl FrameJob for MainView {
         f.drew = true;
         // A heavy stack in training: this turn draws the density or the overlays, not both (the
         // other canvas keeps its picture, one training slice old).
-        let split =
-            f.training && self.last.is_some() && self.heat_ms + self.overlay_ms > SPLIT_DRAW_MS;
+        let split = f.training && self.last.is_some() && heavy;
         self.overlay_turn = split && !self.overlay_turn;
         let (do_heat, do_overlays) = (!self.overlay_turn, !split || self.overlay_turn);
         let scale = if key.log_scale {
