@@ -87,3 +87,89 @@ fn simd128_planar_batch_inverse_is_the_scalar_inverse() {
         }
     }
 }
+
+#[wasm_bindgen_test]
+fn conditioner_kernels_in_the_browser_match_the_exact_scalar_path() {
+    // Here the conditioner's batch kernels are the blocked ones (`core::mlp`): the inference
+    // forward in f64 (to ~1e−14 of the scalar path) and the training pair in mixed precision
+    // (f32 hidden layers: ~1e−6). The training gradient is checked against central
+    // differences of the exact scalar path, on a batch that spans several chunks and a
+    // ragged end.
+    use flow_playground::core::mlp::{n_params, Mlp, MlpActs, MlpGrads};
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rnd = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    };
+    for out in [2, 23] {
+        let p: Vec<f64> = (0..n_params(out)).map(|_| rnd()).collect();
+        let mlp = Mlp::new(&p, out);
+        let n = 37;
+        let xs: Vec<f64> = (0..n).map(|_| 3.0 * rnd()).collect();
+        let c: Vec<f64> = (0..out * n).map(|_| rnd()).collect();
+        // ℓ = Σ_b Σ_j c_{jb}·o_j(x_b), exactly.
+        let loss = |p: &[f64], xs: &[f64]| {
+            let m = Mlp::new(p, out);
+            let mut o = vec![0.0; out];
+            let mut s = 0.0;
+            for (b, &x) in xs.iter().enumerate() {
+                m.eval(x, &mut o);
+                s += (0..out).map(|j| c[j * n + b] * o[j]).sum::<f64>();
+            }
+            s
+        };
+        let mut acts = MlpActs::default();
+        mlp.eval_batch(&xs, &mut acts);
+        let mut o = vec![0.0; out];
+        for (b, &x) in xs.iter().enumerate() {
+            mlp.eval(x, &mut o);
+            for (j, want) in o.iter().enumerate() {
+                let got = acts.out_row(j)[b];
+                assert!(
+                    (got - want).abs() < 1e-13 * (1.0 + want.abs()),
+                    "eval P={out}"
+                );
+            }
+        }
+        mlp.forward_batch(&xs, &mut acts);
+        for (b, &x) in xs.iter().enumerate() {
+            mlp.eval(x, &mut o);
+            for (j, want) in o.iter().enumerate() {
+                let got = acts.out_row(j)[b];
+                assert!(
+                    (got - want).abs() < 2e-6 * (1.0 + want.abs()),
+                    "train P={out}"
+                );
+            }
+        }
+        let mut g = MlpGrads::default();
+        g.reset(n, out);
+        g.g_out_mut(out).copy_from_slice(&c);
+        let (mut grads, mut g_x) = (vec![0.0; p.len()], vec![0.0; n]);
+        mlp.backward_batch(&xs, &acts, &mut g, &mut grads, &mut g_x);
+        let h = 1e-6;
+        for q in (0..p.len()).step_by(7) {
+            let (mut pp, mut pm) = (p.clone(), p.clone());
+            pp[q] += h;
+            pm[q] -= h;
+            let fd = (loss(&pp, &xs) - loss(&pm, &xs)) / (2.0 * h);
+            assert!(
+                (grads[q] - fd).abs() <= 1e-5 * (1.0 + fd.abs()),
+                "P={out} param {q}: {} vs {fd}",
+                grads[q]
+            );
+        }
+        for b in 0..n {
+            let (mut xp, mut xm) = (xs.clone(), xs.clone());
+            xp[b] += h;
+            xm[b] -= h;
+            let fd = (loss(&p, &xp) - loss(&p, &xm)) / (2.0 * h);
+            assert!(
+                (g_x[b] - fd).abs() <= 1e-5 * (1.0 + fd.abs()),
+                "P={out} x {b}"
+            );
+        }
+    }
+}

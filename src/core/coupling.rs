@@ -262,7 +262,8 @@ impl<T: Transformer> Coupling<T> {
     }
 
     /// Backward pass at one point for upstream `g_y`, `g_l`: adds the conditioner's raw
-    /// gradient into `grads[..N_PARAMS]`, returns `∂ℓ/∂z` (the batch kernels with `n = 1`).
+    /// gradient into `grads[..N_PARAMS]`, returns `∂ℓ/∂z` (the training kernels with `n = 1`:
+    /// mixed precision on WebAssembly).
     pub fn backward(&self, z: Vec2, g_y: Vec2, g_l: f64, grads: &mut [f64]) -> Vec2 {
         let m = self.map(1.0);
         let (mut acts, mut g) = (MlpActs::default(), MlpGrads::default());

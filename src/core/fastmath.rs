@@ -152,6 +152,45 @@ pub fn tanh_pair(a: f64, b: f64) -> (f64, f64) {
     (ma * sb * r, mb * sa * r)
 }
 
+/// Eigen's 13/6-degree rational for `tanh` in `f32` (`generic_fast_tanh_float`): `x·P(x²)/Q(x²)`
+/// on `[−9, 9]`, `±1` in `f32` beyond; a few ulp.
+const TANH_F32_P: [f32; 7] = [
+    -2.76076847742355e-16,
+    2.00018790482477e-13,
+    -8.60467152213735e-11,
+    5.12229709037114e-08,
+    1.48572235717979e-05,
+    6.37261928875436e-04,
+    4.89352455891786e-03,
+];
+const TANH_F32_Q: [f32; 4] = [
+    1.19825839466702e-06,
+    1.18534705686654e-04,
+    2.26843463243900e-03,
+    4.89352518554385e-03,
+];
+
+/// `(x·P(x²), Q(x²))` of [`TANH_F32_P`] / [`TANH_F32_Q`] for `x` clamped to `[−9, 9]`.
+#[inline(always)]
+fn tanh_ratio_f32(x: f32) -> (f32, f32) {
+    let x = x.clamp(-9.0, 9.0);
+    let x2 = x * x;
+    let p = TANH_F32_P.iter().fold(0.0, |acc, c| acc * x2 + c) * x;
+    let q = TANH_F32_Q.iter().fold(0.0, |acc, c| acc * x2 + c);
+    (p, q)
+}
+
+/// `(tanh a, tanh b)` in `f32` with one division for both, relatively accurate to a few `f32`
+/// ulp (the conditioners' training kernels on WebAssembly, `mlp/blocked.rs`). `Q ∈ [0.0049,
+/// 1.6]` on the clamped range, so `Q_a·Q_b` neither overflows nor underflows.
+#[inline(always)]
+pub fn tanh_pair_f32(a: f32, b: f32) -> (f32, f32) {
+    let (pa, qa) = tanh_ratio_f32(a);
+    let (pb, qb) = tanh_ratio_f32(b);
+    let r = 1.0 / (qa * qb);
+    (pa * qb * r, pb * qa * r)
+}
+
 /// `a·b + c`, fused into one rounding where the target has FMA (x86-64-v3 native builds), two
 /// operations elsewhere (wasm). Only [`tanh`] uses it: the planar kernels keep their unfused,
 /// platform-identical arithmetic.
@@ -315,6 +354,22 @@ mod tests {
             assert!((tb - b.tanh()).abs() <= 4e-15 * b.tanh().abs(), "{b}");
             a += 0.00731;
         }
+        // The f32 pair against f64's tanh: a few f32 ulp (ε = 1.2e−7) relatively.
+        let mut a = -30.0f32;
+        let mut worst = 0.0f64;
+        while a < 30.0 {
+            let b = 0.37 - 0.61 * a;
+            let (ta, tb) = tanh_pair_f32(a, b);
+            for (got, x) in [(ta, a), (tb, b)] {
+                let want = (x as f64).tanh();
+                worst = worst.max((got as f64 - want).abs() / want.abs().max(1e-30));
+            }
+            a += 0.000_731;
+        }
+        assert!(worst < 5e-7, "{worst}");
+        assert_eq!(tanh_pair_f32(50.0, -50.0), (1.0, -1.0));
+        assert_eq!(tanh_pair_f32(0.0, 1e-30).0, 0.0);
+        assert!((tanh_pair_f32(0.0, 1e-30).1 / 1e-30 - 1.0).abs() < 5e-7);
         assert_eq!(tanh_pair(1e3, -1e3), (1.0, -1.0));
         let (t0, tt) = tanh_pair(0.0, 1e-300);
         assert!(t0 == 0.0 && (tt / 1e-300 - 1.0).abs() < 4e-15);
