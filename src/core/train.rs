@@ -7,9 +7,10 @@
 //!   the update, or any raw parameter beyond ±[`PARAM_EXPLODE`] restores the last good
 //!   parameters **and** Adam moments and reports [`StepOutcome::Diverged`]; the caller decides
 //!   (e.g. [`Trainer::halve_lr`] and continue). So does a minibatch loss more than
-//!   [`LOSS_JUMP`] above the running mean of the accepted ones: the previous update wrecked a
-//!   finite model (an absurd learning rate moves every parameter by about the rate), and the
-//!   parameters from before it come back.
+//!   [`LOSS_JUMP`] above the running mean of the accepted ones after an update that moved some
+//!   parameter by more than [`WRECK_STEP`]: that update wrecked a finite model (an absurd
+//!   learning rate moves every parameter by about the rate), and the parameters from before it
+//!   come back. (A jump after a small update is a cliff of the loss, which training climbs down.)
 //! - [`Trainer::reset`] re-creates the seeded initial parameters, moments, RNG and history
 //!   bit-for-bit.
 //! - Core has no clock: run `n` steps, or chunks while a caller-supplied `keep_going()` says so.
@@ -51,6 +52,16 @@ pub const RECOVERY_STEPS: u32 = 100;
 /// During recovery, how far (nats) an update may raise the loss of the very minibatch it was
 /// computed on: a gradient step at a sane rate lowers it.
 pub const RECOVERY_RISE: f64 = 1.0;
+
+/// The smallest update (the largest change of any raw parameter) that the two loss checks above
+/// blame for a rise. Adam moves each parameter by about the learning rate (at most ~3×), so a
+/// sane rate (the defaults are 1e−3 and 5e−3) moves them by ~0.01 at most, and a jump it meets
+/// is a cliff of the loss itself — in reverse KL at lr 1e−3 one small step brings a planar layer
+/// near its invertibility limit and a minibatch's loss from 5.6 to 36.8 nats; the next steps
+/// climb down again, and rejecting that step (the same update each time) would stall training
+/// for good. The rates that wreck a model (the halving cascade from 1e6 passes 61, 30, …) move
+/// parameters by ≥ 0.2.
+pub const WRECK_STEP: f64 = 0.1;
 
 /// What the trainer minimises.
 #[derive(Clone, Debug, PartialEq)]
@@ -276,6 +287,9 @@ pub struct Trainer {
     loss_ref: Option<f64>,
     /// Steps left in which updates are checked right away (set by a divergence).
     recovering: u32,
+    /// The largest change of a raw parameter in the last accepted update (0 if none since the
+    /// parameters last changed from outside).
+    last_update: f64,
     tape: Tape,
     ws: Workspace,
     grads: Vec<f64>,
@@ -345,6 +359,7 @@ impl Trainer {
             last_eval: None,
             loss_ref: None,
             recovering: 0,
+            last_update: 0.0,
             tape: Tape::new(),
             ws: Workspace::default(),
             grads: vec![0.0; n],
@@ -368,6 +383,7 @@ impl Trainer {
         self.history.clear();
         self.last_eval = None;
         self.loss_ref = None;
+        self.last_update = 0.0;
         self.recovering = 0;
     }
 
@@ -395,12 +411,14 @@ impl Trainer {
         }
         self.flow.params_mut().copy_from_slice(params);
         self.loss_ref = None;
+        self.last_update = 0.0;
         true
     }
 
     /// Mutable access to the raw parameters (e.g. dragging a layer's handle).
     pub fn params_mut(&mut self) -> &mut [f64] {
         self.loss_ref = None;
+        self.last_update = 0.0;
         self.flow.params_mut()
     }
 
@@ -420,6 +438,7 @@ impl Trainer {
         self.flow.set_direction(objective.direction());
         self.objective = objective;
         self.loss_ref = None;
+        self.last_update = 0.0;
         Ok(())
     }
 
@@ -433,6 +452,7 @@ impl Trainer {
         check_hyper(&hyper)?;
         self.hyper = hyper;
         self.loss_ref = None;
+        self.last_update = 0.0;
         Ok(())
     }
 
@@ -524,6 +544,7 @@ impl Trainer {
     fn restore_backup(&mut self) {
         self.flow.params_mut().copy_from_slice(&self.params_backup);
         self.adam.copy_state_from(&self.adam_backup);
+        self.last_update = 0.0;
     }
 
     fn step_unchecked(&mut self) -> StepOutcome {
@@ -568,7 +589,8 @@ impl Trainer {
         if !self.grads.iter().all(|g| g.is_finite()) {
             return StepOutcome::Diverged(DivergenceReason::NonFiniteGradient);
         }
-        if let Some(from) = self.loss_ref.filter(|r| loss > r + LOSS_JUMP) {
+        let jumped = self.loss_ref.filter(|r| loss > r + LOSS_JUMP);
+        if let Some(from) = jumped.filter(|_| self.last_update > WRECK_STEP) {
             // These parameters came from this trainer's last update (an outside change clears
             // the reference): the ones before it are still in the backup.
             self.restore_backup();
@@ -586,6 +608,12 @@ impl Trainer {
             .params()
             .iter()
             .fold(0.0f64, |m, p| m.max(p.abs()));
+        let update = self
+            .flow
+            .params()
+            .iter()
+            .zip(&self.params_backup)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
         let reason = if max_abs.is_nan() || !self.flow.params().iter().all(|p| p.is_finite()) {
             Some(DivergenceReason::NonFiniteParams)
         } else if max_abs > PARAM_EXPLODE {
@@ -597,9 +625,12 @@ impl Trainer {
             self.restore_backup();
             return StepOutcome::Diverged(reason);
         }
-        if self.recovering > 0 {
-            // Just after a divergence: this update must not wreck the model either.
+        let checking = self.recovering > 0;
+        if checking {
             self.recovering -= 1;
+        }
+        if checking && update > WRECK_STEP {
+            // Just after a divergence, a large update: it must not wreck the model either.
             let after = self.batch_loss_now();
             if after.is_nan() || after > loss + RECOVERY_RISE {
                 self.restore_backup();
@@ -610,6 +641,7 @@ impl Trainer {
             }
         }
         self.step += 1;
+        self.last_update = update;
         self.loss_ref = Some(self.loss_ref.map_or(loss, |r| r + 0.05 * (loss - r)));
         let eval = if self.hyper.eval_every > 0 && self.step.is_multiple_of(self.hyper.eval_every) {
             let e = self.evaluate();
