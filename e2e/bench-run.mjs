@@ -1,11 +1,12 @@
 // Runs the in-browser benchmark: serves dist/ (or $E2E_DIST) on 127.0.0.1, opens `#bench` (or
-// `#bench&quick` with --quick) in headless Debian Chromium, waits for
-// <pre id="bench-results" data-done="true"> and prints its JSON lines to stdout.
-//   node e2e/bench-run.mjs [--quick] [--timeout-s N]
+// `#bench&quick` with --quick, `#bench&spline` — the train_spline scenario alone — with --spline)
+// in headless Debian Chromium, waits for <pre id="bench-results" data-done="true"> and prints
+// its JSON lines to stdout.
+//   node e2e/bench-run.mjs [--quick] [--spline] [--timeout-s N]
 import { serve, launch, watchConsole } from './harness.mjs';
 
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
+const options = ['quick', 'spline'].filter((o) => args.includes(`--${o}`));
 const ti = args.indexOf('--timeout-s');
 const timeoutMs = 1000 * (ti >= 0 ? Number(args[ti + 1]) : 300);
 
@@ -16,7 +17,7 @@ try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await page.goto(`${server.url}#bench${quick ? '&quick' : ''}`);
+  await page.goto(`${server.url}#bench${options.map((o) => `&${o}`).join('')}`);
   await page.waitForSelector('#bench-results[data-done="true"]', { timeout: timeoutMs });
   const text = await page.$eval('#bench-results', (el) => el.textContent);
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

@@ -27,7 +27,7 @@ use crate::session::training::num;
 fn jobs(
     heat: web_sys::HtmlCanvasElement,
     overlay: web_sys::HtmlCanvasElement,
-    bench: Option<bool>,
+    bench: Option<bench::Options>,
     framed: bool,
 ) -> Vec<Box<dyn FrameJob>> {
     let mut v: Vec<Box<dyn FrameJob>> = vec![
@@ -43,8 +43,8 @@ fn jobs(
         Box::new(jobs::compare::Compare::default()),
         Box::new(jobs::gif::Gif::default()),
     ];
-    if let Some(quick) = bench {
-        v.push(Box::new(bench::Bench::new(quick)));
+    if let Some(options) = bench {
+        v.push(Box::new(bench::Bench::new(options)));
     }
     if framed {
         v.push(Box::new(jobs::embed_events::EmbedEvents::default()));
@@ -52,9 +52,9 @@ fn jobs(
     v
 }
 
-/// The whole app. `bench`: the page was opened as `#bench` (`Some(quick)`).
+/// The whole app. `bench`: the page was opened as `#bench` (`Some(options)`).
 #[component]
-pub fn App(bench: Option<bool>) -> impl IntoView {
+pub fn App(bench: Option<bench::Options>) -> impl IntoView {
     let ui = Ui::new(page::reduced_motion());
     provide_context(ui);
     // A link wins over the browser's saved session; both go through the tolerant decoder.

@@ -18,21 +18,13 @@
 //!      the editor's pointer path (`actions::layers::{press, drag_to, release}`).
 //!
 //! Each scenario's JSON line is appended to `<pre id="bench-results">`; `data-done="true"` is set
-//! when all are written. `#bench&quick` runs a reduced workload (for the e2e test).
+//! when all are written. `#bench&quick` runs a reduced workload (for the e2e test);
+//! `#bench&spline` runs the `train_spline` scenario alone (to reproduce that line quickly).
 
+mod options;
 mod report;
 mod scenarios;
 mod setup;
 
+pub use options::{requested, Options};
 pub use scenarios::Bench;
-
-/// `Some(quick)` if the page was opened as `#bench` or `#bench&…` (`quick` if `&quick` is among
-/// the options). Read it before mounting: the app later rewrites the fragment.
-pub fn requested() -> Option<bool> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let rest = hash.strip_prefix("#bench")?;
-    if !(rest.is_empty() || rest.starts_with('&')) {
-        return None;
-    }
-    Some(rest.split('&').any(|o| o == "quick"))
-}

@@ -9,6 +9,7 @@ use crate::ui::actions::{layers, training, view};
 use crate::ui::browser::{now_ms, page};
 use crate::ui::frame::{Frame, FrameJob};
 
+use super::options::Options;
 use super::report::{median, percentile, rate};
 use super::setup::{
     canvas_size, grab, start_drag, start_scrub, start_train, take_work, thumbs_line, Phase,
@@ -77,13 +78,14 @@ impl Out {
 /// The driver.
 pub struct Bench {
     work: Workload,
+    spline_only: bool,
     out: Out,
     phase: Phase,
 }
 
 impl Bench {
-    /// The driver for `#bench` (`quick`: the reduced workload).
-    pub fn new(quick: bool) -> Self {
+    /// The driver for `#bench&…`.
+    pub fn new(options: Options) -> Self {
         let pre = page::document().and_then(|doc| {
             let pre = doc.create_element("pre").ok()?;
             pre.set_id("bench-results");
@@ -93,7 +95,8 @@ impl Bench {
             Some(pre)
         });
         Bench {
-            work: Workload::new(quick),
+            work: Workload::new(options.quick),
+            spline_only: options.spline_only,
             out: Out {
                 pre,
                 lines: String::new(),
@@ -114,6 +117,10 @@ impl FrameJob for Bench {
                 // Let the app draw its first picture(s) before loading the page with work.
                 *frames += 1;
                 (*frames >= 3).then(|| {
+                    if self.spline_only {
+                        out.mark("data-phase", "train_spline");
+                        return start_train(ui, now, true);
+                    }
                     out.mark("data-phase", "engine");
                     Phase::Engine(0)
                 })
