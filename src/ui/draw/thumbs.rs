@@ -31,33 +31,62 @@ pub fn draw_range(sess: &Session, window: ViewTransform, lo: f64, hi: f64) {
     }
 }
 
-/// Redraw thumbnails in page order from index `start`, wrapping around, until `done()` says
-/// the time is up (at least one, at most all). Returns the index to start from next time.
-/// While training, the frame loop refreshes the filmstrip this way, a slice per frame.
-pub fn draw_slice(
-    sess: &Session,
-    window: ViewTransform,
-    start: usize,
-    done: impl Fn() -> bool,
-) -> usize {
-    let Some(list) = thumb_canvases() else {
-        return 0;
-    };
-    if list.is_empty() {
-        return 0;
-    }
-    let mut painter = Painter::new(window);
-    let mut i = start % list.len();
-    for _ in 0..list.len() {
-        if let Some(stage) = stage_of(&list[i]) {
-            painter.paint(sess, &list[i], stage);
+/// Rows of a thumbnail a [`Slicer`] computes between two looks at the clock.
+const BAND_ROWS: usize = 8;
+
+/// The filmstrip refreshed a slice per frame while training: thumbnails in page order,
+/// round-robin, each computed a band of [`BAND_ROWS`] rows at a time, so that a slice can stop
+/// inside a thumbnail (one thumbnail of a spline coupling stack takes ~10 ms in Chromium, far
+/// more than a slice's budget). A thumbnail reaches the page when its last band is done; its
+/// bands may come from models a few training steps apart, and the whole filmstrip is redrawn
+/// from one model as soon as training stops.
+#[derive(Default)]
+pub struct Slicer {
+    /// Buffers for the window they were made for.
+    painter: Option<(ViewTransform, Painter)>,
+    /// The thumbnail in progress (page order), its stage and its next row.
+    index: usize,
+    stage: Option<f64>,
+    row: usize,
+}
+
+impl Slicer {
+    /// Computes bands until `done()` says the time is up (at least one band, at most one round
+    /// of the whole filmstrip), putting each finished thumbnail on the page.
+    pub fn run(&mut self, sess: &Session, window: ViewTransform, done: impl Fn() -> bool) {
+        let Some(list) = thumb_canvases().filter(|l| !l.is_empty()) else {
+            return;
+        };
+        if self.painter.as_ref().is_none_or(|(w, _)| *w != window) {
+            self.painter = Some((window, Painter::new(window)));
+            self.row = 0;
         }
-        i = (i + 1) % list.len();
-        if done() {
-            break;
+        let Some((_, painter)) = self.painter.as_mut() else {
+            return;
+        };
+        for _ in 0..list.len() * THUMB_N.div_ceil(BAND_ROWS) {
+            self.index %= list.len();
+            let el = &list[self.index];
+            let stage = stage_of(el);
+            if stage != self.stage {
+                (self.stage, self.row) = (stage, 0);
+            }
+            if let Some(stage) = stage {
+                let end = (self.row + BAND_ROWS).min(THUMB_N);
+                painter.rows(sess, stage, self.row, end);
+                self.row = end;
+            }
+            if stage.is_none() || self.row == THUMB_N {
+                if stage.is_some() {
+                    painter.show(el);
+                }
+                (self.index, self.stage, self.row) = (self.index + 1, None, 0);
+            }
+            if done() {
+                break;
+            }
         }
     }
-    i
 }
 
 /// The filmstrip's canvases, in page order.
@@ -99,8 +128,24 @@ impl Painter {
     }
 
     fn paint(&mut self, sess: &Session, el: &HtmlCanvasElement, stage: f64) {
-        sess.flow()
-            .log_density(stage, &self.xs, &self.ys, &mut self.vals, &mut self.ws);
+        self.rows(sess, stage, 0, THUMB_N);
+        self.show(el);
+    }
+
+    /// The log-density of rows `r0..r1` at `stage`.
+    fn rows(&mut self, sess: &Session, stage: f64, r0: usize, r1: usize) {
+        let (a, b) = (r0 * THUMB_N, r1 * THUMB_N);
+        sess.flow().log_density(
+            stage,
+            &self.xs[a..b],
+            &self.ys[a..b],
+            &mut self.vals[a..b],
+            &mut self.ws,
+        );
+    }
+
+    /// The computed thumbnail, coloured, onto `el`.
+    fn show(&mut self, el: &HtmlCanvasElement) {
         self.heat
             .colorize(&self.vals, DensityScale::Linear, &mut self.rgba);
         canvas::blit_rgba(el, &self.rgba, THUMB_N as u32, THUMB_N as u32);

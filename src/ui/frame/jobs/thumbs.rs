@@ -18,8 +18,8 @@ const DRAG_BUDGET_MS: f64 = 4.0;
 pub struct Thumbs {
     /// What the filmstrip last showed in full (`None`: stale).
     shown: Option<(u64, ViewTransform)>,
-    /// Next thumbnail (page order) the training round-robin draws.
-    cursor: usize,
+    /// The training round-robin, band by band.
+    slicer: thumbs::Slicer,
     /// During a drag: the version last seen, the next stage to refresh, stale ones left.
     drag_version: u64,
     drag_cursor: usize,
@@ -30,7 +30,7 @@ impl Default for Thumbs {
     fn default() -> Self {
         Thumbs {
             shown: None,
-            cursor: 0,
+            slicer: thumbs::Slicer::default(),
             drag_version: u64::MAX,
             drag_cursor: 0,
             drag_left: 0,
@@ -49,8 +49,7 @@ impl FrameJob for Thumbs {
         true
     }
     fn expected_ms(&self, measured: Option<f64>) -> f64 {
-        // A slice ends after the thumbnail that crosses its budget: a coupling stack's
-        // thumbnail alone can take longer than the budget.
+        // A slice ends after the band of rows that crosses its budget.
         measured.unwrap_or(THUMB_SLICE_MS).max(THUMB_SLICE_MS)
     }
 
@@ -64,10 +63,9 @@ impl FrameJob for Thumbs {
         }
         if f.extra == Some(Periodic::Thumbs) {
             let deadline = now_ms() + THUMB_SLICE_MS;
-            let start = self.cursor;
-            self.cursor = ui
-                .session
-                .with_value(|s| thumbs::draw_slice(s, window, start, || now_ms() > deadline));
+            let slicer = &mut self.slicer;
+            ui.session
+                .with_value(|s| slicer.run(s, window, || now_ms() > deadline));
             self.shown = None;
         } else if !f.training && self.shown != Some((version, window)) {
             ui.session.with_value(|s| thumbs::draw_all(s, window));
