@@ -141,6 +141,7 @@ impl MainView {
         s: f64,
         opts: Overlays,
         probe: Option<&Probe>,
+        refresh: Refresh,
     ) {
         let Some(ctx) = canvas::context_2d(overlay) else {
             return;
@@ -179,27 +180,31 @@ impl MainView {
             } else {
                 sess.grid()
             };
-            g.starts.clone_from(&src.starts);
-            let cache = &mut self.grid_cache;
-            cache.push(
-                flow,
-                s,
-                &src.xs,
-                &src.ys,
-                &mut g.xs,
-                &mut g.ys,
-                &mut self.ws,
-            );
+            if refresh.grid || g.starts != src.starts || g.xs.len() != src.xs.len() {
+                g.starts.clone_from(&src.starts);
+                let cache = &mut self.grid_cache;
+                cache.push(
+                    flow,
+                    s,
+                    &src.xs,
+                    &src.ys,
+                    &mut g.xs,
+                    &mut g.ys,
+                    &mut self.ws,
+                );
+            }
             draw2d::stroke_polylines(&ctx, &view, g, "rgba(255,255,255,0.38)", 1.0 * dpr);
         }
 
         if opts.particles {
             let (px, py) = sess.particles();
-            self.px.clear();
-            self.px.extend_from_slice(px);
-            self.py.clear();
-            self.py.extend_from_slice(py);
-            flow.push_to_stage(s, &mut self.px, &mut self.py, &mut self.ws);
+            if refresh.particles || self.px.len() != px.len() {
+                self.px.clear();
+                self.px.extend_from_slice(px);
+                self.py.clear();
+                self.py.extend_from_slice(py);
+                flow.push_to_stage(s, &mut self.px, &mut self.py, &mut self.ws);
+            }
             draw2d::dots(
                 &ctx,
                 &view,
@@ -220,6 +225,24 @@ impl MainView {
             draw_probe(&ctx, &view, dpr, p, s);
         }
     }
+}
+
+/// Which moving overlays a drawing pushes through the flow again; the other is drawn where it
+/// was last pushed (a heavy stack in training alternates them, `ui/frame/jobs/main_view.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refresh {
+    /// The warped grid.
+    pub grid: bool,
+    /// The particles.
+    pub particles: bool,
+}
+
+impl Refresh {
+    /// Both.
+    pub const ALL: Refresh = Refresh {
+        grid: true,
+        particles: true,
+    };
 }
 
 impl Default for MainView {

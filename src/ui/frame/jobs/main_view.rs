@@ -6,14 +6,15 @@
 //! one-off budget allows. While training a heavy stack (density and overlays together above
 //! `SPLIT_DRAW_MS`, e.g. spline coupling layers, whose overlays push every point through the
 //! conditioners), its turns alternate between the density and the overlays, so no frame pays for
-//! both.
+//! both; and its overlay turns alternate between pushing the grid and the particles through the
+//! flow (the other drawn where it was), so no frame pays for both passes of inverses either.
 
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::render::{DensityScale, ViewTransform};
 use crate::ui::browser::{now_ms, page};
-use crate::ui::draw::main_view::{MainView as Painter, GRID_MAX, GRID_MIN};
+use crate::ui::draw::main_view::{MainView as Painter, Refresh, GRID_MAX, GRID_MIN};
 use crate::ui::draw::{canvas, handles};
 use crate::ui::frame::{Frame, FrameJob, Part};
 use crate::ui::model::{EditorKey, Overlays};
@@ -54,6 +55,9 @@ pub struct MainView {
     overlay_ms: f64,
     /// While split: this turn draws the overlays (else the density).
     overlay_turn: bool,
+    /// While split, with both the grid and the particles on: this overlay turn pushes the grid
+    /// (else the particles) through the flow; the other is drawn where it was.
+    grid_turn: bool,
 }
 
 impl MainView {
@@ -67,6 +71,7 @@ impl MainView {
             heat_ms: 0.0,
             overlay_ms: 0.0,
             overlay_turn: false,
+            grid_turn: false,
         }
     }
 }
@@ -160,6 +165,18 @@ impl FrameJob for MainView {
         let split = f.training && self.last.is_some() && heavy;
         self.overlay_turn = split && !self.overlay_turn;
         let (do_heat, do_overlays) = (!self.overlay_turn, !split || self.overlay_turn);
+        // A split overlay turn after new parameters only: the grid and the particles (each a
+        // pass of inverses through the whole stack) take turns too.
+        let both = key.overlays.grid && key.overlays.particles;
+        let refresh = if split && do_overlays && both && only_version {
+            self.grid_turn = !self.grid_turn;
+            Refresh {
+                grid: self.grid_turn,
+                particles: !self.grid_turn,
+            }
+        } else {
+            Refresh::ALL
+        };
         let scale = if key.log_scale {
             DensityScale::Log { range: 12.0 }
         } else {
@@ -230,6 +247,7 @@ impl FrameJob for MainView {
                 key.stage,
                 key.overlays,
                 probe.as_ref(),
+                refresh,
             );
             // The layer editor's handles, over the overlays.
             handles::draw(ui, s, &self.overlay, key.window, dpr, key.stage);
