@@ -35,7 +35,10 @@ impl Lesson {
                 c.compare = Some(Compare::Kinds);
             }
             Lesson::CouplingWon => {
-                let p = PresetInfo::new(Preset::Checkerboard);
+                let p = PresetInfo {
+                    n: 5000,
+                    ..PresetInfo::new(Preset::Checkerboard)
+                };
                 c.mode = Mode::Points(Some(p));
                 c.points = p.generate();
                 c.kinds = StackPattern::AllSpline.kinds(StackPattern::AllSpline.suggested_k());
