@@ -52,18 +52,23 @@ fn density_blit_keeps_orientation() {
     assert_eq!(&px(n as f64 - 2.0, n as f64 - 2.0)[..3], &dark);
 }
 
+/// Seeded uniform numbers in [0, 1) (xorshift64), so the tests need no RNG crate here.
+fn xorshift(mut state: u64) -> impl FnMut() -> f64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 #[wasm_bindgen_test]
 fn simd128_planar_batch_inverse_is_the_scalar_inverse() {
     // The wasm build runs the planar batch inverse as explicit f64x2 SIMD (`core::planar`):
     // it must give the scalar solver's values bit for bit, here where it actually runs.
     use flow_playground::core::Planar;
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut rnd = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-    };
+    let mut u = xorshift(0x2545_f491_4f6c_dd1d);
+    let mut rnd = move || u() - 0.5;
     for case in 0..200 {
         let s = if case % 4 == 0 { 6.0 } else { 1.5 };
         let p: Vec<f64> = (0..5).map(|_| s * rnd()).collect();
@@ -96,13 +101,8 @@ fn conditioner_kernels_in_the_browser_match_the_exact_scalar_path() {
     // differences of the exact scalar path, on a batch that spans several chunks and a
     // ragged end.
     use flow_playground::core::mlp::{n_params, Mlp, MlpActs, MlpGrads};
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut rnd = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    };
+    let mut u = xorshift(0x9e37_79b9_7f4a_7c15);
+    let mut rnd = move || u() * 2.0 - 1.0;
     for out in [2, 23] {
         let p: Vec<f64> = (0..n_params(out)).map(|_| rnd()).collect();
         let mlp = Mlp::new(&p, out);
