@@ -7,7 +7,8 @@ use flow_playground::core::{Energy, Eval, LayerKind, Preset, StackPattern};
 use flow_playground::session::gif_plan::{frames_per_layer, TRAIN_MS};
 use flow_playground::session::model::resized;
 use flow_playground::session::{
-    pattern_of, CompareRun, GifRecording, History, Session, Stats, TargetChoice, ViewParts,
+    pattern_of, Checkpoint, CompareRun, GifRecording, History, Session, Stats, TargetChoice,
+    ViewParts,
 };
 use flow_playground::state::{self, Compare, Config, ImportMode, Mode, PresetInfo};
 
@@ -187,21 +188,25 @@ fn reset_is_bit_identical() {
 #[test]
 fn undo_and_redo_walk_whole_states() {
     let mut h = History::default();
-    let cfg = |k: usize| Config {
-        kinds: vec![LayerKind::Planar; k],
-        ..Config::default()
+    let session = Session::new();
+    let cfg = |k: usize| {
+        session.checkpoint(Config {
+            kinds: vec![LayerKind::Planar; k],
+            ..Config::default()
+        })
     };
+    let k = |c: Checkpoint| c.config.k();
     assert_eq!(h.available(), (false, false));
     h.checkpoint(cfg(1));
     h.checkpoint(cfg(1)); // the same state is kept once
     h.checkpoint(cfg(2));
     // Now showing 3: undo gives 2, then 1; redo gives 2 back.
-    assert_eq!(h.undo(cfg(3)).map(|c| c.k()), Some(2));
-    assert_eq!(h.undo(cfg(2)).map(|c| c.k()), Some(1));
+    assert_eq!(h.undo(cfg(3)).map(k), Some(2));
+    assert_eq!(h.undo(cfg(2)).map(k), Some(1));
     assert_eq!(h.undo(cfg(1)), None);
     assert_eq!(h.available(), (false, true));
-    assert_eq!(h.redo(cfg(1)).map(|c| c.k()), Some(2));
-    assert_eq!(h.redo(cfg(2)).map(|c| c.k()), Some(3));
+    assert_eq!(h.redo(cfg(1)).map(k), Some(2));
+    assert_eq!(h.redo(cfg(2)).map(k), Some(3));
     assert_eq!(h.redo(cfg(3)), None);
     // A new action clears redo.
     h.undo(cfg(3));
@@ -217,6 +222,72 @@ fn undo_and_redo_walk_whole_states() {
         n += 1;
     }
     assert_eq!(n, flow_playground::session::history::DEPTH);
+}
+
+/// The README's undo contract: after training, an edit and an undo give back the parameters, the
+/// step count, the loss history and Adam's state — training then goes on bit for bit as if the
+/// edit had never happened.
+#[test]
+fn undo_after_training_restores_progress_exactly() {
+    let mut s = opened("v=1&mode=moons&n=400&K=4&layers=4p&seed=3&clip=off&lr=0.01&batch=64");
+    s.train_while({
+        let mut n = 0;
+        move || {
+            n += 1;
+            n <= 500
+        }
+    });
+    assert_eq!(s.trainer().step_count(), 500);
+    let before = s.checkpoint(s.to_config(parts()));
+    let history_before = s.trainer().history().to_vec();
+    let params_before = s.flow().params().to_vec();
+    // The twin never leaves: it trains 25 more steps from here.
+    let mut twin = opened("v=1&mode=moons&n=400&K=4&layers=4p&seed=3&clip=off&lr=0.01&batch=64");
+    twin.restore(&before).unwrap();
+
+    // A layer drag (parameters written in place), then undo.
+    let mut layer = s.flow().layer(1).clone();
+    let mut p = layer.params();
+    p[0] += 1.5;
+    layer = flow_playground::core::Layer::from_params(layer.kind(), &p);
+    assert!(s.set_layer(1, &layer));
+    assert_ne!(s.flow().params(), params_before.as_slice());
+    s.restore(&before).unwrap();
+
+    assert_eq!(s.trainer().step_count(), 500);
+    assert_eq!(s.trainer().history(), history_before.as_slice());
+    assert_eq!(s.flow().params(), params_before.as_slice());
+    assert_eq!(s.trainer().hyper().clip, None, "clip=off survives undo");
+    for _ in 0..25 {
+        s.step();
+        twin.step();
+    }
+    assert_eq!(
+        s.flow().params(),
+        twin.flow().params(),
+        "Adam's moments and the RNG were restored"
+    );
+    assert_eq!(s.trainer().step_count(), 525);
+}
+
+/// The undo stack stays within its memory budget however large the states are.
+#[test]
+fn undo_history_is_bounded_in_memory() {
+    let s = opened("v=1&mode=moons&K=64&layers=64n&batch=64");
+    let mut h = History::default();
+    let one = s.checkpoint(s.to_config(parts()));
+    assert!(
+        one.bytes() > 5 << 20,
+        "a 64-layer spline stack's checkpoint is megabytes: {}",
+        one.bytes()
+    );
+    for seed in 0..40u64 {
+        let mut c = one.clone();
+        c.config.seed = seed;
+        h.checkpoint(c);
+        assert!(h.bytes() <= flow_playground::session::history::BUDGET_BYTES);
+    }
+    assert_eq!(h.available(), (true, false));
 }
 
 #[test]

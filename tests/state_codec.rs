@@ -88,13 +88,12 @@ prop_compose! {
     fn arb_train()(
         lr in 1e-9..=10.0f64,
         batch in 1usize..=8192,
-        steps_per_frame in 1u32..=1000,
         anneal in any::<bool>(),
         anneal_steps in prop_oneof![Just(10_000u32), 10u32..=1_000_000],
         clip in prop::option::of(1e-9..=1e6f64),
         step in any::<u64>(),
     ) -> TrainConfig {
-        TrainConfig { lr, batch, steps_per_frame, anneal, anneal_steps, clip, step }
+        TrainConfig { lr, batch, anneal, anneal_steps, clip, step }
     }
 }
 
@@ -174,7 +173,7 @@ fn assert_invariants(c: &Config) -> Result<(), TestCaseError> {
         .all(|p| p[0].is_finite() && p[1].is_finite()));
     prop_assert!(c.view.stage >= 0.0 && c.view.stage <= c.kinds.len() as f64);
     let t = &c.train;
-    prop_assert!(t.lr.is_finite() && t.lr > 0.0 && t.batch >= 1 && t.steps_per_frame >= 1);
+    prop_assert!(t.lr.is_finite() && t.lr > 0.0 && t.batch >= 1);
     prop_assert!(t.clip.is_none_or(|x| x.is_finite() && x > 0.0));
     let v = &c.view;
     prop_assert!(
@@ -308,10 +307,10 @@ proptest! {
     }
 }
 
-const KEYS: [&str; 30] = [
-    "v", "mode", "n", "noise", "dseed", "K", "layers", "seed", "lr", "batch", "spf", "anneal",
-    "asteps", "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed",
-    "hide", "sel", "lesson", "cmp", "params", "pts", "bogus",
+const KEYS: [&str; 29] = [
+    "v", "mode", "n", "noise", "dseed", "K", "layers", "seed", "lr", "batch", "anneal", "asteps",
+    "clip", "step", "stage", "play", "speed", "loop", "show", "scale", "view", "embed", "hide",
+    "sel", "lesson", "cmp", "params", "pts", "bogus",
 ];
 
 /// Every prefix of a link with points and parameters decodes to a valid config, and the points

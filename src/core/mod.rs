@@ -65,5 +65,6 @@ pub use spline::SplineCoupling;
 pub use stack::{init_params, Init, StackPattern};
 pub use sylvester::Sylvester;
 pub use train::{
-    DivergenceReason, Hyper, LrSchedule, Objective, RunSummary, StepOutcome, TrainError, Trainer,
+    DivergenceReason, Hyper, LrSchedule, Objective, Progress, RunSummary, StepOutcome, TrainError,
+    Trainer,
 };

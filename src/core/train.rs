@@ -36,6 +36,9 @@ use super::points::{validate, DataError, Points};
 use super::stack::{init_params, Init};
 use super::tape::Tape;
 
+mod progress;
+pub use progress::Progress;
+
 /// Raw parameters beyond this magnitude count as divergence.
 pub const PARAM_EXPLODE: f64 = 1e4;
 

@@ -1,5 +1,7 @@
-//! A [`Session`] (plus the view's settings) as a link [`Config`], and back. The URL fragment,
-//! local storage, undo states and lessons all pass through these two functions.
+//! A [`Session`] (plus the view's settings) as a link [`Config`], and back: the session's side
+//! of the link's table (`state/keys.rs`, the keys whose owner is the session). The URL fragment,
+//! local storage, undo states and lessons all pass through these two functions; every session
+//! key survives session → config → session exactly (`tests/state_link_table.rs`).
 
 use crate::state::{Compare, Config, EmbedConfig, Lesson, Mode, ViewConfig};
 
@@ -43,8 +45,10 @@ impl Session {
             compare: parts.compare,
             ..Config::default()
         };
-        cfg.train.lr = self.lr();
-        cfg.train.batch = self.batch();
+        let hyper = self.trainer().hyper();
+        cfg.train.lr = hyper.lr;
+        cfg.train.batch = hyper.batch;
+        cfg.train.clip = hyper.clip;
         cfg.train.anneal = anneal;
         cfg.train.anneal_steps = anneal_steps;
         cfg.train.step = self.trainer().step_count();
@@ -53,8 +57,10 @@ impl Session {
     }
 
     /// Makes the session what `cfg` describes (a config that satisfies `Config::check`, as
-    /// `state::decode` guarantees): target, points, stack, exact parameters, settings. `Err`
-    /// says why the data cannot be trained on (a model is still shown).
+    /// `state::decode` guarantees): target, points, stack, exact parameters, settings, the step
+    /// count. Adam's moments and the loss history start afresh (a link does not carry them; an
+    /// undo checkpoint does, see [`Session::restore`]). `Err` says why the data cannot be
+    /// trained on (a model is still shown).
     pub fn apply_config(&mut self, cfg: &Config) -> Result<(), String> {
         self.set_from_link(
             cfg.mode,
@@ -65,6 +71,7 @@ impl Session {
         hyper.clip = cfg.train.clip;
         let r = self.rebuild(&cfg.kinds, cfg.seed, hyper);
         self.set_params(&cfg.params_or_init());
+        self.set_step_count(cfg.train.step);
         r
     }
 }

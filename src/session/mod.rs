@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `model` | [`Session`]: the trainer (model, optimiser, history), the target and its points, the training settings, the particles and base grid the views draw |
 //! | `link` | the mapping between a [`Session`] (plus the view's settings) and a link [`crate::state::Config`] |
-//! | `history` | the undo / redo stack of whole states (as link configs) |
+//! | `history` | the undo / redo stack of whole states (link config + training progress), bounded in memory |
 //! | `compare` | the comparison runs: other flows fitted to the same target in equal steps |
 //! | `training` | what a training slice reports, its one divergence message, number formats |
 //! | `stats` | the numbers the training panel shows |
@@ -27,7 +27,7 @@ pub mod training;
 
 pub use compare::CompareRun;
 pub use gif_plan::{AfterFrame, GifRecording};
-pub use history::History;
+pub use history::{Checkpoint, History};
 pub use link::ViewParts;
 pub use model::{
     annealing_of, hyper_for, pattern_of, Session, TargetChoice, HELDOUT_EVERY, MAX_POINTS,

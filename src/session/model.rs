@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::core::{
     Annealing, Direction, Energy, Flow, Hyper, Init, Layer, LayerKind, Objective, Points, Preset,
-    Probe, StackPattern, Trainer, Vec2, Workspace,
+    Probe, Progress, StackPattern, Trainer, Vec2, Workspace,
 };
 use crate::render::overlay::{base_grid, Polylines};
 use crate::state::{ImportMode, Mode, PresetInfo, Warning};
@@ -27,8 +27,8 @@ use super::training::{Divergence, TrainReport};
 pub const HELDOUT_EVERY: usize = 5;
 /// Most points a session keeps (the brush refuses more, with a notice).
 pub const MAX_POINTS: usize = crate::state::MAX_POINTS;
-/// Largest learning rate the field accepts (a link stores at most `state::config::LR_MAX`).
-pub const LR_INPUT_MAX: f64 = 1e6;
+/// Largest learning rate the field accepts: the link's range (`state/keys.rs`, `LR`).
+pub const LR_INPUT_MAX: f64 = crate::state::LR_MAX;
 /// Particles that ride along the flow.
 const N_PARTICLES: usize = 500;
 
@@ -271,7 +271,7 @@ impl Session {
             kinds,
             Init::Default,
             self.trainer.objective().clone(),
-            *self.trainer.hyper(),
+            within_budget(kinds, *self.trainer.hyper()),
             self.seed(),
         )
         .map_err(|e| e.to_string())?;
@@ -297,6 +297,22 @@ impl Session {
     /// Replaces every raw parameter (a link's exact values); false if the count differs.
     pub fn set_params(&mut self, params: &[f64]) -> bool {
         self.trainer.set_params(params)
+    }
+
+    /// Sets the step count (a link's `step`).
+    pub fn set_step_count(&mut self, step: u64) {
+        self.trainer.set_step_count(step);
+    }
+
+    /// What training has learned besides the parameters (for undo).
+    pub fn progress(&self) -> Progress {
+        self.trainer.progress()
+    }
+
+    /// Puts back [`Session::progress`] taken from a stack of the same size; false if it does
+    /// not fit (nothing changes).
+    pub fn restore_progress(&mut self, p: &Progress) -> bool {
+        self.trainer.restore_progress(p)
     }
 
     // ---- the target and settings ----
@@ -337,8 +353,14 @@ impl Session {
         self.trainer.set_hyper(h).map_err(|e| e.to_string())
     }
 
-    /// A new minibatch size.
+    /// A new minibatch size, within the memory budget for the stack (`state::max_batch`).
     pub fn set_batch(&mut self, batch: usize) -> Result<(), String> {
+        let most = crate::state::max_batch(self.flow().kinds());
+        if batch > most {
+            return Err(format!(
+                "a batch of {batch} would need more memory than a page may use to train this stack; at most {most}"
+            ));
+        }
         let h = Hyper {
             batch,
             ..*self.trainer.hyper()
@@ -523,6 +545,7 @@ impl Session {
         seed: u64,
         hyper: Hyper,
     ) -> Result<(), String> {
+        let hyper = within_budget(kinds, hyper);
         match Trainer::new(kinds, Init::Default, self.objective(), hyper, seed) {
             Ok(t) => {
                 self.trainer = t;
@@ -547,6 +570,15 @@ impl Session {
         self.points = points;
         self.anneal = anneal.0;
         self.anneal_steps = anneal.1.max(1);
+    }
+}
+
+/// `hyper` with its batch cut to what the memory budget allows for `kinds` (a deeper or heavier
+/// stack may train on fewer points at a time; the Train panel shows the batch in use).
+fn within_budget(kinds: &[LayerKind], hyper: Hyper) -> Hyper {
+    Hyper {
+        batch: hyper.batch.min(crate::state::max_batch(kinds)),
+        ..hyper
     }
 }
 

@@ -1,10 +1,10 @@
-//! Undo / redo of whole states (as link configs): every destructive action calls
-//! [`checkpoint`] first; undo applies the state before it (the trainer restarts from those
-//! exact parameters).
+//! Undo / redo of whole states: every destructive action calls [`checkpoint`] first; undo
+//! restores the state before it — the link config and the training progress (Adam's moments,
+//! step count, loss history), so training goes on as if the action had never happened
+//! (`session/history.rs`).
 
 use leptos::prelude::*;
 
-use crate::state::Config;
 use crate::ui::model::Ui;
 
 use super::link;
@@ -18,7 +18,7 @@ fn publish(ui: Ui) {
 
 /// Remembers the current state before an action changes it.
 pub fn checkpoint(ui: Ui) {
-    let now = link::snapshot(ui);
+    let now = link::checkpoint(ui);
     ui.history.update_value(|h| h.checkpoint(now));
     publish(ui);
 }
@@ -34,20 +34,17 @@ pub fn redo(ui: Ui) -> bool {
 }
 
 fn step(ui: Ui, back: bool) -> bool {
-    let now = link::snapshot(ui);
+    let now = link::checkpoint(ui);
     let target = ui
         .history
         .try_update_value(|h| if back { h.undo(now) } else { h.redo(now) })
         .flatten();
-    let Some(cfg) = target else {
+    let Some(mut cp) = target else {
         return false;
     };
     // The embed flag and hide list belong to the page, not to the history.
-    let cfg = Config {
-        embed: ui.embed.get_untracked(),
-        ..cfg
-    };
-    link::apply(ui, &cfg);
+    cp.config.embed = ui.embed.get_untracked();
+    link::restore_checkpoint(ui, &cp);
     publish(ui);
     true
 }

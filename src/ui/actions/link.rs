@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::render::ViewTransform;
-use crate::session::ViewParts;
+use crate::session::{Checkpoint, ViewParts};
 use crate::state::{self, Config, EmbedConfig, LinkFit, Scale, ViewConfig};
 use crate::ui::browser::{page, storage};
 use crate::ui::model::{NoticeKind, Overlays, Ui};
@@ -55,6 +55,12 @@ pub fn snapshot(ui: Ui) -> Config {
     ui.session.with_value(|s| s.to_config(parts))
 }
 
+/// The current state as an undo checkpoint: the link config and the training progress.
+pub fn checkpoint(ui: Ui) -> Checkpoint {
+    let cfg = snapshot(ui);
+    ui.session.with_value(|s| s.checkpoint(cfg))
+}
+
 /// Makes the app show `cfg` (a config that satisfies `Config::check`, as `decode` guarantees).
 pub fn apply(ui: Ui, cfg: &Config) {
     ui.training.set(false);
@@ -62,6 +68,21 @@ pub fn apply(ui: Ui, cfg: &Config) {
         .session
         .try_update_value(|s| s.apply_config(cfg).err())
         .flatten();
+    show(ui, cfg, problem);
+}
+
+/// Makes the app what the checkpoint `cp` holds, training progress included (undo, redo).
+pub fn restore_checkpoint(ui: Ui, cp: &Checkpoint) {
+    ui.training.set(false);
+    let problem = ui
+        .session
+        .try_update_value(|s| s.restore(cp).err())
+        .flatten();
+    show(ui, &cp.config, problem);
+}
+
+/// The view's part of `cfg`, after the session has taken its part.
+fn show(ui: Ui, cfg: &Config, problem: Option<String>) {
     let k = cfg.kinds.len();
     let v = &cfg.view;
     ui.stage.set(v.stage.clamp(0.0, k as f64));

@@ -1,0 +1,619 @@
+//! **The link, as one table.** Every key a link may hold is one row of [`KEYS`]: its name, the
+//! values it takes (the range), its default, what it means, who owns it in the app, and the four
+//! functions that follow from those — write it, read it, check it, repair it. Encoding
+//! ([`crate::state::encode`]) writes the rows in order; decoding ([`crate::state::decode`])
+//! reads them in the same order (a row may look at the keys before it: `stage` defaults to `K`);
+//! [`Config::check`] and [`Config::sanitize`] run every row's check and repair. The ranges are
+//! the constants below, used by all four, so a bound is written once.
+//!
+//! Adding a key: a field in [`Config`] (with its default in `Config::default`), a row here, and,
+//! if the session owns the value, one line in each direction of `session/link.rs`. The property
+//! test in `tests/state_link_table.rs` fails until a new row is exercised by it.
+//!
+//! **Bounded by design.** The ranges bound what a link or an embed command can ask for, and one
+//! cross-key rule bounds memory: training a stack of `K` layers on a minibatch of `B` points
+//! needs about `B · Σₖ cost(kindₖ)` bytes ([`train_bytes`]; measured per kind in
+//! `tests/state_budget.rs`), which must stay within [`TRAIN_BUDGET_BYTES`]; a link asking for more
+//! gets the largest batch that fits, with a warning.
+
+use crate::core::layer::RAW_PARAM_LIMIT;
+use crate::core::points::COORD_LIMIT;
+use crate::core::LayerKind;
+
+use super::config::{Config, TrainConfig, ViewConfig};
+use super::key_rows as rows;
+use super::lessons::{Compare, Lesson};
+use super::text::{fmt_bool, fmt_f64};
+use super::warning::Warnings;
+
+pub use super::key_read::Raw;
+
+/// A closed or half-open interval of reals, with how messages describe it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Real {
+    /// Lower bound.
+    pub lo: f64,
+    /// Upper bound (inclusive).
+    pub hi: f64,
+    /// The lower bound is excluded (`(lo, hi]`).
+    pub open_lo: bool,
+}
+
+impl Real {
+    /// Whether `v` lies in the interval (NaN never does).
+    pub fn contains(&self, v: f64) -> bool {
+        (if self.open_lo {
+            v > self.lo
+        } else {
+            v >= self.lo
+        }) && v <= self.hi
+    }
+
+    /// `in (0, 10]` or `between 0 and 10`.
+    pub fn describe(&self) -> String {
+        if self.open_lo {
+            format!("in ({}, {}]", fmt_f64(self.lo), fmt_f64(self.hi))
+        } else {
+            format!("between {} and {}", fmt_f64(self.lo), fmt_f64(self.hi))
+        }
+    }
+}
+
+/// An inclusive range of whole numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Whole {
+    /// Smallest value.
+    pub lo: u64,
+    /// Largest value.
+    pub hi: u64,
+}
+
+impl Whole {
+    /// Whether `v` lies in the range.
+    pub fn contains(&self, v: u64) -> bool {
+        (self.lo..=self.hi).contains(&v)
+    }
+
+    /// `1 to 8192`.
+    pub fn describe(&self) -> String {
+        format!("{} to {}", self.lo, self.hi)
+    }
+}
+
+/// Version of the link format (the `v` key).
+pub const FORMAT_VERSION: u32 = 1;
+/// Layers: `K ∈ 0..=64`.
+pub const LAYERS: Whole = Whole { lo: 0, hi: 64 };
+/// Points a config (or an import, or the brush) may hold.
+pub const POINTS: Whole = Whole { lo: 0, hi: 20_000 };
+/// A preset's number of points.
+pub const PRESET_N: Whole = Whole { lo: 1, hi: 20_000 };
+/// A preset's jitter.
+pub const NOISE: Real = Real {
+    lo: 0.0,
+    hi: 10.0,
+    open_lo: false,
+};
+/// Learning rate: the same range as the field accepts (absurd rates are allowed on purpose, to
+/// show divergence and its recovery).
+pub const LR: Real = Real {
+    lo: 0.0,
+    hi: 1e6,
+    open_lo: true,
+};
+/// Minibatch size (and the memory budget below).
+pub const BATCH: Whole = Whole { lo: 1, hi: 8192 };
+/// Annealing length in steps.
+pub const ANNEAL_STEPS: Whole = Whole {
+    lo: 10,
+    hi: 1_000_000,
+};
+/// Gradient-norm clip threshold (or off).
+pub const CLIP: Real = Real {
+    lo: 0.0,
+    hi: 1e6,
+    open_lo: true,
+};
+/// Timeline speed, stages per second.
+pub const SPEED: Real = Real {
+    lo: 0.0,
+    hi: 100.0,
+    open_lo: true,
+};
+/// A view centre coordinate.
+pub const CENTER: Real = Real {
+    lo: -COORD_LIMIT,
+    hi: COORD_LIMIT,
+    open_lo: false,
+};
+/// The view's half-width.
+pub const HALF_EXTENT: Real = Real {
+    lo: 1e-3,
+    hi: 1e4,
+    open_lo: false,
+};
+/// Raw parameters, each within `±RAW_PARAM_LIMIT`.
+pub const PARAM: Real = Real {
+    lo: -RAW_PARAM_LIMIT,
+    hi: RAW_PARAM_LIMIT,
+    open_lo: false,
+};
+/// Entries of the hide list.
+pub const HIDE_ENTRIES: Whole = Whole { lo: 0, hi: 32 };
+/// The paper's annealing length: β reaches 1 after 10,000 steps.
+pub const ANNEAL_STEPS_PAPER: u32 = 10_000;
+/// The fast schedule the lessons use (β = 1 after 1,500 steps).
+pub const ANNEAL_STEPS_FAST: u32 = 1_500;
+
+/// Most memory (bytes) training a state may need: 128 MiB. The largest stacks (64 spline
+/// coupling layers) train on at most ~1,900 points per minibatch within it.
+pub const TRAIN_BUDGET_BYTES: usize = 128 << 20;
+
+/// Training memory per minibatch point and layer (bytes), by kind: the tape of activations and
+/// gradients one step keeps. Measured natively (`tests/state_budget.rs`: 49 B for the small
+/// kinds, 750 B for affine coupling, 919 B for spline coupling), rounded up.
+pub fn point_layer_bytes(kind: LayerKind) -> usize {
+    match kind {
+        LayerKind::Planar | LayerKind::Radial | LayerKind::Sylvester | LayerKind::Scale => 64,
+        LayerKind::Affine(_) => 800,
+        LayerKind::Spline(_) => 1000,
+    }
+}
+
+/// Estimated training memory of a stack of `kinds` on minibatches of `batch` points.
+pub fn train_bytes(kinds: &[LayerKind], batch: usize) -> usize {
+    let per_point: usize = 64 + kinds.iter().map(|&k| point_layer_bytes(k)).sum::<usize>();
+    batch.saturating_mul(per_point)
+}
+
+/// The largest minibatch (within [`BATCH`]) that trains `kinds` within [`TRAIN_BUDGET_BYTES`].
+pub fn max_batch(kinds: &[LayerKind]) -> usize {
+    let per_point = train_bytes(kinds, 1).max(1);
+    (TRAIN_BUDGET_BYTES / per_point).clamp(1, BATCH.hi as usize)
+}
+
+/// Which part of the app owns a key's value (where `session/link.rs` maps it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// The link format itself (`v`).
+    Format,
+    /// The session: the target, the stack and its parameters, the training settings.
+    Session,
+    /// The view: stage, playback, overlays, window, the layer open in the editor.
+    View,
+    /// The page around the app: embedding, hidden controls, the lesson and the comparison.
+    Page,
+}
+
+/// One key of the link.
+pub struct Key {
+    /// The key as written in the link.
+    pub name: &'static str,
+    /// Values it takes.
+    pub values: &'static str,
+    /// Its default (what a link without it means).
+    pub default: &'static str,
+    /// What it means.
+    pub meaning: &'static str,
+    /// Who owns the value in the app.
+    pub owner: Owner,
+    /// Its text in a link, or `None` to leave it out (not applicable, or a default written only
+    /// when it differs).
+    pub(crate) write: fn(&Config) -> Option<String>,
+    /// Reads its value (if present) into the config, with a warning for a bad one.
+    pub(crate) read: fn(&mut Config, &mut Raw),
+    /// `false` if the config breaks this key's invariant.
+    pub(crate) check: fn(&Config) -> bool,
+    /// Repairs this key's invariant, saying what changed.
+    pub(crate) repair: fn(&mut Config, &mut Warnings),
+}
+
+/// Keys that links once had and no longer use: read silently and ignored (`spf`, steps per
+/// frame, was never read by the app: the frame loop trains for a time budget instead).
+pub const RETIRED: [&str; 1] = ["spf"];
+
+fn train_default() -> TrainConfig {
+    TrainConfig::default()
+}
+
+/// Every key, in the order links write them; the bulky base64url ones last (a truncated link
+/// loses those first).
+pub static KEYS: [Key; 28] = [
+    Key {
+        name: "v",
+        values: "`1`",
+        default: "1",
+        meaning: "format version",
+        owner: Owner::Format,
+        write: |_| Some(FORMAT_VERSION.to_string()),
+        read: rows::read_version,
+        check: |c| c.version == FORMAT_VERSION,
+        repair: |c, _| c.version = FORMAT_VERSION,
+    },
+    Key {
+        name: "mode",
+        values: "`draw`, a preset (`moons 8gaussians circles rings pinwheel spirals checkerboard swissroll`), `u1`–`u4`",
+        default: "`moons`",
+        meaning: "objective: points (drawn or preset) or an energy",
+        owner: Owner::Session,
+        write: rows::write_mode,
+        read: rows::read_mode,
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "n",
+        values: "`1..=20000`",
+        default: "1000",
+        meaning: "preset: number of points",
+        owner: Owner::Session,
+        write: |c| rows::preset(c).map(|p| p.n.to_string()),
+        read: rows::read_preset_n,
+        check: |c| rows::preset(c).is_none_or(|p| PRESET_N.contains(p.n as u64)),
+        repair: rows::repair_preset_n,
+    },
+    Key {
+        name: "noise",
+        values: "`[0, 10]`",
+        default: "preset's",
+        meaning: "preset: jitter",
+        owner: Owner::Session,
+        write: |c| rows::preset(c).map(|p| fmt_f64(p.noise)),
+        read: rows::read_preset_noise,
+        check: |c| rows::preset(c).is_none_or(|p| NOISE.contains(p.noise)),
+        repair: rows::repair_preset_noise,
+    },
+    Key {
+        name: "dseed",
+        values: "u64",
+        default: "1",
+        meaning: "preset: generator seed",
+        owner: Owner::Session,
+        write: |c| rows::preset(c).map(|p| p.seed.to_string()),
+        read: rows::read_preset_seed,
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "K",
+        values: "`0..=64`",
+        default: "16",
+        meaning: "number of layers (checked against `layers`; alone it means `K` planar layers)",
+        owner: Owner::Session,
+        write: |c| Some(c.kinds.len().to_string()),
+        read: rows::read_k,
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "layers",
+        values: "runs like `16p`, `prpr`, `4p2r`, `abab`",
+        default: "`16p`",
+        meaning: "layer kinds (p planar, r radial, s Sylvester, a/b affine coupling keeping x/y, n/m spline coupling keeping x/y, c scale)",
+        owner: Owner::Session,
+        write: |c| Some(super::layers_codec::encode_kinds(&c.kinds)),
+        read: rows::read_layers,
+        check: |c| LAYERS.contains(c.kinds.len() as u64),
+        repair: rows::repair_layers,
+    },
+    Key {
+        name: "seed",
+        values: "u64",
+        default: "1",
+        meaning: "model seed (initialisation, the trainer's random streams)",
+        owner: Owner::Session,
+        write: |c| Some(c.seed.to_string()),
+        read: |c, r| {
+            if let Some(v) = r.uint("seed", None) {
+                c.seed = v;
+            }
+        },
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "lr",
+        values: "`(0, 1e6]`",
+        default: "0.005",
+        meaning: "learning rate",
+        owner: Owner::Session,
+        write: |c| Some(fmt_f64(c.train.lr)),
+        read: |c, r| {
+            if let Some(v) = r.real("lr", LR) {
+                c.train.lr = v;
+            }
+        },
+        check: |c| LR.contains(c.train.lr),
+        repair: |c, w| {
+            if !LR.contains(c.train.lr) {
+                w.add("lr", rows::ignored_value("lr", &fmt_f64(c.train.lr), &LR.describe()));
+                c.train.lr = train_default().lr;
+            }
+        },
+    },
+    Key {
+        name: "batch",
+        values: "`1..=8192`, and within the memory budget for the stack",
+        default: "512",
+        meaning: "minibatch size",
+        owner: Owner::Session,
+        write: |c| Some(c.train.batch.to_string()),
+        read: |c, r| {
+            if let Some(v) = r.uint("batch", Some(BATCH)) {
+                c.train.batch = v as usize;
+            }
+        },
+        check: |c| BATCH.contains(c.train.batch as u64) && c.train.batch <= max_batch(&c.kinds),
+        repair: rows::repair_batch,
+    },
+    Key {
+        name: "anneal",
+        values: "`1`/`0`",
+        default: "1",
+        meaning: "anneal β (energy mode)",
+        owner: Owner::Session,
+        write: |c| Some(fmt_bool(c.train.anneal).to_string()),
+        read: |c, r| {
+            if let Some(v) = r.flag("anneal") {
+                c.train.anneal = v;
+            }
+        },
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "asteps",
+        values: "`10..=1000000`",
+        default: "10000",
+        meaning: "annealing length in steps (written only when not 10000)",
+        owner: Owner::Session,
+        write: |c| {
+            (c.train.anneal_steps != ANNEAL_STEPS_PAPER).then(|| c.train.anneal_steps.to_string())
+        },
+        read: |c, r| {
+            if let Some(v) = r.uint("asteps", Some(ANNEAL_STEPS)) {
+                c.train.anneal_steps = v as u32;
+            }
+        },
+        check: |c| ANNEAL_STEPS.contains(u64::from(c.train.anneal_steps)),
+        repair: |c, w| {
+            let v = u64::from(c.train.anneal_steps);
+            if !ANNEAL_STEPS.contains(v) {
+                w.add("asteps", rows::ignored_value("asteps", &v.to_string(), &ANNEAL_STEPS.describe()));
+                c.train.anneal_steps = train_default().anneal_steps;
+            }
+        },
+    },
+    Key {
+        name: "clip",
+        values: "`(0, 1e6]` or `off`",
+        default: "100",
+        meaning: "gradient-norm clip",
+        owner: Owner::Session,
+        write: |c| Some(c.train.clip.map_or("off".to_string(), fmt_f64)),
+        read: rows::read_clip,
+        check: |c| c.train.clip.is_none_or(|v| CLIP.contains(v)),
+        repair: |c, w| {
+            if let Some(v) = c.train.clip.filter(|&v| !CLIP.contains(v)) {
+                let range = format!("off or {}", CLIP.describe());
+                w.add("clip", rows::ignored_value("clip", &fmt_f64(v), &range));
+                c.train.clip = train_default().clip;
+            }
+        },
+    },
+    Key {
+        name: "step",
+        values: "u64",
+        default: "0",
+        meaning: "training steps taken (annealing continues from there)",
+        owner: Owner::Session,
+        write: |c| Some(c.train.step.to_string()),
+        read: |c, r| {
+            if let Some(v) = r.uint("step", None) {
+                c.train.step = v;
+            }
+        },
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "stage",
+        values: "`[0, K]`",
+        default: "K",
+        meaning: "stage shown (fractional allowed)",
+        owner: Owner::View,
+        write: |c| Some(fmt_f64(c.view.stage)),
+        read: |c, r| {
+            c.view.stage = c.kinds.len() as f64;
+            if let Some(v) = r.real("stage", Real { lo: f64::MIN, hi: f64::MAX, open_lo: false }) {
+                c.view.stage = v;
+            }
+        },
+        check: |c| (0.0..=c.kinds.len() as f64).contains(&c.view.stage),
+        repair: rows::repair_stage,
+    },
+    Key {
+        name: "play",
+        values: "`1`/`0`",
+        default: "0",
+        meaning: "timeline playing",
+        owner: Owner::View,
+        write: |c| Some(fmt_bool(c.view.playing).to_string()),
+        read: |c, r| {
+            if let Some(v) = r.flag("play") {
+                c.view.playing = v;
+            }
+        },
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "speed",
+        values: "`(0, 100]`",
+        default: "1",
+        meaning: "stages per second",
+        owner: Owner::View,
+        write: |c| Some(fmt_f64(c.view.speed)),
+        read: |c, r| {
+            if let Some(v) = r.real("speed", SPEED) {
+                c.view.speed = v;
+            }
+        },
+        check: |c| SPEED.contains(c.view.speed),
+        repair: |c, w| {
+            if !SPEED.contains(c.view.speed) {
+                w.add("speed", rows::ignored_value("speed", &fmt_f64(c.view.speed), &SPEED.describe()));
+                c.view.speed = ViewConfig::for_layers(0).speed;
+            }
+        },
+    },
+    Key {
+        name: "loop",
+        values: "`1`/`0`",
+        default: "0",
+        meaning: "timeline loops",
+        owner: Owner::View,
+        write: |c| Some(fmt_bool(c.view.looping).to_string()),
+        read: |c, r| {
+            if let Some(v) = r.flag("loop") {
+                c.view.looping = v;
+            }
+        },
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "show",
+        values: "comma list of `grid particles data contours volume stretch`",
+        default: "`grid,data`",
+        meaning: "overlays",
+        owner: Owner::View,
+        write: rows::write_show,
+        read: rows::read_show,
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "scale",
+        values: "`lin`/`log`",
+        default: "`lin`",
+        meaning: "density colour scale",
+        owner: Owner::View,
+        write: rows::write_scale,
+        read: rows::read_scale,
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "view",
+        values: "`cx,cy,half`: centre within ±10⁴, half-width in [0.001, 10⁴]",
+        default: "`0,0,4`",
+        meaning: "view window",
+        owner: Owner::View,
+        write: |c| {
+            let v = &c.view;
+            Some(format!("{},{},{}", fmt_f64(v.center[0]), fmt_f64(v.center[1]), fmt_f64(v.half_extent)))
+        },
+        read: rows::read_window,
+        check: rows::window_ok,
+        repair: |c, w| {
+            if !rows::window_ok(c) {
+                w.add("view", "ignored a view window outside the allowed range");
+                let d = ViewConfig::for_layers(0);
+                c.view.center = d.center;
+                c.view.half_extent = d.half_extent;
+            }
+        },
+    },
+    Key {
+        name: "embed",
+        values: "`1`/`0`",
+        default: "0",
+        meaning: "embed mode: canvas and timeline only",
+        owner: Owner::Page,
+        write: |c| Some(fmt_bool(c.embed.embed).to_string()),
+        read: |c, r| {
+            if let Some(v) = r.flag("embed") {
+                c.embed.embed = v;
+            }
+        },
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "hide",
+        values: "comma list of `[a-z0-9-]{1,32}`, at most 32",
+        default: "—",
+        meaning: "control groups to hide",
+        owner: Owner::Page,
+        write: |c| (!c.embed.hide.is_empty()).then(|| c.embed.hide.join(",")),
+        read: rows::read_hide,
+        check: rows::hide_ok,
+        repair: rows::repair_hide,
+    },
+    Key {
+        name: "sel",
+        values: "`1..=K`",
+        default: "—",
+        meaning: "the layer open in the layer editor (its handles show at its input stage)",
+        owner: Owner::View,
+        write: |c| c.view.selected.map(|i| (i + 1).to_string()),
+        read: |c, r| {
+            let range = Whole { lo: 1, hi: LAYERS.hi };
+            c.view.selected = r.uint_as("sel", range, "a layer number").map(|i| i as usize - 1);
+        },
+        check: |c| c.view.selected.is_none_or(|i| i < c.kinds.len()),
+        repair: rows::repair_sel,
+    },
+    Key {
+        name: "lesson",
+        values: "`fig3-u1`…`fig3-u4`, `planar-vs-radial`, `one-layer`, `constraint`, `coupling-won`",
+        default: "—",
+        meaning: "the lesson shown (its caption)",
+        owner: Owner::Page,
+        write: |c| c.lesson.map(|l| l.slug().to_string()),
+        read: |c, r| c.lesson = r.slug("lesson", Lesson::parse, "unknown lesson"),
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "cmp",
+        values: "`kinds` (planar vs radial), `depths` (K = 2, 8, 32), `families` (planar 32, affine 8, spline 4)",
+        default: "—",
+        meaning: "comparison beside the main view",
+        owner: Owner::Page,
+        write: |c| c.compare.map(|x| x.slug().to_string()),
+        read: |c, r| {
+            c.compare = r.slug("cmp", Compare::parse, "unknown comparison (use kinds, depths or families)")
+        },
+        check: |_| true,
+        repair: |_, _| {},
+    },
+    Key {
+        name: "params",
+        values: "base64url of little-endian `f64`s, each within ±10⁶",
+        default: "— (seeded init)",
+        meaning: "raw parameters, exact",
+        owner: Owner::Session,
+        write: rows::write_params,
+        read: rows::read_params,
+        check: rows::params_ok,
+        repair: rows::repair_params,
+    },
+    Key {
+        name: "pts",
+        values: "base64url of `points_codec`, at most 20,000 points within ±10⁴",
+        default: "— (preset's points)",
+        meaning: "points, quantized to 1/1024",
+        owner: Owner::Session,
+        write: rows::write_points,
+        read: rows::read_points,
+        check: rows::points_ok,
+        repair: rows::repair_points,
+    },
+];
+
+/// The row called `name`.
+pub fn key(name: &str) -> Option<&'static Key> {
+    KEYS.iter().find(|k| k.name == name)
+}
