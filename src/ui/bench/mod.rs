@@ -1,4 +1,4 @@
-//! The `#bench` page (`shared/bench/SCENARIOS.md`): the normal app, plus a frame job that runs,
+//! The `#bench` page (docs/benchmarks.md): the normal app, plus a frame job that runs,
 //! in order,
 //!
 //! 1. the engine scenarios `reverse`, `ml`, `grid` of [`crate::core::bench`] compiled to wasm
