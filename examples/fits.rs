@@ -9,17 +9,16 @@
 //! | `affine8-pinwheel` | K = 8 affine coupling | pinwheel | reference (a) 2.379 |
 //!
 //! Settings follow the reference fits (docs/maths/datasets.md, "Reference fits"): minibatch 512,
-//! Adam lr 1e−3 with cosine decay to 0 over
-//! 20,000 steps, the FFJORD generators of `core::dataset` (which reproduce `toy_data.py`). The
-//! training set is 200,000 points drawn once (the reference draws a fresh minibatch every step;
-//! 200k points are 390 epochs' worth of distinct points, so the two match to MC error).
+//! Adam lr 1e−3 with cosine decay to 0 over 20,000 steps, the FFJORD generators of `core::dataset`
+//! (which reproduce `toy_data.py`). The training set is 200,000 points drawn once (the reference
+//! draws a fresh minibatch every step; 200k points are 390 epochs' worth of distinct points, so the
+//! two match to MC error).
 //!
 //! **Standardization.** The spline acts on [−3, 3] (identity outside:
-//! docs/maths/coupling-spline.md, "Tails"), but
-//! FFJORD-scale data reaches ±4.5, so the data are standardized per axis with the training
-//! set's mean and standard deviation — a fixed affine layer, whose log-determinant
-//! `−log σₓσᵧ` is added back: every NLL printed is in the data's own units, comparable with the
-//! entropy floors. The affine fits are run both standardized and raw.
+//! docs/maths/coupling-spline.md, "Tails"), but FFJORD-scale data reaches ±4.5, so the data are
+//! standardized per axis with the training set's mean and standard deviation — a fixed affine
+//! layer, whose log-determinant `−log σₓσᵧ` is added back: every NLL printed is in the data's own
+//! units, comparable with the entropy floors. The affine fits are run both standardized and raw.
 //!
 //! Held-out NLL on 2,000 fresh points (another seed; Monte-Carlo standard error ≈ 0.02 nats) as
 //! asked, and on 50,000 (≈ 0.005), as the reference table used. One JSON line per fit.

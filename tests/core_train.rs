@@ -502,14 +502,13 @@ fn standardize(train: &Points, other: &Points) -> (Points, Points, f64) {
 
 #[test]
 fn coupling_flows_fit_toy_sets_smoke() {
-    // The fast version of examples/fits.rs (whose 20,000-step fits reach the reference
-    // bars of docs/maths/datasets.md): 1,500 steps, Adam 1e−3 with cosine decay, held-out NLL on
-    // 2,000 fresh points
-    // (standard error ≈ 0.02). Bars: well below the best single Gaussian (checkerboard 4.496,
-    // moons 3.296) and below the 6,000-step planar fits of docs/maths/datasets.md (checkerboard:
-    // planar K = 32, 3.761; moons: planar K = 8, 2.722). Measured: 3.59 and 2.55 (3.5855 and
-    // 2.5528 with the patterns' leading scale layer, which starts as the identity and stays
-    // near it on standardized data; 3.5893 and 2.5529 without it).
+    // The fast version of examples/fits.rs (whose 20,000-step fits reach the reference bars of
+    // docs/maths/datasets.md): 1,500 steps, Adam 1e−3 with cosine decay, held-out NLL on 2,000
+    // fresh points (standard error ≈ 0.02). Bars: well below the best single Gaussian (checkerboard
+    // 4.496, moons 3.296) and below the 6,000-step planar fits of docs/maths/datasets.md
+    // (checkerboard: planar K = 32, 3.761; moons: planar K = 8, 2.722). Measured: 3.59 and 2.55
+    // (3.5855 and 2.5528 with the patterns' leading scale layer, which starts as the identity and
+    // stays near it on standardized data; 3.5893 and 2.5529 without it).
     for (pattern, k, preset, bar) in [
         (StackPattern::AllSpline, 1 + 4, Preset::Checkerboard, 3.68),
         (StackPattern::AllAffine, 1 + 8, Preset::TwoMoons, 2.66),

@@ -15,12 +15,11 @@
 //! MLP evaluation; only the transformer differs.
 //!
 //! **Affine transformer** (`P = 2` outputs `(ŝ, μ)`, soft clamp `S = 3`,
-//! docs/maths/coupling-affine.md, "Affine transformer"):
-//! `s = 3·tanh(ŝ/3)`, `y_b = x_b·e^{s} + μ`, `log|det J| = s`, `x_b = (y_b − μ)·e^{−s}`. It
-//! cannot overflow (`|s| < 3`: each layer scales by at most e³ ≈ 20). Fractional layer
-//! (docs/maths/coupling-affine.md, "Fractional layer"): `s → t·s`, `μ → t·μ`, so
-//! `det = e^{ts} ≥ e^{−3}`, the log-density changes linearly in
-//! `t`, and `t = 0` is exactly the identity.
+//! docs/maths/coupling-affine.md, "Affine transformer"): `s = 3·tanh(ŝ/3)`, `y_b = x_b·e^{s} + μ`,
+//! `log|det J| = s`, `x_b = (y_b − μ)·e^{−s}`. It cannot overflow (`|s| < 3`: each layer scales by
+//! at most e³ ≈ 20). Fractional layer (docs/maths/coupling-affine.md, "Fractional layer"):
+//! `s → t·s`, `μ → t·μ`, so `det = e^{ts} ≥ e^{−3}`, the log-density changes linearly in `t`, and
+//! `t = 0` is exactly the identity.
 //!
 //! **Which coordinate is kept** is part of the layer's kind ([`Keep`], carried by
 //! `LayerKind::Affine(keep)` / `LayerKind::Spline(keep)`), not derived from the layer's position:
@@ -152,9 +151,8 @@ impl Transformer for AffineTransformer {
     }
 
     fn backward_batch(o: &[f64], xb: &[f64], gb: &mut [f64], g_l: f64, g_out: &mut [f64]) {
-        // docs/maths/coupling-affine.md, "Backward pass", at t = 1: g_s = g_y·x·e^s + g_L, g_μ =
-        // g_y, g_x = g_y·e^s,
-        // g_ŝ = g_s·(1 − tanh²(ŝ/S)).
+        // docs/maths/coupling-affine.md, "Backward pass", at t = 1: g_s = g_y·x·e^s + g_L,
+        // g_μ = g_y, g_x = g_y·e^s, g_ŝ = g_s·(1 − tanh²(ŝ/S)).
         let n = xb.len();
         let (sh, _) = o[..2 * n].split_at(n);
         let (g_sh, g_mu) = g_out[..2 * n].split_at_mut(n);

@@ -176,9 +176,8 @@ impl Preset {
 }
 
 /// The benchmark's two moons (as the JAX peer's `moons`; docs/maths/datasets.md): sklearn-style
-/// half circles on a linspace
-/// of angles (`n/2` and `n − n/2` points), Gaussian jitter `noise`, then standardized to zero
-/// mean and unit (population) variance per axis.
+/// half circles on a linspace of angles (`n/2` and `n − n/2` points), Gaussian jitter `noise`, then
+/// standardized to zero mean and unit (population) variance per axis.
 pub fn standardized_moons(n: usize, noise: f64, seed: u64) -> Points {
     let mut rng = SmallRng::seed_from_u64(seed);
     let (n1, n2) = (n / 2, n - n / 2);

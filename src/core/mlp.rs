@@ -1,6 +1,6 @@
 //! The coupling layers' conditioner: a small MLP `1 → H → H → P` with `tanh` after both hidden
-//! layers (docs/maths/mlp.md; as in the benchmark scenarios, docs/benchmarks.md), `H = `[`HIDDEN`]
-//! `= 32`:
+//! layers (docs/maths/mlp.md; the benchmark scenarios' too, docs/benchmarks.md),
+//! `H = `[`HIDDEN`] `= 32`:
 //!
 //! ```text
 //!   p₁ = W₁x + c₁,   h₁ = tanh p₁        W₁: H×1

@@ -7,14 +7,12 @@
 //! ```
 //!
 //! The determinant is written as ratios of positive terms (docs/maths/radial.md,
-//! "Map and log-determinant"), so it
-//! neither cancels when β → −α nor overflows for far points.
+//! "Map and log-determinant"), so it neither cancels when β → −α nor overflows for far points.
 //!
 //! **Both directions are cheap.** The forward map is closed form; so is the inverse
 //! (docs/maths/radial.md, "Inverse"): with `ρ = ‖y − z₀‖`, `r` is the positive root of
-//! `r² + (γ−ρ)r − αρ = 0`,
-//! taken as `2αρ/(B + √(B² + 4αρ))` when `B = γ − ρ > 0` (no cancellation), then
-//! `z = z₀ + (α + r)/(γ + r)·(y − z₀)`.
+//! `r² + (γ−ρ)r − αρ = 0`, taken as `2αρ/(B + √(B² + 4αρ))` when `B = γ − ρ > 0` (no cancellation),
+//! then `z = z₀ + (α + r)/(γ + r)·(y − z₀)`.
 //!
 //! Raw parameters, 4 f64 in this order: `z₀ₓ, z₀ᵧ, α̂, β̂` (clamped to ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT) when
 //! read); `α` and `γ` are floored at `1e−100`, so far-out raw values stay finite. The backward
@@ -104,8 +102,7 @@ impl Radial {
     }
 
     /// Backward pass (docs/maths/radial.md, "Backward pass"): adds `∂ℓ/∂(z₀ₓ, z₀ᵧ, α̂, β̂)` into
-    /// `grads[..4]`, returns
-    /// `∂ℓ/∂z`.
+    /// `grads[..4]`, returns `∂ℓ/∂z`.
     pub fn backward(&self, z: Vec2, g_y: Vec2, g_l: f64, grads: &mut [f64]) -> Vec2 {
         let m = self.map(1.0);
         let (sa, sb) = (sigmoid(self.alpha_raw), sigmoid(self.beta_raw));

@@ -34,8 +34,7 @@
 //! coupling" still means four spline layers. The coupling layers after the scale layer keep
 //! x, y, x, … (coupling layer `j`, counted from 0, keeps `j mod 2`), so a pattern is the
 //! benchmark scenarios' stack (docs/benchmarks.md) with a scale layer in front. The benchmark
-//! scenarios themselves
-//! ([`super::bench`]) list their kinds explicitly, without a scale layer.
+//! scenarios themselves ([`super::bench`]) list their kinds explicitly, without a scale layer.
 //!
 //! [`StackPattern::AllFamilies`] is a tour of every family in a six-cycle that starts with the
 //! scale layer (scale, planar, radial, Sylvester, affine, spline, scale, …; Glow puts an ActNorm
@@ -109,8 +108,7 @@ impl StackPattern {
 
     /// A good default depth: 16 for the small kinds; the scale layer plus 8 affine or 4 spline
     /// coupling layers (the sizes of the benchmark scenarios and of docs/maths/datasets.md,
-    /// "Reference fits"), i.e. 9 and 5;
-    /// 12 for the tour (two of each family).
+    /// "Reference fits"), i.e. 9 and 5; 12 for the tour (two of each family).
     pub fn suggested_k(&self) -> usize {
         match self {
             StackPattern::AllAffine => 1 + 8,

@@ -31,8 +31,8 @@
 //! "Inverse").
 //!
 //! Fractional layer at `t ∈ [0, 1]`: `R → t·R` (docs/maths/sylvester.md, "Fractional layer"). Then
-//! `t·mᵢ > −1` still,
-//! `κᵢ(t) = 1 − t + t·κᵢ > 0`, and the inverse runs unchanged; `t = 0` is the identity.
+//! `t·mᵢ > −1` still, `κᵢ(t) = 1 − t + t·κᵢ > 0`, and the inverse runs unchanged; `t = 0` is the
+//! identity.
 
 use super::fastmath;
 use super::num::read_raw;
@@ -150,8 +150,7 @@ impl Sylvester {
 
     /// Backward pass of `(y, L) = (f(z), log det)` at `t = 1` for upstream `g_y`, `g_l`
     /// (docs/maths/sylvester.md, "Backward pass"): adds the gradient of the 9 raw parameters into
-    /// `grads[..9]`,
-    /// returns `∂ℓ/∂z`.
+    /// `grads[..9]`, returns `∂ℓ/∂z`.
     pub fn backward(&self, z: Vec2, g_y: Vec2, g_l: f64, grads: &mut [f64]) -> Vec2 {
         let c = BackwardConsts::new(self);
         sample_backward(&c, z, g_y, g_l, grads)
@@ -213,8 +212,7 @@ impl BackwardConsts {
 }
 
 /// One sample's backward pass (docs/maths/sylvester.md, "Backward pass", at `t = 1`), gradients
-/// added into
-/// `grads[..9]` in the raw order.
+/// added into `grads[..9]` in the raw order.
 #[inline]
 fn sample_backward(c: &BackwardConsts, z: Vec2, g_y: Vec2, g_l: f64, grads: &mut [f64]) -> Vec2 {
     let m = &c.m;

@@ -8,15 +8,11 @@
 //! | file | owns |
 //! |---|---|
 //! | `transform` | [`ViewTransform`]: data window ↔ canvas pixels |
-//! | `colormap`, `heatmap` | [`Colormap`]s; [`Heatmap`]: log-densities → RGBA pixels
-//! ([`DensityScale`]) |
-//! | `overlay`, `clip` | the warped grid's base lines, contours ([`overlay::Polylines`]); clipping
-//! lines to the view |
-//! | `stage_cache` | [`stage_cache::StageCache`]: the warped grid pushed to a stage, reused across
-//! frames |
+//! | `colormap`, `heatmap` | [`Colormap`]; [`Heatmap`]: log-densities → RGBA ([`DensityScale`]) |
+//! | `overlay`, `clip` | warped-grid lines, contours ([`overlay::Polylines`]); line clipping |
+//! | `stage_cache` | [`stage_cache::StageCache`]: the warped grid pushed to a stage, reused |
 //! | `stretch` | local stretch ellipses from each stage's 2×2 Jacobian |
-//! | `handles`, `sylvester_handles` | the layer editor's handle geometry and the raw parameters a
-//! drag gives back |
+//! | `handles`, `sylvester_handles` | the editor's handle geometry; raw parameters from a drag |
 //! | `coupling` | a coupling layer's 1-D transformer curve ([`coupling::CouplingCurve`]) |
 //! | `chart` | the loss chart and sparkline on any plotters backend |
 //! | `gif` | the GIF89a encoder (palette, mapping, LZW) |
