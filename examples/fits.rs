@@ -1,4 +1,4 @@
-//! Reference fits of the coupling families on the FFJORD toy sets (families-math §6), seeded:
+//! Reference fits of the coupling families on the FFJORD toy sets (docs/maths/datasets.md), seeded:
 //! `cargo run --release --example fits [-- --steps N] [--only NAME]`.
 //!
 //! | fit | flow | data | bar |
@@ -8,23 +8,24 @@
 //! | `affine8-moons` | K = 8 affine coupling | moons | reference (a) 2.402 |
 //! | `affine8-pinwheel` | K = 8 affine coupling | pinwheel | reference (a) 2.379 |
 //!
-//! Settings follow families-math §6: minibatch 512, Adam lr 1e−3 with cosine decay to 0 over
-//! 20,000 steps, the FFJORD generators of `core::dataset` (which reproduce `toy_data.py`). The
-//! training set is 200,000 points drawn once (the reference draws a fresh minibatch every step;
-//! 200k points are 390 epochs' worth of distinct points, so the two match to MC error).
+//! Settings follow the reference fits (docs/maths/datasets.md, "Reference fits"): minibatch 512,
+//! Adam lr 1e−3 with cosine decay to 0 over 20,000 steps, the FFJORD generators of `core::dataset`
+//! (which reproduce `toy_data.py`). The training set is 200,000 points drawn once (the reference
+//! draws a fresh minibatch every step; 200k points are 390 epochs' worth of distinct points, so the
+//! two match to MC error).
 //!
-//! **Standardization.** The spline acts on [−3, 3] (identity outside, `SCENARIOS.md`), but
-//! FFJORD-scale data reaches ±4.5, so the data are standardized per axis with the training
-//! set's mean and standard deviation — a fixed affine layer, whose log-determinant
-//! `−log σₓσᵧ` is added back: every NLL printed is in the data's own units, comparable with the
-//! entropy floors. The affine fits are run both standardized and raw.
+//! **Standardization.** The spline acts on [−3, 3] (identity outside:
+//! docs/maths/coupling-spline.md, "Tails"), but FFJORD-scale data reaches ±4.5, so the data are
+//! standardized per axis with the training set's mean and standard deviation — a fixed affine
+//! layer, whose log-determinant `−log σₓσᵧ` is added back: every NLL printed is in the data's own
+//! units, comparable with the entropy floors. The affine fits are run both standardized and raw.
 //!
 //! Held-out NLL on 2,000 fresh points (another seed; Monte-Carlo standard error ≈ 0.02 nats) as
 //! asked, and on 50,000 (≈ 0.005), as the reference table used. One JSON line per fit.
 //!
 //! One run (commit d91087b; the reference fits use H = 64, these H = 32):
 //!
-//! | fit | 2,000 pts | 50,000 pts | floor | reference (§6) | bar (2,000 pts) |
+//! | fit | 2,000 pts | 50,000 pts | floor | reference | bar (2,000 pts) |
 //! |---|---|---|---|---|---|
 //! | spline4-checkerboard | 3.4960 | 3.5031 | 3.466 | 3.497 | ≤ 3.526 ✓ |
 //! | spline4-8gaussians | 2.8210 | 2.8372 | 2.831 | 2.835 | ≤ 2.891 ✓ |
@@ -47,7 +48,7 @@ struct Fit {
     k: usize,
     preset: Preset,
     standardize: bool,
-    /// families-math §6: the reference flowjax fit of the same family.
+    /// The reference flowjax fit of the same family (docs/maths/datasets.md, "Reference fits").
     reference: f64,
     /// The bar: floor + 0.06 for the spline, the reference for the affine flow.
     bar: f64,

@@ -8,7 +8,7 @@
 //!    └──> session (pure: the session, undo history, comparison runs, link <-> config, GIF plan)
 //!          ├──> render (pure: numbers -> RGBA buffers, polylines in canvas space)
 //!          ├──> state  (pure: everything a link reproduces, and its tolerant codec)
-//!          └──> core   (pure: layers, flows, objectives, training; f64, no clock, no global RNG)
+//!          └──> core   (pure: layers, flows, objectives, training; no clock, no global RNG)
 //! ```
 //!
 //! `core`, `state`, `render` and `session` never name a browser crate; those crates are not even

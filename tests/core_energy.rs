@@ -122,7 +122,7 @@ fn log_z_quadrature(e: Energy) -> f64 {
 #[test]
 fn log_z_by_quadrature() {
     let u1 = log_z_quadrature(Energy::U1);
-    // flows-math §4.1: 1.8775 for U1 (normalisable on R²).
+    // docs/maths/energies.md, "Log-partition functions": 1.8775 for U1 (normalisable on R²).
     assert!((u1 - 1.8775).abs() < 1e-4, "U1 log Z {u1}");
     for e in Energy::ALL {
         let q = log_z_quadrature(e);

@@ -89,7 +89,8 @@ fn arb_layer(kind: LayerKind) -> BoxedStrategy<Layer> {
             })
             .boxed(),
         // θ over a full turn; λ so r̃ ∈ [0.2, 4.5]; ρ from m ≈ −0.98 (strong contraction) to
-        // m ≈ 2 (tanh-shaped); O(1) off-diagonals and biases (away from the identity: pitfall S5).
+        // m ≈ 2 (tanh-shaped); O(1) off-diagonals and biases (away from the identity:
+        // docs/maths/sylvester.md, "Map and log-determinant").
         LayerKind::Sylvester => (
             -3.2..3.2f64,
             [-1.5..1.5f64, -1.5..1.5f64],
@@ -250,11 +251,11 @@ fn fraction_zero_is_identity_and_one_is_the_layer() {
 
 #[test]
 fn determinant_is_positive_for_every_fraction() {
-    // families-math §1d, §2e, §3g: every fractional layer is an orientation-preserving bijection.
-    // Independent checks at 11 fractions: the finite-difference Jacobian's determinant is
-    // positive (where it is large enough for FD to resolve its sign), and a coupling layer's
-    // transformed coordinate is strictly increasing along a 2,001-point line through all its
-    // bins and both tails.
+    // docs/maths/fractional-layers.md: every fractional layer is an orientation-preserving
+    // bijection. Independent checks at 11 fractions: the finite-difference Jacobian's determinant
+    // is positive (where it is large enough for FD to resolve its sign), and a coupling layer's
+    // transformed coordinate is strictly increasing along a 2,001-point line through all its bins
+    // and both tails.
     for_every_kind(40, |l, z, _| {
         for i in 0..=10 {
             let t = i as f64 / 10.0;
@@ -384,8 +385,9 @@ fn planar_inverse_nearly_singular_and_saturated() {
 
 #[test]
 fn sylvester_inverse_nearly_singular_sharp_and_flat() {
-    // families-math §1.3 / §5 1b: nearly singular (ρ = −40: m = −1 + 4e−18), sharp (r̃ = e⁵),
-    // saturated (|a| ≫ 20) and flat (r̃ = e^{−12}, |r| ≈ 1e5: ill-conditioned, |∂v'₁/∂v₂| ≈ 1e5).
+    // docs/maths/sylvester.md, "Inverse": nearly singular (ρ = −40: m = −1 + 4e−18),
+    // sharp (r̃ = e⁵), saturated (|a| ≫ 20) and flat (r̃ = e^{−12}, |r| ≈ 1e5: ill-conditioned,
+    // |∂v'₁/∂v₂| ≈ 1e5).
     let layer = |lambda: [f64; 2], rho: [f64; 2], r12: f64, rt12: f64, b: [f64; 2]| Sylvester {
         theta: 0.9,
         lambda,
@@ -435,8 +437,8 @@ fn sylvester_inverse_nearly_singular_sharp_and_flat() {
 }
 
 /// Round trip and values at the spline's knots, one ulp either side, the bin edges ±B and in
-/// the tails (families-math §3b), for random and extreme splines (logits with standard
-/// deviation up to ~8: bins down to the minimum width, derivatives 1e−3 … ~3e3).
+/// the tails (docs/maths/coupling-spline.md, "Bin search"), for random and extreme splines (logits
+/// with standard deviation up to ~8: bins down to the minimum width, derivatives 1e−3 … ~3e3).
 #[test]
 fn spline_values_and_round_trips_at_knots_edges_and_tails() {
     let mut rng = SmallRng::seed_from_u64(17);

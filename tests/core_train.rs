@@ -211,8 +211,8 @@ fn same_seed_gives_bit_identical_parameters_and_losses() {
 fn planar_32_fits_ffjord_moons_to_near_the_entropy_floor() {
     // FFJORD moons (entropy 2.393 nats). Settings = Hyper::ml_default(): batch 512, Adam 5e−3,
     // cosine decay to 5 % over 4000 steps, clip 100; 5000 training points, 10 000 held-out
-    // (standard error of the held-out mean ≈ 0.01 nats). Reaches ≈ 2.42 (flows-math's
-    // reference planar K = 32 fit: 2.469); the bar is 2.50.
+    // (standard error of the held-out mean ≈ 0.01 nats). Reaches ≈ 2.42 (the reference
+    // planar K = 32 fit of docs/maths/datasets.md: 2.469); the bar is 2.50.
     let train = Preset::TwoMoons.generate(5000, 0.2, 1);
     let heldout = Preset::TwoMoons.generate(10_000, 0.2, 1001);
     let kinds = StackPattern::AllPlanar.kinds(32);
@@ -454,7 +454,7 @@ fn the_reverse_benchmark_trains_through_loss_cliffs_without_stopping() {
 fn coupling_stacks_start_as_the_identity() {
     // Seeded init: output layers zero ⇒ every coupling layer is the identity, so on data
     // standardized to zero mean and unit variance the NLL is exactly ½·E‖x‖² + log 2π =
-    // 1 + log 2π (SCENARIOS.md: 2.8379).
+    // 1 + log 2π (docs/maths/datasets.md, "Standardized two moons": 2.8379).
     let data = standardized_moons(2000, 0.05, 0);
     for pattern in [
         StackPattern::AllAffine,
@@ -502,13 +502,13 @@ fn standardize(train: &Points, other: &Points) -> (Points, Points, f64) {
 
 #[test]
 fn coupling_flows_fit_toy_sets_smoke() {
-    // The fast version of examples/fits.rs (whose 20,000-step fits reach the families-math §6
-    // bars): 1,500 steps, Adam 1e−3 with cosine decay, held-out NLL on 2,000 fresh points
-    // (standard error ≈ 0.02). Bars: well below the best single Gaussian (checkerboard 4.496,
-    // moons 3.296) and below the 6,000-step planar fits of flows-math §6.1 (checkerboard:
-    // planar K = 32, 3.761; moons: planar K = 8, 2.722). Measured: 3.59 and 2.55 (3.5855 and
-    // 2.5528 with the patterns' leading scale layer, which starts as the identity and stays
-    // near it on standardized data; 3.5893 and 2.5529 without it).
+    // The fast version of examples/fits.rs (whose 20,000-step fits reach the reference bars of
+    // docs/maths/datasets.md): 1,500 steps, Adam 1e−3 with cosine decay, held-out NLL on 2,000
+    // fresh points (standard error ≈ 0.02). Bars: well below the best single Gaussian (checkerboard
+    // 4.496, moons 3.296) and below the 6,000-step planar fits of docs/maths/datasets.md
+    // (checkerboard: planar K = 32, 3.761; moons: planar K = 8, 2.722). Measured: 3.59 and 2.55
+    // (3.5855 and 2.5528 with the patterns' leading scale layer, which starts as the identity and
+    // stays near it on standardized data; 3.5893 and 2.5529 without it).
     for (pattern, k, preset, bar) in [
         (StackPattern::AllSpline, 1 + 4, Preset::Checkerboard, 3.68),
         (StackPattern::AllAffine, 1 + 8, Preset::TwoMoons, 2.66),
@@ -555,7 +555,7 @@ fn coupling_flows_fit_toy_sets_smoke() {
 
 #[test]
 fn benchmark_coupling_scenarios_have_no_scale_layer() {
-    // SCENARIOS.md: 8 affine / 4 spline coupling layers keeping x, y, x, …, nothing else (the
+    // docs/benchmarks.md: 8 affine / 4 spline coupling layers keeping x, y, x, …, nothing else (the
     // app's patterns lead with a scale layer; the peer's numbers must stay comparable).
     use flow_playground::core::bench::{coupling_ml_kinds, spline_ml_kinds};
     use flow_playground::core::{Keep, LayerKind};

@@ -1,9 +1,9 @@
 //! The import graph of `src/`: no cycle among its files, and every import follows the declared
 //! layer order (`lib.rs` and `ui/mod.rs` document it). A failure names the edge.
 //!
-//! Edges are read like `../shared/tools/mod_graph.py` reads them: file A → file B when A names
-//! B's module path through `crate::…` or `super::…` (in `use` lines, `use …::{…}` groups, or inline
-//! paths); a path resolves to the longest prefix that is a module file. Comments are ignored.
+//! Edges: file A → file B when A names B's module path through `crate::…` or `super::…` (in `use`
+//! lines, `use …::{…}` groups, or inline paths); a path resolves to the longest prefix that is a
+//! module file. Comments are ignored.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,4 +1,4 @@
-//! The benchmark scenarios of `shared/bench/SCENARIOS.md`, runnable natively (`examples/bench.rs`)
+//! The benchmark scenarios of docs/benchmarks.md, runnable natively (`examples/bench.rs`)
 //! and from the wasm app. Core has no clock: the caller passes `now()` in milliseconds.
 //!
 //! - `reverse`: K = 32 planar layers, base N(0, I), target U1, 512 base samples per step, Adam
@@ -19,7 +19,7 @@
 //!   `spline_ml` flow (raw parameters `0.3·N(0, 1)`): the density view of a spline flow.
 //!
 //! Initial parameters of the planar scenarios follow the JAX peer: every raw parameter
-//! `0.1·N(0, 1)`. The coupling scenarios start as in `SCENARIOS.md` ([`Init::Default`]:
+//! `0.1·N(0, 1)`. The coupling scenarios start as in docs/benchmarks.md ([`Init::Default`]:
 //! hidden layers `U(±1/√fan_in)`, output layers zero, so the flow starts as the identity and the
 //! initial NLL is `log 2π + 1 = 2.8379`).
 
@@ -208,7 +208,7 @@ fn run_ml_with(
 
 /// The `coupling_ml` scenario's kinds: `K_COUPLING` affine coupling layers keeping x, y, x, …
 /// (listed explicitly: the app's [`super::stack::StackPattern::AllAffine`] leads with a scale
-/// layer, which `SCENARIOS.md` does not have).
+/// layer, which the benchmark scenarios of docs/benchmarks.md do not have).
 pub fn coupling_ml_kinds() -> Vec<LayerKind> {
     (0..K_COUPLING)
         .map(|i| LayerKind::Affine(Keep::at_position(i)))

@@ -1,6 +1,6 @@
 //! Coupling layers in 2-D (Dinh, Sohl-Dickstein & Bengio, *Density estimation using Real NVP*,
 //! ICLR 2017: the affine coupling layer, its triangular Jacobian and closed-form inverse;
-//! families-math §2), and the affine transformer.
+//! docs/maths/coupling-affine.md), and the affine transformer.
 //!
 //! A coupling layer **keeps** one coordinate `a` and transforms the other, `b`, by a monotone
 //! scalar map whose parameters the conditioner MLP ([`super::mlp`]) computes from `x_a`:
@@ -14,18 +14,19 @@
 //! rational-quadratic spline in [`super::spline`]. **Both directions are cheap**: each costs one
 //! MLP evaluation; only the transformer differs.
 //!
-//! **Affine transformer** (`P = 2` outputs `(ŝ, μ)`, soft clamp `S = 3`, families-math §2.4):
-//! `s = 3·tanh(ŝ/3)`, `y_b = x_b·e^{s} + μ`, `log|det J| = s`, `x_b = (y_b − μ)·e^{−s}`. It
-//! cannot overflow (`|s| < 3`: each layer scales by at most e³ ≈ 20). Fractional layer
-//! (§2.6): `s → t·s`, `μ → t·μ`, so `det = e^{ts} ≥ e^{−3}`, the log-density changes linearly in
-//! `t`, and `t = 0` is exactly the identity.
+//! **Affine transformer** (`P = 2` outputs `(ŝ, μ)`, soft clamp `S = 3`,
+//! docs/maths/coupling-affine.md, "Affine transformer"): `s = 3·tanh(ŝ/3)`, `y_b = x_b·e^{s} + μ`,
+//! `log|det J| = s`, `x_b = (y_b − μ)·e^{−s}`. It cannot overflow (`|s| < 3`: each layer scales by
+//! at most e³ ≈ 20). Fractional layer (docs/maths/coupling-affine.md, "Fractional layer"):
+//! `s → t·s`, `μ → t·μ`, so `det = e^{ts} ≥ e^{−3}`, the log-density changes linearly in `t`, and
+//! `t = 0` is exactly the identity.
 //!
 //! **Which coordinate is kept** is part of the layer's kind ([`Keep`], carried by
 //! `LayerKind::Affine(keep)` / `LayerKind::Spline(keep)`), not derived from the layer's position:
 //! a stack's kinds and flat parameters then define its function completely (links, model files,
 //! inserting or deleting a layer in the editor never silently flips another layer). The stack
 //! patterns ([`super::stack::StackPattern`]) alternate it by position as in
-//! `shared/bench/SCENARIOS.md`: layer `i` keeps coordinate `i mod 2`.
+//! the benchmark scenarios (docs/benchmarks.md): layer `i` keeps coordinate `i mod 2`.
 //!
 //! **Parameters.** A coupling layer's raw parameters are its conditioner's (1,186 for affine,
 //! 1,879 for the spline), so [`Coupling`] and [`CouplingMap`] own them in a `Vec<f64>`: the
@@ -67,7 +68,8 @@ impl Keep {
         1 - self.index()
     }
 
-    /// The alternation of `SCENARIOS.md`: layer `i` keeps coordinate `i mod 2`.
+    /// The alternation of the benchmark scenarios (docs/benchmarks.md): layer `i` keeps coordinate
+    /// `i mod 2`.
     pub const fn at_position(i: usize) -> Keep {
         if i.is_multiple_of(2) {
             Keep::X
@@ -149,8 +151,8 @@ impl Transformer for AffineTransformer {
     }
 
     fn backward_batch(o: &[f64], xb: &[f64], gb: &mut [f64], g_l: f64, g_out: &mut [f64]) {
-        // families-math §2.5 at t = 1: g_s = g_y·x·e^s + g_L, g_μ = g_y, g_x = g_y·e^s,
-        // g_ŝ = g_s·(1 − tanh²(ŝ/S)).
+        // docs/maths/coupling-affine.md, "Backward pass", at t = 1: g_s = g_y·x·e^s + g_L,
+        // g_μ = g_y, g_x = g_y·e^s, g_ŝ = g_s·(1 − tanh²(ŝ/S)).
         let n = xb.len();
         let (sh, _) = o[..2 * n].split_at(n);
         let (g_sh, g_mu) = g_out[..2 * n].split_at_mut(n);

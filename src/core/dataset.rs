@@ -1,10 +1,12 @@
 //! Seeded 2-D toy datasets: the FFJORD generators (rtqichen/ffjord `lib/toy_data.py`, as
-//! distributions in flows-math §6) and the benchmark's standardized two moons (`peer_jax.py`).
+//! distributions in docs/maths/datasets.md) and the benchmark's standardized two moons
+//! (docs/benchmarks.md).
 //!
 //! Every generator is deterministic per `(n, noise, seed)` (its own `SmallRng`, no global
 //! state). `noise` is the standard deviation of the Gaussian jitter in output units; each
 //! preset's [`Preset::default_noise`] reproduces FFJORD exactly. Reference NLL floors (the
-//! generator's entropy at the default noise, flows-math §6.1) are in [`Preset::entropy_floor`].
+//! generator's entropy at the default noise, docs/maths/datasets.md, "Entropy floors") are in
+//! [`Preset::entropy_floor`].
 
 use std::f64::consts::PI;
 
@@ -78,7 +80,7 @@ impl Preset {
     }
 
     /// Differential entropy of the generator at the default noise (nats): the best possible
-    /// NLL (flows-math §6.1, Monte Carlo ±0.003).
+    /// NLL (docs/maths/datasets.md, "Entropy floors"; Monte Carlo ±0.003).
     pub fn entropy_floor(self) -> f64 {
         match self {
             Preset::TwoMoons => 2.393,
@@ -173,9 +175,9 @@ impl Preset {
     }
 }
 
-/// The benchmark's two moons (`peer_jax.py::moons`): sklearn-style half circles on a linspace
-/// of angles (`n/2` and `n − n/2` points), Gaussian jitter `noise`, then standardized to zero
-/// mean and unit (population) variance per axis.
+/// The benchmark's two moons (as the JAX peer's `moons`; docs/maths/datasets.md): sklearn-style
+/// half circles on a linspace of angles (`n/2` and `n − n/2` points), Gaussian jitter `noise`, then
+/// standardized to zero mean and unit (population) variance per axis.
 pub fn standardized_moons(n: usize, noise: f64, seed: u64) -> Points {
     let mut rng = SmallRng::seed_from_u64(seed);
     let (n1, n2) = (n / 2, n - n / 2);

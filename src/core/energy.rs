@@ -1,5 +1,5 @@
 //! Target energies `p(z) ∝ exp(−U(z))` for reverse-KL training: the four 2-D energies of
-//! Rezende & Mohamed 2015, Table 1 (Figure 3), with analytic gradients (flows-math §3.4, §4.1).
+//! Rezende & Mohamed 2015, Table 1 (Figure 3), with analytic gradients (docs/maths/energies.md).
 //!
 //! ```text
 //!   w₁ = sin(πz₁/2),  w₂ = 3·exp(−½((z₁−1)/0.6)²),  w₃ = 3·σ((z₁−1)/0.3)
@@ -11,7 +11,7 @@
 //!
 //! Stable forms: U₁ as `½((‖z‖−2)/0.4)² + ½((|z₁|−2)/0.6)² − log1p(e^{−4|z₁|/0.36})`
 //! (normflows `TwoModes`); U₃, U₄ with a two-term logsumexp. All stay finite far from the origin
-//! (pitfall 13).
+//! (docs/maths/energies.md, "Stable forms").
 //!
 //! **Envelope.** U₂–U₄ have infinite mass along z₁ (reverse KL would be unbounded below), so
 //! they get a confining wall outside the paper's display box: `+ ½((|z₁| − 4)₊ / 0.5)²`. It is

@@ -1,5 +1,6 @@
 //! The coupling layers' conditioner: a small MLP `1 → H → H → P` with `tanh` after both hidden
-//! layers (families-math §2.3, `shared/bench/SCENARIOS.md`), `H = `[`HIDDEN`] `= 32`:
+//! layers (docs/maths/mlp.md; the benchmark scenarios' too, docs/benchmarks.md),
+//! `H = `[`HIDDEN`] `= 32`:
 //!
 //! ```text
 //!   p₁ = W₁x + c₁,   h₁ = tanh p₁        W₁: H×1
@@ -51,7 +52,7 @@
 //!
 //! Initialisation ([`init_params`]): hidden weights and biases `U(±1/√fan_in)` (fan-in 1, then
 //! `H`), output layer **zero**, so every coupling layer starts as the exact identity
-//! (families-math §2.3).
+//! (docs/maths/mlp.md, "Initialisation").
 
 use nalgebra::{DMatrixView, DMatrixViewMut};
 use rand::Rng;

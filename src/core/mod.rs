@@ -5,8 +5,13 @@
 //! base, with exact densities at any (fractional) stage, exact inverses, hand-written gradients,
 //! both training objectives, and the benchmark scenarios.
 //!
-//! Pure Rust, `f64` throughout: no browser types, no clock, no global RNG (every random
-//! function takes a seeded generator). Bad user data gives `Option`/`Result`, never a panic.
+//! Pure Rust: no browser types, no clock, no global RNG (every random function takes a seeded
+//! generator). Bad user data gives `Option`/`Result`, never a panic. Everything computes in
+//! `f64` with one exception: on WebAssembly the coupling conditioners' training pair (the MLP's
+//! forward with activations and its backward, `mlp/blocked.rs`) runs in mixed precision, `f32`
+//! hidden layers and products with `f64` inputs, outputs and gradient sums. Inference (densities,
+//! the probe, every reported NLL and free energy) and native training stay `f64`
+//! (docs/maths/mlp.md, "Mixed precision on WebAssembly"; README, "Performance").
 //!
 //! | file | owns |
 //! |---|---|

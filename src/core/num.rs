@@ -1,7 +1,7 @@
 //! Stable scalar helpers shared by the layers, energies and objectives.
 //!
 //! - `softplus(x) = log(1 + e^x)`, written `max(x, 0) + log1p(e^{−|x|})` so it never overflows
-//!   (flows-math §7 pitfall 4).
+//!   (docs/maths/README.md, "Stable scalar helpers").
 //! - `sigmoid`, `log_add_exp` (two-term logsumexp), the standard 2-D Gaussian log-density
 //!   `log N(z; 0, I) = −½‖z‖² − log 2π`, and seeded standard-normal sampling (Marsaglia's polar method).
 //!

@@ -1,5 +1,5 @@
 //! The two training objectives, their values and hand-written gradients over the flat raw
-//! parameter vector (flows-math §3.3).
+//! parameter vector (docs/maths/training.md).
 //!
 //! - **Maximum likelihood** (flow in the Normalizing direction): `z = f_K∘…∘f_1(x)`,
 //!   `NLL(x) = ½‖z‖² + log 2π − Σ_k L_k`, minibatch mean in nats. Seeds: `g_y = z/B` at the

@@ -8,7 +8,8 @@
 //!
 //! **Cheap direction: `forward`** (one tanh). The inverse solves the scalar monotone equation
 //! `α + m·tanh(α + b) = wᵀy` for `α = wᵀz` with safeguarded Newton on the bracket
-//! `wᵀy ± 2|m|` ([`crate::core::root`]), then `z = y − û·tanh(α + b)` (flows-math §1.3).
+//! `wᵀy ± 2|m|` ([`crate::core::root`]), then `z = y − û·tanh(α + b)` (docs/maths/planar.md,
+//! "Inverse").
 //!
 //! Raw parameters (what Adam and the URL see), 5 f64 in this order: `u₀, u₁, w₀, w₁, b`.
 //! The constraint lives here. Guards: raw values are clamped to ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT) when read;
@@ -140,7 +141,8 @@ impl Planar {
     }
 
     /// Backward pass of `(y, L) = (f(z), log det)` for upstream `g_y = ∂ℓ/∂y`, `g_l = ∂ℓ/∂L`
-    /// (flows-math §3.1): adds `∂ℓ/∂(u₀,u₁,w₀,w₁,b)` into `grads[..5]`, returns `∂ℓ/∂z`.
+    /// (docs/maths/planar.md, "Backward pass"): adds `∂ℓ/∂(u₀,u₁,w₀,w₁,b)` into `grads[..5]`,
+    /// returns `∂ℓ/∂z`.
     pub fn backward(&self, z: Vec2, g_y: Vec2, g_l: f64, grads: &mut [f64]) -> Vec2 {
         let d = self.derived();
         let m = d.kappa - 1.0;
@@ -241,7 +243,8 @@ impl Planar {
     }
 }
 
-/// Chains `∂ℓ/∂b = Σg_a`, `Σg_a·z`, `g_û = Σt·g_y` and `g_s` through `û(w, u)` (flows-math §3.1).
+/// Chains `∂ℓ/∂b = Σg_a`, `Σg_a·z`, `g_û = Σt·g_y` and `g_s` through `û(w, u)`
+/// (docs/maths/planar.md, "Backward pass").
 fn accumulate_raw_grads(
     p: &Planar,
     d: &Derived,

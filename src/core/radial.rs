@@ -6,17 +6,18 @@
 //!   log|det ∂f/∂z| = log((γ + r)/A) + log((r/A)·((r + 2α)/A) + (α/A)·(γ/A))
 //! ```
 //!
-//! The determinant is written as ratios of positive terms (flows-math §2.1, pitfall 8), so it
-//! neither cancels when β → −α nor overflows for far points.
+//! The determinant is written as ratios of positive terms (docs/maths/radial.md,
+//! "Map and log-determinant"), so it neither cancels when β → −α nor overflows for far points.
 //!
 //! **Both directions are cheap.** The forward map is closed form; so is the inverse
-//! (flows-math §2.3): with `ρ = ‖y − z₀‖`, `r` is the positive root of `r² + (γ−ρ)r − αρ = 0`,
-//! taken as `2αρ/(B + √(B² + 4αρ))` when `B = γ − ρ > 0` (no cancellation), then
-//! `z = z₀ + (α + r)/(γ + r)·(y − z₀)`.
+//! (docs/maths/radial.md, "Inverse"): with `ρ = ‖y − z₀‖`, `r` is the positive root of
+//! `r² + (γ−ρ)r − αρ = 0`, taken as `2αρ/(B + √(B² + 4αρ))` when `B = γ − ρ > 0` (no cancellation),
+//! then `z = z₀ + (α + r)/(γ + r)·(y − z₀)`.
 //!
 //! Raw parameters, 4 f64 in this order: `z₀ₓ, z₀ᵧ, α̂, β̂` (clamped to ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT) when
 //! read); `α` and `γ` are floored at `1e−100`, so far-out raw values stay finite. The backward
-//! pass divides by `max(r, 1e−300)`: its `δ/r` term vanishes at `z = z₀` (pitfall 10).
+//! pass divides by `max(r, 1e−300)`: its `δ/r` term vanishes at `z = z₀` (docs/maths/radial.md,
+//! "Backward pass").
 //!
 //! Fractional layer at `t ∈ [0, 1]`: `β → t·β`, i.e. `γ_t = (1 − t)·α + t·γ > 0`; `t = 0` is the
 //! identity, `t = 1` the layer.
@@ -100,8 +101,8 @@ impl Radial {
         self.map(1.0).inverse(y).map(|(z, _)| z)
     }
 
-    /// Backward pass (flows-math §3.2): adds `∂ℓ/∂(z₀ₓ, z₀ᵧ, α̂, β̂)` into `grads[..4]`, returns
-    /// `∂ℓ/∂z`.
+    /// Backward pass (docs/maths/radial.md, "Backward pass"): adds `∂ℓ/∂(z₀ₓ, z₀ᵧ, α̂, β̂)` into
+    /// `grads[..4]`, returns `∂ℓ/∂z`.
     pub fn backward(&self, z: Vec2, g_y: Vec2, g_l: f64, grads: &mut [f64]) -> Vec2 {
         let m = self.map(1.0);
         let (sa, sb) = (sigmoid(self.alpha_raw), sigmoid(self.beta_raw));

@@ -1,10 +1,10 @@
 //! The bracketed scalar solver used by the planar inverse: safeguarded Newton
-//! (Numerical Recipes *rtsafe*, flows-math §1.3).
+//! (Numerical Recipes *rtsafe*; docs/maths/planar.md, "The safeguarded Newton solver").
 //!
 //! For an increasing `g` with its root inside `[lo, hi]`, each iteration shrinks the bracket
 //! with the sign of `g`, then takes the Newton step only if it lands strictly inside the
 //! bracket **and** `|2g| ≤ |dx_before_last · g'|` (the step is at least halving); otherwise it
-//! bisects. Plain Newton oscillates on the planar equation for `m ≳ 2` (pitfall 16), and a
+//! bisects. Plain Newton oscillates on the planar equation for `m ≳ 2` (test below), and a
 //! bracket-only safeguard can crawl; this combination converges in 2–3 iterations typically and
 //! never worse than bisection (~60 iterations for the full f64 range). An empty bracket
 //! (`lo == hi`) returns `lo` at once (Bijectors.jl #204).
@@ -93,7 +93,8 @@ mod tests {
 
     #[test]
     fn solves_the_oscillating_newton_case() {
-        // flows-math §1.3: plain Newton nearly 2-cycles here; the root is −0.954.
+        // docs/maths/planar.md, "The safeguarded Newton solver": plain Newton nearly 2-cycles here;
+        // the root is −0.954.
         let (m, b, wy) = (4.23, 0.44, -2.95);
         let g = |a: f64| {
             let t = (a + b).tanh();

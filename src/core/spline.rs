@@ -1,9 +1,10 @@
 //! Rational-quadratic spline coupling (Durkan, Bekasov, Murray & Papamakarios, *Neural Spline
-//! Flows*, NeurIPS 2019, Eqs. 4–5 for the spline and its derivative; families-math §3): the
-//! transformer of a [`super::coupling::Coupling`] whose conditioner outputs a monotone RQ
-//! spline with [`BINS`] = 8 bins on `[−B, B]`, `B = `[`BOUND`]` = 3`, identity outside.
+//! Flows*, NeurIPS 2019, Eqs. 4–5 for the spline and its derivative;
+//! docs/maths/coupling-spline.md): the transformer of a [`super::coupling::Coupling`] whose
+//! conditioner outputs a monotone RQ spline with [`BINS`] = 8 bins on `[−B, B]`,
+//! `B = `[`BOUND`]` = 3`, identity outside.
 //!
-//! **Parametrisation** (`shared/bench/SCENARIOS.md`, families-math §3.3; every real vector is a
+//! **Parametrisation** (docs/maths/coupling-spline.md, "Parametrisation"; every real vector is a
 //! valid spline). Outputs `o = [θʷ (8) | θʰ (8) | θᵟ (7)]`, `P = 23`:
 //!
 //! ```text
@@ -18,21 +19,23 @@
 //! `Den = s[ξ² + (1−ξ)²] + (δᵏ + δᵏ⁺¹)q` and `Dn = δᵏ⁺¹ξ² + 2sq + δᵏ(1−ξ)²`, sums of
 //! non-negative terms (no cancellation).
 //!
-//! **Both directions are cheap.** The inverse solves one quadratic per point with the
-//! sign-aware root (§3.2: `2c/(−b − √disc)` for `b ≥ 0`, `(−b + √disc)/(2a)` for `b < 0`, never
-//! cancelling), with `disc`, `η` and `ξ` clamped (pitfalls P1, P8). Bins are found by counting
-//! interior knots `≤` the clamped input, so a point on a knot goes to the bin on its right with
-//! `ξ = 0`; the inside test uses the unclamped input (P4).
+//! **Both directions are cheap.** The inverse solves one quadratic per point with the sign-aware
+//! root (docs/maths/coupling-spline.md, "Inverse": `2c/(−b − √disc)` for `b ≥ 0`,
+//! `(−b + √disc)/(2a)` for `b < 0`, never cancelling), with `disc`, `η` and `ξ` clamped (rounding).
+//! Bins are found by counting interior knots `≤` the clamped input, so a point on a knot goes to
+//! the bin on its right with `ξ = 0`; the inside test uses the unclamped input.
 //!
-//! **Backward** (§3.4): per point, the bin-local partials of `y` and `log dy/dx`, an `O(K)`
-//! prefix scatter onto the widths and heights, the softmax and softplus backward; the result is
-//! one row of `∂ℓ/∂o` for the conditioner's GEMM backward. The pinned last knot makes the last
-//! bin's width `2B − Σ_{j<7}Wⱼ` instead of `W₇`; the two differ by a constant in `∂ℓ/∂W`, which
-//! the softmax backward removes (`ΣWₖ = 2B`), so the unpinned formulas are used.
+//! **Backward** (docs/maths/coupling-spline.md, "Backward pass"): per point, the bin-local partials
+//! of `y` and `log dy/dx`, an `O(K)` prefix scatter onto the widths and heights, the softmax and
+//! softplus backward; the result is one row of `∂ℓ/∂o` for the conditioner's GEMM backward. The
+//! pinned last knot makes the last bin's width `2B − Σ_{j<7}Wⱼ` instead of `W₇`; the two differ by
+//! a constant in `∂ℓ/∂W`, which the softmax backward removes (`ΣWₖ = 2B`), so the unpinned formulas
+//! are used.
 //!
-//! **Fractional layer** (§3.5): knots and derivatives blend toward the identity spline,
-//! `xᵏ(t) = (1 − t)uᵏ + t·xᵏ` with uniform `uᵏ`, `δᵏ(t) = (1 − t) + t·δᵏ`: a valid RQ spline
-//! for every `t` (exact quadratic inverse kept), the identity at `t = 0`.
+//! **Fractional layer** (docs/maths/coupling-spline.md, "Fractional layer"): knots and derivatives
+//! blend toward the identity spline, `xᵏ(t) = (1 − t)uᵏ + t·xᵏ` with uniform `uᵏ`,
+//! `δᵏ(t) = (1 − t) + t·δᵏ`: a valid RQ spline for every `t` (exact quadratic inverse kept), the
+//! identity at `t = 0`.
 //!
 //! The scalar paths here use libm (`exp`, `ln`), point by point; the batch forward and the
 //! backward pass are the structure-of-arrays kernels of [`super::spline_batch`] (vectorizable

@@ -2,12 +2,12 @@
 //! arrays: chunks of `L = 8` points, every step a loop over the lanes so it vectorizes, the bin
 //! selected by masks instead of by indexing, the vectorizable [`fastmath`] `exp`/`ln`.
 //!
-//! Per point the forward pass needs both softmaxes (16 `exp`) but the derivatives of only the
-//! two knots bounding its bin (2 softplus); the backward pass recomputes that, then runs
-//! families-math §3.4: bin-local partials of `y` and `log dy/dx`, the prefix scatter onto the
-//! widths and heights (`∂ℓ/∂Wⱼ = ∂ℓ/∂xᵏ` for `j < k`, `+ ∂ℓ/∂w` for `j = k`), the softmax and
-//! softplus backward. The exact scalar path of [`super::spline`] is an independent
-//! implementation of the same formulas (per point, libm), which the tests compare.
+//! Per point the forward pass needs both softmaxes (16 `exp`) but the derivatives of only the two
+//! knots bounding its bin (2 softplus); the backward pass recomputes that, then runs
+//! docs/maths/coupling-spline.md, "Backward pass": bin-local partials of `y` and `log dy/dx`, the
+//! prefix scatter onto the widths and heights (`∂ℓ/∂Wⱼ = ∂ℓ/∂xᵏ` for `j < k`, `+ ∂ℓ/∂w` for
+//! `j = k`), the softmax and softplus backward. The exact scalar path of [`super::spline`] is an
+//! independent implementation of the same formulas (per point, libm), which the tests compare.
 
 use super::fastmath;
 

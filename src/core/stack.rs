@@ -5,17 +5,18 @@
 //!   `u = r + softplus⁻¹(1)·w/‖w‖²` with `r ~ U(−1, 1)²/√K`. The shift along `w` puts the
 //!   constraint's `m(wᵀu) = −1 + softplus(wᵀu)` at `wᵀû ≈ σ(0.54)·wᵀr`, centred on 0 (without
 //!   it every layer starts at `wᵀû ≈ −0.31`, a contraction a deep stack compounds); scaling `r`
-//!   down with the depth keeps a deep random stack a mild warp of N(0, I) (flows-math §4.3).
+//!   down with the depth keeps a deep random stack a mild warp of N(0, I) (docs/maths/planar.md,
+//!   "Initialisation").
 //! - radial: `z₀ ~ N(0, I)`, `α = softplus(α̂)` with `α̂ ~ U(−½, ½)`, and `γ = α + β` with
 //!   `β ~ U(−½α, ½α)` (so `β̂ = softplus⁻¹(γ)`): a mild random contraction or expansion around
-//!   a random centre (flows-math §2.2).
+//!   a random centre (docs/maths/radial.md, "Initialisation").
 //! - sylvester: `θ ~ U(−π, π)`, `λ ~ U(−½, ½)²` (`r̃ᵢᵢ ∈ [0.6, 1.65]`),
 //!   `ρᵢ = softplus⁻¹(1) + ε·U(−1, 1)` so `mᵢ ≈ 0.63·ε·U(−1, 1)` is centred on the identity's 0,
 //!   `r₁₂ = ε·U(−1, 1)`, `r̃₁₂ ~ U(−1, 1)`, `b = 0`, with `ε = 1/√K` as planar's `r`: a mild
-//!   random warp (families-math §1.2: "small random values around" the identity).
+//!   random warp around the identity (docs/maths/sylvester.md, "Initialisation").
 //! - affine and spline coupling: the conditioner's hidden weights and biases `U(±1/√fan_in)`,
-//!   its output layer zero, so the layer starts as the exact identity (`SCENARIOS.md`,
-//!   families-math §2.3) and training moves it.
+//!   its output layer zero, so the layer starts as the exact identity (docs/maths/mlp.md,
+//!   "Initialisation") and training moves it.
 //! - scale: the identity, `ℓ = c = 0` (a data-dependent start is [`super::scale::standardizing`]
 //!   of the training points, which the caller writes into the layer: initialisation here sees
 //!   no data).
@@ -32,8 +33,8 @@
 //! benchmark's coupling count: 9 = scale + 8 affine, 5 = scale + 4 spline, i.e. "K = 4 spline
 //! coupling" still means four spline layers. The coupling layers after the scale layer keep
 //! x, y, x, … (coupling layer `j`, counted from 0, keeps `j mod 2`), so a pattern is the
-//! `SCENARIOS.md` stack with a scale layer in front. The benchmark scenarios themselves
-//! ([`super::bench`]) list their kinds explicitly, without a scale layer.
+//! benchmark scenarios' stack (docs/benchmarks.md) with a scale layer in front. The benchmark
+//! scenarios themselves ([`super::bench`]) list their kinds explicitly, without a scale layer.
 //!
 //! [`StackPattern::AllFamilies`] is a tour of every family in a six-cycle that starts with the
 //! scale layer (scale, planar, radial, Sylvester, affine, spline, scale, …; Glow puts an ActNorm
@@ -106,8 +107,8 @@ impl StackPattern {
     }
 
     /// A good default depth: 16 for the small kinds; the scale layer plus 8 affine or 4 spline
-    /// coupling layers (the benchmark scenarios' and families-math §6's sizes), i.e. 9 and 5;
-    /// 12 for the tour (two of each family).
+    /// coupling layers (the sizes of the benchmark scenarios and of docs/maths/datasets.md,
+    /// "Reference fits"), i.e. 9 and 5; 12 for the tour (two of each family).
     pub fn suggested_k(&self) -> usize {
         match self {
             StackPattern::AllAffine => 1 + 8,

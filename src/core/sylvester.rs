@@ -1,8 +1,8 @@
 //! Orthogonal Sylvester layer with `M = d = 2` (van den Berg, Hasenclever, Tomczak & Welling,
 //! *Sylvester Normalizing Flows for Variational Inference*, UAI 2018: the map `z + A h(Bz + b)`
-//! with `A = QR`, `B = R̃Qᵀ` and its determinant by Sylvester's identity; families-math §1, whose
-//! transcription of the authors' code this follows — the equation numbers of the paper were not
-//! available to check):
+//! with `A = QR`, `B = R̃Qᵀ` and its determinant by Sylvester's identity; derived in
+//! docs/maths/sylvester.md, which follows the authors' code — the equation numbers of the paper
+//! were not available to check):
 //!
 //! ```text
 //!   f(z) = z + Q R h(R̃ Qᵀ z + b),   h = tanh,  Q = rotation by θ,
@@ -10,11 +10,13 @@
 //!   log|det ∂f/∂z| = Σᵢ log(1 + mᵢ·sech²aᵢ) = Σᵢ log(tanh²aᵢ + sech²aᵢ·κᵢ),  a = R̃Qᵀz + b
 //! ```
 //!
-//! **Parametrisation** (families-math §1.2; every real vector is a valid, invertible layer):
+//! **Parametrisation** (docs/maths/sylvester.md, "Parametrisation"; every real vector is a valid,
+//! invertible layer):
 //! `r̃ᵢᵢ = e^{λᵢ}`, `rᵢᵢ = e^{−λᵢ}(softplus ρᵢ − 1)`, so `mᵢ = rᵢᵢr̃ᵢᵢ = κᵢ − 1 > −1` with
 //! `κᵢ = softplus ρᵢ` (planar's constraint, per diagonal entry); `r₁₂`, `r̃₁₂`, `b` free. The
-//! determinant is the planar stable form, a sum of non-negative terms (pitfall S1). Row-vector
-//! pitfall S5 does not arise: the map is written in column vectors exactly as above.
+//! determinant is the planar stable form, a sum of non-negative terms. The row-vector
+//! transpose slip does not arise: the map is written in column vectors exactly as above
+//! (docs/maths/sylvester.md, "Map and log-determinant").
 //!
 //! Raw parameters, 9 f64 in this order: `θ, λ₁, λ₂, ρ₁, ρ₂, r₁₂, r̃₁₂, b₁, b₂` (clamped to
 //! ±[`RAW_PARAM_LIMIT`](super::num::RAW_PARAM_LIMIT) when read, NaN reads as 0). `λ` is clamped to ±[`LAMBDA_LIMIT`] when the
@@ -25,10 +27,12 @@
 //! `v = Qᵀz`, where the layer is triangular: `v'₂ = v₂ + r₂₂tanh(r̃₂₂v₂ + b₂)` depends on `v₂`
 //! only, then `v'₁` on `v₁` given `v₂`. Each is the planar scalar equation
 //! `α + m·tanh(α + c) = rhs` (`α = r̃ᵢᵢvᵢ`), solved with the project's safeguarded Newton
-//! ([`rtsafe`]) on the bracket `rhs ± 2|m|`: two solves per point (families-math §1.3).
+//! ([`rtsafe`]) on the bracket `rhs ± 2|m|`: two solves per point (docs/maths/sylvester.md,
+//! "Inverse").
 //!
-//! Fractional layer at `t ∈ [0, 1]`: `R → t·R` (families-math §1.5). Then `t·mᵢ > −1` still,
-//! `κᵢ(t) = 1 − t + t·κᵢ > 0`, and the inverse runs unchanged; `t = 0` is the identity.
+//! Fractional layer at `t ∈ [0, 1]`: `R → t·R` (docs/maths/sylvester.md, "Fractional layer"). Then
+//! `t·mᵢ > −1` still, `κᵢ(t) = 1 − t + t·κᵢ > 0`, and the inverse runs unchanged; `t = 0` is the
+//! identity.
 
 use super::fastmath;
 use super::num::read_raw;
@@ -145,8 +149,8 @@ impl Sylvester {
     }
 
     /// Backward pass of `(y, L) = (f(z), log det)` at `t = 1` for upstream `g_y`, `g_l`
-    /// (families-math §1.4): adds the gradient of the 9 raw parameters into `grads[..9]`,
-    /// returns `∂ℓ/∂z`.
+    /// (docs/maths/sylvester.md, "Backward pass"): adds the gradient of the 9 raw parameters into
+    /// `grads[..9]`, returns `∂ℓ/∂z`.
     pub fn backward(&self, z: Vec2, g_y: Vec2, g_l: f64, grads: &mut [f64]) -> Vec2 {
         let c = BackwardConsts::new(self);
         sample_backward(&c, z, g_y, g_l, grads)
@@ -207,8 +211,8 @@ impl BackwardConsts {
     }
 }
 
-/// One sample's backward pass (families-math §1.4 at `t = 1`), gradients added into
-/// `grads[..9]` in the raw order.
+/// One sample's backward pass (docs/maths/sylvester.md, "Backward pass", at `t = 1`), gradients
+/// added into `grads[..9]` in the raw order.
 #[inline]
 fn sample_backward(c: &BackwardConsts, z: Vec2, g_y: Vec2, g_l: f64, grads: &mut [f64]) -> Vec2 {
     let m = &c.m;

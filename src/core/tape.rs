@@ -1,7 +1,7 @@
 //! The training tape: a batched forward pass through `f_1..f_K` that stores every layer's
 //! input (the planar `tanh` and `1/det` activations, the coupling conditioners' hidden
-//! activations), then the hand-written backward pass (flows-math §3, families-math §1.4, §2.5,
-//! §3.4) that accumulates the flat raw-parameter gradient.
+//! activations), then the hand-written backward pass (docs/maths/training.md, "The tape and the
+//! backward pass"; each layer's in docs/maths/) that accumulates the flat raw-parameter gradient.
 //!
 //! Both objectives run the layers in their forward direction (data → latent for maximum
 //! likelihood, base → model for reverse KL), so the same tape serves both; the seeds differ

@@ -1,8 +1,21 @@
 //! Pure rendering: numbers in, pixels and shapes (in canvas space) out.
 //!
-//! Nothing here touches the browser; `ui::canvas` is the one place that puts a [`Frame`]'s
-//! buffers on a real `<canvas>`. Conventions: data space has y up, canvas space has y down and
-//! its origin at the top-left pixel corner; the flip lives only in [`transform::ViewTransform`].
+//! Nothing here touches the browser; `ui::draw::canvas` is the one place that puts this module's
+//! output (RGBA buffers, polylines, handle positions) on a real `<canvas>`. Conventions: data
+//! space has y up, canvas space has y down and its origin at the top-left pixel corner; the flip
+//! lives only in [`transform::ViewTransform`].
+//!
+//! | file | owns |
+//! |---|---|
+//! | `transform` | [`ViewTransform`]: data window ↔ canvas pixels |
+//! | `colormap`, `heatmap` | [`Colormap`]; [`Heatmap`]: log-densities → RGBA ([`DensityScale`]) |
+//! | `overlay`, `clip` | warped-grid lines, contours ([`overlay::Polylines`]); line clipping |
+//! | `stage_cache` | [`stage_cache::StageCache`]: the warped grid pushed to a stage, reused |
+//! | `stretch` | local stretch ellipses from each stage's 2×2 Jacobian |
+//! | `handles`, `sylvester_handles` | the editor's handle geometry; raw parameters from a drag |
+//! | `coupling` | a coupling layer's 1-D transformer curve ([`coupling::CouplingCurve`]) |
+//! | `chart` | the loss chart and sparkline on any plotters backend |
+//! | `gif` | the GIF89a encoder (palette, mapping, LZW) |
 
 pub mod chart;
 pub mod clip;

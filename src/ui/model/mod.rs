@@ -2,12 +2,12 @@
 //! A leaf: it imports nothing else of `ui`. Built once by `app`, provided as a Leptos context;
 //! panels take it with [`use_ui`].
 //!
-//! Three tiers (ARCHITECTURE.md): the session (non-reactive, in a `StoredValue`, with a cheap
-//! `version` counter that tells views to redraw) and what is derived from it ([`Facts`]); the
-//! view state (stage, playback, overlays, window, tool …) as signals; and values that only one
-//! part of the page uses (the undo stack, the comparison runs, the editor, the GIF recorder,
-//! the chart's geometry) in `StoredValue`s, changed only by `actions` (or, for caches, by the
-//! job that draws them).
+//! Three tiers (docs/architecture.md, "State in the UI: three tiers"): the session (non-reactive,
+//! in a `StoredValue`, with a cheap `version` counter that tells views to redraw) and what is
+//! derived from it ([`Facts`]); the view state (stage, playback, overlays, window, tool …) as
+//! signals; and values that only one part of the page uses (the undo stack, the comparison runs,
+//! the editor, the GIF recorder, the chart's geometry) in `StoredValue`s, changed only by `actions`
+//! (or, for caches, by the job that draws them).
 
 mod editor;
 mod facts;

@@ -272,7 +272,7 @@ macro_rules! sylvester_field {
     };
 }
 
-/// A Sylvester layer's fields: its raw parameters (families-math §1.2).
+/// A Sylvester layer's fields: its raw parameters (docs/maths/sylvester.md, "Parametrisation").
 pub const SYLVESTER_FIELDS: [Field; 9] = [
     sylvester_field!(0, "edit-theta", "θ", "rotation angle of Q"),
     sylvester_field!(1, "edit-lambda1", "λ₁", "r̃₁₁ = e^λ₁"),
