@@ -205,7 +205,8 @@ fn retired_keys_load_silently() {
 #[test]
 fn the_readme_lists_the_tables_keys() {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
     let start = readme
         .find("| key | values | default | meaning |")
         .expect("README has the key table");
