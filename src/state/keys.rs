@@ -189,7 +189,7 @@ pub enum Owner {
 pub struct Key {
     /// The key as written in the link.
     pub name: &'static str,
-    /// Values it takes.
+    /// Values it takes (documentation: empty in the WebAssembly build).
     pub values: &'static str,
     /// Its default (what a link without it means).
     pub default: &'static str,
@@ -208,6 +208,16 @@ pub struct Key {
     pub(crate) repair: fn(&mut Config, &mut Warnings),
 }
 
+/// Documentation text of a row: kept in native builds (the README's list is tested against it),
+/// left out of the WebAssembly, where nothing reads it (about a kilobyte of the bundle).
+const fn doc(text: &'static str) -> &'static str {
+    if cfg!(target_arch = "wasm32") {
+        ""
+    } else {
+        text
+    }
+}
+
 /// Keys that links once had and no longer use: read silently and ignored (`spf`, steps per
 /// frame, was never read by the app: the frame loop trains for a time budget instead).
 pub const RETIRED: [&str; 1] = ["spf"];
@@ -221,9 +231,9 @@ fn train_default() -> TrainConfig {
 pub static KEYS: [Key; 28] = [
     Key {
         name: "v",
-        values: "`1`",
-        default: "1",
-        meaning: "format version",
+        values: doc("`1`"),
+        default: doc("1"),
+        meaning: doc("format version"),
         owner: Owner::Format,
         write: |_| Some(FORMAT_VERSION.to_string()),
         read: rows::read_version,
@@ -232,9 +242,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "mode",
-        values: "`draw`, a preset (`moons 8gaussians circles rings pinwheel spirals checkerboard swissroll`), `u1`–`u4`",
-        default: "`moons`",
-        meaning: "objective: points (drawn or preset) or an energy",
+        values: doc("`draw`, a preset (`moons 8gaussians circles rings pinwheel spirals checkerboard swissroll`), `u1`–`u4`"),
+        default: doc("`moons`"),
+        meaning: doc("objective: points (drawn or preset) or an energy"),
         owner: Owner::Session,
         write: rows::write_mode,
         read: rows::read_mode,
@@ -243,9 +253,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "n",
-        values: "`1..=20000`",
-        default: "1000",
-        meaning: "preset: number of points",
+        values: doc("`1..=20000`"),
+        default: doc("1000"),
+        meaning: doc("preset: number of points"),
         owner: Owner::Session,
         write: |c| rows::preset(c).map(|p| p.n.to_string()),
         read: rows::read_preset_n,
@@ -254,9 +264,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "noise",
-        values: "`[0, 10]`",
-        default: "preset's",
-        meaning: "preset: jitter",
+        values: doc("`[0, 10]`"),
+        default: doc("preset's"),
+        meaning: doc("preset: jitter"),
         owner: Owner::Session,
         write: |c| rows::preset(c).map(|p| fmt_f64(p.noise)),
         read: rows::read_preset_noise,
@@ -265,9 +275,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "dseed",
-        values: "u64",
-        default: "1",
-        meaning: "preset: generator seed",
+        values: doc("u64"),
+        default: doc("1"),
+        meaning: doc("preset: generator seed"),
         owner: Owner::Session,
         write: |c| rows::preset(c).map(|p| p.seed.to_string()),
         read: rows::read_preset_seed,
@@ -276,9 +286,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "K",
-        values: "`0..=64`",
-        default: "16",
-        meaning: "number of layers (checked against `layers`; alone it means `K` planar layers)",
+        values: doc("`0..=64`"),
+        default: doc("16"),
+        meaning: doc("number of layers (checked against `layers`; alone it means `K` planar layers)"),
         owner: Owner::Session,
         write: |c| Some(c.kinds.len().to_string()),
         read: rows::read_k,
@@ -287,9 +297,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "layers",
-        values: "runs like `16p`, `prpr`, `4p2r`, `abab`",
-        default: "`16p`",
-        meaning: "layer kinds (p planar, r radial, s Sylvester, a/b affine coupling keeping x/y, n/m spline coupling keeping x/y, c scale)",
+        values: doc("runs like `16p`, `prpr`, `4p2r`, `abab`"),
+        default: doc("`16p`"),
+        meaning: doc("layer kinds (p planar, r radial, s Sylvester, a/b affine coupling keeping x/y, n/m spline coupling keeping x/y, c scale)"),
         owner: Owner::Session,
         write: |c| Some(super::layers_codec::encode_kinds(&c.kinds)),
         read: rows::read_layers,
@@ -298,9 +308,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "seed",
-        values: "u64",
-        default: "1",
-        meaning: "model seed (initialisation, the trainer's random streams)",
+        values: doc("u64"),
+        default: doc("1"),
+        meaning: doc("model seed (initialisation, the trainer's random streams)"),
         owner: Owner::Session,
         write: |c| Some(c.seed.to_string()),
         read: |c, r| {
@@ -313,9 +323,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "lr",
-        values: "`(0, 1e6]`",
-        default: "0.005",
-        meaning: "learning rate",
+        values: doc("`(0, 1e6]`"),
+        default: doc("0.005"),
+        meaning: doc("learning rate"),
         owner: Owner::Session,
         write: |c| Some(fmt_f64(c.train.lr)),
         read: |c, r| {
@@ -333,9 +343,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "batch",
-        values: "`1..=8192`, and within the memory budget for the stack",
-        default: "512",
-        meaning: "minibatch size",
+        values: doc("`1..=8192`, and within the memory budget for the stack"),
+        default: doc("512"),
+        meaning: doc("minibatch size"),
         owner: Owner::Session,
         write: |c| Some(c.train.batch.to_string()),
         read: |c, r| {
@@ -348,9 +358,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "anneal",
-        values: "`1`/`0`",
-        default: "1",
-        meaning: "anneal β (energy mode)",
+        values: doc("`1`/`0`"),
+        default: doc("1"),
+        meaning: doc("anneal β (energy mode)"),
         owner: Owner::Session,
         write: |c| Some(fmt_bool(c.train.anneal).to_string()),
         read: |c, r| {
@@ -363,9 +373,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "asteps",
-        values: "`10..=1000000`",
-        default: "10000",
-        meaning: "annealing length in steps (written only when not 10000)",
+        values: doc("`10..=1000000`"),
+        default: doc("10000"),
+        meaning: doc("annealing length in steps (written only when not 10000)"),
         owner: Owner::Session,
         write: |c| {
             (c.train.anneal_steps != ANNEAL_STEPS_PAPER).then(|| c.train.anneal_steps.to_string())
@@ -386,9 +396,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "clip",
-        values: "`(0, 1e6]` or `off`",
-        default: "100",
-        meaning: "gradient-norm clip",
+        values: doc("`(0, 1e6]` or `off`"),
+        default: doc("100"),
+        meaning: doc("gradient-norm clip"),
         owner: Owner::Session,
         write: |c| Some(c.train.clip.map_or("off".to_string(), fmt_f64)),
         read: rows::read_clip,
@@ -403,9 +413,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "step",
-        values: "u64",
-        default: "0",
-        meaning: "training steps taken (annealing continues from there)",
+        values: doc("u64"),
+        default: doc("0"),
+        meaning: doc("training steps taken (annealing continues from there)"),
         owner: Owner::Session,
         write: |c| Some(c.train.step.to_string()),
         read: |c, r| {
@@ -418,9 +428,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "stage",
-        values: "`[0, K]`",
-        default: "K",
-        meaning: "stage shown (fractional allowed)",
+        values: doc("`[0, K]`"),
+        default: doc("K"),
+        meaning: doc("stage shown (fractional allowed)"),
         owner: Owner::View,
         write: |c| Some(fmt_f64(c.view.stage)),
         read: |c, r| {
@@ -434,9 +444,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "play",
-        values: "`1`/`0`",
-        default: "0",
-        meaning: "timeline playing",
+        values: doc("`1`/`0`"),
+        default: doc("0"),
+        meaning: doc("timeline playing"),
         owner: Owner::View,
         write: |c| Some(fmt_bool(c.view.playing).to_string()),
         read: |c, r| {
@@ -449,9 +459,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "speed",
-        values: "`(0, 100]`",
-        default: "1",
-        meaning: "stages per second",
+        values: doc("`(0, 100]`"),
+        default: doc("1"),
+        meaning: doc("stages per second"),
         owner: Owner::View,
         write: |c| Some(fmt_f64(c.view.speed)),
         read: |c, r| {
@@ -469,9 +479,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "loop",
-        values: "`1`/`0`",
-        default: "0",
-        meaning: "timeline loops",
+        values: doc("`1`/`0`"),
+        default: doc("0"),
+        meaning: doc("timeline loops"),
         owner: Owner::View,
         write: |c| Some(fmt_bool(c.view.looping).to_string()),
         read: |c, r| {
@@ -484,9 +494,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "show",
-        values: "comma list of `grid particles data contours volume stretch`",
-        default: "`grid,data`",
-        meaning: "overlays",
+        values: doc("comma list of `grid particles data contours volume stretch`"),
+        default: doc("`grid,data`"),
+        meaning: doc("overlays"),
         owner: Owner::View,
         write: rows::write_show,
         read: rows::read_show,
@@ -495,9 +505,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "scale",
-        values: "`lin`/`log`",
-        default: "`lin`",
-        meaning: "density colour scale",
+        values: doc("`lin`/`log`"),
+        default: doc("`lin`"),
+        meaning: doc("density colour scale"),
         owner: Owner::View,
         write: rows::write_scale,
         read: rows::read_scale,
@@ -506,9 +516,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "view",
-        values: "`cx,cy,half`: centre within ±10⁴, half-width in [0.001, 10⁴]",
-        default: "`0,0,4`",
-        meaning: "view window",
+        values: doc("`cx,cy,half`: centre within ±10⁴, half-width in [0.001, 10⁴]"),
+        default: doc("`0,0,4`"),
+        meaning: doc("view window"),
         owner: Owner::View,
         write: |c| {
             let v = &c.view;
@@ -527,9 +537,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "embed",
-        values: "`1`/`0`",
-        default: "0",
-        meaning: "embed mode: canvas and timeline only",
+        values: doc("`1`/`0`"),
+        default: doc("0"),
+        meaning: doc("embed mode: canvas and timeline only"),
         owner: Owner::Page,
         write: |c| Some(fmt_bool(c.embed.embed).to_string()),
         read: |c, r| {
@@ -542,9 +552,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "hide",
-        values: "comma list of `[a-z0-9-]{1,32}`, at most 32",
-        default: "—",
-        meaning: "control groups to hide",
+        values: doc("comma list of `[a-z0-9-]{1,32}`, at most 32"),
+        default: doc("—"),
+        meaning: doc("control groups to hide"),
         owner: Owner::Page,
         write: |c| (!c.embed.hide.is_empty()).then(|| c.embed.hide.join(",")),
         read: rows::read_hide,
@@ -553,9 +563,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "sel",
-        values: "`1..=K`",
-        default: "—",
-        meaning: "the layer open in the layer editor (its handles show at its input stage)",
+        values: doc("`1..=K`"),
+        default: doc("—"),
+        meaning: doc("the layer open in the layer editor (its handles show at its input stage)"),
         owner: Owner::View,
         write: |c| c.view.selected.map(|i| (i + 1).to_string()),
         read: |c, r| {
@@ -567,9 +577,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "lesson",
-        values: "`fig3-u1`…`fig3-u4`, `planar-vs-radial`, `one-layer`, `constraint`, `coupling-won`",
-        default: "—",
-        meaning: "the lesson shown (its caption)",
+        values: doc("`fig3-u1`…`fig3-u4`, `planar-vs-radial`, `one-layer`, `constraint`, `coupling-won`"),
+        default: doc("—"),
+        meaning: doc("the lesson shown (its caption)"),
         owner: Owner::Page,
         write: |c| c.lesson.map(|l| l.slug().to_string()),
         read: |c, r| c.lesson = r.slug("lesson", Lesson::parse, "unknown lesson"),
@@ -578,9 +588,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "cmp",
-        values: "`kinds` (planar vs radial), `depths` (K = 2, 8, 32), `families` (planar 32, affine 8, spline 4)",
-        default: "—",
-        meaning: "comparison beside the main view",
+        values: doc("`kinds` (planar vs radial), `depths` (K = 2, 8, 32), `families` (planar 32, affine 8, spline 4)"),
+        default: doc("—"),
+        meaning: doc("comparison beside the main view"),
         owner: Owner::Page,
         write: |c| c.compare.map(|x| x.slug().to_string()),
         read: |c, r| {
@@ -591,9 +601,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "params",
-        values: "base64url of little-endian `f64`s, each within ±10⁶",
-        default: "— (seeded init)",
-        meaning: "raw parameters, exact",
+        values: doc("base64url of little-endian `f64`s, each within ±10⁶"),
+        default: doc("— (seeded init)"),
+        meaning: doc("raw parameters, exact"),
         owner: Owner::Session,
         write: rows::write_params,
         read: rows::read_params,
@@ -602,9 +612,9 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "pts",
-        values: "base64url of `points_codec`, at most 20,000 points within ±10⁴",
-        default: "— (preset's points)",
-        meaning: "points, quantized to 1/1024",
+        values: doc("base64url of `points_codec`, at most 20,000 points within ±10⁴"),
+        default: doc("— (preset's points)"),
+        meaning: doc("points, quantized to 1/1024"),
         owner: Owner::Session,
         write: rows::write_points,
         read: rows::read_points,
