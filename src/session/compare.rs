@@ -32,9 +32,13 @@ impl CompareRun {
             return Err(p.to_string());
         }
         let objective = s.trainer().objective().clone();
-        let hyper = *s.trainer().hyper();
-        let entries = which
-            .entries(s.k())
+        let flows = which.entries(s.k());
+        // All compared flows together within the memory budget (`state/keys.rs`), as the main
+        // flow is on its own: a huge batch is cut for the comparison too.
+        let all: Vec<_> = flows.iter().flat_map(|e| e.kinds.iter().copied()).collect();
+        let mut hyper = *s.trainer().hyper();
+        hyper.batch = hyper.batch.min(crate::state::max_batch(&all));
+        let entries = flows
             .into_iter()
             .map(|e| {
                 Trainer::new(&e.kinds, Init::Default, objective.clone(), hyper, s.seed()).map(
