@@ -67,7 +67,7 @@ fn the_per_kind_estimate_covers_what_training_measures() {
         let small = measure(i, 4, 1024);
         let large = measure(i, 4, 4096);
         let measured = large.saturating_sub(small) as f64 / (3072.0 * 4.0);
-        let estimate = state::keys::point_layer_bytes(kind) as f64;
+        let estimate = state::ranges::point_layer_bytes(kind) as f64;
         assert!(
             estimate >= measured && estimate <= 1.6 * measured.max(40.0),
             "{kind:?}: estimate {estimate} B per point and layer, measured {measured:.1}"

@@ -33,7 +33,7 @@ impl CompareRun {
         }
         let objective = s.trainer().objective().clone();
         let flows = which.entries(s.k());
-        // All compared flows together within the memory budget (`state/keys.rs`), as the main
+        // All compared flows together within the memory budget (`state/ranges.rs`), as the main
         // flow is on its own: a huge batch is cut for the comparison too.
         let all: Vec<_> = flows.iter().flat_map(|e| e.kinds.iter().copied()).collect();
         let mut hyper = *s.trainer().hyper();

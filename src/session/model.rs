@@ -27,7 +27,7 @@ use super::training::{Divergence, TrainReport};
 pub const HELDOUT_EVERY: usize = 5;
 /// Most points a session keeps (the brush refuses more, with a notice).
 pub const MAX_POINTS: usize = crate::state::MAX_POINTS;
-/// Largest learning rate the field accepts: the link's range (`state/keys.rs`, `LR`).
+/// Largest learning rate the field accepts: the link's range (`state/ranges.rs`, `LR`).
 pub const LR_INPUT_MAX: f64 = crate::state::LR_MAX;
 /// Particles that ride along the flow.
 const N_PARTICLES: usize = 500;

@@ -3,25 +3,24 @@
 //! config into one that satisfies [`Config::check`].
 //!
 //! The invariants (what `check` verifies, and what every decoded config satisfies) are the rows
-//! of the link's table, [`super::keys::KEYS`]: each key's range, and the cross-key rules
+//! of the link's table, [`super::keys::KEYS`] (which also implements `check` and `sanitize`): each key's range, and the cross-key rules
 //! (`params` fit the stack, `stage ∈ [0, K]`, `sel < K`, the batch within the memory budget).
 
 use crate::core::{init_params, Energy, Hyper, Init, LayerKind, Preset};
 
-use super::keys::{self, KEYS};
 use super::layers_codec::n_params;
 use super::lessons::{Compare, Lesson};
-use super::warning::{Warning, Warnings};
+use super::ranges;
 
-pub use super::keys::{ANNEAL_STEPS_FAST, ANNEAL_STEPS_PAPER, FORMAT_VERSION};
-/// Most layers a config may hold (`K ∈ 0..=64`, [`keys::LAYERS`]).
-pub const MAX_LAYERS: usize = keys::LAYERS.hi as usize;
-/// Most points a config (or an import, or the brush) may hold ([`keys::POINTS`]).
-pub const MAX_POINTS: usize = keys::POINTS.hi as usize;
-/// Most entries in the hide list ([`keys::HIDE_ENTRIES`]).
-pub const MAX_HIDE: usize = keys::HIDE_ENTRIES.hi as usize;
-/// Largest learning rate a link or the field accepts ([`keys::LR`]).
-pub const LR_MAX: f64 = keys::LR.hi;
+pub use super::ranges::{ANNEAL_STEPS_FAST, ANNEAL_STEPS_PAPER, FORMAT_VERSION};
+/// Most layers a config may hold (`K ∈ 0..=64`, [`ranges::LAYERS`]).
+pub const MAX_LAYERS: usize = ranges::LAYERS.hi as usize;
+/// Most points a config (or an import, or the brush) may hold ([`ranges::POINTS`]).
+pub const MAX_POINTS: usize = ranges::POINTS.hi as usize;
+/// Most entries in the hide list ([`ranges::HIDE_ENTRIES`]).
+pub const MAX_HIDE: usize = ranges::HIDE_ENTRIES.hi as usize;
+/// Largest learning rate a link or the field accepts ([`ranges::LR`]).
+pub const LR_MAX: f64 = ranges::LR.hi;
 
 /// A preset point cloud and how it was generated.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,7 +29,7 @@ pub struct PresetInfo {
     pub preset: Preset,
     /// Number of points (`1..=MAX_POINTS`).
     pub n: usize,
-    /// Jitter standard deviation ([`keys::NOISE`]).
+    /// Jitter standard deviation ([`ranges::NOISE`]).
     pub noise: f64,
     /// The generator's seed.
     pub seed: u64,
@@ -69,16 +68,16 @@ pub enum Mode {
 /// Training settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {
-    /// Adam learning rate, [`keys::LR`].
+    /// Adam learning rate, [`ranges::LR`].
     pub lr: f64,
-    /// Minibatch size, [`keys::BATCH`] and within the memory budget.
+    /// Minibatch size, [`ranges::BATCH`] and within the memory budget.
     pub batch: usize,
     /// Anneal the energy term's β (energy mode only).
     pub anneal: bool,
     /// Steps over which β rises from 0.01 to 1 when annealing (`ANNEAL_STEPS_RANGE`; the
     /// paper's 10,000, or a faster schedule for a lecture).
     pub anneal_steps: u32,
-    /// Global-norm gradient clipping, [`keys::CLIP`], or `None` for off.
+    /// Global-norm gradient clipping, [`ranges::CLIP`], or `None` for off.
     pub clip: Option<f64>,
     /// Training steps taken so far.
     pub step: u64,
@@ -187,7 +186,7 @@ pub struct ViewConfig {
     pub stage: f64,
     /// The timeline animation is playing.
     pub playing: bool,
-    /// Animation speed in stages per second, [`keys::SPEED`].
+    /// Animation speed in stages per second, [`ranges::SPEED`].
     pub speed: f64,
     /// The animation loops.
     pub looping: bool,
@@ -197,7 +196,7 @@ pub struct ViewConfig {
     pub scale: Scale,
     /// Centre of the view window (each coordinate within ±`COORD_LIMIT`).
     pub center: [f64; 2],
-    /// Half-width of the view window, within [`keys::HALF_EXTENT`].
+    /// Half-width of the view window, within [`ranges::HALF_EXTENT`].
     pub half_extent: f64,
     /// The layer open in the layer editor (0-based, `< K`): its handles show at its input stage.
     pub selected: Option<usize>,
@@ -336,30 +335,6 @@ impl Config {
             self.params.clone()
         } else {
             init_params(&self.kinds, Init::Default, self.seed)
-        }
-    }
-
-    /// `Ok` if every key's invariant holds ([`KEYS`]), else the name of the first that does not.
-    pub fn check(&self) -> Result<(), String> {
-        match KEYS.iter().find(|k| !(k.check)(self)) {
-            Some(k) => Err(k.name.to_string()),
-            None => Ok(()),
-        }
-    }
-
-    /// Repairs every broken invariant (a bad value goes back to its default, out-of-box points
-    /// are clamped, mismatched parameters are dropped so the app re-initialises them from the
-    /// seed, a batch over the memory budget is cut) and says what it changed. Idempotent;
-    /// afterwards [`Config::check`] holds.
-    pub fn sanitize(&mut self) -> Vec<Warning> {
-        let mut w = Warnings::default();
-        self.sanitize_into(&mut w);
-        w.finish()
-    }
-
-    pub(crate) fn sanitize_into(&mut self, w: &mut Warnings) {
-        for k in &KEYS {
-            (k.repair)(self, w);
         }
     }
 

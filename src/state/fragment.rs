@@ -24,7 +24,7 @@
 
 use super::config::Config;
 use super::key_read::Raw;
-use super::keys::KEYS;
+use super::keys::{names, KEYS, RETIRED};
 use super::text::{prefix_at_most, thousands};
 use super::warning::{Warning, Warnings};
 
@@ -155,7 +155,7 @@ pub fn decode(fragment: &str) -> (Config, Vec<Warning>) {
             s = &s[..j];
         }
     }
-    let mut r = Raw::collect(s, w);
+    let mut r = Raw::collect(s, names().collect(), &RETIRED, w);
     let mut c = Config::default();
     for key in &KEYS {
         (key.read)(&mut c, &mut r);

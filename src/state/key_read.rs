@@ -1,17 +1,18 @@
-//! [`Raw`]: a link's `key=value` pairs as written, looked up by the rows of
-//! [`super::keys::KEYS`] while they read, and the warnings they leave. Tolerant: a missing,
+//! [`Raw`]: a link's `key=value` pairs as written, looked up by the rows of the link's table
+//! (`keys.rs`) while they read, and the warnings they leave. Tolerant: a missing,
 //! malformed or out-of-range value is `None` with a warning such as
 //! `ignored 'lr=abc': not a number`; unknown keys are ignored with a warning; the first of
 //! duplicate keys wins; `%XX` escapes are decoded.
 
 use std::borrow::Cow;
 
-use super::keys::{Real, Whole, KEYS, RETIRED};
+use super::ranges::{Real, Whole};
 use super::text::{parse_bool, parse_f64, parse_u64, percent_decode, quote};
 use super::warning::Warnings;
 
 /// The values of one link, by key (see the module docs).
 pub struct Raw<'a> {
+    names: Vec<&'static str>,
     vals: Vec<Option<Cow<'a, str>>>,
     /// What reading has ignored so far.
     pub(crate) w: Warnings,
@@ -20,10 +21,17 @@ pub struct Raw<'a> {
 }
 
 impl<'a> Raw<'a> {
-    /// Splits `s` (a fragment without `#`) into its pairs.
-    pub(crate) fn collect(s: &'a str, w: Warnings) -> Self {
+    /// Splits `s` (a fragment without `#`) into its pairs: values of the keys called `names`;
+    /// `retired` keys are dropped silently, any other key with a warning.
+    pub(crate) fn collect(
+        s: &'a str,
+        names: Vec<&'static str>,
+        retired: &[&str],
+        w: Warnings,
+    ) -> Self {
         let mut r = Raw {
-            vals: vec![None; KEYS.len()],
+            vals: vec![None; names.len()],
+            names,
             w,
             k_given: None,
         };
@@ -35,20 +43,21 @@ impl<'a> Raw<'a> {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let key = percent_decode(k);
             let key = key.trim();
-            let idx = KEYS
+            let idx = r
+                .names
                 .iter()
-                .position(|x| x.name == key)
-                .or_else(|| KEYS.iter().position(|x| x.name.eq_ignore_ascii_case(key)));
+                .position(|&x| x == key)
+                .or_else(|| r.names.iter().position(|x| x.eq_ignore_ascii_case(key)));
             match idx {
                 Some(i) if r.vals[i].is_some() => {
-                    let name = KEYS[i].name;
+                    let name = r.names[i];
                     r.w.add(
                         name,
                         format!("ignored a second '{name}': the first one is used"),
                     );
                 }
                 Some(i) => r.vals[i] = Some(percent_decode(v)),
-                None if RETIRED.iter().any(|x| x.eq_ignore_ascii_case(key)) => {}
+                None if retired.iter().any(|x| x.eq_ignore_ascii_case(key)) => {}
                 None => {
                     r.w.add("", format!("ignored unknown setting '{}'", quote(pair)))
                 }
@@ -59,7 +68,7 @@ impl<'a> Raw<'a> {
 
     /// The value of `key` as written (trimmed), if present.
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        let i = KEYS.iter().position(|k| k.name == key)?;
+        let i = self.names.iter().position(|&k| k == key)?;
         self.vals[i].as_deref().map(str::trim)
     }
 

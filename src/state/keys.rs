@@ -3,8 +3,8 @@
 //! functions that follow from those — write it, read it, check it, repair it. Encoding
 //! ([`crate::state::encode`]) writes the rows in order; decoding ([`crate::state::decode`])
 //! reads them in the same order (a row may look at the keys before it: `stage` defaults to `K`);
-//! [`Config::check`] and [`Config::sanitize`] run every row's check and repair. The ranges are
-//! the constants below, used by all four, so a bound is written once.
+//! [`Config::check`] and [`Config::sanitize`] (below) run every row's check and repair. The
+//! ranges are constants in `ranges.rs`, used by all four, so a bound is written once.
 //!
 //! Adding a key: a field in [`Config`] (with its default in `Config::default`), a row here, and,
 //! if the session owns the value, one line in each direction of `session/link.rs`. The property
@@ -16,161 +16,14 @@
 //! `tests/state_budget.rs`), which must stay within [`TRAIN_BUDGET_BYTES`]; a link asking for more
 //! gets the largest batch that fits, with a warning.
 
-use crate::core::layer::RAW_PARAM_LIMIT;
-use crate::core::points::COORD_LIMIT;
-use crate::core::LayerKind;
-
 use super::config::{Config, TrainConfig, ViewConfig};
+use super::key_payloads as payloads;
+use super::key_read::Raw;
 use super::key_rows as rows;
 use super::lessons::{Compare, Lesson};
+use super::ranges::*;
 use super::text::{fmt_bool, fmt_f64};
-use super::warning::Warnings;
-
-pub use super::key_read::Raw;
-
-/// A closed or half-open interval of reals, with how messages describe it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Real {
-    /// Lower bound.
-    pub lo: f64,
-    /// Upper bound (inclusive).
-    pub hi: f64,
-    /// The lower bound is excluded (`(lo, hi]`).
-    pub open_lo: bool,
-}
-
-impl Real {
-    /// Whether `v` lies in the interval (NaN never does).
-    pub fn contains(&self, v: f64) -> bool {
-        (if self.open_lo {
-            v > self.lo
-        } else {
-            v >= self.lo
-        }) && v <= self.hi
-    }
-
-    /// `in (0, 10]` or `between 0 and 10`.
-    pub fn describe(&self) -> String {
-        if self.open_lo {
-            format!("in ({}, {}]", fmt_f64(self.lo), fmt_f64(self.hi))
-        } else {
-            format!("between {} and {}", fmt_f64(self.lo), fmt_f64(self.hi))
-        }
-    }
-}
-
-/// An inclusive range of whole numbers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Whole {
-    /// Smallest value.
-    pub lo: u64,
-    /// Largest value.
-    pub hi: u64,
-}
-
-impl Whole {
-    /// Whether `v` lies in the range.
-    pub fn contains(&self, v: u64) -> bool {
-        (self.lo..=self.hi).contains(&v)
-    }
-
-    /// `1 to 8192`.
-    pub fn describe(&self) -> String {
-        format!("{} to {}", self.lo, self.hi)
-    }
-}
-
-/// Version of the link format (the `v` key).
-pub const FORMAT_VERSION: u32 = 1;
-/// Layers: `K ∈ 0..=64`.
-pub const LAYERS: Whole = Whole { lo: 0, hi: 64 };
-/// Points a config (or an import, or the brush) may hold.
-pub const POINTS: Whole = Whole { lo: 0, hi: 20_000 };
-/// A preset's number of points.
-pub const PRESET_N: Whole = Whole { lo: 1, hi: 20_000 };
-/// A preset's jitter.
-pub const NOISE: Real = Real {
-    lo: 0.0,
-    hi: 10.0,
-    open_lo: false,
-};
-/// Learning rate: the same range as the field accepts (absurd rates are allowed on purpose, to
-/// show divergence and its recovery).
-pub const LR: Real = Real {
-    lo: 0.0,
-    hi: 1e6,
-    open_lo: true,
-};
-/// Minibatch size (and the memory budget below).
-pub const BATCH: Whole = Whole { lo: 1, hi: 8192 };
-/// Annealing length in steps.
-pub const ANNEAL_STEPS: Whole = Whole {
-    lo: 10,
-    hi: 1_000_000,
-};
-/// Gradient-norm clip threshold (or off).
-pub const CLIP: Real = Real {
-    lo: 0.0,
-    hi: 1e6,
-    open_lo: true,
-};
-/// Timeline speed, stages per second.
-pub const SPEED: Real = Real {
-    lo: 0.0,
-    hi: 100.0,
-    open_lo: true,
-};
-/// A view centre coordinate.
-pub const CENTER: Real = Real {
-    lo: -COORD_LIMIT,
-    hi: COORD_LIMIT,
-    open_lo: false,
-};
-/// The view's half-width.
-pub const HALF_EXTENT: Real = Real {
-    lo: 1e-3,
-    hi: 1e4,
-    open_lo: false,
-};
-/// Raw parameters, each within `±RAW_PARAM_LIMIT`.
-pub const PARAM: Real = Real {
-    lo: -RAW_PARAM_LIMIT,
-    hi: RAW_PARAM_LIMIT,
-    open_lo: false,
-};
-/// Entries of the hide list.
-pub const HIDE_ENTRIES: Whole = Whole { lo: 0, hi: 32 };
-/// The paper's annealing length: β reaches 1 after 10,000 steps.
-pub const ANNEAL_STEPS_PAPER: u32 = 10_000;
-/// The fast schedule the lessons use (β = 1 after 1,500 steps).
-pub const ANNEAL_STEPS_FAST: u32 = 1_500;
-
-/// Most memory (bytes) training a state may need: 128 MiB. The largest stacks (64 spline
-/// coupling layers) train on at most ~1,900 points per minibatch within it.
-pub const TRAIN_BUDGET_BYTES: usize = 128 << 20;
-
-/// Training memory per minibatch point and layer (bytes), by kind: the tape of activations and
-/// gradients one step keeps. Measured natively (`tests/state_budget.rs`: 49 B for the small
-/// kinds, 750 B for affine coupling, 919 B for spline coupling), rounded up.
-pub fn point_layer_bytes(kind: LayerKind) -> usize {
-    match kind {
-        LayerKind::Planar | LayerKind::Radial | LayerKind::Sylvester | LayerKind::Scale => 64,
-        LayerKind::Affine(_) => 800,
-        LayerKind::Spline(_) => 1000,
-    }
-}
-
-/// Estimated training memory of a stack of `kinds` on minibatches of `batch` points.
-pub fn train_bytes(kinds: &[LayerKind], batch: usize) -> usize {
-    let per_point: usize = 64 + kinds.iter().map(|&k| point_layer_bytes(k)).sum::<usize>();
-    batch.saturating_mul(per_point)
-}
-
-/// The largest minibatch (within [`BATCH`]) that trains `kinds` within [`TRAIN_BUDGET_BYTES`].
-pub fn max_batch(kinds: &[LayerKind]) -> usize {
-    let per_point = train_bytes(kinds, 1).max(1);
-    (TRAIN_BUDGET_BYTES / per_point).clamp(1, BATCH.hi as usize)
-}
+use super::warning::{Warning, Warnings};
 
 /// Which part of the app owns a key's value (where `session/link.rs` maps it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -605,10 +458,10 @@ pub static KEYS: [Key; 28] = [
         default: doc("— (seeded init)"),
         meaning: doc("raw parameters, exact"),
         owner: Owner::Session,
-        write: rows::write_params,
-        read: rows::read_params,
-        check: rows::params_ok,
-        repair: rows::repair_params,
+        write: payloads::write_params,
+        read: payloads::read_params,
+        check: payloads::params_ok,
+        repair: payloads::repair_params,
     },
     Key {
         name: "pts",
@@ -616,14 +469,45 @@ pub static KEYS: [Key; 28] = [
         default: doc("— (preset's points)"),
         meaning: doc("points, quantized to 1/1024"),
         owner: Owner::Session,
-        write: rows::write_points,
-        read: rows::read_points,
-        check: rows::points_ok,
-        repair: rows::repair_points,
+        write: payloads::write_points,
+        read: payloads::read_points,
+        check: payloads::points_ok,
+        repair: payloads::repair_points,
     },
 ];
 
 /// The row called `name`.
 pub fn key(name: &str) -> Option<&'static Key> {
     KEYS.iter().find(|k| k.name == name)
+}
+
+impl Config {
+    /// `Ok` if every key's invariant holds ([`KEYS`]), else the name of the first that does not.
+    pub fn check(&self) -> Result<(), String> {
+        match KEYS.iter().find(|k| !(k.check)(self)) {
+            Some(k) => Err(k.name.to_string()),
+            None => Ok(()),
+        }
+    }
+
+    /// Repairs every broken invariant (a bad value goes back to its default, out-of-box points
+    /// are clamped, mismatched parameters are dropped so the app re-initialises them from the
+    /// seed, a batch over the memory budget is cut) and says what it changed. Idempotent;
+    /// afterwards [`Config::check`] holds.
+    pub fn sanitize(&mut self) -> Vec<Warning> {
+        let mut w = Warnings::default();
+        self.sanitize_into(&mut w);
+        w.finish()
+    }
+
+    pub(crate) fn sanitize_into(&mut self, w: &mut Warnings) {
+        for k in &KEYS {
+            (k.repair)(self, w);
+        }
+    }
+}
+
+/// The names of [`KEYS`], in order.
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    KEYS.iter().map(|k| k.name)
 }

@@ -9,7 +9,8 @@
 //! | file | owns |
 //! |---|---|
 //! | `keys` | **the table of link keys**: names, ranges, defaults, meanings, owners; write/read/check/repair per key |
-//! | `key_read`, `key_rows` | the table's reader of raw values, and the rows' functions that do more than one number |
+//! | `ranges` | every bound of the link (the keys' ranges) and the memory budget |
+//! | `key_read`, `key_rows`, `key_payloads` | the table's reader of raw values; the rows' functions that do more than one number; the `params` and `pts` rows |
 //! | `config` | [`Config`] and its parts, defaults (the app's first view); `check`/`sanitize` run the table |
 //! | `fragment` | the link: [`encode`], [`decode`], [`link_fit`], size limits |
 //! | `points_codec` | quantized, compact binary points (fixed width or delta + Rice) |
@@ -38,6 +39,7 @@ pub mod embed_msg;
 pub mod fragment;
 pub mod import;
 mod json;
+mod key_payloads;
 pub mod key_read;
 mod key_rows;
 pub mod keys;
@@ -48,6 +50,7 @@ pub mod model_json;
 pub mod points_codec;
 pub mod points_import;
 pub mod points_json;
+pub mod ranges;
 pub mod text;
 pub mod warning;
 
@@ -64,10 +67,11 @@ pub use fragment::{
 pub use import::{
     merge_points, ImportError, ImportMode, LineError, PointsImport, MAX_IMPORT_BYTES,
 };
-pub use keys::{max_batch, train_bytes, Key, Owner, KEYS, TRAIN_BUDGET_BYTES};
+pub use keys::{Key, Owner, KEYS};
 pub use lessons::{Compare, CompareEntry, Lesson};
 pub use model_json::{model_from_json, model_to_json, MODEL_FORMAT};
 pub use points_codec::quantize_point;
 pub use points_import::parse_points;
 pub use points_json::{parse_points_json, points_to_json};
+pub use ranges::{max_batch, train_bytes, TRAIN_BUDGET_BYTES};
 pub use warning::{notice, Warning};
