@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use crate::core::bench::{run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_ml};
 use crate::core::objective::mean_nll;
 use crate::core::{Eval, Workspace};
+use crate::session::bench_stats::{median, percentile, rate};
 use crate::ui::actions::{layers, training, view};
 use crate::ui::browser::{now_ms, page};
 use crate::ui::frame::{Frame, FrameJob};
 
 use super::options::Options;
-use super::report::{median, percentile, rate};
 use super::setup::{
     canvas_size, grab, start_drag, start_scrub, start_train, take_work, thumbs_line, Phase,
     DRAG_LAYER, K, POINTER, SPLINE_POINTS,

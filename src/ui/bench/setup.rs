@@ -6,6 +6,7 @@ use web_sys::HtmlElement;
 use crate::core::{LayerKind, Preset, StackPattern, Vec2};
 use crate::render::handles::LayerHandles;
 use crate::render::ViewTransform;
+use crate::session::bench_stats::percentile;
 use crate::state::{Config, Mode, PresetInfo};
 use crate::ui::actions::layers::{self, Press};
 use crate::ui::actions::{data, link, selection, training, view};
@@ -13,7 +14,7 @@ use crate::ui::browser::{now_ms, page};
 use crate::ui::draw::thumbs;
 use crate::ui::model::Ui;
 
-use super::report::{parts_json, percentile};
+use super::report::parts_json;
 
 /// Layers of the UI scenarios.
 pub(super) const K: usize = 32;
