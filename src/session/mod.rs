@@ -11,6 +11,7 @@
 //! | `training` | what a training slice reports, its one divergence message, number formats |
 //! | `stats` | the numbers the training panel shows |
 //! | `bench_stats` | the statistics of the `#bench` lines: nearest-rank percentiles, frame rates, medians |
+//! | `verdict` | a layer's invertibility verdict (the numbers and the warning the layer panel words) |
 //! | `gif_plan` | the GIF recorder's schedule (which stage, when to capture) and its encoder call |
 //!
 //! Single sources of truth: the stack's kinds, parameters and seed live in the trainer; the
@@ -26,6 +27,7 @@ pub mod link;
 pub mod model;
 pub mod stats;
 pub mod training;
+pub mod verdict;
 
 pub use compare::CompareRun;
 pub use gif_plan::{AfterFrame, GifRecording};
