@@ -11,6 +11,7 @@
 //! | `training` | what a training slice reports, its one divergence message, number formats |
 //! | `stats` | the numbers the training panel shows |
 //! | `bench_stats` | the statistics of the `#bench` lines: nearest-rank percentiles, frame rates, medians |
+//! | `layer_fields` | the layer editor's typed fields: each kind's parameters, read and set with the checks that keep a layer invertible |
 //! | `verdict` | a layer's invertibility verdict (the numbers and the warning the layer panel words) |
 //! | `gif_plan` | the GIF recorder's schedule (which stage, when to capture) and its encoder call |
 //!
@@ -23,6 +24,7 @@ pub mod bench_stats;
 pub mod compare;
 pub mod gif_plan;
 pub mod history;
+pub mod layer_fields;
 pub mod link;
 pub mod model;
 pub mod stats;
