@@ -8,6 +8,7 @@ pub mod chart;
 pub mod clip;
 pub mod colormap;
 pub mod coupling;
+pub mod editor;
 pub mod gif;
 pub mod handles;
 pub mod heatmap;

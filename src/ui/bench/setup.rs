@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::core::{LayerKind, Preset, StackPattern, Vec2};
+use crate::render::editor::{self, EditorQuery};
 use crate::render::handles::LayerHandles;
 use crate::render::ViewTransform;
 use crate::session::bench_stats::percentile;
@@ -138,13 +139,11 @@ fn overlay_view(ui: Ui) -> Option<ViewTransform> {
 pub(super) fn start_drag(ui: Ui) -> Phase {
     selection::select(ui, Some(DRAG_LAYER - 1), true);
     let handles = overlay_view(ui).and_then(|view| {
-        let stage = ui.stage.get_untracked();
-        let sel = ui.selected_layer.get_untracked();
-        ui.session.with_value(|s| {
-            ui.editor
-                .try_update_value(|e| e.shown(s.flow(), stage, view.data_bounds(), sel, true))
-                .flatten()
-        })
+        let query = EditorQuery {
+            edit_tool: true,
+            ..ui.editor_query(ui.stage.get_untracked(), view.data_bounds())
+        };
+        ui.session.with_value(|s| editor::shown(s.flow(), &query))
     });
     let (anchor, tip) = match handles.map(|sh| sh.handles) {
         Some(LayerHandles::Planar(h)) => (h.anchor, h.normal_tip),
