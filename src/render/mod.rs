@@ -17,6 +17,7 @@ pub mod stage_cache;
 pub mod stretch;
 pub mod sylvester_handles;
 pub mod transform;
+pub mod view_plan;
 
 pub use colormap::{Colormap, Rgb};
 pub use heatmap::{DensityScale, Heatmap};
