@@ -3,7 +3,7 @@
 //! out, empty samples, frame rates and medians.
 #![cfg(not(target_arch = "wasm32"))]
 
-use flow_playground::session::bench_stats::{median, percentile, rate};
+use flow_playground::session::bench_stats::{frame_fields, median, percentile, rate};
 
 #[test]
 fn nearest_rank_percentiles_of_ten_values() {
@@ -86,4 +86,29 @@ fn median_is_the_middle_of_the_sorted_sample() {
     assert_eq!(median(&[32, 64, 128, 96]), 96);
     assert_eq!(median(&[7]), 7);
     assert_eq!(median(&[]), 0);
+}
+
+#[test]
+fn frame_fields_report_work_and_interval_percentiles_side_by_side() {
+    // Work 1..=20 ms (p50 rank 10 → 10, p95 rank 19 → 19); intervals 16.7 ms but for one
+    // dropped frame of 33.4 and the loop's first frame (NaN, left out): 20 finite values, p50
+    // rank 10 → 16.7, p95 rank 19 → 16.7; with two dropped frames p95 is 33.4.
+    let work: Vec<f64> = (1..=20).map(f64::from).collect();
+    let mut interval = vec![16.7; 19];
+    interval.push(33.4);
+    interval.insert(0, f64::NAN);
+    let f = frame_fields(&work, &interval);
+    assert_eq!(
+        f,
+        "\"frame_ms_p50\": 10.00, \"frame_ms_p95\": 19.00, \
+         \"frame_interval_ms_p50\": 16.70, \"frame_interval_ms_p95\": 16.70"
+    );
+    interval[1] = 33.4;
+    assert!(frame_fields(&work, &interval).ends_with("\"frame_interval_ms_p95\": 33.40"));
+    // No frames: zeros, still valid JSON numbers.
+    assert_eq!(
+        frame_fields(&[], &[]),
+        "\"frame_ms_p50\": 0.00, \"frame_ms_p95\": 0.00, \
+         \"frame_interval_ms_p50\": 0.00, \"frame_interval_ms_p95\": 0.00"
+    );
 }

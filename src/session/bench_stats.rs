@@ -29,3 +29,17 @@ pub fn median(v: &[usize]) -> usize {
     s.sort_unstable();
     s.get(s.len() / 2).copied().unwrap_or(0)
 }
+
+/// The frame-time fields of a `#bench` line: `"frame_ms_p50"`, `"frame_ms_p95"` (the
+/// animation-frame callback's own work, `work_ms`) and beside them `"frame_interval_ms_p50"`,
+/// `"frame_interval_ms_p95"` (animation frame to animation frame, `interval_ms`: what the page's
+/// frame rate is, the browser's rendering included). Two decimals each.
+pub fn frame_fields(work_ms: &[f64], interval_ms: &[f64]) -> String {
+    format!(
+        "\"frame_ms_p50\": {:.2}, \"frame_ms_p95\": {:.2}, \"frame_interval_ms_p50\": {:.2}, \"frame_interval_ms_p95\": {:.2}",
+        percentile(work_ms, 0.5),
+        percentile(work_ms, 0.95),
+        percentile(interval_ms, 0.5),
+        percentile(interval_ms, 0.95),
+    )
+}

@@ -7,7 +7,7 @@ use crate::core::{LayerKind, Preset, StackPattern, Vec2};
 use crate::render::editor::{self, EditorQuery};
 use crate::render::handles::LayerHandles;
 use crate::render::ViewTransform;
-use crate::session::bench_stats::percentile;
+use crate::session::bench_stats::{frame_fields, percentile};
 use crate::state::{Config, Mode, PresetInfo};
 use crate::ui::actions::layers::{self, Press};
 use crate::ui::actions::{data, link, selection, training, view};
@@ -194,15 +194,38 @@ pub(super) fn thumbs_line(ui: Ui) -> String {
 }
 
 /// The frame work recorded since the last clear, and its breakdown (both cleared).
-pub(super) fn take_work(ui: Ui) -> (Vec<f64>, String) {
+pub(super) fn take_work(ui: Ui) -> Taken {
     ui.times
         .try_update_value(|t| {
             let parts = parts_json(t);
             let work = std::mem::take(&mut t.work_ms);
+            let interval = std::mem::take(&mut t.interval_ms);
             t.clear();
-            (work, parts)
+            Taken {
+                work,
+                interval,
+                parts,
+            }
         })
         .unwrap_or_default()
+}
+
+/// The frames a scenario recorded.
+#[derive(Default)]
+pub(super) struct Taken {
+    /// Each frame's work (ms).
+    pub work: Vec<f64>,
+    /// Each frame's animation-frame interval (ms).
+    pub interval: Vec<f64>,
+    /// Where the time went (JSON).
+    pub parts: String,
+}
+
+impl Taken {
+    /// The line's frame-time fields (`session::bench_stats::frame_fields`).
+    pub fn fields(&self) -> String {
+        frame_fields(&self.work, &self.interval)
+    }
 }
 
 /// The density resolution the main view last drew with (`data-grid-n` of `#main-canvas`).
