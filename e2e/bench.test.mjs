@@ -9,16 +9,19 @@ let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
+// Beside the callback's own work (frame_ms), every line with frame times has the interval between
+// animation frames (the page's real frame time, the browser's rendering included).
+const INTERVAL = ['frame_interval_ms_p50', 'frame_interval_ms_p95'];
 const FIELDS = {
   reverse: ['k', 'batch', 'steps', 'steps_per_s', 'free_energy'],
   ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
   grid: ['k', 'n', 'ms_per_grid'],
   coupling_ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
   spline_ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
-  train_spline: ['k', 'params', 'frame_ms_p95', 'steps_per_s', 'heldout_nll'],
-  train: ['frame_ms_p95', 'steps_per_s', 'heldout_nll'],
-  scrub: ['frame_ms_p50', 'frame_ms_p95', 'grid_n'],
-  drag: ['frames_per_s', 'frame_ms_p95'],
+  train_spline: ['k', 'params', 'frame_ms_p95', ...INTERVAL, 'steps_per_s', 'heldout_nll'],
+  train: ['frame_ms_p95', ...INTERVAL, 'steps_per_s', 'heldout_nll'],
+  scrub: ['frame_ms_p50', 'frame_ms_p95', ...INTERVAL, 'grid_n'],
+  drag: ['frames_per_s', 'frame_ms_p95', ...INTERVAL],
   thumbs: ['stages', 'ms_p50', 'ms_max'],
 };
 
@@ -47,6 +50,12 @@ test('#bench&quick writes one valid JSON line per scenario', async () => {
   assert.ok(s === null || (typeof s === 'number' && Number.isFinite(s) && s >= 0), `seconds_to_2_55 = ${s}`);
   assert.ok(by.train.steps > 0, 'training ran');
   assert.ok(by.scrub.frames > 0 && by.drag.frames > 0, 'frames were recorded');
+  // The intervals between animation frames were recorded (positive once frames ran).
+  for (const name of ['train', 'train_spline', 'scrub', 'drag']) {
+    const r = by[name];
+    assert.ok(r.frame_interval_ms_p50 > 0, `${name}: ${JSON.stringify(r)}`);
+    assert.ok(r.frame_interval_ms_p95 >= r.frame_interval_ms_p50, `${name}: interval p95 < p50`);
+  }
   // Playback keeps the density at 192² or finer (it adapts only between 192 and 256).
   assert.ok(by.scrub.grid_n_min >= 192 && by.scrub.grid_n_max <= 256, `grid_n ${by.scrub.grid_n_min}..${by.scrub.grid_n_max}`);
   // The drag goes through the editor's pointer path (the handle was grabbed, not the parameters

@@ -1,5 +1,5 @@
-//! The scale layer in the app's setting, seeded: `cargo run --example scale_fits [-- --steps N]
-//! [--only NAME]`.
+//! The scale layer in the app's setting, seeded:
+//! `cargo run --release -p flow-playground-app --example scale_fits [-- --steps N] [--only NAME]`.
 //!
 //! A preset as the app makes it (1,000 points, default noise, seed 1; every 5th point held
 //! out, as `session::HELDOUT_EVERY`), **raw** (FFJORD scale, not standardized outside the

@@ -551,6 +551,39 @@ impl LayerHandles {
     }
 }
 
+/// The offset from a pointer at data point `at` to the point of the line `wᵀz + b = 0` nearest to
+/// it: `−(wᵀat + b)·w/‖w‖²` (zero when `w = 0`). A line grabbed anywhere keeps that point of the
+/// line under the pointer: a [`PlanarHandle::Line`] drag to `pointer + offset` leaves `b` as it
+/// was until the pointer moves.
+pub fn line_grab_offset(p: &Planar, at: Vec2) -> Vec2 {
+    let n2 = dot(p.w, p.w);
+    if n2 > 0.0 {
+        scale(p.w, -(dot(p.w, at) + p.b) / n2)
+    } else {
+        [0.0, 0.0]
+    }
+}
+
+/// Grabbing handle `h` of `layer` (drawn as `handles`) with the pointer at data point `at`:
+/// `(anchor, offset)`, the drag's fixed point and what to add to the pointer to get the drag's
+/// target. A planar layer turns about its anchor, and its line is held at the point nearest the
+/// pointer ([`line_grab_offset`]); any other handle is held where it sits (offset = handle −
+/// pointer) and is its own anchor. `None` if `h` is not one of `handles`.
+pub fn grab(handles: &LayerHandles, layer: &Layer, h: Handle, at: Vec2) -> Option<(Vec2, Vec2)> {
+    let pos = handles.position(h)?;
+    Some(match (handles, layer) {
+        (LayerHandles::Planar(ph), Layer::Planar(l)) => {
+            let offset = if h == Handle::Planar(PlanarHandle::Line) {
+                line_grab_offset(l, at)
+            } else {
+                sub(pos, at)
+            };
+            (ph.anchor, offset)
+        }
+        _ => (pos, sub(pos, at)),
+    })
+}
+
 /// Distance from `p` to the segment `a–b` (all in the same units).
 pub fn segment_distance(p: Vec2, a: Vec2, b: Vec2) -> f64 {
     let ab = sub(b, a);

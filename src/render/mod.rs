@@ -21,6 +21,7 @@ pub mod chart;
 pub mod clip;
 pub mod colormap;
 pub mod coupling;
+pub mod editor;
 pub mod gif;
 pub mod handles;
 pub mod heatmap;
@@ -29,6 +30,7 @@ pub mod stage_cache;
 pub mod stretch;
 pub mod sylvester_handles;
 pub mod transform;
+pub mod view_plan;
 
 pub use colormap::{Colormap, Rgb};
 pub use heatmap::{DensityScale, Heatmap};

@@ -10,6 +10,9 @@
 //! | `compare` | the comparison runs: other flows fitted to the same target in equal steps |
 //! | `training` | what a training slice reports, its one divergence message, number formats |
 //! | `stats` | the numbers the training panel shows |
+//! | `bench_stats` | the statistics of the `#bench` lines: nearest-rank percentiles, frame rates, medians |
+//! | `layer_fields` | the layer editor's typed fields: each kind's parameters, read and set with the checks that keep a layer invertible |
+//! | `verdict` | a layer's invertibility verdict (the numbers and the warning the layer panel words) |
 //! | `gif_plan` | the GIF recorder's schedule (which stage, when to capture) and its encoder call |
 //!
 //! Single sources of truth: the stack's kinds, parameters and seed live in the trainer; the
@@ -17,13 +20,16 @@
 //! the learning rate and batch in the trainer's hyper-parameters; annealing in the session.
 //! Controls derive what they show from these.
 
+pub mod bench_stats;
 pub mod compare;
 pub mod gif_plan;
 pub mod history;
+pub mod layer_fields;
 pub mod link;
 pub mod model;
 pub mod stats;
 pub mod training;
+pub mod verdict;
 
 pub use compare::CompareRun;
 pub use gif_plan::{AfterFrame, GifRecording};

@@ -7,10 +7,8 @@
 use leptos::prelude::*;
 
 use crate::core::{Layer, Vec2};
-use crate::render::handles::{
-    apply_drag, first_dependent_stage, handle_angle, Handle, LayerHandles, PlanarHandle,
-    RadialHandle,
-};
+use crate::render::editor::{self, EditorQuery, Hit};
+use crate::render::handles::{apply_drag, handle_angle, Handle, HandleFrame, RadialHandle};
 use crate::render::ViewTransform;
 use crate::ui::model::{Drag, NoticeKind, Tool, Ui};
 
@@ -36,44 +34,12 @@ impl Press {
     }
 }
 
-/// The handle under `p` of the layer shown at the current stage: (layer, selected, handle,
-/// anchor, offset, first stage it changes).
-fn hit(ui: Ui, p: &Press) -> Option<(usize, bool, Handle, Vec2, Vec2, usize)> {
-    let stage = ui.stage.get_untracked();
-    let (selected, edit_tool) = (
-        ui.selected_layer.get_untracked(),
-        ui.tool.get_untracked() == Tool::Edit,
-    );
-    let at = p.at();
-    ui.session.with_value(|s| {
-        let flow = s.flow();
-        let sh = ui
-            .editor
-            .try_update_value(|e| e.shown(flow, stage, p.view.data_bounds(), selected, edit_tool))
-            .flatten()?;
-        let h = sh.handles.pick(&p.view, p.css, p.radius)?;
-        let pos = sh.handles.position(h)?;
-        let (anchor, offset) = match (&sh.handles, &sh.layer) {
-            (LayerHandles::Planar(ph), Layer::Planar(l)) => {
-                let offset = if h == Handle::Planar(PlanarHandle::Line) {
-                    // Grabbed anywhere on the line: keep that point of the line under the pointer.
-                    let n2 = l.w[0] * l.w[0] + l.w[1] * l.w[1];
-                    let a = l.w[0] * at[0] + l.w[1] * at[1] + l.b;
-                    if n2 > 0.0 {
-                        [-a * l.w[0] / n2, -a * l.w[1] / n2]
-                    } else {
-                        [0.0, 0.0]
-                    }
-                } else {
-                    [pos[0] - at[0], pos[1] - at[1]]
-                };
-                (ph.anchor, offset)
-            }
-            _ => (pos, [pos[0] - at[0], pos[1] - at[1]]),
-        };
-        let first = first_dependent_stage(flow.direction(), flow.len(), sh.index);
-        Some((sh.index, sh.selected, h, anchor, offset, first))
-    })
+/// The handle under `p` of the layer shown at the current stage, and how it is held: the pure
+/// query the handle drawing asks too (`render::editor`).
+fn hit(ui: Ui, p: &Press) -> Option<Hit> {
+    let query = ui.editor_query(ui.stage.get_untracked(), p.view.data_bounds());
+    ui.session
+        .with_value(|s| editor::hit(s.flow(), &query, &p.view, p.css, p.radius))
 }
 
 /// Pointer pressed on the canvas. True if the editor took it (a layer placed, a handle grabbed,
@@ -83,23 +49,15 @@ pub fn press(ui: Ui, p: Press) -> bool {
         stack::place(ui, kind, p.at());
         return true;
     }
-    let Some((index, selected, handle, anchor, offset, first_stage)) = hit(ui, &p) else {
+    let Some(hit) = hit(ui, &p) else {
         if ui.tool.get_untracked() == Tool::Edit {
-            let stage = ui.stage.get_untracked();
-            let none = ui.session.with_value(|s| {
-                ui.editor
-                    .try_update_value(|e| {
-                        e.shown(
-                            s.flow(),
-                            stage,
-                            p.view.data_bounds(),
-                            ui.selected_layer.get_untracked(),
-                            true,
-                        )
-                    })
-                    .flatten()
-                    .is_none()
-            });
+            let query = EditorQuery {
+                edit_tool: true,
+                ..ui.editor_query(ui.stage.get_untracked(), p.view.data_bounds())
+            };
+            let none = ui
+                .session
+                .with_value(|s| editor::shown(s.flow(), &query).is_none());
             if none {
                 ui.notify(
                     NoticeKind::Info,
@@ -110,8 +68,8 @@ pub fn press(ui: Ui, p: Press) -> bool {
         }
         return false;
     };
-    if !selected {
-        selection::select(ui, Some(index), false);
+    if !hit.selected {
+        selection::select(ui, Some(hit.index), false);
     }
     if ui.training.get_untracked() {
         ui.training.set(false);
@@ -123,19 +81,22 @@ pub fn press(ui: Ui, p: Press) -> bool {
     // One undo step per drag.
     history::checkpoint(ui);
     ui.editor.update_value(|e| {
-        // The planar line turns about the anchor: pin the pivot there for the whole drag.
-        if let Some((j, f)) = e.frame.as_mut() {
-            if *j == index {
-                f.pivot = anchor;
-            }
-        }
+        // The layer's frame is the one its handles were drawn and hit in, with the pivot pinned
+        // at the anchor: the planar line turns about it for the whole drag, and stays there.
+        e.frame = Some((
+            hit.index,
+            HandleFrame {
+                pivot: hit.anchor,
+                ..hit.frame
+            },
+        ));
         e.drag = Some(Drag {
             pointer: p.pointer,
-            layer: index,
-            handle,
-            anchor,
-            offset,
-            first_stage,
+            layer: hit.index,
+            handle: hit.handle,
+            anchor: hit.anchor,
+            offset: hit.offset,
+            first_stage: hit.first_stage,
         });
         e.gen += 1;
     });

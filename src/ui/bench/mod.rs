@@ -4,8 +4,10 @@
 //!    [`crate::core::bench`] compiled to wasm (`"impl": "wasm"`, clock `performance.now()`), one
 //!    per frame (each blocks the page while it runs, as a benchmark should);
 //! 2. the UI scenarios, through the app's real frame loop, timing each frame's work
-//!    (`FrameTimes::work_ms`, every job of the frame), and driving the app only through the
-//!    actions the user's events call:
+//!    (`FrameTimes::work_ms`, every job of the frame: `frame_ms_p50/p95`) and the interval
+//!    between animation frames (`FrameTimes::interval_ms`, the callback and the browser's own
+//!    rendering: `frame_interval_ms_p50/p95`), and driving the app only through the actions
+//!    the user's events call:
 //!    - `train`: planar K = 32 fitted to 1,000 two-moons points (opened as a link: FFJORD
 //!      generator, default noise, seed 1; all 1,000 train), held-out NLL on 1,000 fresh points
 //!      (seed 2, also the trainer's held-out set, so `seconds_to_2_55` comes from the app's

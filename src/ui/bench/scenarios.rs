@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use crate::core::bench::{run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_ml};
 use crate::core::objective::mean_nll;
 use crate::core::{Eval, Workspace};
+use crate::session::bench_stats::{median, rate};
 use crate::ui::actions::{layers, training, view};
 use crate::ui::browser::{now_ms, page};
 use crate::ui::frame::{Frame, FrameJob};
 
 use super::options::Options;
-use super::report::{median, percentile, rate};
 use super::setup::{
     canvas_size, grab, start_drag, start_scrub, start_train, take_work, thumbs_line, Phase,
     DRAG_LAYER, K, POINTER, SPLINE_POINTS,
@@ -176,7 +176,7 @@ impl FrameJob for Bench {
                         )
                     });
                     let secs = (now - *t0) / 1e3;
-                    let (work, parts) = take_work(ui);
+                    let taken = take_work(ui);
                     let reached = reached.map_or("null".to_string(), |s| format!("{s:.2}"));
                     let (name, head, to, note) = if *spline {
                         let (k, params) =
@@ -197,14 +197,14 @@ impl FrameJob for Bench {
                     };
                     let line = format!(
                         "{{\"scenario\": \"{name}\", \"impl\": \"wasm\", {head}, \"frames\": {}, \
-                         \"frame_ms_p50\": {:.2}, \"frame_ms_p95\": {:.2}, \"steps\": {steps}, \"seconds\": {secs:.2}, \
+                         {}, \"steps\": {steps}, \"seconds\": {secs:.2}, \
                          \"steps_per_s\": {:.1}, \"heldout_nll\": {nll:.4}, \"{to}\": {reached}, \
-                         \"grid_n\": {}, \"parts_ms_p50_p95\": {parts}, \"note\": \"{note}\"}}",
-                        work.len(),
-                        percentile(&work, 0.5),
-                        percentile(&work, 0.95),
+                         \"grid_n\": {}, \"parts_ms_p50_p95\": {}, \"note\": \"{note}\"}}",
+                        taken.work.len(),
+                        taken.fields(),
                         steps as f64 / secs.max(1e-9),
                         median(&rec.grid_n),
+                        taken.parts,
                     );
                     out.emit(&line);
                     if *spline {
@@ -220,17 +220,16 @@ impl FrameJob for Bench {
                 rec.tick(now);
                 (rec.ticks.len() > work.scrub_frames).then(|| {
                     view::toggle_play(ui);
-                    let (work, _) = take_work(ui);
+                    let taken = take_work(ui);
                     let ns = &rec.grid_n;
                     let line = format!(
                         "{{\"scenario\": \"scrub\", \"impl\": \"wasm\", \"k\": {K}, \"frames\": {}, \
-                         \"frame_ms_p50\": {:.2}, \"frame_ms_p95\": {:.2}, \"grid_n\": {}, \
+                         {}, \"grid_n\": {}, \
                          \"grid_n_min\": {}, \"grid_n_max\": {}, \"frames_per_s\": {:.1}, \"canvas\": \"{}\", \
                          \"overlays\": \"grid+particles+data (volume off)\", \
                          \"note\": \"the trained model of the train scenario played 0 to K at 8 layers/s, looping\"}}",
-                        work.len(),
-                        percentile(&work, 0.5),
-                        percentile(&work, 0.95),
+                        taken.work.len(),
+                        taken.fields(),
                         median(ns),
                         ns.iter().min().copied().unwrap_or(0),
                         ns.iter().max().copied().unwrap_or(0),
@@ -267,15 +266,15 @@ impl FrameJob for Bench {
                 } else {
                     // This frame drew the last position.
                     layers::release(ui, POINTER);
-                    let (work, parts) = take_work(ui);
+                    let taken = take_work(ui);
                     let line = format!(
                         "{{\"scenario\": \"drag\", \"impl\": \"wasm\", \"k\": {K}, \"positions\": {n}, \"frames\": {}, \
-                         \"frames_per_s\": {:.1}, \"frame_ms_p50\": {:.2}, \"frame_ms_p95\": {:.2}, \
-                         \"parts_ms_p50_p95\": {parts}, \"note\": \"layer {DRAG_LAYER} selected (view at its input stage), its w handle carried once around its anchor, one pointer position per frame, through the editor's pointer path\"}}",
-                        work.len(),
+                         \"frames_per_s\": {:.1}, {}, \
+                         \"parts_ms_p50_p95\": {}, \"note\": \"layer {DRAG_LAYER} selected (view at its input stage), its w handle carried once around its anchor, one pointer position per frame, through the editor's pointer path\"}}",
+                        taken.work.len(),
                         rate(&rec.ticks),
-                        percentile(&work, 0.5),
-                        percentile(&work, 0.95),
+                        taken.fields(),
+                        taken.parts,
                     );
                     out.emit(&line);
                     out.mark("data-phase", "train_spline");

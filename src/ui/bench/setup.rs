@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::core::{LayerKind, Preset, StackPattern, Vec2};
+use crate::render::editor::{self, EditorQuery};
 use crate::render::handles::LayerHandles;
 use crate::render::ViewTransform;
+use crate::session::bench_stats::{frame_fields, percentile};
 use crate::state::{Config, Mode, PresetInfo};
 use crate::ui::actions::layers::{self, Press};
 use crate::ui::actions::{data, link, selection, training, view};
@@ -13,7 +15,7 @@ use crate::ui::browser::{now_ms, page};
 use crate::ui::draw::thumbs;
 use crate::ui::model::Ui;
 
-use super::report::{parts_json, percentile};
+use super::report::parts_json;
 
 /// Layers of the UI scenarios.
 pub(super) const K: usize = 32;
@@ -137,13 +139,11 @@ fn overlay_view(ui: Ui) -> Option<ViewTransform> {
 pub(super) fn start_drag(ui: Ui) -> Phase {
     selection::select(ui, Some(DRAG_LAYER - 1), true);
     let handles = overlay_view(ui).and_then(|view| {
-        let stage = ui.stage.get_untracked();
-        let sel = ui.selected_layer.get_untracked();
-        ui.session.with_value(|s| {
-            ui.editor
-                .try_update_value(|e| e.shown(s.flow(), stage, view.data_bounds(), sel, true))
-                .flatten()
-        })
+        let query = EditorQuery {
+            edit_tool: true,
+            ..ui.editor_query(ui.stage.get_untracked(), view.data_bounds())
+        };
+        ui.session.with_value(|s| editor::shown(s.flow(), &query))
     });
     let (anchor, tip) = match handles.map(|sh| sh.handles) {
         Some(LayerHandles::Planar(h)) => (h.anchor, h.normal_tip),
@@ -194,15 +194,38 @@ pub(super) fn thumbs_line(ui: Ui) -> String {
 }
 
 /// The frame work recorded since the last clear, and its breakdown (both cleared).
-pub(super) fn take_work(ui: Ui) -> (Vec<f64>, String) {
+pub(super) fn take_work(ui: Ui) -> Taken {
     ui.times
         .try_update_value(|t| {
             let parts = parts_json(t);
             let work = std::mem::take(&mut t.work_ms);
+            let interval = std::mem::take(&mut t.interval_ms);
             t.clear();
-            (work, parts)
+            Taken {
+                work,
+                interval,
+                parts,
+            }
         })
         .unwrap_or_default()
+}
+
+/// The frames a scenario recorded.
+#[derive(Default)]
+pub(super) struct Taken {
+    /// Each frame's work (ms).
+    pub work: Vec<f64>,
+    /// Each frame's animation-frame interval (ms).
+    pub interval: Vec<f64>,
+    /// Where the time went (JSON).
+    pub parts: String,
+}
+
+impl Taken {
+    /// The line's frame-time fields (`session::bench_stats::frame_fields`).
+    pub fn fields(&self) -> String {
+        frame_fields(&self.work, &self.interval)
+    }
 }
 
 /// The density resolution the main view last drew with (`data-grid-n` of `#main-canvas`).

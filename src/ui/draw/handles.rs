@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::core::{Direction, Layer, Vec2};
+use crate::render::editor;
 use crate::render::handles::{
     Handle, LayerHandles, PlanarHandle, PlanarHandles, RadialHandle, RadialHandles,
 };
@@ -23,7 +24,7 @@ use crate::render::ViewTransform;
 
 use crate::session::training::num;
 use crate::session::Session;
-use crate::ui::model::{Tool, Ui};
+use crate::ui::model::Ui;
 
 use super::canvas;
 use super::strokes::Draw;
@@ -47,14 +48,8 @@ pub fn draw(
         height: overlay.height() as f64,
         ..window
     };
-    let (selected, edit_tool) = (
-        ui.selected_layer.get_untracked(),
-        ui.tool.get_untracked() == Tool::Edit,
-    );
-    let shown = ui
-        .editor
-        .try_update_value(|e| e.shown(sess.flow(), stage, view.data_bounds(), selected, edit_tool));
-    let shown = shown.flatten();
+    let query = ui.editor_query(stage, view.data_bounds());
+    let shown = editor::shown(sess.flow(), &query);
     let (Some(sh), Some(ctx)) = (shown, canvas::context_2d(overlay)) else {
         let _ = overlay.remove_attribute("data-handles");
         return;

@@ -6,6 +6,7 @@ use web_sys::HtmlCanvasElement;
 use crate::core::{Energy, Probe};
 use crate::render::overlay::{contours, Polylines};
 use crate::render::stretch::{stretch_ellipses, Ellipse};
+use crate::render::view_plan::{Refresh, GRID_START};
 use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
 
 use crate::core::Workspace;
@@ -47,12 +48,6 @@ pub struct MainView {
     data_layer: DataLayer,
 }
 
-/// The best density resolution when idle; the adaptive floor while animating.
-pub const GRID_MAX: usize = 256;
-/// Lowest adaptive resolution (a coupling stack's density costs a conditioner network per point and
-/// layer: while it trains, a coarse picture keeps the frame in budget).
-pub const GRID_MIN: usize = 32;
-
 impl MainView {
     /// Empty buffers.
     pub fn new() -> Self {
@@ -68,7 +63,7 @@ impl MainView {
             py: Vec::new(),
             contour_cache: None,
             grid_cache: crate::render::stage_cache::StageCache::new(),
-            grid_n: 192,
+            grid_n: GRID_START,
             coarse_grid: crate::render::overlay::base_grid(17, 4.0, 40),
             coarse: false,
             ws: Workspace::default(),
@@ -225,24 +220,6 @@ impl MainView {
             draw_probe(&ctx, &view, dpr, p, s);
         }
     }
-}
-
-/// Which moving overlays a drawing pushes through the flow again; the other is drawn where it
-/// was last pushed (a heavy stack in training alternates them, `ui/frame/jobs/main_view.rs`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Refresh {
-    /// The warped grid.
-    pub grid: bool,
-    /// The particles.
-    pub particles: bool,
-}
-
-impl Refresh {
-    /// Both.
-    pub const ALL: Refresh = Refresh {
-        grid: true,
-        particles: true,
-    };
 }
 
 impl Default for MainView {

@@ -128,6 +128,8 @@ struct Scheduler {
 impl Scheduler {
     fn frame(&mut self, ts: f64) {
         let t0 = now_ms();
+        // The interval between animation frames, as the bench reports it (unclamped).
+        let interval = self.last_ts.map_or(f64::NAN, |p| ts - p);
         let dt = self.last_ts.map_or(0.0, |p| (ts - p).clamp(0.0, 100.0));
         self.last_ts = Some(ts);
         let training = self.ui.training.get_untracked();
@@ -183,7 +185,9 @@ impl Scheduler {
         }
         self.drew_last = f.drew;
         let work = now_ms() - t0;
-        self.ui.times.update_value(|t| t.push(work, f.parts));
+        self.ui
+            .times
+            .update_value(|t| t.push(work, interval, f.parts));
     }
 }
 

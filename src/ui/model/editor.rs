@@ -1,14 +1,12 @@
-//! The layer editor's view state: the handle frame of the layer shown (pivot and ring angles),
-//! the drag in progress and hover feedback. Owned by
-//! the `Ui` context (one `StoredValue`); changed by `actions::layers` and `actions::selection`,
-//! read by the pointer input, the handle drawing and the frame jobs.
+//! The layer editor's view state: the handle frame of the layer being edited (pivot and ring
+//! angles), the drag in progress and hover feedback. Owned by the `Ui` context (one
+//! `StoredValue`); changed only by `actions::layers` and `actions::selection`, read by the
+//! pointer input, the handle drawing and the frame jobs through the pure query
+//! `render::editor` (reading never changes it).
 
-use crate::core::flow::Flow;
-use crate::core::{Layer, Vec2};
-use crate::render::handles::{
-    input_stage, layer_at_input_stage, layer_handles, planar_anchor, Handle, HandleFrame,
-    LayerHandles,
-};
+use crate::core::Vec2;
+use crate::render::editor::EditorQuery;
+use crate::render::handles::{Handle, HandleFrame};
 
 /// A handle being dragged.
 #[derive(Clone, Copy, Debug)]
@@ -38,19 +36,6 @@ pub struct EditorState {
     pub gen: u64,
     /// The pointer is over a grabbable handle.
     pub hover: bool,
-}
-
-/// A layer shown on the canvas: its index, whether it is the selected one (else a "ghost" the
-/// Edit tool can grab), the layer and its handles.
-pub struct Shown {
-    /// Layer index (0-based).
-    pub index: usize,
-    /// Selected (else shown because the Edit tool is on and its input stage is on screen).
-    pub selected: bool,
-    /// The layer.
-    pub layer: Layer,
-    /// Its handles.
-    pub handles: LayerHandles,
 }
 
 /// The editor's part of the frame loop's draw key: the overlays redraw when it changes.
@@ -83,61 +68,22 @@ impl EditorState {
         self.gen += 1;
     }
 
-    /// The layer whose handles belong on screen at `stage`: the selected one when the view shows
-    /// its input stage; otherwise, with the Edit tool, the one whose input stage is shown.
-    /// `bounds` is the view's data window (`[x0, x1, y0, y1]`).
-    pub fn shown(
-        &mut self,
-        flow: &Flow,
+    /// The pure editor query (`render::editor`) for the view at `stage` with data window
+    /// `bounds`: what the drawing and the pointer both ask, so a click finds the handles drawn.
+    pub fn query(
+        &self,
         stage: f64,
         bounds: [f64; 4],
         selected: Option<usize>,
         edit_tool: bool,
-    ) -> Option<Shown> {
-        let (k, dir) = (flow.len(), flow.direction());
-        let at = |s: usize| (stage - s as f64).abs() < 1e-6;
-        let sel = selected.filter(|&i| i < k && at(input_stage(dir, k, i)));
-        let (index, selected) = match sel {
-            Some(i) => (i, true),
-            None => {
-                if !edit_tool || (stage - stage.round()).abs() > 1e-6 {
-                    return None;
-                }
-                (layer_at_input_stage(dir, k, stage.round() as usize)?, false)
-            }
-        };
-        let layer = flow.layer(index);
-        let frame = self.frame_for(index, &layer, bounds);
-        let handles = layer_handles(&layer, frame, bounds);
-        Some(Shown {
-            index,
+    ) -> EditorQuery {
+        EditorQuery {
+            stage,
+            bounds,
             selected,
-            layer,
-            handles,
-        })
-    }
-
-    /// The handle frame of layer `i`: kept while it stays useful, else re-anchored at the
-    /// window's centre (a planar anchor that left the window is brought back, except during a
-    /// drag).
-    fn frame_for(&mut self, i: usize, layer: &Layer, bounds: [f64; 4]) -> HandleFrame {
-        let [x0, x1, y0, y1] = bounds;
-        let centre = [0.5 * (x0 + x1), 0.5 * (y0 + y1)];
-        let mut frame = match self.frame {
-            Some((j, f)) if j == i => f,
-            _ => HandleFrame::at(centre),
-        };
-        if self.drag.is_none() {
-            if let Layer::Planar(p) = layer {
-                let a = planar_anchor(p, frame.pivot);
-                let (mx, my) = (0.04 * (x1 - x0), 0.04 * (y1 - y0));
-                let inside = a[0] > x0 + mx && a[0] < x1 - mx && a[1] > y0 + my && a[1] < y1 - my;
-                if !inside {
-                    frame.pivot = centre;
-                }
-            }
+            edit_tool,
+            frame: self.frame,
+            dragging: self.drag.is_some(),
         }
-        self.frame = Some((i, frame));
-        frame
     }
 }

@@ -21,6 +21,7 @@ use leptos::prelude::*;
 
 use crate::core::{LayerKind, Vec2};
 use crate::render::chart::PlotFrame;
+use crate::render::editor::EditorQuery;
 use crate::render::{DensityScale, ViewTransform};
 use crate::session::{CompareRun, GifRecording, History, Session, Stats};
 use crate::state::{Compare, EmbedConfig, Lesson};
@@ -221,6 +222,17 @@ impl Ui {
             edit_tool: self.tool.get_untracked() == Tool::Edit,
             gen: self.editor.with_value(|e| e.gen),
         }
+    }
+
+    /// The editor query at `stage` for data window `bounds`, with the page's selection and tool:
+    /// the drawing and the pointer ask the same.
+    pub fn editor_query(&self, stage: f64, bounds: [f64; 4]) -> EditorQuery {
+        let (selected, edit_tool) = (
+            self.selected_layer.get_untracked(),
+            self.tool.get_untracked() == Tool::Edit,
+        );
+        self.editor
+            .with_value(|e| e.query(stage, bounds, selected, edit_tool))
     }
 
     /// True while a layer handle is dragged.

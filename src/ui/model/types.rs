@@ -158,19 +158,26 @@ pub struct Parts {
 /// Frame timing record (kept for the `#bench` page).
 #[derive(Default)]
 pub struct FrameTimes {
-    /// Work per frame in ms (every job of the frame), most recent last.
+    /// Work per frame in ms (every job of the frame: the animation-frame callback's own time),
+    /// most recent last.
     pub work_ms: Vec<f64>,
+    /// The same frames' intervals in ms: each frame's animation-frame timestamp minus the
+    /// previous one's (NaN for the loop's first frame). What the page's frame rate is, including
+    /// the browser's own work (style, layout, paint, compositing) outside the callback.
+    pub interval_ms: Vec<f64>,
     /// The same frames' breakdown.
     pub parts: Vec<Parts>,
 }
 
 impl FrameTimes {
     /// Records one frame, keeping the last few thousand.
-    pub fn push(&mut self, work: f64, parts: Parts) {
+    pub fn push(&mut self, work: f64, interval: f64, parts: Parts) {
         self.work_ms.push(work);
+        self.interval_ms.push(interval);
         self.parts.push(parts);
         if self.work_ms.len() > 4096 {
             self.work_ms.drain(..2048);
+            self.interval_ms.drain(..2048);
             self.parts.drain(..2048);
         }
     }
@@ -178,6 +185,7 @@ impl FrameTimes {
     /// Forgets everything recorded (a benchmark scenario starts).
     pub fn clear(&mut self) {
         self.work_ms.clear();
+        self.interval_ms.clear();
         self.parts.clear();
     }
 }

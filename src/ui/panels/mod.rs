@@ -10,7 +10,6 @@ pub mod fields;
 pub mod filmstrip;
 pub mod help;
 pub mod layer_details;
-pub mod layer_fields;
 pub mod layer_verdict;
 pub mod layers;
 pub mod legend;

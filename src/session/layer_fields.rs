@@ -1,6 +1,7 @@
 //! The layer editor's parameter fields (one table per layer kind: how to read a value from a
-//! layer and how to set it, refusing values that would break invertibility). No browser code;
-//! the verdict on invertibility is in `layer_verdict`.
+//! layer and how to set it, refusing values that would break invertibility), how a typed value
+//! is read and how a value is shown. The layer panel (`ui::panels::layer_details`) renders them;
+//! the verdict on invertibility is [`super::verdict`].
 
 use crate::core::scale::Scale;
 use crate::core::stack::inv_softplus;
@@ -27,6 +28,7 @@ pub fn fmt_edit(v: f64) -> String {
     }
 }
 
+/// A typed value (`−` reads as `-`), or why not (naming the value `kept`).
 pub fn parse_value(raw: &str, kept: f64) -> Result<f64, String> {
     let t = raw.trim().replace('−', "-");
     match crate::state::decimal::parse(&t) {
