@@ -14,7 +14,7 @@ type OverlaySetter = fn(&mut Overlays, bool);
 
 /// Listens to the parent window (only when the page is framed).
 pub fn install(ui: Ui) {
-    parent::on_message(move |text| {
+    parent::on_message(embed_msg::MAX_MESSAGE_LEN, move |text| {
         if let Some(cmd) = embed_msg::parse(&text) {
             run(ui, cmd);
         }
@@ -35,7 +35,7 @@ fn run(ui: Ui, cmd: EmbedCommand) {
                 training::start(ui);
             }
         }
-        EmbedCommand::Train(false) => training::pause(ui),
+        EmbedCommand::Train(false) => embed::pause_training(ui),
         EmbedCommand::Lesson(l) => embed::set_lesson(ui, l),
         EmbedCommand::Load(text) => embed::load(ui, &text),
         EmbedCommand::Overlays(c) => {
