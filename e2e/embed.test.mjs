@@ -255,7 +255,7 @@ test('control API faults: pausing stops a lesson\'s comparison, a notice goes wi
   // (b) "Cannot train" on a state with no points, then a state with points: the notice goes.
   n = await eventCount(page);
   await send({ type: 'flow:load', config: 'v=1&mode=draw&K=4' });
-  await waitEvent(page, 'flow:lesson', 'e.lesson === null', n);
+  await waitLink(page, 'mode', 'draw');
   await send({ type: 'flow:train' });
   await app_().waitForSelector('.notice.error:has-text("Cannot train")');
   await send({ type: 'flow:load', config: 'v=1&mode=moons&K=4' });
