@@ -119,7 +119,9 @@ test('a spline coupling stack (a scale-and-shift layer, then 4 splines) from a l
   await page.check('#view-stretch');
   await frames(page);
   const on = await yellowPixels(page);
-  assert.ok(on > off + 500, `stretch ellipses: ${on} yellow overlay pixels with them, ${off} without`);
+  // (Measured: ~6,700 yellow pixels; ~2,000 of them are the axes, so with no outlines drawn,
+  // only axes, it fails.)
+  assert.ok(on > off + 4000, `stretch ellipses: ${on} yellow overlay pixels with them, ${off} without`);
   await shot(page, 'families-spline');
   await page.uncheck('#view-stretch');
   await frames(page);
