@@ -28,6 +28,11 @@ fn log(context: &str, err: &JsValue) {
     web_sys::console::warn_3(&"Flow Playground:".into(), &context.into(), err);
 }
 
+/// The `name` of a DOM error (`"NotFoundError"` …), for the few callers that expect one.
+pub fn error_name(err: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(err, &"name".into()).ok()?.as_string()
+}
+
 /// Whether `context` is logged for the first time (and remembers it).
 fn first(context: &'static str) -> bool {
     LOGGED.with(|l| {

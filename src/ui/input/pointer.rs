@@ -47,10 +47,14 @@ pub fn down(ui: Ui, ev: PointerEvent) {
         return;
     };
     ev.prevent_default();
-    report::warn_once(
-        "capturing the pointer on the canvas",
-        el.set_pointer_capture(ev.pointer_id()),
-    );
+    // Capture keeps a drag ours when it leaves the canvas. A pointer that is no longer active
+    // (released before this handler ran, or a script's synthetic event) has nothing to capture:
+    // that is the DOM's NotFoundError, not a failure; anything else is reported.
+    if let Err(e) = el.set_pointer_capture(ev.pointer_id()) {
+        if report::error_name(&e).as_deref() != Some("NotFoundError") {
+            report::warn_once("capturing the pointer on the canvas", Err::<(), _>(e));
+        }
+    }
     if layers::press(ui, p) {
         return;
     }
