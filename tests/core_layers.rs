@@ -270,8 +270,9 @@ fn fractional_maps_match_the_papers_closed_forms() {
         b: 0.3,
     });
     let m = 2f64.ln() - 1.0;
-    let uh = [1.0 + m * 0.5 / 1.25, 0.5 + m * -1.0 / 1.25];
-    let a: f64 = 0.5 * 0.4 + -1.0 * -0.2 + 0.3; // wᵀz + b = 0.7
+    // û = u + m·w/‖w‖² with w = (0.5, −1), ‖w‖² = 1.25.
+    let uh = [1.0 + m * 0.5 / 1.25, 0.5 - m / 1.25];
+    let a: f64 = 0.5 * 0.4 + 0.2 + 0.3; // wᵀz + b = 0.5·0.4 + (−1)·(−0.2) + 0.3 = 0.7
     let sech2 = 1.0 / a.cosh().powi(2);
     for t in [1.0, 0.5] {
         let want = (
