@@ -3,14 +3,11 @@
 // flow, and train on from the edited parameters. Waits for conditions, never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, canvasStats, openTab } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openTab, frames } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-/** Two animation frames: the loop draws on the frame after a change. */
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 /** The handles the editor drew: { layer, selected, kind, handles: { name: [cssX, cssY] } }. */
 async function handles(page) {
@@ -78,7 +75,7 @@ test('select, drag with a mouse, type values, add and delete, then train (deskto
   await selectLayer(page, 1);
   await page.waitForFunction(() => document.querySelector('.stage-readout').textContent.startsWith('32.00 / 32'));
   assert.match(await page.textContent('.stage-note'), /data → base: its input is stage 32/);
-  await settle(page);
+  await frames(page);
   const before = await fieldValues(page, PLANAR);
   const heatBefore = await canvasStats(page, '#main-canvas');
   await page.locator('.canvas-wrap').scrollIntoViewIfNeeded();
@@ -98,7 +95,7 @@ test('select, drag with a mouse, type values, add and delete, then train (deskto
   // Frame rate while dragging: 120 pointer moves, one per animation frame, dispatched in the
   // page (CDP round trips on a loaded machine would otherwise set the pace), counting the main
   // view's redraws (each sets data-grid-n) against the clock.
-  await settle(page);
+  await frames(page);
   const [hx, hy] = (await handles(page)).handles.UHat;
   const timing = await page.evaluate(async ([sx, sy]) => {
     const el = document.querySelector('#overlay-canvas');
@@ -141,7 +138,7 @@ test('select, drag with a mouse, type values, add and delete, then train (deskto
     const now = ['edit-u0', 'edit-u1'].map((id) => document.getElementById(id).value);
     return now[0] !== b[0] || now[1] !== b[1];
   }, before);
-  await settle(page);
+  await frames(page);
   const after = await fieldValues(page, PLANAR);
   assert.equal(after[2], before[2], 'dragging û must not change w');
   const heatAfter = await canvasStats(page, '#main-canvas');
@@ -158,7 +155,7 @@ test('select, drag with a mouse, type values, add and delete, then train (deskto
   assert.match(warn, /⚠/);
   assert.match(warn, /wᵀu = -3\.000 < −1/);
   assert.match(warn, /wᵀû = -0\.95\d+ > −1/);
-  await settle(page);
+  await frames(page);
   const heatWarn = await canvasStats(page, '#main-canvas');
   assert.ok(Number.isFinite(heatWarn.mean) && heatWarn.std > 1, JSON.stringify(heatWarn));
   await page.locator('#invert-indicator').scrollIntoViewIfNeeded();
@@ -184,10 +181,10 @@ test('select, drag with a mouse, type values, add and delete, then train (deskto
   await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.35);
   await page.waitForFunction(() => document.querySelectorAll('#layer-list li').length === 33);
   assert.match(await page.textContent('.notice-area'), /Adam's moments and the step count restart/);
-  await settle(page); // the handles are drawn on the frame after the change
+  await frames(page); // the handles are drawn on the frame after the change
   const added = await handles(page);
   assert.ok(added.selected && added.kind === 'planar', JSON.stringify(added));
-  await settle(page);
+  await frames(page);
   await shot(page, 'editor-added');
   await page.click(`#layer-list li:nth-child(${added.layer + 1}) button[aria-label^="Delete layer"]`);
   await page.waitForFunction(() => document.querySelectorAll('#layer-list li').length === 32);
@@ -226,7 +223,7 @@ test('drag a handle with a finger (phone, touch)', async () => {
   await page.tap('#layer-list li:nth-child(1) .layer-select');
   await page.waitForFunction(() => JSON.parse(document.querySelector('#overlay-canvas').getAttribute('data-handles') || '{}').selected === true);
   await page.locator('.canvas-wrap').scrollIntoViewIfNeeded();
-  await settle(page);
+  await frames(page);
   const before = await fieldValues(page, PLANAR);
   const heatBefore = await canvasStats(page, '#main-canvas');
 
@@ -238,7 +235,7 @@ test('drag a handle with a finger (phone, touch)', async () => {
   for (let i = 1; i <= 20; i += 1) await touch('touchMove', [[x + 2.5 * i, y - 1.5 * i]]);
   await touch('touchEnd', []);
   await page.waitForFunction((b) => document.getElementById('edit-w0').value !== b[2] || document.getElementById('edit-w1').value !== b[3], before);
-  await settle(page);
+  await frames(page);
   const after = await fieldValues(page, PLANAR);
   assert.notDeepEqual(after.slice(2, 4), before.slice(2, 4), 'w did not change');
   const heatAfter = await canvasStats(page, '#main-canvas');
@@ -278,7 +275,7 @@ test('start from an empty flow, add radial and planar layers where clicked, pull
   const radialRow = await page.$$eval('#layer-list .layer-kind', (els) => els.findIndex((e) => e.dataset.kind === 'radial') + 1);
   await selectLayer(page, radialRow);
   await page.locator('.canvas-wrap').scrollIntoViewIfNeeded();
-  await settle(page);
+  await frames(page);
   const heatBefore = await canvasStats(page, '#main-canvas');
   const [bx, by] = await handleAt(page, 'Beta');
   const [cx, cy] = await handleAt(page, 'Centre');
@@ -290,7 +287,7 @@ test('start from an empty flow, add radial and planar layers where clicked, pull
   const beta = Number(await page.inputValue('#edit-beta'));
   const alpha = Number(await page.inputValue('#edit-alpha'));
   assert.ok(beta > -alpha, `β = ${beta} ≤ −α = ${-alpha}`);
-  await settle(page);
+  await frames(page);
   const heatAfter = await canvasStats(page, '#main-canvas');
   assert.ok(Number.isFinite(heatAfter.mean) && Math.abs(heatAfter.mean - heatBefore.mean) + Math.abs(heatAfter.std - heatBefore.std) > 0.2,
     JSON.stringify({ heatBefore, heatAfter }));

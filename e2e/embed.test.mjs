@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, watchConsole, shot, openPage, openTab, root } from './harness.mjs';
+import { serve, launch, watchConsole, shot, openPage, openTab, root, frames, framesFor } from './harness.mjs';
 
 let app, browser;
 const articles = [];
@@ -70,7 +70,7 @@ const waitLink = (page, key, value) => appFrame(page).waitForFunction(
 const sliderOf = (page) => frameOf(page).locator('#stage-slider');
 const stageOf = async (page) => Number(await sliderOf(page).inputValue());
 /** Two animation frames of the app. */
-const appFrames = (page) => appFrame(page).evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const appFrames = (page) => frames(appFrame(page));
 
 test('the snippet, pasted as-is into a page on another origin, draws with no CORS header', async () => {
   const code = await snippet();
@@ -221,32 +221,158 @@ test('control API: stage, play, train, lesson, link, overlays; malformed and for
   await ctx.close();
 });
 
-test('docs/embed-example.html: scrolling the article moves the embedded flow, paragraph by paragraph', async () => {
+test('control API faults: pausing stops a lesson\'s comparison, a notice goes with its cause, an oversized message is not copied', async () => {
+  const code = await snippet();
+  const site = await article({ 'index.html': `<!doctype html><title>Article</title>${ARTICLE_SCRIPT}${code}` });
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(site.url);
+  await waitEvent(page, 'flow:ready');
+  const send = (msg) => page.evaluate((m) => window.send(m), msg);
+  const app_ = () => appFrame(page);
+
+  // (a) A lesson trains its main flow and its comparison; flow:pause-training stops both.
+  let n = await eventCount(page);
+  await send({ type: 'flow:set-lesson', lesson: 'planar-vs-radial' });
+  await waitEvent(page, 'flow:lesson', "e.lesson === 'planar-vs-radial'", n);
+  const compareSteps = () => app_().$$eval('.compare-canvas[id^="compare-canvas-"]', (cs) => cs.map((c) => Number(c.getAttribute('data-step'))));
+  await app_().waitForFunction(() => Number(document.querySelector('#compare-canvas-0')?.getAttribute('data-step')) >= 20, null, { timeout: 30000 });
+  // (The comparison's step count is observable: it moves while it trains.)
+  const moving = (await compareSteps())[0];
+  await app_().waitForFunction((s) => Number(document.querySelector('#compare-canvas-0').getAttribute('data-step')) > s, moving, { timeout: 10000 });
+  n = await eventCount(page);
+  await send({ type: 'flow:pause-training' });
+  await waitEvent(page, 'flow:step', '!e.training', n);
+  // Its panels redraw every 250 ms at most while a flow moves: 600 ms for the last redraws, then
+  // 1.2 s (and 30 frames) in which nothing may move.
+  await framesFor(app_(), 600, 10);
+  const paused = await compareSteps();
+  assert.ok(paused.length >= 2 && paused.every((s) => s > 0), `comparison steps ${paused}`);
+  await framesFor(app_(), 1200, 30);
+  assert.deepEqual(await compareSteps(), paused, 'the comparison kept training after flow:pause-training');
+
+  // (b) "Cannot train" on a state with no points, then a state with points: the notice goes.
+  n = await eventCount(page);
+  await send({ type: 'flow:load', config: 'v=1&mode=draw&K=4' });
+  await waitLink(page, 'mode', 'draw');
+  await send({ type: 'flow:train' });
+  await app_().waitForSelector('.notice.error:has-text("Cannot train")');
+  await send({ type: 'flow:load', config: 'v=1&mode=moons&K=4' });
+  await waitLink(page, 'mode', 'moons');
+  await app_().waitForFunction(() => document.querySelectorAll('.notice').length === 0, null, { timeout: 5000 })
+    .catch(async () => assert.fail(`a notice stayed over the embed: ${await app_().textContent('.notice-area')}`));
+
+  // (c) A 64 MB message is refused without being copied into the app's WebAssembly memory (a copy
+  // would grow it by 64 MB); a command sent after it is still carried out.
+  const memory = () => app_().evaluate(async () => {
+    const url = performance.getEntriesByType('resource').map((e) => e.name).find((u) => /\/flow-playground-[^/]*\.js$/.test(u));
+    const wasm = await (await import(url)).default(); // already started: returns its exports
+    return wasm.memory.buffer.byteLength;
+  });
+  const before = await memory();
+  n = await eventCount(page);
+  await page.evaluate(() => {
+    window.send(`{"type":"flow:set-stage","stage":1,"pad":"${'x'.repeat(64 << 20)}"}`);
+    window.send({ type: 'flow:set-stage', stage: 1, pad: 'y'.repeat(64 << 20) });
+  });
+  await send({ type: 'flow:set-stage', stage: 2.5 });
+  await waitEvent(page, 'flow:stage', 'e.stage === 2.5', n);
+  assert.ok(!(await page.evaluate((i) => window.events.slice(i).some((e) => e.type === 'flow:stage' && e.stage === 1), n)));
+  const grown = (await memory()) - before;
+  assert.ok(grown < 32 << 20, `WebAssembly memory grew by ${(grown / 2 ** 20).toFixed(1)} MB on an oversized message`);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('an embedded app never writes to the browser\'s storage; the full app on the same origin does', async () => {
+  const code = await snippet();
+  const site = await article({ 'index.html': `<!doctype html><title>Article</title>${ARTICLE_SCRIPT}${code}` });
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(site.url);
+  await waitEvent(page, 'flow:ready');
+  const send = (msg) => page.evaluate((m) => window.send(m), msg);
+  const stored = () => appFrame(page).evaluate(() => Object.keys(localStorage));
+  assert.deepEqual(await stored(), [], 'storage was not empty to begin with');
+  // Everything an article does with it, each change written to the frame's link (the app saves
+  // the link and local storage in one go, so once the link shows a change, storage would too).
+  let n = await eventCount(page);
+  await send({ type: 'flow:train' });
+  await waitEvent(page, 'flow:step', 'e.training && e.step >= 20', n);
+  await send({ type: 'flow:pause-training' });
+  await send({ type: 'flow:set-stage', stage: 1.5 });
+  await waitLink(page, 'stage', '1.5');
+  await send({ type: 'flow:overlays', particles: true });
+  await appFrame(page).waitForFunction(() => /[#&]show=[^&]*particles/.test(location.hash));
+  n = await eventCount(page);
+  await send({ type: 'flow:set-lesson', lesson: 'fig3-u1' });
+  await waitEvent(page, 'flow:lesson', "e.lesson === 'fig3-u1'", n);
+  await send({ type: 'flow:pause-training' });
+  await send({ type: 'flow:load', config: 'v=1&mode=u2&K=4&stage=1' });
+  await waitLink(page, 'mode', 'u2');
+  assert.deepEqual(await stored(), [], 'the embed wrote to local storage');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  // The same app, not embedded, on the same origin (a fresh browser profile): it saves the session.
+  const full = await openPage(browser, `${app.url}#v=1&mode=u2&K=4&stage=1`);
+  await full.page.click('#train-button');
+  await full.page.waitForFunction(() => localStorage.getItem('flow-playground:v1')?.includes('mode=u2'), null, { timeout: 20000 });
+  await full.ctx.close();
+  await ctx.close();
+});
+
+/** Opens docs/embed-example.html at `viewport`, scrolls it from top to bottom a step at a time
+ *  (as a reader does) and checks that each paragraph reaching the middle of the screen shows
+ *  its stage, in order, with (nearly all of) the figure on screen while it does. */
+async function scrollExample(viewport, name, opts = {}) {
   const docs = await serve(path.join(root, 'docs'));
   articles.push(docs);
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const ctx = await browser.newContext({ viewport, ...opts });
   const page = await ctx.newPage();
   const problems = watchConsole(page);
   await page.goto(`${docs.url}embed-example.html?app=${encodeURIComponent(app.url)}`);
   const frame = page.frameLocator('iframe');
-  await frame.locator('#main-canvas[data-drawn="true"]').waitFor({ timeout: 30000 });
+  // The reader sees the figure while reading: at least 90 % of it is on screen, from the top on.
+  const figureShown = async (what) => {
+    const fig = await page.$eval('iframe', (f) => { const r = f.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, h: innerHeight }; });
+    const shown = (Math.min(fig.bottom, fig.h) - Math.max(fig.top, 0)) / (fig.bottom - fig.top);
+    assert.ok(shown >= 0.9, `${what}: the figure is at ${Math.round(fig.top)}…${Math.round(fig.bottom)} of ${fig.h}`);
+  };
+  await figureShown('at the top of the article');
+  // (Only attached: a cross-origin frame off screen is not rendered, so it draws once seen.)
+  await frame.locator('#stage-slider').waitFor({ state: 'attached', timeout: 30000 });
+  await page.waitForFunction(() => /^stage /.test(document.querySelector('#flow-status').textContent), null, { timeout: 30000 });
   const stages = await page.$$eval('[data-stage]', (ps) => ps.map((p) => Number(p.dataset.stage)));
   assert.ok(stages.length >= 4, `${stages.length} paragraphs drive the flow`);
   assert.ok(new Set(stages).size >= 4, 'the paragraphs show different stages');
-  // Scroll from the top to the bottom, a third of a screen at a time (as a reader does); each
-  // paragraph that reaches the middle of the screen shows its stage.
   const seen = [];
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  for (let y = 0; y <= height; y += 260) {
+  const step = Math.round(viewport.height / 3);
+  for (let y = 0; y <= height; y += step) {
     // Scroll, then let the IntersectionObserver deliver (it reports at the next rendering steps).
-    await page.evaluate((top) => new Promise((r) => { window.scrollTo(0, top); requestAnimationFrame(() => requestAnimationFrame(r)); }), y);
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await frames(page);
     const active = await page.evaluate(() => document.querySelector('[data-stage].active')?.dataset.stage);
     if (active === undefined) continue;
     await appFrame(page).waitForFunction((v) => Number(document.querySelector('#stage-slider').value) === Number(v), active, { timeout: 10000 });
-    if (seen[seen.length - 1] !== Number(active)) seen.push(Number(active));
+    await figureShown(`stage ${active} at scroll ${y}`);
+    if (seen[seen.length - 1] !== Number(active)) {
+      seen.push(Number(active));
+      if (seen.length === 3) await shot(page, `${name}-reading`);
+    }
   }
   assert.deepEqual(seen, stages.filter((s, i) => i === 0 || s !== stages[i - 1]), 'each paragraph, in order');
-  await shot(page, 'embed-example-scrolled');
+  await frame.locator('#main-canvas[data-drawn="true"]').waitFor({ timeout: 10000 });
+  await shot(page, name);
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
+}
+
+test('docs/embed-example.html: scrolling the article moves the embedded flow, paragraph by paragraph', async () => {
+  await scrollExample({ width: 1100, height: 800 }, 'embed-example-scrolled');
+});
+
+test('docs/embed-example.html on a phone (390×844): the figure stays on screen and each paragraph shows its stage', async () => {
+  await scrollExample({ width: 390, height: 844 }, 'embed-example-phone', { isMobile: true, hasTouch: true });
 });

@@ -5,19 +5,45 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, openPage, openTab, shot, canvasStats, drawnAt, settled } from './harness.mjs';
+import { serve, launch, openPage, openTab, shot, canvasStats, drawnAt, settled, frames } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const open = (hash) => openPage(browser, `${server.url}#${hash}`, { viewport: { width: 1280, height: 800 } });
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 const step = async (page) => Number((await page.textContent('#train-stats')).match(/step (\d+)/)?.[1] ?? 0);
 const waitStep = (page, n) => page.waitForFunction((m) => {
   const t = document.querySelector('#train-stats').textContent.match(/step (\d+)/);
   return t && Number(t[1]) >= m;
 }, n, { timeout: 60000 });
+
+/** Pixels of the overlay canvas within a few levels of the stretch ellipses' yellow #F0E442. */
+const yellowPixels = (page) => page.$eval('#overlay-canvas', (src) => {
+  const c = document.createElement('canvas');
+  c.width = src.width; c.height = src.height;
+  const ctx = c.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(src, 0, 0);
+  const { data } = ctx.getImageData(0, 0, c.width, c.height);
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 200 && Math.abs(data[i] - 240) < 24 && Math.abs(data[i + 1] - 228) < 24 && data[i + 2] < 120) n += 1;
+  }
+  return n;
+});
+
+/** The loss chart's keyboard readout at its first (`Home`) or last (`End`) step: the training
+ *  NLL's moving average there, and the held-out NLL of the nearest evaluation. */
+async function chartAt(page, key) {
+  await openTab(page, 'train');
+  await page.focus('#loss-chart');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(key);
+  await page.waitForFunction(() => /smoothed [-\d.]+\).*held-out NLL [-\d.]+/.test(document.querySelector('#chart-readout').textContent));
+  const text = await page.textContent('#chart-readout');
+  await page.keyboard.press('Escape');
+  return { smoothed: Number(text.match(/smoothed ([-\d.]+)/)[1]), heldOut: Number(text.match(/held-out NLL ([-\d.]+)/)[1]) };
+}
 
 async function scrubTo(page, v) {
   await page.$eval('#stage-slider', (el, x) => { el.value = String(x); el.dispatchEvent(new Event('input', { bubbles: true })); }, v);
@@ -45,10 +71,15 @@ test('a spline coupling stack (a scale-and-shift layer, then 4 splines) from a l
   await openTab(page, 'model');
   assert.equal(await page.$eval('#pattern-select', (el) => el.selectedOptions[0].textContent), 'spline coupling');
   assert.match(await page.textContent('#model-size'), /7,520 raw parameters/);
+  // It trains: the training NLL's moving average fell from the first step's, and the held-out
+  // NLL of the last evaluation is below the first's (step 100).
   await page.click('#train-button');
-  await waitStep(page, 300);
+  await waitStep(page, 600);
   await page.click('#train-button');
-  assert.match(await page.textContent('#train-stats'), /held-out NLL [\d.]+/);
+  const [first, last] = [await chartAt(page, 'Home'), await chartAt(page, 'End')];
+  console.log(`# spline stack: ${JSON.stringify(first)} at the start, ${JSON.stringify(last)} at step ${await step(page)}`);
+  assert.ok(last.smoothed < first.smoothed - 0.2, `training NLL ${first.smoothed} at step 0, ${last.smoothed} (smoothed) at the end`);
+  assert.ok(last.heldOut < first.heldOut, `held-out NLL ${first.heldOut} at step 100, ${last.heldOut} at the end`);
   // A trained coupling stack is too big for a link: the Share panel says so (no notice over the
   // canvas), and the model file is the way to keep it.
   await openTab(page, 'share');
@@ -79,11 +110,22 @@ test('a spline coupling stack (a scale-and-shift layer, then 4 splines) from a l
   await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.3);
   await page.waitForFunction((b) => document.querySelector('.inset-fig figcaption').textContent !== b, before);
   assert.match(await page.textContent('.inset-fig figcaption'), /under the pointer/);
-  // The stretch ellipses draw for a coupling stack too.
+  // The stretch ellipses draw for a coupling stack too: the overlay gains their yellow strokes
+  // (Okabe–Ito #F0E442, a colour no other overlay uses) when the box is checked, and loses them
+  // when it is unchecked.
   await openTab(page, 'view');
+  await frames(page);
+  const off = await yellowPixels(page);
   await page.check('#view-stretch');
   await frames(page);
+  const on = await yellowPixels(page);
+  // (Measured: ~6,700 yellow pixels; ~2,000 of them are the axes, so with no outlines drawn,
+  // only axes, it fails.)
+  assert.ok(on > off + 4000, `stretch ellipses: ${on} yellow overlay pixels with them, ${off} without`);
   await shot(page, 'families-spline');
+  await page.uncheck('#view-stretch');
+  await frames(page);
+  assert.ok(await yellowPixels(page) < off + 50, 'the ellipses stayed after unchecking');
   assert.ok(!/NaN|Infinity/.test(await page.textContent('body')));
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();

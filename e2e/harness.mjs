@@ -110,14 +110,30 @@ export function canvasStats(page, selector) {
   });
 }
 
-/** A fresh context and page at `url`, waiting for the first picture; console problems are collected. */
+/** Two animation frames of `target` (a Page or a Frame): whatever was asked of the app before
+ *  has reached the screen. */
+export function frames(target) {
+  return target.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** Waits at least `ms` milliseconds of the page's clock AND at least `n` animation frames, so a
+ *  job the app runs every frame, or every `ms`/2 milliseconds, has run at least twice. */
+export function framesFor(target, ms, n = 10) {
+  return target.evaluate(([ms, n]) => new Promise((r) => {
+    const t0 = performance.now();
+    let k = 0;
+    const tick = () => { k += 1; if (k >= n && performance.now() - t0 >= ms) r(); else requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  }), [ms, n]);
+}
+
 /** Waits until the main canvas shows `stage` (its `data-stage`), then one more frame. */
 export async function drawnAt(page, stage) {
   await page.waitForFunction((s) => {
     const c = document.querySelector('#main-canvas');
     return c && Math.abs(Number(c.dataset.stage) - s) < 1e-3;
   }, stage);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await frames(page);
 }
 
 /** Waits until the main view's density grid has stopped refining (unchanged for 20 frames). */
@@ -135,6 +151,7 @@ export async function settled(page) {
   }));
 }
 
+/** A fresh context and page at `url`, waiting for the first picture; console problems are collected. */
 export async function openPage(browser, url, opts = { viewport: { width: 1280, height: 800 } }) {
   const ctx = await browser.newContext(opts);
   const page = await ctx.newPage();

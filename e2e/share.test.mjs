@@ -2,13 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, watchConsole, shot, canvasStats, openPage, openTab } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openPage, openTab, frames } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 const waitStep = (page, n) => page.waitForFunction((m) => {
   const t = document.querySelector('#train-stats').textContent.match(/step (\d+)/);
   return t && Number(t[1]) >= m;

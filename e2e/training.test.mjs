@@ -2,7 +2,7 @@
 // go with it: pause / step / reset determinism, energy mode, divergence recovery.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, canvasStats, openPage, openTab } from './harness.mjs';
+import { serve, launch, watchConsole, shot, canvasStats, openPage, openTab, frames, framesFor } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -13,7 +13,6 @@ const waitStep = (page, n, timeout = 30000) => page.waitForFunction((m) => {
   const t = document.querySelector('#train-stats').textContent.match(/step (\d+)/);
   return t && Number(t[1]) >= m;
 }, n, { timeout });
-const drawn = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 const freshPage = (opts) => openPage(browser, server.url, opts);
 
@@ -64,16 +63,20 @@ test('draw a ring with the mouse, train, NLL drops; pause, step, reset', async (
   assert.match(await page.textContent('#train-stats'), /steps\/s/);
   await shot(page, 'training-ring-trained');
 
-  // Pause: the step count stops. (The stats line refreshes every 200 ms; once it no longer shows a
-  // training rate it reflects the paused trainer.)
+  // Pause: the step count stops. The stats line refreshes every 200 ms (and drops the rate as soon
+  // as the button says paused, whether or not the trainer stopped), so read the step once the
+  // rate is gone, then watch the line for 600 ms and at least 20 frames (three refreshes, in
+  // which a running trainer takes dozens of steps): it must not move.
   await page.click('#train-button');
   await page.waitForFunction(() => !/steps\/s/.test(document.querySelector('#train-stats').textContent));
   const paused = await stepOf(page);
-  await drawn(page); await drawn(page);
-  assert.equal(await stepOf(page), paused);
+  await framesFor(page, 600, 20);
+  assert.equal(await stepOf(page), paused, 'the step count moved while paused');
   // Single step: exactly one more.
   await page.click('button:has-text("Step")');
   await page.waitForFunction((s) => document.querySelector('#train-stats').textContent.includes(`step ${s + 1}`), paused);
+  // The chart redraws at most every 250 ms; its keyboard readout walks the steps it last drew.
+  await framesFor(page, 400, 5);
 
   // Chart readout: hovering the middle of the plot reads a recorded step in the first half
   // or so; the keyboard walks to the last step (and → is the chart's, not "train one step").
@@ -102,14 +105,14 @@ test('draw a ring with the mouse, train, NLL drops; pause, step, reset', async (
   // Reset reproduces the initial picture exactly (same seed ⇒ bit-identical weights).
   await page.click('#reset-button');
   await page.waitForFunction(() => document.querySelector('#train-stats').textContent.startsWith('step 0'));
-  await drawn(page);
+  await frames(page);
   const a = await canvasStats(page, '#main-canvas');
   await page.click('#train-button');
   await waitStep(page, 50);
   await page.click('#train-button');
   await page.click('#reset-button');
   await page.waitForFunction(() => document.querySelector('#train-stats').textContent.startsWith('step 0'));
-  await drawn(page);
+  await frames(page);
   const b = await canvasStats(page, '#main-canvas');
   assert.deepEqual(b, a);
 
@@ -170,7 +173,7 @@ test('an absurd learning rate diverges: notice, halving, no NaN anywhere', async
   assert.match(await page.textContent('.notice.warn'), /diverged.*halved/);
   // The learning rate shown was halved from 1e6.
   await page.waitForFunction(() => Number(document.querySelector('#lr-input').value) < 1e6);
-  await drawn(page);
+  await frames(page);
   const s = await canvasStats(page, '#main-canvas');
   assert.ok(Number.isFinite(s.mean) && s.std > 1, 'the density vanished');
   assert.ok(!/NaN|Infinity/.test(await page.textContent('body')));

@@ -243,10 +243,95 @@ fn fraction_zero_is_identity_and_one_is_the_layer() {
             (zi[0] - z[0]).abs() <= 1e-15 * (1.0 + z[0].abs())
                 && (zi[1] - z[1]).abs() <= 1e-15 * (1.0 + z[1].abs())
         );
-        // t = 1 is bit-identical to the layer's own forward map.
-        prop_assert_eq!(l.map(1.0).forward(z), l.forward(z));
         Ok(())
     });
+}
+
+/// `|a − b| ≤ 1e-12·(1 + |b|)` for each coordinate and the log-determinant.
+fn close(got: (Vec2, f64), want: (Vec2, f64), what: &str) {
+    let ok = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + b.abs());
+    assert!(
+        ok(got.0[0], want.0[0]) && ok(got.0[1], want.0[1]) && ok(got.1, want.1),
+        "{what}: got {got:?}, want {want:?}"
+    );
+}
+
+#[test]
+fn fractional_maps_match_the_papers_closed_forms() {
+    // Ground truth written out from the papers' formulas for specific numbers (not through the
+    // layer code): t = 1 is the layer itself, t = 1/2 the documented fraction of it.
+    let sp = |x: f64| (1.0 + x.exp()).ln();
+    let z = [0.4, -0.2];
+
+    // Planar (Rezende & Mohamed Eq. 10, App. A.1): u = (1, 0.5), w = (0.5, −1), b = 0.3.
+    // wᵀu = 0, so m = softplus(0) − 1 = ln 2 − 1, û = u + (m − 0)·w/‖w‖², wᵀû = m.
+    let planar = Layer::Planar(Planar {
+        u: [1.0, 0.5],
+        w: [0.5, -1.0],
+        b: 0.3,
+    });
+    let m = 2f64.ln() - 1.0;
+    // û = u + m·w/‖w‖² with w = (0.5, −1), ‖w‖² = 1.25.
+    let uh = [1.0 + m * 0.5 / 1.25, 0.5 - m / 1.25];
+    let a: f64 = 0.5 * 0.4 + 0.2 + 0.3; // wᵀz + b = 0.5·0.4 + (−1)·(−0.2) + 0.3 = 0.7
+    let sech2 = 1.0 / a.cosh().powi(2);
+    for t in [1.0, 0.5] {
+        let want = (
+            [z[0] + t * uh[0] * a.tanh(), z[1] + t * uh[1] * a.tanh()],
+            (1.0 + sech2 * t * m).ln(),
+        );
+        close(planar.map(t).forward(z), want, &format!("planar t = {t}"));
+    }
+
+    // Radial (Eq. 14, App. A.2): z₀ = (−0.6, −0.2), so r = ‖z − z₀‖ = 1; α = softplus(0) = ln 2,
+    // β = −α + softplus(1).
+    let radial = Layer::Radial(Radial {
+        z0: [-0.6, -0.2],
+        alpha_raw: 0.0,
+        beta_raw: 1.0,
+    });
+    let (al, r) = (2f64.ln(), 1.0);
+    let beta = sp(1.0) - al;
+    for t in [1.0, 0.5] {
+        let b = t * beta;
+        let h = 1.0 / (al + r);
+        let dh = -1.0 / (al + r).powi(2);
+        // det = (1 + βh)^{d−1}·(1 + βh + βh′r) with d = 2.
+        let want = (
+            [z[0] + b * h * (z[0] + 0.6), z[1] + b * h * (z[1] + 0.2)],
+            (1.0 + b * h).ln() + (1.0 + b * h + b * dh * r).ln(),
+        );
+        close(radial.map(t).forward(z), want, &format!("radial t = {t}"));
+    }
+
+    // Scale (Glow's ActNorm): ℓ = (0.5, −1), c = (1, 2); f_t(z) = e^{tℓ}⊙z + t·c.
+    let scale = Layer::Scale(Scale {
+        log_scale: [0.5, -1.0],
+        shift: [1.0, 2.0],
+    });
+    for t in [1.0, 0.5] {
+        let want = (
+            [
+                (t * 0.5f64).exp() * z[0] + t * 1.0,
+                (-t).exp() * z[1] + t * 2.0,
+            ],
+            t * (0.5 - 1.0),
+        );
+        close(scale.map(t).forward(z), want, &format!("scale t = {t}"));
+    }
+
+    // Affine coupling (RealNVP) keeping x, with a conditioner whose weights are all zero: its
+    // outputs are its output biases (ŝ, μ) = (1.2, 0.7), so s = 3·tanh(ŝ/3) for every point.
+    let mut p = vec![0.0; n_params(2)];
+    let n = p.len();
+    p[n - 2] = 1.2;
+    p[n - 1] = 0.7;
+    let affine = Layer::Affine(AffineCoupling::from_params(Keep::X, &p));
+    let s = 3.0 * (1.2f64 / 3.0).tanh();
+    for t in [1.0, 0.5] {
+        let want = ([z[0], z[1] * (t * s).exp() + t * 0.7], t * s);
+        close(affine.map(t).forward(z), want, &format!("affine t = {t}"));
+    }
 }
 
 #[test]

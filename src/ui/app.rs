@@ -74,6 +74,11 @@ pub fn App(bench: Option<bench::Options>) -> impl IntoView {
             }
         }
     });
+    // A notice about a condition (unusable data) goes when the condition does.
+    Effect::new(move |_| {
+        ui.version.track();
+        view::clear_resolved_notice(ui);
+    });
     keyboard::install(ui);
     // The embed's control API: commands from the framing page (only when framed).
     embed::install(ui);

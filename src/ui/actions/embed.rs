@@ -8,16 +8,27 @@ use crate::state::lessons::Lesson;
 use crate::state::{self, EmbedConfig};
 use crate::ui::model::Ui;
 
-use super::{history, lesson, link};
+use super::{history, lesson, link, training};
 
 /// Sets `l` up, as its button does.
 pub fn set_lesson(ui: Ui, l: Lesson) {
     keeping_embed(ui, || lesson::apply(ui, l));
 }
 
-/// Shows the state of the link (or fragment) `text`: one undoable step.
+/// Pauses every training the embed runs: the main flow's and, after a lesson started it, its
+/// comparison's (a paused article must not keep training a flow it no longer shows moving).
+pub fn pause_training(ui: Ui) {
+    training::pause(ui);
+    if ui.compare_training.get_untracked() {
+        ui.compare_training.set(false);
+    }
+}
+
+/// Shows the state of the link (or fragment) `text`: one undoable step. A notice about the
+/// state it replaces (say, "Cannot train: no points") goes with that state.
 pub fn load(ui: Ui, text: &str) {
     let (cfg, _ignored) = state::decode(text);
+    super::view::dismiss_notice(ui);
     keeping_embed(ui, || {
         history::checkpoint(ui);
         link::apply(ui, &cfg);

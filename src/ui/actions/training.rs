@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::session::{Stats, TrainReport};
-use crate::ui::model::{NoticeKind, Ui};
+use crate::ui::model::{NoticeCause, NoticeKind, Ui};
 
 /// Starts or pauses training. Starting shows the model stage unless the timeline is playing.
 pub fn toggle(ui: Ui) {
@@ -21,7 +21,11 @@ pub fn start(ui: Ui) {
         .session
         .with_value(|s| s.data_problem().map(str::to_string))
     {
-        ui.notify(NoticeKind::Error, format!("Cannot train: {p}"));
+        ui.notify_while(
+            NoticeCause::DataProblem,
+            NoticeKind::Error,
+            format!("Cannot train: {p}"),
+        );
         return;
     }
     if !ui.playing.get_untracked() {
@@ -42,7 +46,11 @@ pub fn single_step(ui: Ui) {
         .session
         .with_value(|s| s.data_problem().map(str::to_string))
     {
-        ui.notify(NoticeKind::Error, format!("Cannot train: {p}"));
+        ui.notify_while(
+            NoticeCause::DataProblem,
+            NoticeKind::Error,
+            format!("Cannot train: {p}"),
+        );
         return;
     }
     ui.training.set(false);

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::core::Vec2;
 use crate::render::ViewTransform;
 use crate::ui::browser::{page, storage};
-use crate::ui::model::{NoticeKind, Overlays, Panel, Tool, Ui};
+use crate::ui::model::{NoticeCause, NoticeKind, Overlays, Panel, Tool, Ui};
 
 fn k(ui: Ui) -> f64 {
     ui.session.with_value(|s| s.k()) as f64
@@ -194,7 +194,20 @@ pub fn set_brush_density(ui: Ui, n: usize) {
 
 /// Dismisses the notice.
 pub fn dismiss_notice(ui: Ui) {
+    ui.notice_cause.set_value(None);
     ui.notice.set(None);
+}
+
+/// Clears the notice if the condition it reports has ended (called whenever the model or the
+/// data changed): "Cannot train: no points" must not stay over a state that has points.
+pub fn clear_resolved_notice(ui: Ui) {
+    let resolved = match ui.notice_cause.get_value() {
+        Some(NoticeCause::DataProblem) => ui.session.with_value(|s| s.data_problem().is_none()),
+        None => false,
+    };
+    if resolved {
+        dismiss_notice(ui);
+    }
 }
 
 /// Closes the lesson's caption (the lesson ends).

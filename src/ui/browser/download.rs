@@ -1,5 +1,6 @@
 //! Offering files to the user as downloads.
 
+use super::report;
 use wasm_bindgen::JsCast;
 
 /// Offers `bytes` as a download named `name`.
@@ -21,7 +22,10 @@ fn part(name: &str, mime: &str, part: &wasm_bindgen::JsValue) -> Result<(), Stri
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| "could not create the file".to_string())?;
     let r = url_as(name, &url);
-    let _ = web_sys::Url::revoke_object_url(&url);
+    report::warn(
+        "releasing a download's object URL",
+        web_sys::Url::revoke_object_url(&url),
+    );
     r
 }
 

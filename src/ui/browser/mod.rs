@@ -1,11 +1,13 @@
 //! Thin wrappers over `web_sys`: the clock, the page (location, history, media queries),
-//! local storage, downloads, reading files, the clipboard, the parent window of a framed page. A leaf: nothing else of `ui`.
+//! local storage, downloads, reading files, the clipboard, the parent window of a framed page, and
+//! the one path for their failures ([`report`]). A leaf: nothing else of `ui`.
 
 pub mod clipboard;
 pub mod download;
 pub mod files;
 pub mod page;
 pub mod parent;
+pub mod report;
 pub mod storage;
 
 /// Milliseconds since page load (`performance.now()`).

@@ -1,5 +1,6 @@
 //! The page: its address, its history entry, media queries, the device pixel ratio, elements.
 
+use super::report;
 use wasm_bindgen::JsCast;
 
 fn window() -> Option<web_sys::Window> {
@@ -28,7 +29,10 @@ pub fn base_url() -> String {
 pub fn replace_hash(fragment: &str) {
     if let Some(h) = window().and_then(|w| w.history().ok()) {
         let url = format!("#{fragment}");
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        report::warn_once(
+            "writing the link to the address bar (history.replaceState)",
+            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)),
+        );
     }
 }
 
@@ -94,7 +98,7 @@ pub fn remove_by_id(id: &str) {
 /// Sets an attribute on `<body>` (facts left for tests and the curious).
 pub fn mark_body(name: &str, value: &str) {
     if let Some(body) = document().and_then(|d| d.body()) {
-        let _ = body.set_attribute(name, value);
+        report::warn("marking <body>", body.set_attribute(name, value));
     }
 }
 

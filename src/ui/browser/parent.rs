@@ -1,6 +1,7 @@
 //! The parent window of a framed page: whether there is one, its messages, and messages to it
 //! (the embed's control API, `state::embed_msg`).
 
+use super::report;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -19,10 +20,14 @@ pub fn framed() -> bool {
 /// Calls `on_text` with the text of every message the parent window posts to this page: a
 /// string as it is, anything else as its `JSON.stringify` text. Messages from any other window
 /// (a sibling frame, a popup, the page itself) are dropped unread, as are values JSON cannot
-/// write. Nothing is installed when the page is not framed. The listener lives for the page.
-pub fn on_message(mut on_text: impl FnMut(String) + 'static) {
+/// write and texts longer than `max_len` UTF-16 units: their length is read on the JavaScript
+/// string, so an oversized message is never copied into WebAssembly memory (its UTF-8 form is
+/// at least as long, so the parser would refuse it anyway). Nothing is installed when the page
+/// is not framed. The listener lives for the page. False if the browser refused to install it
+/// (logged; the page cannot hear its parent).
+pub fn on_message(max_len: usize, mut on_text: impl FnMut(String) + 'static) -> bool {
     let (Some(w), Some(_)) = (web_sys::window(), parent()) else {
-        return;
+        return true;
     };
     let listener =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
@@ -34,24 +39,31 @@ pub fn on_message(mut on_text: impl FnMut(String) + 'static) {
                 return;
             }
             let data = ev.data();
-            let text = match data.as_string() {
-                Some(s) => Some(s),
-                None => js_sys::JSON::stringify(&data)
-                    .ok()
-                    .and_then(|s| s.as_string()),
+            let js: Option<js_sys::JsString> = match data.dyn_into::<js_sys::JsString>() {
+                Ok(s) => Some(s),
+                Err(data) => js_sys::JSON::stringify(&data).ok(),
             };
-            if let Some(t) = text {
-                on_text(t);
+            // `JsString::length` is the UTF-16 length, read without copying the text.
+            if let Some(t) = js.filter(|s| s.length() as usize <= max_len) {
+                on_text(String::from(t));
             }
         });
-    let _ = w.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+    let ok = report::warn(
+        "listening to the parent page's messages",
+        w.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref()),
+    )
+    .is_some();
     listener.forget();
+    ok
 }
 
 /// Posts the JSON object `json` to the parent window (any origin: the events carry only what
 /// the embed shows). Does nothing when the page is not framed or `json` is not JSON.
 pub fn post(json: &str) {
     if let (Some(p), Ok(v)) = (parent(), js_sys::JSON::parse(json)) {
-        let _ = p.post_message(&v, "*");
+        report::warn_once(
+            "posting an event to the parent page",
+            p.post_message(&v, "*"),
+        );
     }
 }

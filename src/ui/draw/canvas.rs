@@ -1,5 +1,6 @@
 //! The one place that puts pure render output on a real `<canvas>`.
 
+use crate::ui::browser::report;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -25,6 +26,9 @@ pub fn blit_rgba(canvas: &HtmlCanvasElement, rgba: &[u8], width: u32, height: u3
     };
     ensure_size(canvas, width, height);
     if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height) {
-        let _ = ctx.put_image_data(&img, 0.0, 0.0);
+        report::drawing(
+            "put_image_data (a pixel buffer onto a canvas)",
+            ctx.put_image_data(&img, 0.0, 0.0),
+        );
     }
 }

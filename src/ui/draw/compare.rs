@@ -11,6 +11,7 @@ use crate::session::CompareRun;
 use crate::ui::browser::{now_ms, page};
 
 use super::canvas;
+use crate::ui::browser::report;
 
 const N_MAX: usize = 128;
 const N_MIN: usize = 64;
@@ -122,7 +123,10 @@ impl ComparePainter {
         }
         let step = step_of(due);
         if due > 0 {
-            let _ = el.set_attribute("data-step", &step.to_string());
+            report::warn_once(
+                "marking a comparison panel's step (data-step)",
+                el.set_attribute("data-step", &step.to_string()),
+            );
         }
         self.drawn[due] = Some((step, window));
         self.last_draw = now;

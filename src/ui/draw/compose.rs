@@ -11,6 +11,7 @@ use crate::ui::browser::page;
 use crate::ui::model::Legend;
 
 use super::canvas;
+use crate::ui::browser::report;
 
 /// The main view's density and overlay canvases.
 pub fn view_canvases() -> Result<(HtmlCanvasElement, HtmlCanvasElement), String> {
@@ -23,8 +24,14 @@ pub fn view_canvases() -> Result<(HtmlCanvasElement, HtmlCanvasElement), String>
 pub fn reading_canvas() -> Result<HtmlCanvasElement, String> {
     let c = new_canvas()?;
     let opts = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&opts, &"willReadFrequently".into(), &true.into());
-    let _ = c.get_context_with_context_options("2d", &opts);
+    report::warn(
+        "building the reading canvas's context options",
+        js_sys::Reflect::set(&opts, &"willReadFrequently".into(), &true.into()),
+    );
+    report::warn(
+        "creating the GIF recorder's reading canvas context",
+        c.get_context_with_context_options("2d", &opts),
+    );
     Ok(c)
 }
 
@@ -94,15 +101,21 @@ pub fn compose(
     }
     ctx.set_fill_style_str("#1b1a26");
     ctx.set_font(&format!("{}px sans-serif", (13.0 * scale).round()));
-    let _ = ctx.fill_text(
-        &legend_label(legend),
-        bar_x + bar_w + 12.0 * scale,
-        side + 22.0 * scale,
+    report::drawing(
+        "fill_text (exported picture's caption)",
+        ctx.fill_text(
+            &legend_label(legend),
+            bar_x + bar_w + 12.0 * scale,
+            side + 22.0 * scale,
+        ),
     );
-    let _ = ctx.fill_text(
-        &format!("stage {} of {k} · Flow Playground", num(stage, 2)),
-        bar_x,
-        side + 40.0 * scale,
+    report::drawing(
+        "fill_text (exported picture's caption)",
+        ctx.fill_text(
+            &format!("stage {} of {k} · Flow Playground", num(stage, 2)),
+            bar_x,
+            side + 40.0 * scale,
+        ),
     );
     Ok(out)
 }

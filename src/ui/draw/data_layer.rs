@@ -13,6 +13,7 @@ use crate::session::HELDOUT_EVERY;
 use crate::ui::browser::page;
 
 use super::{canvas, draw2d};
+use crate::ui::browser::report;
 
 /// What the cached bitmap shows.
 #[derive(Clone, Copy, PartialEq)]
@@ -70,7 +71,10 @@ impl DataLayer {
             }
             self.key = Some(key);
         }
-        let _ = ctx.draw_image_with_html_canvas_element(layer, 0.0, 0.0);
+        report::drawing(
+            "drawImage (the data layer)",
+            ctx.draw_image_with_html_canvas_element(layer, 0.0, 0.0),
+        );
     }
 }
 

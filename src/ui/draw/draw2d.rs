@@ -4,6 +4,7 @@ use web_sys::CanvasRenderingContext2d;
 
 use crate::render::overlay::Polylines;
 use crate::render::ViewTransform;
+use crate::ui::browser::report;
 
 /// Stroke every line of `lines` (data space) mapped through `view`.
 pub fn stroke_polylines(
@@ -59,7 +60,10 @@ pub fn dots(
         }
         let [cx, cy] = view.canvas_from_data([x, y]);
         ctx.move_to(cx + radius, cy);
-        let _ = ctx.arc(cx, cy, radius, 0.0, std::f64::consts::TAU);
+        report::drawing(
+            "arc (dots)",
+            ctx.arc(cx, cy, radius, 0.0, std::f64::consts::TAU),
+        );
     }
     ctx.set_fill_style_str(fill);
     ctx.fill();

@@ -7,6 +7,7 @@ use crate::render::coupling::CouplingCurve;
 use crate::ui::browser::page;
 
 use super::canvas;
+use crate::ui::browser::report;
 
 /// The window of the plot, both axes.
 pub const RANGE: (f64, f64) = (-4.5, 4.5);
@@ -50,13 +51,16 @@ pub fn draw(el: &HtmlCanvasElement, curve: &CouplingCurve) {
     ctx.stroke();
     // The identity, dashed.
     let dash = js_sys::Array::of2(&(4.0 * dpr).into(), &(4.0 * dpr).into());
-    let _ = ctx.set_line_dash(&dash);
+    report::drawing("set_line_dash (coupling inset)", ctx.set_line_dash(&dash));
     ctx.begin_path();
     let (a, b) = (px([lo, lo]), px([hi, hi]));
     ctx.move_to(a.0, a.1);
     ctx.line_to(b.0, b.1);
     ctx.stroke();
-    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    report::drawing(
+        "set_line_dash (coupling inset)",
+        ctx.set_line_dash(&js_sys::Array::new()),
+    );
     // The transform.
     ctx.set_line_width(2.2 * dpr);
     ctx.set_stroke_style_str(if dark { "#56b4e9" } else { "#0072b2" });
@@ -75,11 +79,20 @@ pub fn draw(el: &HtmlCanvasElement, curve: &CouplingCurve) {
     for k in &curve.knots {
         let (x, y) = px(*k);
         ctx.begin_path();
-        let _ = ctx.arc(x, y, 3.0 * dpr, 0.0, std::f64::consts::TAU);
+        report::drawing(
+            "arc (coupling inset)",
+            ctx.arc(x, y, 3.0 * dpr, 0.0, std::f64::consts::TAU),
+        );
         ctx.fill();
     }
     ctx.set_fill_style_str(ink);
     ctx.set_font(&format!("{}px sans-serif", (11.0 * dpr).round()));
-    let _ = ctx.fill_text("x_b →", w - pad - 36.0 * dpr, oy - 4.0 * dpr);
-    let _ = ctx.fill_text("y_b", ox + 4.0 * dpr, pad + 10.0 * dpr);
+    report::drawing(
+        "fill_text (coupling inset)",
+        ctx.fill_text("x_b →", w - pad - 36.0 * dpr, oy - 4.0 * dpr),
+    );
+    report::drawing(
+        "fill_text (coupling inset)",
+        ctx.fill_text("y_b", ox + 4.0 * dpr, pad + 10.0 * dpr),
+    );
 }

@@ -16,6 +16,7 @@ use crate::ui::model::{Legend, Overlays};
 use super::canvas;
 use super::data_layer::DataLayer;
 use super::draw2d;
+use crate::ui::browser::report;
 
 /// Target contours for an energy and a view window (centre x, y, half-extent).
 type ContourCache = (Energy, [f64; 3], Vec<[[f64; 2]; 2]>);
@@ -250,7 +251,10 @@ fn draw_ellipses(
         );
         // Canvas y points down: the data-space angle turns the other way.
         ctx.move_to(c[0] + rx * e.angle.cos(), c[1] - rx * e.angle.sin());
-        let _ = ctx.ellipse(c[0], c[1], rx, ry, -e.angle, 0.0, std::f64::consts::TAU);
+        report::drawing(
+            "ellipse (stretch ellipses)",
+            ctx.ellipse(c[0], c[1], rx, ry, -e.angle, 0.0, std::f64::consts::TAU),
+        );
     }
     ctx.set_line_width(3.2 * dpr);
     ctx.set_stroke_style_str("rgba(0,0,0,0.55)");
@@ -300,12 +304,15 @@ fn draw_probe(
     ctx.stroke();
     for (i, q) in pts.iter().enumerate() {
         ctx.begin_path();
-        let _ = ctx.arc(
-            q[0],
-            q[1],
-            if i == 0 { 3.5 } else { 2.2 } * dpr,
-            0.0,
-            std::f64::consts::TAU,
+        report::drawing(
+            "arc (probe path)",
+            ctx.arc(
+                q[0],
+                q[1],
+                if i == 0 { 3.5 } else { 2.2 } * dpr,
+                0.0,
+                std::f64::consts::TAU,
+            ),
         );
         ctx.set_fill_style_str(if i == 0 {
             "#ffffff"
@@ -323,7 +330,10 @@ fn draw_probe(
     let b = p.positions[(j + 1).min(k)];
     let c = view.canvas_from_data([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
     ctx.begin_path();
-    let _ = ctx.arc(c[0], c[1], 6.0 * dpr, 0.0, std::f64::consts::TAU);
+    report::drawing(
+        "arc (probe path)",
+        ctx.arc(c[0], c[1], 6.0 * dpr, 0.0, std::f64::consts::TAU),
+    );
     ctx.set_fill_style_str("#ff9f1c");
     ctx.fill();
     ctx.set_stroke_style_str("#000000");

@@ -6,6 +6,7 @@ use web_sys::CanvasRenderingContext2d;
 
 use crate::core::Vec2;
 use crate::render::ViewTransform;
+use crate::ui::browser::report;
 
 /// Dark halo under strokes and labels.
 pub const HALO: &str = "rgba(0,0,0,0.7)";
@@ -27,7 +28,7 @@ fn dash(ctx: &CanvasRenderingContext2d, pattern: &[f64]) {
     for v in pattern {
         arr.push(&JsValue::from_f64(*v));
     }
-    let _ = ctx.set_line_dash(&arr);
+    report::drawing("set_line_dash (strokes)", ctx.set_line_dash(&arr));
 }
 
 impl Draw<'_> {
@@ -104,12 +105,18 @@ impl Draw<'_> {
         ctx.set_stroke_style_str(HALO);
         ctx.set_line_width((width + 2.5) * k);
         ctx.begin_path();
-        let _ = ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU);
+        report::drawing(
+            "arc (strokes)",
+            ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU),
+        );
         ctx.stroke();
         ctx.set_stroke_style_str(style);
         ctx.set_line_width(width * k);
         ctx.begin_path();
-        let _ = ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU);
+        report::drawing(
+            "arc (strokes)",
+            ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU),
+        );
         ctx.stroke();
         dash(ctx, &[]);
     }
@@ -123,7 +130,10 @@ impl Draw<'_> {
         let ctx = self.ctx;
         let r = if active { HANDLE_R + 2.5 } else { HANDLE_R } * self.dpr;
         ctx.begin_path();
-        let _ = ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU);
+        report::drawing(
+            "arc (strokes)",
+            ctx.arc(c[0], c[1], r, 0.0, std::f64::consts::TAU),
+        );
         ctx.set_fill_style_str(fill);
         ctx.fill();
         ctx.set_line_width(2.0 * self.dpr);
@@ -131,7 +141,10 @@ impl Draw<'_> {
         ctx.stroke();
         if active {
             ctx.begin_path();
-            let _ = ctx.arc(c[0], c[1], r + 2.5 * self.dpr, 0.0, std::f64::consts::TAU);
+            report::drawing(
+                "arc (strokes)",
+                ctx.arc(c[0], c[1], r + 2.5 * self.dpr, 0.0, std::f64::consts::TAU),
+            );
             ctx.set_stroke_style_str("#ffffff");
             ctx.stroke();
         }
@@ -162,8 +175,8 @@ impl Draw<'_> {
         ctx.set_line_width(3.5 * self.dpr);
         ctx.set_stroke_style_str(HALO);
         ctx.set_line_join("round");
-        let _ = ctx.stroke_text(text, at[0], at[1]);
+        report::drawing("stroke_text (labels)", ctx.stroke_text(text, at[0], at[1]));
         ctx.set_fill_style_str(fill);
-        let _ = ctx.fill_text(text, at[0], at[1]);
+        report::drawing("fill_text (labels)", ctx.fill_text(text, at[0], at[1]));
     }
 }

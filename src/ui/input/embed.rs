@@ -7,18 +7,25 @@ use leptos::prelude::*;
 use crate::state::embed_msg::{self, EmbedCommand};
 use crate::ui::actions::{embed, training, view};
 use crate::ui::browser::parent;
-use crate::ui::model::{Overlays, Ui};
+use crate::ui::model::{NoticeKind, Overlays, Ui};
 
 /// Turns one overlay on or off.
 type OverlaySetter = fn(&mut Overlays, bool);
 
 /// Listens to the parent window (only when the page is framed).
 pub fn install(ui: Ui) {
-    parent::on_message(move |text| {
+    let listening = parent::on_message(embed_msg::MAX_MESSAGE_LEN, move |text| {
         if let Some(cmd) = embed_msg::parse(&text) {
             run(ui, cmd);
         }
     });
+    if !listening {
+        // The page around the frame cannot drive it: whoever embedded it must know.
+        ui.notify(
+            NoticeKind::Warn,
+            "This embedded demo cannot receive its page's commands (the browser refused to listen).",
+        );
+    }
 }
 
 /// Carries out one command with the actions a user's clicks call.
@@ -35,7 +42,7 @@ fn run(ui: Ui, cmd: EmbedCommand) {
                 training::start(ui);
             }
         }
-        EmbedCommand::Train(false) => training::pause(ui),
+        EmbedCommand::Train(false) => embed::pause_training(ui),
         EmbedCommand::Lesson(l) => embed::set_lesson(ui, l),
         EmbedCommand::Load(text) => embed::load(ui, &text),
         EmbedCommand::Overlays(c) => {

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::ui::actions::{history, stack, training, view};
+use crate::ui::browser::report;
 use crate::ui::model::Ui;
 
 /// Installs the shortcuts for the page's lifetime.
@@ -83,8 +84,10 @@ pub fn install(ui: Ui) {
         let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
             view::fullscreen_changed(ui)
         });
-        let _ =
-            doc.add_event_listener_with_callback("fullscreenchange", cb.as_ref().unchecked_ref());
+        report::warn(
+            "listening for leaving full screen",
+            doc.add_event_listener_with_callback("fullscreenchange", cb.as_ref().unchecked_ref()),
+        );
         // The listener lives as long as the page.
         cb.forget();
     }

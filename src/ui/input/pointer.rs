@@ -9,6 +9,7 @@ use web_sys::{HtmlElement, PointerEvent};
 use crate::render::ViewTransform;
 use crate::ui::actions::layers::{self, Press};
 use crate::ui::actions::{data, view};
+use crate::ui::browser::report;
 use crate::ui::model::{Tool, Ui};
 
 /// Hit radius of a handle for a mouse or pen, in CSS pixels (a 28 px target).
@@ -46,7 +47,14 @@ pub fn down(ui: Ui, ev: PointerEvent) {
         return;
     };
     ev.prevent_default();
-    let _ = el.set_pointer_capture(ev.pointer_id());
+    // Capture keeps a drag ours when it leaves the canvas. A pointer that is no longer active
+    // (released before this handler ran, or a script's synthetic event) has nothing to capture:
+    // that is the DOM's NotFoundError, not a failure; anything else is reported.
+    if let Err(e) = el.set_pointer_capture(ev.pointer_id()) {
+        if report::error_name(&e).as_deref() != Some("NotFoundError") {
+            report::warn_once("capturing the pointer on the canvas", Err::<(), _>(e));
+        }
+    }
     if layers::press(ui, p) {
         return;
     }
@@ -75,7 +83,10 @@ pub fn moved(ui: Ui, ev: PointerEvent) {
     }
     view::hover(ui, Some(p.at()));
     if let Some(over) = layers::hover(ui, &p) {
-        let _ = el.set_attribute("data-hover", if over { "handle" } else { "" });
+        report::warn_once(
+            "marking the canvas under a handle (data-hover)",
+            el.set_attribute("data-hover", if over { "handle" } else { "" }),
+        );
     }
     let Some(stroke) = ui.stroke.get_value().filter(|s| s.pointer == p.pointer) else {
         return;

@@ -15,7 +15,7 @@ mod types;
 
 pub use editor::{Drag, EditorKey, EditorState};
 pub use facts::Facts;
-pub use types::{FrameTimes, Legend, NoticeKind, Overlays, Panel, Parts, Tool};
+pub use types::{FrameTimes, Legend, NoticeCause, NoticeKind, Overlays, Panel, Parts, Tool};
 
 use leptos::prelude::*;
 
@@ -99,6 +99,8 @@ pub struct Ui {
     pub stats: RwSignal<Stats>,
     /// Current notice.
     pub notice: RwSignal<Option<(NoticeKind, String)>>,
+    /// The condition the current notice reports, if it goes away with it.
+    pub notice_cause: StoredValue<Option<NoticeCause>>,
     /// Legend of the last draw.
     pub legend: RwSignal<Legend>,
     /// Embed mode and hidden control groups.
@@ -173,6 +175,7 @@ impl Ui {
             training: RwSignal::new(false),
             stats: RwSignal::new(Stats::default()),
             notice: RwSignal::new(None),
+            notice_cause: StoredValue::new(None),
             legend: RwSignal::new(Legend::Density {
                 scale: DensityScale::Linear,
                 max_log: f64::NEG_INFINITY,
@@ -202,7 +205,14 @@ impl Ui {
 
     /// Tell the user something.
     pub fn notify(&self, kind: NoticeKind, msg: impl Into<String>) {
+        self.notice_cause.set_value(None);
         self.notice.set(Some((kind, msg.into())));
+    }
+
+    /// Shows a notice about the condition `cause`; it is cleared when the condition ends.
+    pub fn notify_while(&self, cause: NoticeCause, kind: NoticeKind, msg: impl Into<String>) {
+        self.notice.set(Some((kind, msg.into())));
+        self.notice_cause.set_value(Some(cause));
     }
 
     /// Whether the control group `group` is hidden (embed mode or the link's hide list).

@@ -92,6 +92,14 @@ pub enum NoticeKind {
     Error,
 }
 
+/// What a notice is about, when it is about a condition that can end: the notice goes away
+/// by itself once that condition no longer holds (`actions::view::clear_resolved_notice`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeCause {
+    /// The training data is unusable (no points, too few, …).
+    DataProblem,
+}
+
 /// Which overlays are on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Overlays {

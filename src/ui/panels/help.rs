@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::ui::actions::view;
+use crate::ui::browser::report;
 use crate::ui::model::use_ui;
 
 /// Every shortcut: keys and what they do.
@@ -32,7 +33,7 @@ pub fn HelpDialog() -> impl IntoView {
     Effect::new(move |_| {
         if ui.help.get() {
             if let Some(b) = close.get() {
-                let _ = b.focus();
+                report::warn("focusing the help dialog's Close button", b.focus());
             }
         }
     });

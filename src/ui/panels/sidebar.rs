@@ -15,6 +15,7 @@ use super::share::SharePanel;
 use super::target::TargetPanel;
 use super::train::TrainPanel;
 use super::view_opts::ViewPanel;
+use crate::ui::browser::report;
 
 /// The tabs and their panels.
 #[component]
@@ -41,7 +42,7 @@ pub fn Sidebar() -> impl IntoView {
                     "tab-{}",
                     next.slug()
                 )) {
-                    let _ = el.focus();
+                    report::warn("focusing the panel tab the arrow key chose", el.focus());
                 }
             };
             view! {
