@@ -9,7 +9,7 @@ use crate::render::ViewTransform;
 use crate::session::{Checkpoint, ViewParts};
 use crate::state::{self, Config, EmbedConfig, LinkFit, Scale, ViewConfig};
 use crate::ui::browser::{page, storage};
-use crate::ui::model::{NoticeKind, Overlays, Ui};
+use crate::ui::model::{NoticeCause, NoticeKind, Overlays, Ui};
 
 use super::{compare, selection};
 
@@ -112,7 +112,8 @@ fn show(ui: Ui, cfg: &Config, problem: Option<String>) {
         None => compare::stop(ui),
     }
     if let Some(p) = problem {
-        ui.notify(
+        ui.notify_while(
+            NoticeCause::DataProblem,
             NoticeKind::Error,
             format!("Training is off until the data is usable: {p}"),
         );

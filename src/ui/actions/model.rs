@@ -54,6 +54,7 @@ pub fn set_pattern(ui: Ui, pattern: StackPattern) {
                     Mode::Energy(_) => Hyper::energy_default().lr,
                 }
             };
+            // A default rate: positive and finite, so `set_lr` accepts it.
             let _ = s.set_lr(lr);
         }
         r

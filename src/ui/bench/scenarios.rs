@@ -7,7 +7,7 @@ use crate::core::objective::mean_nll;
 use crate::core::{Eval, Workspace};
 use crate::session::bench_stats::{median, rate};
 use crate::ui::actions::{layers, training, view};
-use crate::ui::browser::{now_ms, page};
+use crate::ui::browser::{now_ms, page, report};
 use crate::ui::frame::{Frame, FrameJob};
 
 use super::options::Options;
@@ -70,7 +70,10 @@ impl Out {
 
     fn mark(&self, name: &str, value: &str) {
         if let Some(pre) = &self.pre {
-            let _ = pre.set_attribute(name, value);
+            report::warn(
+                "writing a #bench result attribute",
+                pre.set_attribute(name, value),
+            );
         }
     }
 }
@@ -89,8 +92,12 @@ impl Bench {
         let pre = page::document().and_then(|doc| {
             let pre = doc.create_element("pre").ok()?;
             pre.set_id("bench-results");
-            let _ = pre.set_attribute("data-done", "false");
-            let _ = pre.set_attribute("aria-live", "polite");
+            for (name, value) in [("data-done", "false"), ("aria-live", "polite")] {
+                report::warn(
+                    "preparing the #bench results",
+                    pre.set_attribute(name, value),
+                );
+            }
             doc.body()?.append_child(&pre).ok()?;
             Some(pre)
         });

@@ -124,7 +124,9 @@ pub fn request_fullscreen() -> bool {
             if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
                 let ignore =
                     wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
-                let _ = p.catch(&ignore);
+                // A refusal is an answer, not an error (the browser may deny full screen): the
+                // rejection is handled by `ignore`; the promise `catch` returns is not needed.
+                let _handled = p.catch(&ignore);
                 // Lives until the promise settles; one small closure per request.
                 ignore.forget();
             }

@@ -14,14 +14,13 @@
 //!   bad arguments, i.e. on a bug of ours, so each kind is logged the first time, as
 //!   [`warn_once`] does. Not a way to silence anything: the failure still reaches the console.
 
-use std::cell::RefCell;
+use std::sync::Mutex;
 
 use wasm_bindgen::JsValue;
 
-thread_local! {
-    /// Contexts already logged by `warn_once` / `drawing` (a few dozen at most: a list).
-    static LOGGED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
-}
+/// Contexts already logged by `warn_once` / `drawing` (a few dozen at most: a list). Not app
+/// state: only what the console has already been told.
+static LOGGED: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 
 /// Writes the failure to the console; the browser formats its error (name, message, stack).
 fn log(context: &str, err: &JsValue) {
@@ -35,14 +34,14 @@ pub fn error_name(err: &JsValue) -> Option<String> {
 
 /// Whether `context` is logged for the first time (and remembers it).
 fn first(context: &'static str) -> bool {
-    LOGGED.with(|l| {
-        let mut l = l.borrow_mut();
-        let new = !l.contains(&context);
-        if new {
-            l.push(context);
-        }
-        new
-    })
+    let Ok(mut l) = LOGGED.lock() else {
+        return true;
+    };
+    let new = !l.contains(&context);
+    if new {
+        l.push(context);
+    }
+    new
 }
 
 /// The value of `result`, or `None` after logging its error with `context` (what the app was

@@ -24,6 +24,7 @@ use crate::render::ViewTransform;
 
 use crate::session::training::num;
 use crate::session::Session;
+use crate::ui::browser::report;
 use crate::ui::model::Ui;
 
 use super::canvas;
@@ -51,7 +52,10 @@ pub fn draw(
     let query = ui.editor_query(stage, view.data_bounds());
     let shown = editor::shown(sess.flow(), &query);
     let (Some(sh), Some(ctx)) = (shown, canvas::context_2d(overlay)) else {
-        let _ = overlay.remove_attribute("data-handles");
+        report::warn_once(
+            "clearing the handles' data attribute",
+            overlay.remove_attribute("data-handles"),
+        );
         return;
     };
     let active = ui.editor.with_value(|e| e.drag.map(|d| d.handle));
@@ -109,12 +113,13 @@ pub fn draw(
         })
         .collect::<Vec<_>>()
         .join(",");
-    let _ = overlay.set_attribute(
-        "data-handles",
-        &format!(
-            "{{\"layer\":{},\"selected\":{},\"kind\":\"{kind}\",\"handles\":{{{json}}}}}",
-            sh.index, sh.selected
-        ),
+    let attr = format!(
+        "{{\"layer\":{},\"selected\":{},\"kind\":\"{kind}\",\"handles\":{{{json}}}}}",
+        sh.index, sh.selected
+    );
+    report::warn_once(
+        "writing the handles' data attribute",
+        overlay.set_attribute("data-handles", &attr),
     );
 }
 

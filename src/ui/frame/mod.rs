@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::ui::browser::now_ms;
+use crate::ui::browser::{now_ms, report};
 use crate::ui::model::{Parts, Ui};
 
 /// The app's whole work per frame while training (train + redraw + one periodic extra): the
@@ -208,11 +208,17 @@ pub fn start(ui: Ui, jobs: Vec<Box<dyn FrameJob>>) {
     *cb.borrow_mut() = Some(Closure::new(move |ts: f64| {
         sched.frame(ts);
         if let (Some(w), Some(f)) = (web_sys::window(), again.borrow().as_ref()) {
-            let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+            report::warn_once(
+                "scheduling the next animation frame",
+                w.request_animation_frame(f.as_ref().unchecked_ref()),
+            );
         }
     }));
     if let (Some(w), Some(f)) = (web_sys::window(), cb.borrow().as_ref()) {
-        let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+        report::warn(
+            "scheduling the first animation frame",
+            w.request_animation_frame(f.as_ref().unchecked_ref()),
+        );
     }
     // The closure refers to itself through `again`: it lives for the page.
     std::mem::forget(cb);

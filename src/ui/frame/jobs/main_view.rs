@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::render::view_plan::{self, Change, Costs, Inputs, PlanState};
 use crate::render::{DensityScale, ViewTransform};
-use crate::ui::browser::{now_ms, page};
+use crate::ui::browser::{now_ms, page, report};
 use crate::ui::draw::main_view::MainView as Painter;
 use crate::ui::draw::{canvas, handles};
 use crate::ui::frame::{Frame, FrameJob, Part};
@@ -192,16 +192,20 @@ impl FrameJob for MainView {
                 ui.legend.set(l);
             }
         }
-        let _ = self.heat.set_attribute("data-drawn", "true");
-        // The resolution the next picture will use (as adapted to this one's cost).
-        let _ = self
-            .heat
-            .set_attribute("data-grid-n", &self.plan.grid_n.to_string());
-        // The stage this picture shows, so a test (or an embed) can wait for the picture itself
+        // Drawn; the resolution the next picture will use (as adapted to this one's cost); the
+        // stage this picture shows, so a test (or an embed) can wait for the picture itself
         // rather than for a number of animation frames.
-        let _ = self
-            .heat
-            .set_attribute("data-stage", &format!("{:.4}", key.stage));
+        let stage = format!("{:.4}", key.stage);
+        for (name, value) in [
+            ("data-drawn", "true"),
+            ("data-grid-n", &self.plan.grid_n.to_string()),
+            ("data-stage", &stage),
+        ] {
+            report::warn_once(
+                "marking the main canvas as drawn",
+                self.heat.set_attribute(name, value),
+            );
+        }
         self.last = Some(key);
     }
 }
