@@ -4,11 +4,12 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use flow_playground::core::coupling::Keep;
+use flow_playground::core::numtext::fmt_edit;
 use flow_playground::core::train::PARAM_EXPLODE;
 use flow_playground::core::{Layer, LayerKind, Planar, Radial};
 use flow_playground::render::handles::W_NORM_MIN;
 use flow_playground::session::layer_fields::{
-    fmt_edit, parse_value, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS, SYLVESTER_FIELDS,
+    parse_value, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS, SYLVESTER_FIELDS,
 };
 
 fn field(table: &'static [Field], id: &str) -> Field {

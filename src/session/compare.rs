@@ -3,6 +3,7 @@
 //! trainer (the main model's seed and hyper-parameters), trained one step each in turn so they
 //! have always taken the same number of steps.
 
+use crate::core::numtext::{fixed, thousands};
 use crate::core::{Energy, Eval, Init, Trainer};
 use crate::state::Compare;
 
@@ -104,16 +105,13 @@ fn caption(e: &Entry) -> String {
     let params = tr.flow().params().len();
     match tr.last_eval() {
         Some(Eval::HeldOutNll(v)) if v.is_finite() => {
-            out.push_str(&format!(" · held-out NLL {v:.3}"))
+            out.push_str(&format!(" · held-out NLL {}", fixed(v, 3)))
         }
         Some(Eval::Energy(x)) if x.free_energy.is_finite() => {
-            out.push_str(&format!(" · free energy {:.3}", x.free_energy))
+            out.push_str(&format!(" · free energy {}", fixed(x.free_energy, 3)))
         }
         _ => {}
     }
-    out.push_str(&format!(
-        " · {} params",
-        crate::state::text::thousands(params)
-    ));
+    out.push_str(&format!(" · {} params", thousands(params)));
     out
 }

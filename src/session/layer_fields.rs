@@ -3,30 +3,13 @@
 //! is read and how a value is shown. The layer panel (`ui::panels::layer_details`) renders them;
 //! the verdict on invertibility is [`super::verdict`].
 
+use crate::core::numtext::{fixed, fmt_edit};
 use crate::core::scale::Scale;
 use crate::core::stack::inv_softplus;
 use crate::core::sylvester::Sylvester;
 use crate::core::train::PARAM_EXPLODE;
 use crate::core::{Layer, Planar, Radial};
 use crate::render::handles::W_NORM_MIN;
-
-/// Display a value for a numeric field: up to 6 decimals, or scientific when very large or small.
-pub fn fmt_edit(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    if v == 0.0 {
-        return "0".into();
-    }
-    let a = v.abs();
-    if (1e-3..1e5).contains(&a) {
-        let s = format!("{v:.6}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        s.to_string()
-    } else {
-        format!("{v:.6e}")
-    }
-}
 
 /// A typed value (`−` reads as `-`), or why not (naming the value `kept`).
 pub fn parse_value(raw: &str, kept: f64) -> Result<f64, String> {
@@ -44,7 +27,8 @@ pub fn parse_value(raw: &str, kept: f64) -> Result<f64, String> {
 fn check_raw(v: f64, kept: f64) -> Result<f64, String> {
     if v.abs() > PARAM_EXPLODE {
         Err(format!(
-            "Use a value between −{PARAM_EXPLODE:.0} and {PARAM_EXPLODE:.0} (training treats larger raw parameters as divergence); kept {}.",
+            "Use a value between −{0} and {0} (training treats larger raw parameters as divergence); kept {1}.",
+            fixed(PARAM_EXPLODE, 0),
             fmt_edit(kept)
         ))
     } else {

@@ -11,8 +11,9 @@ use super::ranges::{
     max_batch, train_bytes, Whole, BATCH, CENTER, CLIP, FORMAT_VERSION, HALF_EXTENT, HIDE_ENTRIES,
     LAYERS, NOISE, PRESET_N, TRAIN_BUDGET_BYTES,
 };
-use super::text::{fmt_f64, is_identifier, parse_f64, parse_u64, quote, thousands};
+use super::text::{fmt_f64, is_identifier, parse_f64, parse_u64, quote};
 use super::warning::Warnings;
+use crate::core::numtext::thousands;
 
 /// `ignored lr = 20: must be in (0, 1000000]`, the repair message of a value out of range.
 pub(crate) fn ignored_value(key: &str, value: &str, range: &str) -> String {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::session::training::num;
+use crate::core::numtext::num;
 use crate::state;
 use crate::ui::browser::download;
 use crate::ui::draw::compose;

@@ -24,9 +24,9 @@ pub fn read_text(
 ) {
     if file.size() > max_bytes as f64 {
         then(Err(format!(
-            "“{}” is {:.1} MB; files up to {} MB can be imported",
+            "“{}” is {} MB; files up to {} MB can be imported",
             short(&file.name()),
-            file.size() / 1e6,
+            crate::core::numtext::fixed(file.size() / 1e6, 1),
             max_bytes / 1_000_000
         )));
         return;

@@ -22,7 +22,7 @@ use crate::render::handles::{
 use crate::render::sylvester_handles::{SylvesterHandle, SylvesterHandles};
 use crate::render::ViewTransform;
 
-use crate::session::training::num;
+use crate::core::numtext::{fixed, num};
 use crate::session::Session;
 use crate::ui::model::Ui;
 
@@ -105,7 +105,11 @@ pub fn draw(
         .iter()
         .map(|(name, p)| {
             let c = view.canvas_from_data(*p);
-            format!("\"{name}\":[{:.2},{:.2}]", c[0] / dpr, c[1] / dpr)
+            format!(
+                "\"{name}\":[{},{}]",
+                fixed(c[0] / dpr, 2),
+                fixed(c[1] / dpr, 2)
+            )
         })
         .collect::<Vec<_>>()
         .join(",");

@@ -3,8 +3,8 @@
 //! `session::verdict`.
 
 use crate::core::coupling::Keep;
+use crate::core::numtext::num;
 use crate::core::Layer;
-use crate::session::training::num;
 use crate::session::verdict::Verdict;
 
 /// The invertibility verdict of a layer: `(warn, icon + headline, one line: why it matters and

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::core::numtext::num;
 use crate::core::{Direction, LayerKind};
-use crate::session::training::num;
 use crate::state::decimal;
 use crate::ui::actions::view;
 use crate::ui::model::use_ui;

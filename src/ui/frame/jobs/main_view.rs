@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+use crate::core::numtext::fixed;
 use crate::render::view_plan::{self, Change, Costs, Inputs, PlanState};
 use crate::render::{DensityScale, ViewTransform};
 use crate::ui::browser::{now_ms, page};
@@ -199,9 +200,7 @@ impl FrameJob for MainView {
             .set_attribute("data-grid-n", &self.plan.grid_n.to_string());
         // The stage this picture shows, so a test (or an embed) can wait for the picture itself
         // rather than for a number of animation frames.
-        let _ = self
-            .heat
-            .set_attribute("data-stage", &format!("{:.4}", key.stage));
+        let _ = self.heat.set_attribute("data-stage", &fixed(key.stage, 4));
         self.last = Some(key);
     }
 }
