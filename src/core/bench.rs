@@ -33,7 +33,6 @@ use super::dataset::standardized_moons;
 use super::energy::Energy;
 use super::flow::{Direction, Flow, Workspace};
 use super::layer::LayerKind;
-use super::numtext::fixed;
 use super::objective::{evaluate_energy, mean_nll, Annealing};
 use super::points::Points;
 use super::stack::{init_params, Init};
@@ -83,12 +82,11 @@ impl BenchResult {
         match self {
             BenchResult::Train { scenario, k, batch, steps, steps_per_s, metric } => format!(
                 "{{\"scenario\": \"{scenario}\", \"impl\": \"{implementation}\", \"k\": {k}, \"batch\": {batch}, \
-                 \"steps\": {steps}, \"steps_per_s\": {}, \"{}\": {}}}",
-                fixed(*steps_per_s, 1), metric.0, fixed(metric.1, 6)
+                 \"steps\": {steps}, \"steps_per_s\": {steps_per_s:.1}, \"{}\": {:.6}}}",
+                metric.0, metric.1
             ),
             BenchResult::Grid { scenario, k, n, ms_per_grid } => format!(
-                "{{\"scenario\": \"{scenario}\", \"impl\": \"{implementation}\", \"k\": {k}, \"n\": {n}, \"ms_per_grid\": {}}}",
-                fixed(*ms_per_grid, 3)
+                "{{\"scenario\": \"{scenario}\", \"impl\": \"{implementation}\", \"k\": {k}, \"n\": {n}, \"ms_per_grid\": {ms_per_grid:.3}}}"
             ),
         }
     }

@@ -26,7 +26,6 @@
 //! | `stack` | layer patterns and seeded initialisation |
 //! | `dataset`, `points` | seeded toy datasets; point sets and their validation |
 //! | `num`, `fastmath` | stable scalar helpers; vectorizable exp/ln/tanh for batch loops |
-//! | `numtext` | numbers as text (fixed, signed, scientific; display helpers) without std's exact float formatting |
 //! | `bench` | the benchmark scenarios, clock supplied by the caller |
 
 pub mod adam;
@@ -41,7 +40,6 @@ pub mod history;
 pub mod layer;
 pub mod mlp;
 pub mod num;
-pub mod numtext;
 pub mod objective;
 pub mod planar;
 pub mod points;

@@ -31,7 +31,6 @@ use super::flow::{Direction, Flow, Workspace};
 use super::history::{Eval, History, HistoryEntry};
 use super::layer::LayerKind;
 use super::num::fill_std_normal;
-use super::numtext::{fixed, sci};
 use super::objective::{evaluate_energy, mean_nll, ml_loss_grad, reverse_kl_loss_grad, Annealing};
 use super::points::{validate, DataError, Points};
 use super::stack::{init_params, Init};
@@ -236,20 +235,10 @@ impl fmt::Display for DivergenceReason {
                 write!(f, "the update produced NaN or infinite parameters")
             }
             DivergenceReason::ParamsExploded { max_abs } => {
-                write!(
-                    f,
-                    "a parameter jumped to {} (limit ±{}); the learning rate is too high",
-                    sci(*max_abs, 3),
-                    sci(PARAM_EXPLODE, 0)
-                )
+                write!(f, "a parameter jumped to {max_abs:.3e} (limit ±{PARAM_EXPLODE:.0e}); the learning rate is too high")
             }
             DivergenceReason::LossJumped { from, to } => {
-                write!(
-                    f,
-                    "the loss jumped from {} to {} after one update; the learning rate is too high",
-                    fixed(*from, 3),
-                    sci(*to, 3)
-                )
+                write!(f, "the loss jumped from {from:.3} to {to:.3e} after one update; the learning rate is too high")
             }
         }
     }

@@ -5,7 +5,6 @@
 //! data generator, or −log Z of the energy) as a dashed line. The y range ignores the first
 //! transient so that the interesting part of the curve fills the chart.
 
-use crate::core::numtext::fixed;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -176,26 +175,21 @@ pub fn readout(data: &ChartData, step: f64) -> Option<Readout> {
 /// The readout as one line of text, e.g.
 /// `step 1200 · train NLL 2.612 (smoothed 2.590) · held-out NLL 2.571 (step 1000)`.
 pub fn readout_text(data: &ChartData, r: &Readout) -> String {
-    let mut out = format!("step {}", fixed(r.step, 0));
+    let mut out = format!("step {:.0}", r.step);
     if let Some((v, a)) = r.train {
-        out.push_str(&format!(
-            " · {} {} (smoothed {})",
-            data.train_label,
-            fixed(v, 3),
-            fixed(a, 3)
-        ));
+        out.push_str(&format!(" · {} {v:.3} (smoothed {a:.3})", data.train_label));
     }
     if let Some((s, v)) = r.eval {
-        out.push_str(&format!(" · {} {}", data.eval_label, fixed(v, 3)));
+        out.push_str(&format!(" · {} {v:.3}", data.eval_label));
         if let Some(e) = data.ess.iter().find(|e| e.0 == s) {
-            out.push_str(&format!(", ESS {}%", fixed(100.0 * e.1, 0)));
+            out.push_str(&format!(", ESS {:.0}%", 100.0 * e.1));
         }
         if s != r.step {
-            out.push_str(&format!(" (step {})", fixed(s, 0)));
+            out.push_str(&format!(" (step {s:.0})"));
         }
     }
     if let Some(f) = data.floor {
-        out.push_str(&format!(" · floor {}", fixed(f, 3)));
+        out.push_str(&format!(" · floor {f:.3}"));
     }
     out
 }
@@ -246,8 +240,8 @@ pub fn draw<DB: DrawingBackend>(
             "step"
         })
         .axis_desc_style(font.clone())
-        .y_label_formatter(&|v| fixed(*v, 2))
-        .x_label_formatter(&|v| fixed(from_plot(*v, data.log_x), 0))
+        .y_label_formatter(&|v| format!("{v:.2}"))
+        .x_label_formatter(&|v| format!("{:.0}", from_plot(*v, data.log_x)))
         .draw()
         .map_err(err)?;
     let clamp = |(x, y): (f64, f64)| (to_plot(x, data.log_x), y.clamp(y0, y1));
@@ -287,7 +281,7 @@ pub fn draw<DB: DrawingBackend>(
                     .map(|c| PathElement::new(c.to_vec(), FLOOR.stroke_width(2))),
             )
             .map_err(err)?
-            .label(format!("floor {}", fixed(f, 3)))
+            .label(format!("floor {f:.3}"))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], FLOOR.stroke_width(2)));
     }
     if data.train.len() > 1 || !data.eval.is_empty() {

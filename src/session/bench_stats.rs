@@ -2,8 +2,6 @@
 //! of frame times, frame rates from animation-frame timestamps, the median grid size. Pure, so
 //! `cargo test` checks the p95 each published line quotes.
 
-use crate::core::numtext::fixed;
-
 /// Nearest-rank percentile (`q ∈ (0, 1]`) of the finite values of `v` (NaN and infinities are
 /// left out); 0 when none is finite. The value at rank `⌈q·n⌉` (at least 1) of the sorted sample.
 pub fn percentile(v: &[f64], q: f64) -> f64 {
@@ -38,10 +36,10 @@ pub fn median(v: &[usize]) -> usize {
 /// frame rate is, the browser's rendering included). Two decimals each.
 pub fn frame_fields(work_ms: &[f64], interval_ms: &[f64]) -> String {
     format!(
-        "\"frame_ms_p50\": {}, \"frame_ms_p95\": {}, \"frame_interval_ms_p50\": {}, \"frame_interval_ms_p95\": {}",
-        fixed(percentile(work_ms, 0.5), 2),
-        fixed(percentile(work_ms, 0.95), 2),
-        fixed(percentile(interval_ms, 0.5), 2),
-        fixed(percentile(interval_ms, 0.95), 2),
+        "\"frame_ms_p50\": {:.2}, \"frame_ms_p95\": {:.2}, \"frame_interval_ms_p50\": {:.2}, \"frame_interval_ms_p95\": {:.2}",
+        percentile(work_ms, 0.5),
+        percentile(work_ms, 0.95),
+        percentile(interval_ms, 0.5),
+        percentile(interval_ms, 0.95),
     )
 }

@@ -3,8 +3,8 @@
 //! trainer (the main model's seed and hyper-parameters), trained one step each in turn so they
 //! have always taken the same number of steps.
 
-use crate::core::numtext::{fixed, thousands};
 use crate::core::{Energy, Eval, Init, Trainer};
+use crate::state::numtext::thousands;
 use crate::state::Compare;
 
 use super::model::Session;
@@ -105,10 +105,10 @@ fn caption(e: &Entry) -> String {
     let params = tr.flow().params().len();
     match tr.last_eval() {
         Some(Eval::HeldOutNll(v)) if v.is_finite() => {
-            out.push_str(&format!(" · held-out NLL {}", fixed(v, 3)))
+            out.push_str(&format!(" · held-out NLL {v:.3}"))
         }
         Some(Eval::Energy(x)) if x.free_energy.is_finite() => {
-            out.push_str(&format!(" · free energy {}", fixed(x.free_energy, 3)))
+            out.push_str(&format!(" · free energy {:.3}", x.free_energy))
         }
         _ => {}
     }

@@ -7,7 +7,6 @@
 //! few seconds of training at the model stage (training is started if it was paused, and paused
 //! again after).
 
-use crate::core::numtext::fixed;
 use crate::render::gif::{build_palette, mark_unchanged, GifEncoder, Mapper};
 
 /// Side of the GIF's picture in pixels (a legend strip is added below).
@@ -155,9 +154,8 @@ impl GifRecording {
                     out.capture = Some((TRAIN_EVERY_MS / 10.0) as u16);
                     let left = ((TRAIN_MS - (now - *t0)) / 1000.0).max(0.0);
                     out.status = Some(format!(
-                        "Recording training: {} frames, {} s left…",
-                        self.frames.len() + 1,
-                        fixed(left, 0)
+                        "Recording training: {} frames, {left:.0} s left…",
+                        self.frames.len() + 1
                     ));
                 }
                 if now - *t0 >= TRAIN_MS || !training {

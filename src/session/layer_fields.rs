@@ -1,15 +1,16 @@
 //! The layer editor's parameter fields (one table per layer kind: how to read a value from a
-//! layer and how to set it, refusing values that would break invertibility), how a typed value
-//! is read and how a value is shown. The layer panel (`ui::panels::layer_details`) renders them;
-//! the verdict on invertibility is [`super::verdict`].
+//! layer and how to set it, refusing values that would break invertibility) and how a typed
+//! value is read; a value is shown by `state::numtext::fmt_edit`. The layer panel
+//! (`ui::panels::layer_details`) renders them; the verdict on invertibility is
+//! [`super::verdict`].
 
-use crate::core::numtext::{fixed, fmt_edit};
 use crate::core::scale::Scale;
 use crate::core::stack::inv_softplus;
 use crate::core::sylvester::Sylvester;
 use crate::core::train::PARAM_EXPLODE;
 use crate::core::{Layer, Planar, Radial};
 use crate::render::handles::W_NORM_MIN;
+use crate::state::numtext::fmt_edit;
 
 /// A typed value (`−` reads as `-`), or why not (naming the value `kept`).
 pub fn parse_value(raw: &str, kept: f64) -> Result<f64, String> {
@@ -27,8 +28,7 @@ pub fn parse_value(raw: &str, kept: f64) -> Result<f64, String> {
 fn check_raw(v: f64, kept: f64) -> Result<f64, String> {
     if v.abs() > PARAM_EXPLODE {
         Err(format!(
-            "Use a value between −{0} and {0} (training treats larger raw parameters as divergence); kept {1}.",
-            fixed(PARAM_EXPLODE, 0),
+            "Use a value between −{PARAM_EXPLODE:.0} and {PARAM_EXPLODE:.0} (training treats larger raw parameters as divergence); kept {}.",
             fmt_edit(kept)
         ))
     } else {

@@ -1,7 +1,7 @@
 //! What a training slice reports and the one message a divergence gets.
 
-use crate::core::numtext::fmt_lr;
 use crate::core::DivergenceReason;
+use crate::state::numtext::fmt_lr;
 
 /// A divergence the trainer recovered from: the last good parameters were restored and the
 /// learning rate halved to `lr`.

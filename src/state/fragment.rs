@@ -25,9 +25,9 @@
 use super::config::Config;
 use super::key_read::Raw;
 use super::keys::{names, KEYS, RETIRED};
+use super::numtext::thousands;
 use super::text::prefix_at_most;
 use super::warning::{Warning, Warnings};
-use crate::core::numtext::thousands;
 
 /// Longest fragment offered as a shareable link (characters); see the module docs.
 pub const MAX_URL_FRAGMENT: usize = 60_000;

@@ -8,8 +8,8 @@
 use std::fmt;
 
 use super::config::MAX_POINTS;
+use super::numtext::thousands;
 use super::warning::Warning;
-use crate::core::numtext::thousands;
 
 /// Largest file an importer reads (bytes). 20,000 points take well under 1 MB as CSV.
 pub const MAX_IMPORT_BYTES: usize = 8 << 20;

@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 
-use crate::core::numtext::fixed;
 use crate::session::gif_plan::GIF_SIDE;
 use crate::session::GifRecording;
 use crate::ui::browser::{download, now_ms, page};
@@ -154,16 +153,10 @@ fn finish(rec: GifRecording) -> Result<String, String> {
     // The last GIF's facts, for tests and the curious.
     page::mark_body(
         "data-gif",
-        &format!(
-            "{name} {} bytes {n} frames {} s",
-            bytes.len(),
-            fixed(total_s, 2)
-        ),
+        &format!("{name} {} bytes {n} frames {total_s:.2} s", bytes.len()),
     );
     Ok(format!(
-        "Saved {name}: {n} frames, {w}×{h}, {} KB, made in {} s (encoding {} s).",
-        bytes.len().div_ceil(1024),
-        fixed(total_s, 1),
-        fixed(encode_s, 1)
+        "Saved {name}: {n} frames, {w}×{h}, {} KB, made in {total_s:.1} s (encoding {encode_s:.1} s).",
+        bytes.len().div_ceil(1024)
     ))
 }

@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::core::numtext::num;
 use crate::core::{Layer, LayerKind, Vec2};
 use crate::render::handles::{input_stage, insert_for_stage, new_planar_at, new_radial_at};
 use crate::session::Stats;
+use crate::state::numtext::num;
 use crate::state::MAX_LAYERS;
 use crate::ui::model::{NoticeKind, Tool, Ui};
 

@@ -1,7 +1,6 @@
 //! The per-part breakdown of the `#bench` lines (the statistics are the pure
 //! `session::bench_stats`).
 
-use crate::core::numtext::fixed;
 use crate::session::bench_stats::percentile;
 use crate::ui::model::{FrameTimes, Parts};
 
@@ -10,9 +9,9 @@ pub fn parts_json(times: &FrameTimes) -> String {
     let field = |name: &str, f: fn(&Parts) -> f64| {
         let v: Vec<f64> = times.parts.iter().map(f).collect();
         format!(
-            "\"{name}\": [{}, {}]",
-            fixed(percentile(&v, 0.5), 2),
-            fixed(percentile(&v, 0.95), 2)
+            "\"{name}\": [{:.2}, {:.2}]",
+            percentile(&v, 0.5),
+            percentile(&v, 0.95)
         )
     };
     format!(

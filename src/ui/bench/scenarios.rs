@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 
 use crate::core::bench::{run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_ml};
-use crate::core::numtext::fixed;
 use crate::core::objective::mean_nll;
 use crate::core::{Eval, Workspace};
 use crate::session::bench_stats::{median, rate};
@@ -178,7 +177,7 @@ impl FrameJob for Bench {
                     });
                     let secs = (now - *t0) / 1e3;
                     let taken = take_work(ui);
-                    let reached = reached.map_or("null".to_string(), |s| fixed(s, 2));
+                    let reached = reached.map_or("null".to_string(), |s| format!("{s:.2}"));
                     let (name, head, to, note) = if *spline {
                         let (k, params) =
                             ui.session.with_value(|s| (s.k(), s.flow().params().len()));
@@ -198,14 +197,12 @@ impl FrameJob for Bench {
                     };
                     let line = format!(
                         "{{\"scenario\": \"{name}\", \"impl\": \"wasm\", {head}, \"frames\": {}, \
-                         {}, \"steps\": {steps}, \"seconds\": {}, \
-                         \"steps_per_s\": {}, \"heldout_nll\": {}, \"{to}\": {reached}, \
+                         {}, \"steps\": {steps}, \"seconds\": {secs:.2}, \
+                         \"steps_per_s\": {:.1}, \"heldout_nll\": {nll:.4}, \"{to}\": {reached}, \
                          \"grid_n\": {}, \"parts_ms_p50_p95\": {}, \"note\": \"{note}\"}}",
                         taken.work.len(),
                         taken.fields(),
-                        fixed(secs, 2),
-                        fixed(steps as f64 / secs.max(1e-9), 1),
-                        fixed(nll, 4),
+                        steps as f64 / secs.max(1e-9),
                         median(&rec.grid_n),
                         taken.parts,
                     );
@@ -228,7 +225,7 @@ impl FrameJob for Bench {
                     let line = format!(
                         "{{\"scenario\": \"scrub\", \"impl\": \"wasm\", \"k\": {K}, \"frames\": {}, \
                          {}, \"grid_n\": {}, \
-                         \"grid_n_min\": {}, \"grid_n_max\": {}, \"frames_per_s\": {}, \"canvas\": \"{}\", \
+                         \"grid_n_min\": {}, \"grid_n_max\": {}, \"frames_per_s\": {:.1}, \"canvas\": \"{}\", \
                          \"overlays\": \"grid+particles+data (volume off)\", \
                          \"note\": \"the trained model of the train scenario played 0 to K at 8 layers/s, looping\"}}",
                         taken.work.len(),
@@ -236,7 +233,7 @@ impl FrameJob for Bench {
                         median(ns),
                         ns.iter().min().copied().unwrap_or(0),
                         ns.iter().max().copied().unwrap_or(0),
-                        fixed(rate(&rec.ticks), 1),
+                        rate(&rec.ticks),
                         canvas_size(),
                     );
                     out.emit(&line);
@@ -272,10 +269,10 @@ impl FrameJob for Bench {
                     let taken = take_work(ui);
                     let line = format!(
                         "{{\"scenario\": \"drag\", \"impl\": \"wasm\", \"k\": {K}, \"positions\": {n}, \"frames\": {}, \
-                         \"frames_per_s\": {}, {}, \
+                         \"frames_per_s\": {:.1}, {}, \
                          \"parts_ms_p50_p95\": {}, \"note\": \"layer {DRAG_LAYER} selected (view at its input stage), its w handle carried once around its anchor, one pointer position per frame, through the editor's pointer path\"}}",
                         taken.work.len(),
-                        fixed(rate(&rec.ticks), 1),
+                        rate(&rec.ticks),
                         taken.fields(),
                         taken.parts,
                     );

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::core::numtext::fixed;
 use crate::core::{LayerKind, Preset, StackPattern, Vec2};
 use crate::render::editor::{self, EditorQuery};
 use crate::render::handles::LayerHandles;
@@ -186,11 +185,11 @@ pub(super) fn thumbs_line(ui: Ui) -> String {
     }
     format!(
         "{{\"scenario\": \"thumbs\", \"impl\": \"wasm\", \"k\": {K}, \"stages\": {}, \"n\": {}, \
-         \"ms_p50\": {}, \"ms_max\": {}, \"note\": \"all K+1 filmstrip thumbnails redrawn, 10 runs\"}}",
+         \"ms_p50\": {:.2}, \"ms_max\": {:.2}, \"note\": \"all K+1 filmstrip thumbnails redrawn, 10 runs\"}}",
         K + 1,
         thumbs::THUMB_N,
-        fixed(percentile(&t, 0.5), 2),
-        fixed(percentile(&t, 1.0), 2),
+        percentile(&t, 0.5),
+        percentile(&t, 1.0),
     )
 }
 

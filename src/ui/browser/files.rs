@@ -24,9 +24,9 @@ pub fn read_text(
 ) {
     if file.size() > max_bytes as f64 {
         then(Err(format!(
-            "“{}” is {} MB; files up to {} MB can be imported",
+            "“{}” is {:.1} MB; files up to {} MB can be imported",
             short(&file.name()),
-            crate::core::numtext::fixed(file.size() / 1e6, 1),
+            file.size() / 1e6,
             max_bytes / 1_000_000
         )));
         return;

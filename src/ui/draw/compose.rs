@@ -5,8 +5,8 @@
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
-use crate::core::numtext::num;
 use crate::render::{Colormap, DensityScale};
+use crate::state::numtext::num;
 use crate::ui::browser::page;
 use crate::ui::model::Legend;
 

@@ -22,8 +22,8 @@ use crate::render::handles::{
 use crate::render::sylvester_handles::{SylvesterHandle, SylvesterHandles};
 use crate::render::ViewTransform;
 
-use crate::core::numtext::{fixed, num};
 use crate::session::Session;
+use crate::state::numtext::num;
 use crate::ui::model::Ui;
 
 use super::canvas;
@@ -105,11 +105,7 @@ pub fn draw(
         .iter()
         .map(|(name, p)| {
             let c = view.canvas_from_data(*p);
-            format!(
-                "\"{name}\":[{},{}]",
-                fixed(c[0] / dpr, 2),
-                fixed(c[1] / dpr, 2)
-            )
+            format!("\"{name}\":[{:.2},{:.2}]", c[0] / dpr, c[1] / dpr)
         })
         .collect::<Vec<_>>()
         .join(",");

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::core::numtext::fixed;
 use crate::ui::actions::view;
 use crate::ui::draw::chart;
 use crate::ui::model::use_ui;
@@ -72,7 +71,7 @@ pub fn ChartView(label: Signal<String>) -> impl IntoView {
                 class="chart-cursor"
                 aria-hidden="true"
                 style:display=move || if readout.get().is_some() { "block" } else { "none" }
-                style:left=move || format!("{}px", fixed(readout.get().map_or(0.0, |r| r.1), 1))
+                style:left=move || format!("{:.1}px", readout.get().map_or(0.0, |r| r.1))
             ></div>
             <p id="chart-readout" class="chart-readout" aria-live="polite">{text}</p>
             <label class="inline small">

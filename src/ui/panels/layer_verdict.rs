@@ -3,9 +3,9 @@
 //! `session::verdict`.
 
 use crate::core::coupling::Keep;
-use crate::core::numtext::num;
 use crate::core::Layer;
 use crate::session::verdict::Verdict;
+use crate::state::numtext::num;
 
 /// The invertibility verdict of a layer: `(warn, icon + headline, one line: why it matters and
 /// what the reparametrisation did)`.

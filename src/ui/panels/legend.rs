@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::numtext::num;
 use crate::render::{Colormap, DensityScale};
+use crate::state::numtext::num;
 use crate::ui::model::{use_ui, Legend};
 
 /// The legend.

@@ -5,8 +5,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::numtext::thousands;
 use crate::core::StackPattern;
+use crate::state::numtext::thousands;
 use crate::state::MAX_LAYERS;
 use crate::ui::actions::model;
 use crate::ui::model::use_ui;

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::numtext::{num, signed_fixed};
 use crate::core::{Direction, Workspace};
+use crate::state::numtext::num;
 use crate::ui::actions::view;
 use crate::ui::model::use_ui;
 
@@ -44,7 +44,7 @@ pub fn ProbePanel() -> impl IntoView {
                                 <tr>
                                     <td>{format!("step {} ({} layer {})", i + 1, kinds[layer].name(), layer + 1)}</td>
                                     <td class="num">{format!("({}, {})", num(p.positions[i + 1][0], 2), num(p.positions[i + 1][1], 2))}</td>
-                                    <td class="num">{signed_fixed(*t, 4)}</td>
+                                    <td class="num">{format!("{:+.4}", t)}</td>
                                 </tr>
                             }
                         })
@@ -63,7 +63,7 @@ pub fn ProbePanel() -> impl IntoView {
                                 <tr>
                                     <td>"log q₀(z₀), base Gaussian"</td>
                                     <td class="num">{format!("({}, {})", num(p.positions[0][0], 2), num(p.positions[0][1], 2))}</td>
-                                    <td class="num">{signed_fixed(p.log_q0, 4)}</td>
+                                    <td class="num">{format!("{:+.4}", p.log_q0)}</td>
                                 </tr>
                                 {rows}
                             </tbody>
@@ -71,7 +71,7 @@ pub fn ProbePanel() -> impl IntoView {
                                 <tr>
                                     <th scope="row">"total log q_K(x)"</th>
                                     <td class="num">{format!("({}, {})", num(p.positions[k][0], 2), num(p.positions[k][1], 2))}</td>
-                                    <td class="num" id="probe-total" data-batch=format!("{batch_total}")>{signed_fixed(p.total, 4)}</td>
+                                    <td class="num" id="probe-total" data-batch=format!("{batch_total}")>{format!("{:+.4}", p.total)}</td>
                                 </tr>
                             </tfoot>
                         </table>

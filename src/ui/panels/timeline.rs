@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::core::numtext::num;
 use crate::core::{Direction, LayerKind};
 use crate::state::decimal;
+use crate::state::numtext::num;
 use crate::ui::actions::view;
 use crate::ui::model::use_ui;
 

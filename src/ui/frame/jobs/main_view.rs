@@ -7,7 +7,6 @@
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::core::numtext::fixed;
 use crate::render::view_plan::{self, Change, Costs, Inputs, PlanState};
 use crate::render::{DensityScale, ViewTransform};
 use crate::ui::browser::{now_ms, page};
@@ -200,7 +199,9 @@ impl FrameJob for MainView {
             .set_attribute("data-grid-n", &self.plan.grid_n.to_string());
         // The stage this picture shows, so a test (or an embed) can wait for the picture itself
         // rather than for a number of animation frames.
-        let _ = self.heat.set_attribute("data-stage", &fixed(key.stage, 4));
+        let _ = self
+            .heat
+            .set_attribute("data-stage", &format!("{:.4}", key.stage));
         self.last = Some(key);
     }
 }
