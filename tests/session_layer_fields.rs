@@ -8,8 +8,9 @@ use flow_playground::core::train::PARAM_EXPLODE;
 use flow_playground::core::{Layer, LayerKind, Planar, Radial};
 use flow_playground::render::handles::W_NORM_MIN;
 use flow_playground::session::layer_fields::{
-    fmt_edit, parse_value, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS, SYLVESTER_FIELDS,
+    parse_value, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS, SYLVESTER_FIELDS,
 };
+use flow_playground::state::numtext::fmt_edit;
 
 fn field(table: &'static [Field], id: &str) -> Field {
     *table.iter().find(|f| f.id == id).expect("field exists")

@@ -4,6 +4,7 @@
 //! have always taken the same number of steps.
 
 use crate::core::{Energy, Eval, Init, Trainer};
+use crate::state::numtext::thousands;
 use crate::state::Compare;
 
 use super::model::Session;
@@ -111,9 +112,6 @@ fn caption(e: &Entry) -> String {
         }
         _ => {}
     }
-    out.push_str(&format!(
-        " · {} params",
-        crate::state::text::thousands(params)
-    ));
+    out.push_str(&format!(" · {} params", thousands(params)));
     out
 }

@@ -1,7 +1,8 @@
 //! The layer editor's parameter fields (one table per layer kind: how to read a value from a
-//! layer and how to set it, refusing values that would break invertibility), how a typed value
-//! is read and how a value is shown. The layer panel (`ui::panels::layer_details`) renders them;
-//! the verdict on invertibility is [`super::verdict`].
+//! layer and how to set it, refusing values that would break invertibility) and how a typed
+//! value is read; a value is shown by `state::numtext::fmt_edit`. The layer panel
+//! (`ui::panels::layer_details`) renders them; the verdict on invertibility is
+//! [`super::verdict`].
 
 use crate::core::scale::Scale;
 use crate::core::stack::inv_softplus;
@@ -9,24 +10,7 @@ use crate::core::sylvester::Sylvester;
 use crate::core::train::PARAM_EXPLODE;
 use crate::core::{Layer, Planar, Radial};
 use crate::render::handles::W_NORM_MIN;
-
-/// Display a value for a numeric field: up to 6 decimals, or scientific when very large or small.
-pub fn fmt_edit(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    if v == 0.0 {
-        return "0".into();
-    }
-    let a = v.abs();
-    if (1e-3..1e5).contains(&a) {
-        let s = format!("{v:.6}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        s.to_string()
-    } else {
-        format!("{v:.6e}")
-    }
-}
+use crate::state::numtext::fmt_edit;
 
 /// A typed value (`−` reads as `-`), or why not (naming the value `kept`).
 pub fn parse_value(raw: &str, kept: f64) -> Result<f64, String> {

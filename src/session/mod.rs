@@ -8,7 +8,7 @@
 //! | `link` | the mapping between a [`Session`] (plus the view's settings) and a link [`crate::state::Config`] |
 //! | `history` | the undo / redo stack of whole states (link config + training progress), bounded in memory |
 //! | `compare` | the comparison runs: other flows fitted to the same target in equal steps |
-//! | `training` | what a training slice reports, its one divergence message, number formats |
+//! | `training` | what a training slice reports, its one divergence message |
 //! | `stats` | the numbers the training panel shows |
 //! | `bench_stats` | the statistics of the `#bench` lines: nearest-rank percentiles, frame rates, medians |
 //! | `layer_fields` | the layer editor's typed fields: each kind's parameters, read and set with the checks that keep a layer invertible |

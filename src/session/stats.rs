@@ -3,7 +3,7 @@
 use crate::core::Eval;
 
 use super::model::Session;
-use super::training::num;
+use crate::state::numtext::num;
 
 /// Live training numbers for display.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]

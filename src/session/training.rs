@@ -1,7 +1,7 @@
-//! What a training slice reports, the one message a divergence gets, and number formats that
-//! never show NaN.
+//! What a training slice reports and the one message a divergence gets.
 
 use crate::core::DivergenceReason;
+use crate::state::numtext::fmt_lr;
 
 /// A divergence the trainer recovered from: the last good parameters were restored and the
 /// learning rate halved to `lr`.
@@ -45,24 +45,4 @@ pub struct TrainReport {
     pub steps: usize,
     /// A divergence it recovered from.
     pub diverged: Option<Divergence>,
-}
-
-/// A learning rate for display: `0.005` → `5.0e-3`, `0.05` → `0.050`.
-pub fn fmt_lr(lr: f64) -> String {
-    if !lr.is_finite() {
-        "—".into()
-    } else if lr >= 0.01 {
-        format!("{lr:.3}")
-    } else {
-        format!("{lr:.1e}")
-    }
-}
-
-/// A number for display with `digits` decimals; never shows NaN (an em dash instead).
-pub fn num(v: f64, digits: usize) -> String {
-    if v.is_finite() {
-        format!("{v:.digits$}")
-    } else {
-        "—".into()
-    }
 }

@@ -25,7 +25,8 @@
 use super::config::Config;
 use super::key_read::Raw;
 use super::keys::{names, KEYS, RETIRED};
-use super::text::{prefix_at_most, thousands};
+use super::numtext::thousands;
+use super::text::prefix_at_most;
 use super::warning::{Warning, Warnings};
 
 /// Longest fragment offered as a shareable link (characters); see the module docs.

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use super::config::MAX_POINTS;
-use super::text::thousands;
+use super::numtext::thousands;
 use super::warning::Warning;
 
 /// Largest file an importer reads (bytes). 20,000 points take well under 1 MB as CSV.

@@ -7,11 +7,12 @@ use crate::core::{Energy, Preset};
 use super::config::{energy_slug, preset_slug, Config, Mode, Overlays, PresetInfo, Scale};
 use super::key_read::Raw;
 use super::layers_codec::decode_kinds;
+use super::numtext::thousands;
 use super::ranges::{
     max_batch, train_bytes, Whole, BATCH, CENTER, CLIP, FORMAT_VERSION, HALF_EXTENT, HIDE_ENTRIES,
     LAYERS, NOISE, PRESET_N, TRAIN_BUDGET_BYTES,
 };
-use super::text::{fmt_f64, is_identifier, parse_f64, parse_u64, quote, thousands};
+use super::text::{fmt_f64, is_identifier, parse_f64, parse_u64, quote};
 use super::warning::Warnings;
 
 /// `ignored lr = 20: must be in (0, 1000000]`, the repair message of a value out of range.

@@ -21,7 +21,8 @@
 //! | `import` | import errors, binary/size checks, append-or-replace |
 //! | `points_import` | points from a file of either format (format sniffing) |
 //! | `lesson_setup` | the state each lesson sets up |
-//! | `json`, `text`, `warning` | a tiny JSON reader; number formatting and parsing; warnings |
+//! | `json`, `text`, `warning` | a tiny JSON reader; the codecs' exact number text and strict parsing; warnings |
+//! | `numtext` | numbers as text for display (`num`, `fmt_lr`, `fmt_edit`, `thousands`), for every layer above |
 //! | `decimal` | decimal text to `f64`, correctly rounded, without the standard parser's tables |
 //! | `embed_msg` | an embed's control API: commands from the parent page, events back |
 //!
@@ -47,6 +48,7 @@ pub mod layers_codec;
 pub mod lesson_setup;
 pub mod lessons;
 pub mod model_json;
+pub mod numtext;
 pub mod points_codec;
 pub mod points_import;
 pub mod points_json;

@@ -8,7 +8,8 @@ const QUOTE_MAX: usize = 32;
 
 /// Formats `v` so that parsing it gives back exactly `v` (Rust's shortest round-trip
 /// representation), in exponent form when the plain form would be long (`1e-9`, `1.5e300`).
-/// Non-finite values are written as `NaN`/`inf` (the readers reject them).
+/// Non-finite values are written as `NaN`/`inf` (the readers reject them). Part of the link
+/// codec (and the exact exports): numbers shown to people are [`super::numtext`]'s.
 pub fn fmt_f64(v: f64) -> String {
     let plain = format!("{v}");
     if plain.len() > 20 {
@@ -172,17 +173,4 @@ impl<'a> LineCounter<'a> {
         self.pos = pos;
         self.line
     }
-}
-
-/// `1,234,567`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

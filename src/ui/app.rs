@@ -20,7 +20,7 @@ use super::panels::timeline::{StageInfo, TimelineBar};
 use super::panels::toolstrip::{ToolHint, ToolStrip};
 use super::panels::topbar::{Brand, PageButtons};
 use super::panels::trainbar::TrainBar;
-use crate::session::training::num;
+use crate::state::numtext::num;
 
 /// The jobs of the frame loop, in the order they run each frame. `framed`: the page is shown in
 /// another page's `<iframe>` (the embed's events go to that page).

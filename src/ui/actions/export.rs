@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::session::training::num;
 use crate::state;
+use crate::state::numtext::num;
 use crate::ui::browser::download;
 use crate::ui::draw::compose;
 use crate::ui::model::{NoticeKind, Ui};

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::core::{Layer, LayerKind, Vec2};
 use crate::render::handles::{input_stage, insert_for_stage, new_planar_at, new_radial_at};
-use crate::session::training::num;
 use crate::session::Stats;
+use crate::state::numtext::num;
 use crate::state::MAX_LAYERS;
 use crate::ui::model::{NoticeKind, Tool, Ui};
 

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use crate::render::{Colormap, DensityScale};
-use crate::session::training::num;
+use crate::state::numtext::num;
 use crate::ui::browser::page;
 use crate::ui::model::Legend;
 

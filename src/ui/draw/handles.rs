@@ -22,8 +22,8 @@ use crate::render::handles::{
 use crate::render::sylvester_handles::{SylvesterHandle, SylvesterHandles};
 use crate::render::ViewTransform;
 
-use crate::session::training::num;
 use crate::session::Session;
+use crate::state::numtext::num;
 use crate::ui::browser::report;
 use crate::ui::model::Ui;
 

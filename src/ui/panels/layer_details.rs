@@ -9,9 +9,9 @@ use crate::core::{Direction, Layer, LayerKind, Workspace};
 use crate::render::coupling::coupling_curve;
 use crate::render::handles::{input_stage, output_stage};
 use crate::session::layer_fields::{
-    fmt_edit, parse_value, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS, SYLVESTER_FIELDS,
+    parse_value, Field, PLANAR_FIELDS, RADIAL_FIELDS, SCALE_FIELDS, SYLVESTER_FIELDS,
 };
-use crate::session::training::num;
+use crate::state::numtext::{fmt_edit, num};
 use crate::ui::actions::{layers, view};
 use crate::ui::draw::inset;
 use crate::ui::model::{use_ui, Ui};

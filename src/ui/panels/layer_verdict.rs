@@ -4,8 +4,8 @@
 
 use crate::core::coupling::Keep;
 use crate::core::Layer;
-use crate::session::training::num;
 use crate::session::verdict::Verdict;
+use crate::state::numtext::num;
 
 /// The invertibility verdict of a layer: `(warn, icon + headline, one line: why it matters and
 /// what the reparametrisation did)`.

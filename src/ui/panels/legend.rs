@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::render::{Colormap, DensityScale};
-use crate::session::training::num;
+use crate::state::numtext::num;
 use crate::ui::model::{use_ui, Legend};
 
 /// The legend.

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::core::StackPattern;
-use crate::state::text::thousands;
+use crate::state::numtext::thousands;
 use crate::state::MAX_LAYERS;
 use crate::ui::actions::model;
 use crate::ui::model::use_ui;

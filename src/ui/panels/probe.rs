@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::core::{Direction, Workspace};
-use crate::session::training::num;
+use crate::state::numtext::num;
 use crate::ui::actions::view;
 use crate::ui::model::use_ui;
 

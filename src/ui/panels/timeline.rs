@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::core::{Direction, LayerKind};
-use crate::session::training::num;
 use crate::state::decimal;
+use crate::state::numtext::num;
 use crate::ui::actions::view;
 use crate::ui::model::use_ui;
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::session::training::fmt_lr;
+use crate::state::numtext::fmt_lr;
 use crate::ui::actions::{data, training};
 use crate::ui::model::use_ui;
 
