@@ -65,12 +65,18 @@ else
   cargo fetch -q
 fi
 
-# 6. npm test dependencies (playwright-core only: it never downloads a browser).
-if [ "$need_browser" = 1 ] && [ -f package.json ]; then
-  if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm test dependencies"
+# 6. npm packages: esbuild, which the release build uses to minify wasm-bindgen's JS glue
+#    (scripts/trunk-post-build.sh), and for tests playwright-core (it never downloads a browser)
+#    and axe-core. Installed for serving too, so both commands ship the same bundle.
+if command -v npm >/dev/null && [ -f package.json ]; then
+  if [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ] \
+     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages (esbuild; playwright-core and axe-core for tests)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
+elif [ "$need_browser" = 1 ]; then
+  log "ERROR: npm is missing (Node.js 20 or later is needed for the end-to-end tests)"
+  exit 1
 fi
 
 if [ -n "$apt_pid" ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trunk post_build hook (Trunk.toml), two jobs, pure bash + coreutils (works on a fresh machine):
+# Trunk post_build hook (Trunk.toml), three jobs, bash + coreutils (+ esbuild from npm for the third):
 #
 # 1. Moves the module loader that Trunk inlines into index.html out into ./loader.js, so the
 #    page's Content-Security-Policy (index.html) can allow scripts from the page's own origin only
@@ -9,6 +9,8 @@
 #    in 110), so `__wbindgen_externrefs` would name the function table and the page would fail
 #    at start ("WebAssembly.Table.set(): Argument 1 is invalid for table"). The repair points the
 #    export back at the module's externref table; it does nothing when the export is right.
+# 3. Minifies wasm-bindgen's JS glue with esbuild (installed from npm by scripts/setup.sh), when
+#    it is there: 10.1 -> 7.9 kB gzipped.
 set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
 
@@ -99,4 +101,18 @@ fix_table_export() {
 for w in "$dir"/*_bg.wasm; do
   [ -f "$w" ] && fix_table_export "$w"
 done
+
+# ---- 3. the JS glue, minified ------------------------------------------------------------------
+# wasm-bindgen's glue (~60 kB of readable JS) is shipped as it is by Trunk; esbuild (npm, installed
+# by scripts/setup.sh) minifies it as an ES module, keeping its exports: 10.1 -> 7.9 kB gzipped.
+# Without esbuild (npm missing) the build still works, with the glue as it is.
+esbuild="${TRUNK_SOURCE_DIR:-$(dirname "$0")/..}/node_modules/.bin/esbuild"
+if [ -x "$esbuild" ]; then
+  for js in "$dir"/*.js; do
+    [ "$(basename "$js")" = loader.js ] && continue
+    "$esbuild" "$js" --minify --format=esm --log-level=warning --allow-overwrite --outfile="$js"
+  done
+else
+  echo "trunk-post-build: esbuild not installed (scripts/setup.sh installs it): the JS glue is not minified" >&2
+fi
 exit 0

@@ -15,6 +15,12 @@ pub type Vec2 = [f64; 2];
 /// `log(2π)`: the normaliser of the standard 2-D Gaussian, `log N(z) = −½‖z‖² − LN_2PI`.
 pub const LN_2PI: f64 = 1.837_877_066_409_345_3;
 
+/// Sorts `v` ascending by `f64::total_cmp` (NaN last). The one sort of floats in the program:
+/// each distinct sort call is its own copy of the sorting code in the WebAssembly (~3 kB).
+pub fn sort_f64(v: &mut [f64]) {
+    v.sort_unstable_by(f64::total_cmp);
+}
+
 /// Overflow-free `log(1 + e^x)`.
 #[inline]
 pub fn softplus(x: f64) -> f64 {

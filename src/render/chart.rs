@@ -79,7 +79,7 @@ pub fn y_range(data: &ChartData) -> (f64, f64) {
     if vals.is_empty() {
         return (0.0, 1.0);
     }
-    vals.sort_by(|a, b| a.total_cmp(b));
+    crate::core::num::sort_f64(&mut vals);
     let lo = vals[0].min(data.floor.unwrap_or(f64::INFINITY));
     let hi = vals[((vals.len() - 1) as f64 * 0.9) as usize].max(
         data.eval

@@ -9,7 +9,7 @@ pub fn percentile(v: &[f64], q: f64) -> f64 {
     if s.is_empty() {
         return 0.0;
     }
-    s.sort_by(f64::total_cmp);
+    crate::core::num::sort_f64(&mut s);
     let rank = ((q * s.len() as f64).ceil() as usize).clamp(1, s.len());
     s[rank - 1]
 }
@@ -25,9 +25,10 @@ pub fn rate(ticks: &[f64]) -> f64 {
 
 /// The median of `v`: the upper middle value for an even count (0 for none).
 pub fn median(v: &[usize]) -> usize {
-    let mut s = v.to_vec();
-    s.sort_unstable();
-    s.get(s.len() / 2).copied().unwrap_or(0)
+    // Through the float sort (grid sizes are exact in f64): one sorting routine in the bundle.
+    let mut s: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+    crate::core::num::sort_f64(&mut s);
+    s.get(s.len() / 2).map_or(0, |&x| x as usize)
 }
 
 /// The frame-time fields of a `#bench` line: `"frame_ms_p50"`, `"frame_ms_p95"` (the

@@ -75,6 +75,14 @@ const fn doc(text: &'static str) -> &'static str {
 /// frame, was never read by the app: the frame loop trains for a time budget instead).
 pub const RETIRED: [&str; 1] = ["spf"];
 
+/// The check of a key whose every readable value is valid.
+fn always_holds(_: &Config) -> bool {
+    true
+}
+
+/// The repair of a key that cannot be broken.
+fn nothing_to_repair(_: &mut Config, _: &mut Warnings) {}
+
 fn train_default() -> TrainConfig {
     TrainConfig::default()
 }
@@ -101,8 +109,8 @@ pub static KEYS: [Key; 28] = [
         owner: Owner::Session,
         write: rows::write_mode,
         read: rows::read_mode,
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "n",
@@ -134,8 +142,8 @@ pub static KEYS: [Key; 28] = [
         owner: Owner::Session,
         write: |c| rows::preset(c).map(|p| p.seed.to_string()),
         read: rows::read_preset_seed,
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "K",
@@ -145,8 +153,8 @@ pub static KEYS: [Key; 28] = [
         owner: Owner::Session,
         write: |c| Some(c.kinds.len().to_string()),
         read: rows::read_k,
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "layers",
@@ -171,8 +179,8 @@ pub static KEYS: [Key; 28] = [
                 c.seed = v;
             }
         },
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "lr",
@@ -221,8 +229,8 @@ pub static KEYS: [Key; 28] = [
                 c.train.anneal = v;
             }
         },
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "asteps",
@@ -276,8 +284,8 @@ pub static KEYS: [Key; 28] = [
                 c.train.step = v;
             }
         },
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "stage",
@@ -307,8 +315,8 @@ pub static KEYS: [Key; 28] = [
                 c.view.playing = v;
             }
         },
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "speed",
@@ -342,8 +350,8 @@ pub static KEYS: [Key; 28] = [
                 c.view.looping = v;
             }
         },
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "show",
@@ -353,8 +361,8 @@ pub static KEYS: [Key; 28] = [
         owner: Owner::View,
         write: rows::write_show,
         read: rows::read_show,
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "scale",
@@ -364,8 +372,8 @@ pub static KEYS: [Key; 28] = [
         owner: Owner::View,
         write: rows::write_scale,
         read: rows::read_scale,
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "view",
@@ -400,8 +408,8 @@ pub static KEYS: [Key; 28] = [
                 c.embed.embed = v;
             }
         },
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "hide",
@@ -436,8 +444,8 @@ pub static KEYS: [Key; 28] = [
         owner: Owner::Page,
         write: |c| c.lesson.map(|l| l.slug().to_string()),
         read: |c, r| c.lesson = r.slug("lesson", Lesson::parse, "unknown lesson"),
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "cmp",
@@ -449,8 +457,8 @@ pub static KEYS: [Key; 28] = [
         read: |c, r| {
             c.compare = r.slug("cmp", Compare::parse, "unknown comparison (use kinds, depths or families)")
         },
-        check: |_| true,
-        repair: |_, _| {},
+        check: always_holds,
+        repair: nothing_to_repair,
     },
     Key {
         name: "params",

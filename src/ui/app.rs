@@ -106,7 +106,7 @@ pub fn App(bench: Option<bench::Options>) -> impl IntoView {
             <div class="view-row">
                 <div
                     class="canvas-wrap"
-                    data-tool=move || format!("{:?}", ui.tool.get()).to_lowercase()
+                    data-tool=move || format!("{:?}", ui.tool.get()).to_ascii_lowercase()
                     on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default() }
                     on:drop=move |ev: web_sys::DragEvent| { drop::on_drop(ui, ev) }
                 >
