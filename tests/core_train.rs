@@ -345,7 +345,14 @@ fn history_stays_bounded_and_keeps_evaluations() {
             loss: 1.0 / step as f64,
             eval,
         });
+        // The newest step is always there (the chart's End reads it), however thinned the rest.
+        assert_eq!(h.entries().last().map(|e| e.step), Some(step));
+        assert!(h.entries().len() <= 100, "{} entries", h.entries().len());
     }
+    assert!(h
+        .entries()
+        .iter()
+        .all(|e| e.step % 1000 != 0 || e.eval.is_some()));
     assert!(h.entries().len() <= 100);
     assert!(h.entries().windows(2).all(|w| w[0].step < w[1].step));
     assert!(h.entries().last().unwrap().step > 90_000);

@@ -1,6 +1,7 @@
 //! The trainer's loss history, bounded in memory: every step is kept until `capacity`
 //! entries, then every other entry is dropped and only every `stride`-th step (doubling each
-//! time) or an evaluation step is recorded. A long session keeps an evenly thinned curve.
+//! time) or an evaluation step is recorded. A long session keeps an evenly thinned curve, and
+//! the newest step is always its last entry (the chart's readout reaches the step shown).
 
 use super::objective::EnergyEval;
 
@@ -30,6 +31,9 @@ pub struct History {
     entries: Vec<HistoryEntry>,
     stride: u64,
     capacity: usize,
+    /// The last entry is the newest step, kept although it is off the stride (replaced by the
+    /// next push): the chart and its readout always reach the step the trainer is at.
+    newest_off_stride: bool,
 }
 
 impl History {
@@ -42,6 +46,7 @@ impl History {
             entries: Vec::new(),
             stride: 1,
             capacity: capacity.max(2),
+            newest_off_stride: false,
         }
     }
 
@@ -59,21 +64,29 @@ impl History {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.stride = 1;
+        self.newest_off_stride = false;
     }
 
-    /// Records a step (kept if it falls on the stride or carries an evaluation).
+    /// Records a step: kept if it falls on the stride or carries an evaluation; otherwise kept
+    /// only as the newest entry, until the next step replaces it.
     pub fn push(&mut self, e: HistoryEntry) {
-        if !e.step.is_multiple_of(self.stride) && e.eval.is_none() {
-            return;
+        if self.newest_off_stride {
+            self.entries.pop();
         }
+        self.newest_off_stride = !e.step.is_multiple_of(self.stride) && e.eval.is_none();
         self.entries.push(e);
         if self.entries.len() > self.capacity {
+            let newest = self.entries.pop();
             let mut i = 0;
             self.entries.retain(|_| {
                 i += 1;
                 i % 2 == 0
             });
             self.stride *= 2;
+            self.entries.extend(newest);
+            let last = self.entries.last();
+            self.newest_off_stride =
+                last.is_some_and(|l| !l.step.is_multiple_of(self.stride) && l.eval.is_none());
         }
     }
 }
