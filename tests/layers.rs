@@ -185,7 +185,7 @@ fn rank(m: &str) -> Option<(&'static str, u8)> {
         ["render", ..] => ("render", 1),
         ["session", ..] => ("session", 2),
         ["ui"] | ["ui", "app"] => ("ui::app", 9),
-        ["ui", "model", ..] => ("ui::model", 3),
+        ["ui", "context", ..] => ("ui::context", 3),
         ["ui", "browser", ..] => ("ui::browser", 3),
         ["ui", "draw", ..] => ("ui::draw", 4),
         ["ui", "actions", ..] => ("ui::actions", 5),
@@ -334,14 +334,14 @@ fn imports_follow_the_declared_layer_order() {
 #[test]
 fn the_checker_sees_edges_cycles_and_order_violations() {
     // A small graph in the shape of the crate: the checker itself must catch what it guards.
-    let text = "use crate::ui::model::{Ui, Tool};\nuse super::{link, history as _, selection::select};\n// use crate::ui::app;\nfn f() { crate::core::flow::Flow::new(); }";
+    let text = "use crate::ui::context::{Ui, Tool};\nuse super::{link, history as _, selection::select};\n// use crate::ui::app;\nfn f() { crate::core::flow::Flow::new(); }";
     let named = named_paths(&strip_comments(text));
     let has = |root: &str, segs: &[&str]| {
         named
             .iter()
             .any(|(r, s)| r == root && s.iter().map(String::as_str).eq(segs.iter().copied()))
     };
-    assert!(has("crate", &["ui", "model"]), "{named:?}");
+    assert!(has("crate", &["ui", "context"]), "{named:?}");
     assert!(has("super", &["link"]), "{named:?}");
     assert!(has("super", &["history"]), "{named:?}");
     assert!(has("super", &["selection", "select"]), "{named:?}");
@@ -357,7 +357,7 @@ fn the_checker_sees_edges_cycles_and_order_violations() {
     let mut e: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     add(&mut e, "ui::actions::link", "ui::actions::compare");
     add(&mut e, "ui::actions::history", "ui::actions::link");
-    add(&mut e, "ui::draw::main_view", "ui::model");
+    add(&mut e, "ui::draw::main_view", "ui::context");
     assert!(cycles(&e).is_empty());
     assert!(order_violations(&e).is_empty());
     // `link` importing `history` back closes a cycle: history → link → history.
@@ -371,8 +371,8 @@ fn the_checker_sees_edges_cycles_and_order_violations() {
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert!(bad[0].starts_with("ui::draw::main_view → ui::actions::training"));
     // A pure layer naming the UI is against the order.
-    add(&mut e, "core::flow", "ui::model");
+    add(&mut e, "core::flow", "ui::context");
     assert!(order_violations(&e)
         .iter()
-        .any(|b| b.starts_with("core::flow → ui::model")));
+        .any(|b| b.starts_with("core::flow → ui::context")));
 }

@@ -2,7 +2,7 @@
 //! plot frame that maps pointer columns to steps, checked on plotters' SVG backend.
 
 #![cfg(not(target_arch = "wasm32"))]
-use flow_playground::render::chart::{self, ChartData, PlotFrame};
+use flow_playground::render::chart::{self, ChartData, PlotArea};
 use plotters::prelude::*;
 
 fn data() -> ChartData {
@@ -87,7 +87,7 @@ fn readout_of_nothing_is_none() {
 
 #[test]
 fn plot_frame_maps_columns_to_steps_and_back() {
-    let f = PlotFrame {
+    let f = PlotArea {
         left: 40.0,
         right: 440.0,
         x_max: 2000.0,
@@ -105,7 +105,7 @@ fn plot_frame_maps_columns_to_steps_and_back() {
 
 #[test]
 fn log_step_axis_puts_decades_evenly_and_maps_back() {
-    let f = PlotFrame {
+    let f = PlotArea {
         left: 0.0,
         right: 400.0,
         x_max: 10_000.0,

@@ -6,9 +6,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use flow_playground::core::{Direction, Flow, Layer, LayerKind, Planar};
-use flow_playground::render::editor::{frame_for, hit, shown, shown_layer, EditorQuery};
+use flow_playground::render::editor::{hit, placement_for, shown, shown_layer, EditorQuery};
 use flow_playground::render::handles::{
-    grab, line_grab_offset, planar_drag, Handle, HandleFrame, LayerHandles, PlanarHandle,
+    grab, line_grab_offset, planar_drag, Handle, HandlePlacement, LayerHandles, PlanarHandle,
     RadialHandle,
 };
 use flow_playground::render::ViewTransform;
@@ -41,7 +41,7 @@ fn query(stage: f64, selected: Option<usize>, edit_tool: bool) -> EditorQuery {
         bounds: view().data_bounds(),
         selected,
         edit_tool,
-        frame: None,
+        placement: None,
         dragging: false,
     }
 }
@@ -75,7 +75,7 @@ fn planar_handles_sit_at_the_foot_of_the_window_centre() {
     assert!(close(h.anchor, [0.6, 0.2], 1e-12), "{:?}", h.anchor);
     assert!(close(h.normal_tip, [2.1, 0.7], 1e-12), "{:?}", h.normal_tip);
     assert!(close(h.u_tip, [0.9, 1.4], 1e-12), "{:?}", h.u_tip);
-    assert_eq!(sh.frame, HandleFrame::at([0.0, 0.0]));
+    assert_eq!(sh.placement, HandlePlacement::at([0.0, 0.0]));
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn a_click_on_each_drawn_handle_takes_that_handle() {
             got.anchor, h.anchor,
             "a planar drag turns about the drawn anchor"
         );
-        assert_eq!(got.frame, sh.frame);
+        assert_eq!(got.placement, sh.placement);
         if want != PlanarHandle::Line {
             // Held where it sits: pointer + offset is the handle.
             let p = v.data_from_canvas(at);
@@ -172,11 +172,11 @@ fn radial_handles_are_on_their_rings_at_the_frame_angles() {
         assert!(close(got.anchor, pos, 1e-12));
         assert!(close(got.offset, [0.0, 0.0], 1e-9));
     }
-    // A stored frame of this layer turns the α handle: it is found where that frame puts it.
+    // A stored placement of this layer turns the α handle: it is found where that frame puts it.
     let turned = EditorQuery {
-        frame: Some((
+        placement: Some((
             1,
-            HandleFrame {
+            HandlePlacement {
                 pivot: [0.0, 0.0],
                 angles: [std::f64::consts::FRAC_PI_2, 0.0],
             },
@@ -198,11 +198,11 @@ fn the_query_is_read_only_and_repeatable() {
     let f = flow(Direction::Generative);
     let params = f.params().to_vec();
     let v = view();
-    // A stored frame whose anchor is off screen: the answer re-anchors at the centre, every
-    // time, and the stored frame (a value the caller owns) is what it was.
-    let stored = Some((0, HandleFrame::at([40.0, 40.0])));
+    // A stored placement whose anchor is off screen: the answer re-anchors at the centre, every
+    // time, and the stored placement (a value the caller owns) is what it was.
+    let stored = Some((0, HandlePlacement::at([40.0, 40.0])));
     let q = EditorQuery {
-        frame: stored,
+        placement: stored,
         ..query(0.0, Some(0), true)
     };
     let before = q;
@@ -210,7 +210,7 @@ fn the_query_is_read_only_and_repeatable() {
     let b = shown(&f, &q).expect("shown");
     assert_eq!(a, b);
     assert_eq!(
-        a.frame.pivot,
+        a.placement.pivot,
         [0.0, 0.0],
         "re-anchored at the window centre"
     );
@@ -235,27 +235,30 @@ fn the_frame_is_kept_while_useful_and_during_a_drag() {
     let layer = f.layer(0);
     let bounds = view().data_bounds();
     // The pivot (1, 1) has its foot (0.4, 0.8) inside the window: kept.
-    let mine = HandleFrame::at([1.0, 1.0]);
-    assert_eq!(frame_for(Some((0, mine)), 0, &layer, bounds, false), mine);
+    let mine = HandlePlacement::at([1.0, 1.0]);
+    assert_eq!(
+        placement_for(Some((0, mine)), 0, &layer, bounds, false),
+        mine
+    );
     // Another layer's frame is not this one's.
     assert_eq!(
-        frame_for(Some((2, mine)), 0, &layer, bounds, false),
-        HandleFrame::at([0.0, 0.0])
+        placement_for(Some((2, mine)), 0, &layer, bounds, false),
+        HandlePlacement::at([0.0, 0.0])
     );
     // Foot outside the window (less the 4 % margin): re-anchored, unless dragging.
     // A pivot on the line at (−4.4, 15.2) is its own foot, above the window.
-    let far = HandleFrame::at([-4.4, 15.2]);
+    let far = HandlePlacement::at([-4.4, 15.2]);
     assert_eq!(
-        frame_for(Some((0, far)), 0, &layer, bounds, false).pivot,
+        placement_for(Some((0, far)), 0, &layer, bounds, false).pivot,
         [0.0, 0.0]
     );
-    assert_eq!(frame_for(Some((0, far)), 0, &layer, bounds, true), far);
+    assert_eq!(placement_for(Some((0, far)), 0, &layer, bounds, true), far);
     // A window panned to (10, 10): its centre.
     let panned = ViewTransform {
         center: [10.0, 10.0],
         ..view()
     };
-    let pf = frame_for(None, 0, &layer, panned.data_bounds(), false);
+    let pf = placement_for(None, 0, &layer, panned.data_bounds(), false);
     assert!(close(pf.pivot, [10.0, 10.0], 1e-12));
 }
 

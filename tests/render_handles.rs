@@ -9,8 +9,8 @@ use flow_playground::core::{Direction, Flow, Layer, LayerKind, Planar, Radial, W
 use flow_playground::render::handles::{
     apply_drag, first_dependent_stage, input_stage, insert_for_stage, layer_at_input_stage,
     layer_handles, new_planar_at, new_radial_at, output_stage, planar_anchor, planar_drag,
-    planar_handles, radial_drag, radial_from, radial_handles, Handle, HandleFrame, LayerHandles,
-    PlanarHandle, RadialHandle, ALPHA_MIN, GAMMA_REL_MIN, UHAT_GAP, W_NORM_MIN,
+    planar_handles, radial_drag, radial_from, radial_handles, Handle, HandlePlacement,
+    LayerHandles, PlanarHandle, RadialHandle, ALPHA_MIN, GAMMA_REL_MIN, UHAT_GAP, W_NORM_MIN,
 };
 use flow_playground::render::ViewTransform;
 use proptest::prelude::*;
@@ -318,7 +318,7 @@ proptest! {
     fn pick_finds_the_handle(p in planar_strategy(), r in radial_strategy()) {
         let view = ViewTransform::new(600.0, 600.0);
         for layer in [Layer::Planar(p), Layer::Radial(r)] {
-            let hs = layer_handles(&layer, HandleFrame::at([0.5, -0.25]), WINDOW);
+            let hs = layer_handles(&layer, HandlePlacement::at([0.5, -0.25]), WINDOW);
             let all: Vec<Handle> = match layer {
                 Layer::Planar(_) => PLANAR_HANDLES.iter().map(|h| Handle::Planar(*h)).collect(),
                 Layer::Radial(_) => RADIAL_HANDLES.iter().map(|h| Handle::Radial(*h)).collect(),
@@ -380,7 +380,7 @@ fn kinds_without_handles_show_none_and_ignore_drags() {
         }
         let raw: Vec<f64> = (0..kind.n_params()).map(|i| 0.01 * i as f64).collect();
         let layer = Layer::from_params(kind, &raw);
-        let hs = layer_handles(&layer, HandleFrame::at([0.0, 0.0]), WINDOW);
+        let hs = layer_handles(&layer, HandlePlacement::at([0.0, 0.0]), WINDOW);
         assert_eq!(hs, LayerHandles::None, "{kind:?}");
         let view = ViewTransform::new(600.0, 600.0);
         assert_eq!(hs.pick(&view, [300.0, 300.0], 1e9), None);

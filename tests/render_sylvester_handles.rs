@@ -7,7 +7,7 @@
 use flow_playground::core::sylvester::Sylvester;
 use flow_playground::core::{Layer, Vec2};
 use flow_playground::render::handles::{
-    apply_drag, layer_handles, Handle, HandleFrame, LayerHandles,
+    apply_drag, layer_handles, Handle, HandlePlacement, LayerHandles,
 };
 use flow_playground::render::sylvester_handles::{
     sylvester_centre, sylvester_drag, sylvester_handles, SylvesterHandle, ARM,
@@ -114,7 +114,7 @@ fn the_editor_picks_and_drags_sylvester_handles() {
     let layer = Layer::Sylvester(s);
     let LayerHandles::Sylvester(h) = layer_handles(
         &layer,
-        HandleFrame::at([0.0, 0.0]),
+        HandlePlacement::at([0.0, 0.0]),
         [-50.0, 50.0, -50.0, 50.0],
     ) else {
         panic!("Sylvester layers have handles")

@@ -93,7 +93,7 @@ pub fn y_range(data: &ChartData) -> (f64, f64) {
 
 /// Where the plot sits on the drawing area: the pixel columns of step 0 and of `x_max`.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PlotFrame {
+pub struct PlotArea {
     /// Backend pixel column of step 0.
     pub left: f64,
     /// Backend pixel column of step `x_max`.
@@ -104,7 +104,7 @@ pub struct PlotFrame {
     pub log_x: bool,
 }
 
-impl PlotFrame {
+impl PlotArea {
     /// The step under pixel column `px` (`None` outside the plot).
     pub fn step_at(&self, px: f64) -> Option<f64> {
         let w = self.right - self.left;
@@ -204,7 +204,7 @@ pub fn draw<DB: DrawingBackend>(
     data: &ChartData,
     font_px: f64,
     dark: bool,
-) -> Result<PlotFrame, String> {
+) -> Result<PlotArea, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let (bg, ink) = if dark {
         (RGBColor(28, 27, 39), RGBColor(236, 235, 245))
@@ -297,7 +297,7 @@ pub fn draw<DB: DrawingBackend>(
     let (px0, _) = chart.backend_coord(&(0.0, y0));
     let (px1, _) = chart.backend_coord(&(to_plot(x_max, data.log_x), y0));
     area.present().map_err(err)?;
-    Ok(PlotFrame {
+    Ok(PlotArea {
         left: f64::from(px0),
         right: f64::from(px1),
         x_max,

@@ -1,7 +1,7 @@
-//! The layer editor as a query: which layer's handles are on screen, in which handle frame, and
+//! The layer editor as a query: which layer's handles are on screen, in which handle placement, and
 //! which handle a pointer takes hold of. Pure and read-only: the same inputs give the same
 //! answer, so the handles drawn are exactly the handles a click finds. The editor's state (the
-//! stored frame, the drag) is the browser's (`ui::model::editor`) and changes only through its
+//! stored placement, the drag) is the browser's (`ui::context::editor`) and changes only through its
 //! actions; the geometry is [`super::handles`].
 
 use crate::core::flow::Flow;
@@ -9,12 +9,12 @@ use crate::core::{Layer, Vec2};
 
 use super::handles::{
     first_dependent_stage, grab, input_stage, layer_at_input_stage, layer_handles, planar_anchor,
-    Handle, HandleFrame, LayerHandles,
+    Handle, HandlePlacement, LayerHandles,
 };
 use super::transform::ViewTransform;
 
 /// Fraction of the window's width and height by which a planar anchor must stay inside it to
-/// keep its frame (else the frame is re-anchored at the window's centre).
+/// keep its placement (else the placement is re-anchored at the window's centre).
 pub const ANCHOR_MARGIN: f64 = 0.04;
 
 /// What the query reads.
@@ -28,14 +28,14 @@ pub struct EditorQuery {
     pub selected: Option<usize>,
     /// The Edit tool is on.
     pub edit_tool: bool,
-    /// The stored handle frame and the layer it belongs to.
-    pub frame: Option<(usize, HandleFrame)>,
-    /// A handle is being dragged (the frame is then kept wherever its anchor goes).
+    /// The stored handle placement and the layer it belongs to.
+    pub placement: Option<(usize, HandlePlacement)>,
+    /// A handle is being dragged (the placement is then kept wherever its anchor goes).
     pub dragging: bool,
 }
 
 /// A layer shown on the canvas: its index, whether it is the selected one (else a "ghost" the
-/// Edit tool can grab), the layer, the frame its handles are placed in, and its handles.
+/// Edit tool can grab), the layer, where its handles are placed, and its handles.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shown {
     /// Layer index (0-based).
@@ -44,8 +44,8 @@ pub struct Shown {
     pub selected: bool,
     /// The layer.
     pub layer: Layer,
-    /// The handle frame its handles are placed in.
-    pub frame: HandleFrame,
+    /// The handle placement its handles are placed in.
+    pub placement: HandlePlacement,
     /// Its handles.
     pub handles: LayerHandles,
 }
@@ -65,8 +65,8 @@ pub struct Hit {
     pub offset: Vec2,
     /// The first stage whose picture the layer changes.
     pub first_stage: usize,
-    /// The frame the handles were placed in.
-    pub frame: HandleFrame,
+    /// Where the handles were placed.
+    pub placement: HandlePlacement,
 }
 
 /// The layer whose handles belong on screen at `stage`, and whether it is the selected one: the
@@ -89,46 +89,46 @@ pub fn shown_layer(
     Some((layer_at_input_stage(dir, k, stage.round() as usize)?, false))
 }
 
-/// The handle frame of layer `i` in window `bounds`: the stored frame if it is this layer's,
+/// The handle placement of layer `i` in window `bounds`: the stored placement if it is this layer's,
 /// else one at the window's centre; a planar anchor outside the window (less
 /// [`ANCHOR_MARGIN`]) brings the pivot back to the centre, except during a drag.
-pub fn frame_for(
-    stored: Option<(usize, HandleFrame)>,
+pub fn placement_for(
+    stored: Option<(usize, HandlePlacement)>,
     i: usize,
     layer: &Layer,
     bounds: [f64; 4],
     dragging: bool,
-) -> HandleFrame {
+) -> HandlePlacement {
     let [x0, x1, y0, y1] = bounds;
     let centre = [0.5 * (x0 + x1), 0.5 * (y0 + y1)];
-    let mut frame = match stored {
+    let mut placement = match stored {
         Some((j, f)) if j == i => f,
-        _ => HandleFrame::at(centre),
+        _ => HandlePlacement::at(centre),
     };
     if !dragging {
         if let Layer::Planar(p) = layer {
-            let a = planar_anchor(p, frame.pivot);
+            let a = planar_anchor(p, placement.pivot);
             let (mx, my) = (ANCHOR_MARGIN * (x1 - x0), ANCHOR_MARGIN * (y1 - y0));
             let inside = a[0] > x0 + mx && a[0] < x1 - mx && a[1] > y0 + my && a[1] < y1 - my;
             if !inside {
-                frame.pivot = centre;
+                placement.pivot = centre;
             }
         }
     }
-    frame
+    placement
 }
 
 /// The layer shown for `q` with its handles (lines clipped to the window), if any.
 pub fn shown(flow: &Flow, q: &EditorQuery) -> Option<Shown> {
     let (index, selected) = shown_layer(flow, q.stage, q.selected, q.edit_tool)?;
     let layer = flow.layer(index);
-    let frame = frame_for(q.frame, index, &layer, q.bounds, q.dragging);
-    let handles = layer_handles(&layer, frame, q.bounds);
+    let placement = placement_for(q.placement, index, &layer, q.bounds, q.dragging);
+    let handles = layer_handles(&layer, placement, q.bounds);
     Some(Shown {
         index,
         selected,
         layer,
-        frame,
+        placement,
         handles,
     })
 }
@@ -153,6 +153,6 @@ pub fn hit(
         anchor,
         offset,
         first_stage: first_dependent_stage(flow.direction(), flow.len(), sh.index),
-        frame: sh.frame,
+        placement: sh.placement,
     })
 }

@@ -437,28 +437,28 @@ pub enum LayerHandles {
 
 /// Per-layer view state of the handles: the planar pivot and the radial handles' angles.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct HandleFrame {
+pub struct HandlePlacement {
     /// The point whose foot on a planar line is the anchor.
     pub pivot: Vec2,
     /// Angles of the radial `α` and `β` handles.
     pub angles: [f64; 2],
 }
 
-impl HandleFrame {
+impl HandlePlacement {
     /// Pivot at `pivot`, `α` handle to the east, `β` handle at 60°.
     pub fn at(pivot: Vec2) -> Self {
-        HandleFrame {
+        HandlePlacement {
             pivot,
             angles: [0.0, std::f64::consts::FRAC_PI_3],
         }
     }
 }
 
-/// The handles of `layer` in `frame`, lines clipped to `window`.
-pub fn layer_handles(layer: &Layer, frame: HandleFrame, window: Window) -> LayerHandles {
+/// The handles of `layer` at `placement`, lines clipped to `window`.
+pub fn layer_handles(layer: &Layer, placement: HandlePlacement, window: Window) -> LayerHandles {
     match layer {
-        Layer::Planar(p) => LayerHandles::Planar(planar_handles(p, frame.pivot, window)),
-        Layer::Radial(r) => LayerHandles::Radial(radial_handles(r, frame.angles)),
+        Layer::Planar(p) => LayerHandles::Planar(planar_handles(p, placement.pivot, window)),
+        Layer::Radial(r) => LayerHandles::Radial(radial_handles(r, placement.angles)),
         Layer::Sylvester(s) => LayerHandles::Sylvester(sylvester_handles(s, window)),
         _ => LayerHandles::None,
     }

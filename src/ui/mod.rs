@@ -12,22 +12,22 @@
 //!    │    └─ actions  the only code that changes the session, the view's settings and the
 //!    │         │      page's stored values; undo checkpoints live here
 //!    │         └─ draw   every canvas write; reads the session, never changes it
-//!    └─ model, browser   leaves: the Ui context (signals, derived facts, stored values) and thin
+//!    └─ context, browser leaves: the Ui context (signals, derived facts, stored values) and thin
 //!                        web_sys wrappers
 //! ```
 //!
 //! Ranks, enforced by `tests/layers.rs`: `app` > `panels`, `input`, `frame`, `bench` >
-//! `actions` > `draw` > `model`, `browser`. A file imports only lower ranks or files of its own
+//! `actions` > `draw` > `context`, `browser`. A file imports only lower ranks or files of its own
 //! folder, and no import cycle exists among the files of `src/`.
 
 mod actions;
 mod app;
 mod bench;
 mod browser;
+mod context;
 mod draw;
 mod frame;
 mod input;
-mod model;
 mod panels;
 
 /// Mounts the app on `<body>` (called by `main`). `#bench` is read before the app rewrites the

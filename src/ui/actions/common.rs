@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::session::Stats;
-use crate::ui::model::{NoticeKind, Ui};
+use crate::ui::context::{NoticeKind, Ui};
 
 use super::compare;
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::session::CompareRun;
 use crate::state::Compare;
-use crate::ui::model::{NoticeKind, Ui};
+use crate::ui::context::{NoticeKind, Ui};
 
 /// Opens the comparison `which` for the session's target and depth (paused, fresh weights).
 pub fn start(ui: Ui, which: Compare) {
@@ -16,7 +16,7 @@ pub fn start(ui: Ui, which: Compare) {
             ui.compare_epoch.update_value(|e| *e += 1);
             ui.compare.set(Some(which));
             ui.compare_training.set(false);
-            super::view::open_panel(ui, crate::ui::model::Panel::Compare);
+            super::view::open_panel(ui, crate::ui::context::Panel::Compare);
         }
         Err(e) => {
             stop(ui);
@@ -34,8 +34,8 @@ pub fn stop(ui: Ui) {
     ui.compare_training.set(false);
     if ui.compare.get_untracked().is_some() {
         ui.compare.set(None);
-        if ui.panel.get_untracked() == crate::ui::model::Panel::Compare {
-            super::view::open_panel(ui, crate::ui::model::Panel::Lessons);
+        if ui.panel.get_untracked() == crate::ui::context::Panel::Compare {
+            super::view::open_panel(ui, crate::ui::context::Panel::Lessons);
         }
     }
 }

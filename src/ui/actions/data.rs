@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::core::Vec2;
 use crate::session::{TargetChoice, MAX_POINTS};
 use crate::state::{self, decimal, ImportMode, Mode, PresetInfo};
-use crate::ui::model::{NoticeKind, Stroke, Tool, Ui};
+use crate::ui::context::{NoticeKind, Stroke, Tool, Ui};
 
 use super::{common, history};
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::state::lessons::Lesson;
 use crate::state::{self, EmbedConfig};
-use crate::ui::model::Ui;
+use crate::ui::context::Ui;
 
 use super::{history, lesson, link, training};
 

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use crate::state;
 use crate::state::numtext::num;
 use crate::ui::browser::download;
+use crate::ui::context::{NoticeKind, Ui};
 use crate::ui::draw::compose;
-use crate::ui::model::{NoticeKind, Ui};
 
 fn report(ui: Ui, r: Result<(), String>) {
     if let Err(e) = r {

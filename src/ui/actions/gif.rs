@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use crate::session::gif_plan::GIF_SIDE;
 use crate::session::GifRecording;
 use crate::ui::browser::{download, now_ms, page};
+use crate::ui::context::{NoticeKind, Ui};
 use crate::ui::draw::compose;
-use crate::ui::model::{NoticeKind, Ui};
 
 /// Starts recording the layer animation 0 → K.
 pub fn start_layers(ui: Ui) {

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::model::Ui;
+use crate::ui::context::Ui;
 
 use super::link;
 

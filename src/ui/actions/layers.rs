@@ -8,9 +8,9 @@ use leptos::prelude::*;
 
 use crate::core::{Layer, Vec2};
 use crate::render::editor::{self, EditorQuery, Hit};
-use crate::render::handles::{apply_drag, handle_angle, Handle, HandleFrame, RadialHandle};
+use crate::render::handles::{apply_drag, handle_angle, Handle, HandlePlacement, RadialHandle};
 use crate::render::ViewTransform;
-use crate::ui::model::{Drag, NoticeKind, Tool, Ui};
+use crate::ui::context::{Drag, NoticeKind, Tool, Ui};
 
 use super::{history, selection, stack};
 
@@ -83,11 +83,11 @@ pub fn press(ui: Ui, p: Press) -> bool {
     ui.editor.update_value(|e| {
         // The layer's frame is the one its handles were drawn and hit in, with the pivot pinned
         // at the anchor: the planar line turns about it for the whole drag, and stays there.
-        e.frame = Some((
+        e.placement = Some((
             hit.index,
-            HandleFrame {
+            HandlePlacement {
                 pivot: hit.anchor,
-                ..hit.frame
+                ..hit.placement
             },
         ));
         e.drag = Some(Drag {
@@ -141,7 +141,7 @@ pub fn drag_to(ui: Ui, pointer: i32, at: Vec2) -> bool {
                 Handle::Radial(RadialHandle::Beta) => Some(1),
                 _ => None,
             };
-            if let (Some(slot), Some((j, f))) = (slot, e.frame.as_mut()) {
+            if let (Some(slot), Some((j, f))) = (slot, e.placement.as_mut()) {
                 if *j == drag.layer {
                     f.angles[slot] = handle_angle(c, to);
                     e.gen += 1;

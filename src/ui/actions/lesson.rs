@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::state::Lesson;
-use crate::ui::model::{Panel, Tool, Ui};
+use crate::ui::context::{Panel, Tool, Ui};
 
 use super::{history, link, selection, training, view};
 

@@ -9,7 +9,7 @@ use crate::render::ViewTransform;
 use crate::session::{Checkpoint, ViewParts};
 use crate::state::{self, Config, EmbedConfig, LinkFit, Scale, ViewConfig};
 use crate::ui::browser::{page, storage};
-use crate::ui::model::{NoticeCause, NoticeKind, Overlays, Ui};
+use crate::ui::context::{NoticeCause, NoticeKind, Overlays, Ui};
 
 use super::{compare, selection};
 

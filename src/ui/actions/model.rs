@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::core::{Hyper, LayerKind, StackPattern};
 use crate::state::Mode;
 use crate::state::MAX_LAYERS;
-use crate::ui::model::{NoticeKind, Ui};
+use crate::ui::context::{NoticeKind, Ui};
 
 use super::{common, history};
 

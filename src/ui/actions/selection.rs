@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::render::handles::input_stage;
-use crate::ui::model::{Panel, Tool, Ui};
+use crate::ui::context::{Panel, Tool, Ui};
 
 /// Selects layer `i` (or none). A selection turns the Edit tool on and opens the Model panel
 /// (its fields); with `jump`, the view moves to the layer's input stage, where its handles are

@@ -10,7 +10,7 @@ use crate::render::handles::{input_stage, insert_for_stage, new_planar_at, new_r
 use crate::session::Stats;
 use crate::state::numtext::num;
 use crate::state::MAX_LAYERS;
-use crate::ui::model::{NoticeKind, Tool, Ui};
+use crate::ui::context::{NoticeKind, Tool, Ui};
 
 use super::{history, selection};
 

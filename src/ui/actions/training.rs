@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::session::{Stats, TrainReport};
-use crate::ui::model::{NoticeCause, NoticeKind, Ui};
+use crate::ui::context::{NoticeCause, NoticeKind, Ui};
 
 /// Starts or pauses training. Starting shows the model stage unless the timeline is playing.
 pub fn toggle(ui: Ui) {

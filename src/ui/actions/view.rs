@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::core::Vec2;
 use crate::render::ViewTransform;
 use crate::ui::browser::{page, storage};
-use crate::ui::model::{NoticeCause, NoticeKind, Overlays, Panel, Tool, Ui};
+use crate::ui::context::{NoticeCause, NoticeKind, Overlays, Panel, Tool, Ui};
 
 fn k(ui: Ui) -> f64 {
     ui.session.with_value(|s| s.k()) as f64

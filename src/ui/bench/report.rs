@@ -2,7 +2,7 @@
 //! `session::bench_stats`).
 
 use crate::session::bench_stats::percentile;
-use crate::ui::model::{FrameTimes, Parts};
+use crate::ui::context::{FrameTimes, Parts};
 
 /// Where the recorded frames' time went: a JSON object of each part's p50 and p95 (ms).
 pub fn parts_json(times: &FrameTimes) -> String {

@@ -12,8 +12,8 @@ use crate::state::{Config, Mode, PresetInfo};
 use crate::ui::actions::layers::{self, Press};
 use crate::ui::actions::{data, link, selection, training, view};
 use crate::ui::browser::{now_ms, page};
+use crate::ui::context::Ui;
 use crate::ui::draw::thumbs;
-use crate::ui::model::Ui;
 
 use super::report::parts_json;
 

@@ -8,7 +8,7 @@ use crate::core::{Eval, Objective};
 use crate::render::chart::{self, ChartData};
 use crate::session::Session;
 use crate::ui::browser::page;
-use crate::ui::model::ChartState;
+use crate::ui::context::ChartState;
 
 /// The step under CSS column `css_x` of the chart canvas (`None` outside the plot).
 pub fn step_at(state: ChartState, css_x: f64) -> Option<f64> {

@@ -8,7 +8,7 @@ use web_sys::HtmlCanvasElement;
 use crate::render::{Colormap, DensityScale};
 use crate::state::numtext::num;
 use crate::ui::browser::page;
-use crate::ui::model::Legend;
+use crate::ui::context::Legend;
 
 use super::canvas;
 use crate::ui::browser::report;

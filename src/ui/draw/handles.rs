@@ -25,7 +25,7 @@ use crate::render::ViewTransform;
 use crate::session::Session;
 use crate::state::numtext::num;
 use crate::ui::browser::report;
-use crate::ui::model::Ui;
+use crate::ui::context::Ui;
 
 use super::canvas;
 use super::strokes::Draw;

@@ -11,7 +11,7 @@ use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
 
 use crate::core::Workspace;
 use crate::session::Session;
-use crate::ui::model::{Legend, Overlays};
+use crate::ui::context::{Legend, Overlays};
 
 use super::canvas;
 use super::data_layer::DataLayer;

@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::ui::browser::{now_ms, report};
-use crate::ui::model::{Parts, Ui};
+use crate::ui::context::{Parts, Ui};
 
 /// The app's whole work per frame while training (train + redraw + one periodic extra): the
 /// training slice is what is left after the expected drawing (frame p95 ≤ 20 ms with margin).

@@ -3,7 +3,7 @@
 use crate::state::MAX_IMPORT_BYTES;
 use crate::ui::actions::data;
 use crate::ui::browser::files;
-use crate::ui::model::Ui;
+use crate::ui::context::Ui;
 
 /// A drop on the canvas.
 pub fn on_drop(ui: Ui, ev: web_sys::DragEvent) {

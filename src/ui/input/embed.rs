@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::state::embed_msg::{self, EmbedCommand};
 use crate::ui::actions::{embed, training, view};
 use crate::ui::browser::parent;
-use crate::ui::model::{NoticeKind, Overlays, Ui};
+use crate::ui::context::{NoticeKind, Overlays, Ui};
 
 /// Turns one overlay on or off.
 type OverlaySetter = fn(&mut Overlays, bool);

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::ui::actions::{history, stack, training, view};
 use crate::ui::browser::report;
-use crate::ui::model::Ui;
+use crate::ui::context::Ui;
 
 /// Installs the shortcuts for the page's lifetime.
 pub fn install(ui: Ui) {

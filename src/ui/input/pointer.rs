@@ -10,7 +10,7 @@ use crate::render::ViewTransform;
 use crate::ui::actions::layers::{self, Press};
 use crate::ui::actions::{data, view};
 use crate::ui::browser::report;
-use crate::ui::model::{Tool, Ui};
+use crate::ui::context::{Tool, Ui};
 
 /// Hit radius of a handle for a mouse or pen, in CSS pixels (a 28 px target).
 const MOUSE_HIT_PX: f64 = 14.0;
@@ -64,7 +64,7 @@ pub fn down(ui: Ui, ev: PointerEvent) {
         Tool::Brush | Tool::Eraser => {
             data::stroke_begin(ui, tool, p.at(), p.pointer, p.css);
         }
-        Tool::Pan => ui.stroke.set_value(Some(crate::ui::model::Stroke {
+        Tool::Pan => ui.stroke.set_value(Some(crate::ui::context::Stroke {
             tool,
             last_css: p.css,
             pointer: p.pointer,
@@ -95,7 +95,7 @@ pub fn moved(ui: Ui, ev: PointerEvent) {
         Tool::Pan => {
             let d = [p.css[0] - stroke.last_css[0], p.css[1] - stroke.last_css[1]];
             view::pan(ui, p.view, d);
-            ui.stroke.set_value(Some(crate::ui::model::Stroke {
+            ui.stroke.set_value(Some(crate::ui::context::Stroke {
                 last_css: p.css,
                 ..stroke
             }));

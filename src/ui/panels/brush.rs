@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::state::decimal;
 use crate::ui::actions::view;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 /// The brush controls.
 #[component]

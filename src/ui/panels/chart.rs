@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::ui::actions::view;
+use crate::ui::context::use_ui;
 use crate::ui::draw::chart;
-use crate::ui::model::use_ui;
 
 /// The chart.
 #[component]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::session::TargetChoice;
 use crate::state::Compare;
 use crate::ui::actions::compare;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 /// The comparison panel.
 #[component]

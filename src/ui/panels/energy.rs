@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::session::TargetChoice;
 use crate::state::{ANNEAL_STEPS_FAST, ANNEAL_STEPS_PAPER};
 use crate::ui::actions::data;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 /// The energy part of the Target panel.
 #[component]

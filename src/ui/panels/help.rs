@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::ui::actions::view;
 use crate::ui::browser::report;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 /// Every shortcut: keys and what they do.
 pub const SHORTCUTS: [(&str, &str); 12] = [

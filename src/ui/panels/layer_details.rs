@@ -13,8 +13,8 @@ use crate::session::layer_fields::{
 };
 use crate::state::numtext::{fmt_edit, num};
 use crate::ui::actions::{layers, view};
+use crate::ui::context::{use_ui, Ui};
 use crate::ui::draw::inset;
-use crate::ui::model::{use_ui, Ui};
 
 use super::layer_verdict::verdict;
 

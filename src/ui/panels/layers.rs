@@ -8,7 +8,7 @@ use crate::core::{Direction, LayerKind};
 use crate::render::handles::input_stage;
 use crate::state::MAX_LAYERS;
 use crate::ui::actions::{selection, stack};
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 use super::layer_details::LayerDetails;
 

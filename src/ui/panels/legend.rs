@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::render::{Colormap, DensityScale};
 use crate::state::numtext::num;
-use crate::ui::model::{use_ui, Legend};
+use crate::ui::context::{use_ui, Legend};
 
 /// The legend.
 #[component]

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::state::Lesson;
 use crate::ui::actions::lesson;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 /// The panel.
 #[component]

@@ -9,7 +9,7 @@ use crate::core::StackPattern;
 use crate::state::numtext::thousands;
 use crate::state::MAX_LAYERS;
 use crate::ui::actions::model;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 use super::fields::revert;
 

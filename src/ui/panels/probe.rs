@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::core::{Direction, Workspace};
 use crate::state::numtext::num;
 use crate::ui::actions::view;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 /// The ledger.
 #[component]

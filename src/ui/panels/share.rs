@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::state::MAX_IMPORT_BYTES;
 use crate::ui::actions::{data, export, gif, link};
 use crate::ui::browser::{clipboard, files};
-use crate::ui::model::{use_ui, NoticeKind, Ui};
+use crate::ui::context::{use_ui, NoticeKind, Ui};
 
 /// Shows `text` for copying and tries the clipboard.
 fn offer(ui: Ui, shown: RwSignal<String>, text: String, what: &'static str) {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::ui::actions::view;
-use crate::ui::model::{use_ui, Panel};
+use crate::ui::context::{use_ui, Panel};
 
 use super::compare::ComparePanel;
 use super::layers::LayersPanel;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::core::{Energy, Preset};
 use crate::session::{TargetChoice, HELDOUT_EVERY, MAX_POINTS};
 use crate::ui::actions::data;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 use super::brush::BrushControls;
 use super::energy::EnergyInfo;

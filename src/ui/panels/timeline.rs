@@ -7,7 +7,7 @@ use crate::core::{Direction, LayerKind};
 use crate::state::decimal;
 use crate::state::numtext::num;
 use crate::ui::actions::view;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 /// A layer kind's formula, for captions.
 pub fn layer_formula(kind: LayerKind) -> &'static str {

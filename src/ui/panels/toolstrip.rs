@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::ui::actions::{history, view};
-use crate::ui::model::{use_ui, Tool};
+use crate::ui::context::{use_ui, Tool};
 
 /// The tool strip.
 #[component]

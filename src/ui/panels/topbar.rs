@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::ui::actions::view;
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 use super::target::TargetSelect;
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::state::numtext::fmt_lr;
 use crate::ui::actions::{data, training};
-use crate::ui::model::use_ui;
+use crate::ui::context::use_ui;
 
 use super::chart::ChartView;
 use super::fields::revert;

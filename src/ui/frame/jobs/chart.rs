@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 
 use crate::ui::browser::page;
+use crate::ui::context::Ui;
 use crate::ui::draw::{chart, sparkline};
 use crate::ui::frame::{Frame, FrameJob, Part, Periodic};
-use crate::ui::model::Ui;
 
 /// What the chart plots, cheaply: steps, history length, the last loss, the objective, the
 /// axis, and the chart's on-screen size (a panel opening gives a hidden chart its size).

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::ui::context::Ui;
 use crate::ui::draw::compare::ComparePainter;
 use crate::ui::frame::{Frame, FrameJob};
-use crate::ui::model::Ui;
 
 /// The comparison job and its painter.
 #[derive(Default)]

@@ -10,10 +10,10 @@ use web_sys::HtmlCanvasElement;
 use crate::render::view_plan::{self, Change, Costs, Inputs, PlanState};
 use crate::render::{DensityScale, ViewTransform};
 use crate::ui::browser::{now_ms, page, report};
+use crate::ui::context::{EditorKey, Overlays};
 use crate::ui::draw::main_view::MainView as Painter;
 use crate::ui::draw::{canvas, handles};
 use crate::ui::frame::{Frame, FrameJob, Part};
-use crate::ui::model::{EditorKey, Overlays};
 
 /// Everything a picture shows but the density's resolution (that is the plan's).
 #[derive(Clone, PartialEq)]

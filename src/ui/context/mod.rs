@@ -20,7 +20,7 @@ pub use types::{FrameTimes, Legend, NoticeCause, NoticeKind, Overlays, Panel, Pa
 use leptos::prelude::*;
 
 use crate::core::{LayerKind, Vec2};
-use crate::render::chart::PlotFrame;
+use crate::render::chart::PlotArea;
 use crate::render::editor::EditorQuery;
 use crate::render::{DensityScale, ViewTransform};
 use crate::session::{CompareRun, GifRecording, History, Session, Stats};
@@ -41,7 +41,7 @@ pub struct Stroke {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ChartState {
     /// Where the last drawn plot sits (backend pixels) and the canvas's pixels per CSS pixel.
-    pub frame: Option<(PlotFrame, f64)>,
+    pub frame: Option<(PlotArea, f64)>,
     /// Steps on a log axis.
     pub log_x: bool,
 }

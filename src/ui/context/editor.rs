@@ -1,4 +1,4 @@
-//! The layer editor's view state: the handle frame of the layer being edited (pivot and ring
+//! The layer editor's view state: the handle placement of the layer being edited (pivot and ring
 //! angles), the drag in progress and hover feedback. Owned by the `Ui` context (one
 //! `StoredValue`); changed only by `actions::layers` and `actions::selection`, read by the
 //! pointer input, the handle drawing and the frame jobs through the pure query
@@ -6,7 +6,7 @@
 
 use crate::core::Vec2;
 use crate::render::editor::EditorQuery;
-use crate::render::handles::{Handle, HandleFrame};
+use crate::render::handles::{Handle, HandlePlacement};
 
 /// A handle being dragged.
 #[derive(Clone, Copy, Debug)]
@@ -28,8 +28,8 @@ pub struct Drag {
 /// The editor's state.
 #[derive(Default)]
 pub struct EditorState {
-    /// Handle frame (pivot, angles) of the layer it belongs to.
-    pub frame: Option<(usize, HandleFrame)>,
+    /// Handle placement (pivot, angles) of the layer it belongs to.
+    pub placement: Option<(usize, HandlePlacement)>,
     /// The drag in progress.
     pub drag: Option<Drag>,
     /// Bumped when anything drawn changes without a parameter change.
@@ -62,9 +62,9 @@ impl EditorState {
         !volume && self.drag.is_some_and(|d| stage < d.first_stage as f64)
     }
 
-    /// Forget the handle frame (another layer, or none, is selected).
+    /// Forget the handle placement (another layer, or none, is selected).
     pub fn reselect(&mut self) {
-        self.frame = None;
+        self.placement = None;
         self.gen += 1;
     }
 
@@ -82,7 +82,7 @@ impl EditorState {
             bounds,
             selected,
             edit_tool,
-            frame: self.frame,
+            placement: self.placement,
             dragging: self.drag.is_some(),
         }
     }
