@@ -42,6 +42,8 @@ test('draw a ring with the mouse, train, NLL drops; pause, step, reset', async (
   const n = Number((await page.textContent('#points-info')).match(/^(\d+)/)[1]);
   assert.ok(n > 200, `only ${n} points drawn`);
   assert.equal(await page.locator('.problem').count(), 0);
+  // The notice about the empty target goes once there are points to fit.
+  await page.waitForFunction(() => !/Training is off/.test(document.querySelector('.notice-area').textContent));
   await shot(page, 'training-drawn-ring');
 
   // Train; the held-out NLL is reported and drops.

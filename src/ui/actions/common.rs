@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::session::Stats;
-use crate::ui::context::{NoticeKind, Ui};
+use crate::ui::context::{NoticeCause, NoticeKind, Ui};
 
 use super::compare;
 
@@ -19,7 +19,8 @@ pub fn after_rebuild(ui: Ui, result: Result<(), String>) {
     }
     ui.stats.set(Stats::default());
     if let Err(msg) = result {
-        ui.notify(
+        ui.notify_while(
+            NoticeCause::DataProblem,
             NoticeKind::Error,
             format!("Training is off until the data is usable: {msg}"),
         );
