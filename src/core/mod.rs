@@ -35,6 +35,7 @@ pub mod dataset;
 pub mod energy;
 pub mod fastmath;
 pub mod flow;
+pub mod formula;
 pub mod grid;
 pub mod history;
 pub mod layer;
