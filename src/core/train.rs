@@ -22,13 +22,12 @@
 
 use std::fmt;
 
-use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 
-use super::adam::{clip_global_norm, Adam};
+use super::adam::clip_global_norm;
 use super::energy::Energy;
 use super::flow::{Direction, Flow, Workspace};
-use super::history::{Eval, History, HistoryEntry};
+use super::history::{Eval, HistoryEntry};
 use super::layer::LayerKind;
 use super::num::fill_std_normal;
 use super::objective::{evaluate_energy, mean_nll, ml_loss_grad, reverse_kl_loss_grad, Annealing};
@@ -275,24 +274,10 @@ pub struct Trainer {
     flow: Flow,
     init: Init,
     seed: u64,
-    adam: Adam,
-    adam_backup: Adam,
-    params_backup: Vec<f64>,
-    step: u64,
-    rng: SmallRng,
-    eval_rng: SmallRng,
+    /// What training has learned besides the parameters (optimiser, step, history, streams):
+    /// one value, so undo can take it and give it back whole.
+    progress: Progress,
     objective: Objective,
-    hyper: Hyper,
-    history: History,
-    last_eval: Option<Eval>,
-    /// Running mean of the accepted minibatch losses since the parameters, objective or
-    /// hyper-parameters last changed from outside (`None`: no reference yet).
-    loss_ref: Option<f64>,
-    /// Steps left in which updates are checked right away (set by a divergence).
-    recovering: u32,
-    /// The largest change of a raw parameter in the last accepted update (0 if none since the
-    /// parameters last changed from outside).
-    last_update: f64,
     tape: Tape,
     ws: Workspace,
     grads: Vec<f64>,
@@ -350,19 +335,8 @@ impl Trainer {
             flow,
             init,
             seed,
-            adam: Adam::new(n, hyper.lr),
-            adam_backup: Adam::new(n, hyper.lr),
-            params_backup: params,
-            step: 0,
-            rng: SmallRng::seed_from_u64(seed ^ TRAIN_STREAM),
-            eval_rng: SmallRng::seed_from_u64(seed ^ EVAL_STREAM),
+            progress: Progress::start(params, hyper, seed),
             objective,
-            hyper,
-            history: History::new(History::DEFAULT_CAPACITY),
-            last_eval: None,
-            loss_ref: None,
-            recovering: 0,
-            last_update: 0.0,
             tape: Tape::new(),
             ws: Workspace::default(),
             grads: vec![0.0; n],
@@ -377,17 +351,7 @@ impl Trainer {
     pub fn reset(&mut self) {
         let params = init_params(self.flow.kinds(), self.init, self.seed);
         self.flow.params_mut().copy_from_slice(&params);
-        self.params_backup.copy_from_slice(&params);
-        self.adam.reset();
-        self.adam_backup.reset();
-        self.step = 0;
-        self.rng = SmallRng::seed_from_u64(self.seed ^ TRAIN_STREAM);
-        self.eval_rng = SmallRng::seed_from_u64(self.seed ^ EVAL_STREAM);
-        self.history.clear();
-        self.last_eval = None;
-        self.loss_ref = None;
-        self.last_update = 0.0;
-        self.recovering = 0;
+        self.progress = Progress::start(params, self.progress.hyper, self.seed);
     }
 
     /// Like [`Trainer::reset`] with a new seed.
@@ -413,21 +377,21 @@ impl Trainer {
             return false;
         }
         self.flow.params_mut().copy_from_slice(params);
-        self.loss_ref = None;
-        self.last_update = 0.0;
+        self.progress.loss_ref = None;
+        self.progress.last_update = 0.0;
         true
     }
 
     /// Mutable access to the raw parameters (e.g. dragging a layer's handle).
     pub fn params_mut(&mut self) -> &mut [f64] {
-        self.loss_ref = None;
-        self.last_update = 0.0;
+        self.progress.loss_ref = None;
+        self.progress.last_update = 0.0;
         self.flow.params_mut()
     }
 
     /// Steps completed.
     pub fn step_count(&self) -> u64 {
-        self.step
+        self.progress.step
     }
 
     /// The objective.
@@ -440,47 +404,47 @@ impl Trainer {
         check_objective(&objective)?;
         self.flow.set_direction(objective.direction());
         self.objective = objective;
-        self.loss_ref = None;
-        self.last_update = 0.0;
+        self.progress.loss_ref = None;
+        self.progress.last_update = 0.0;
         Ok(())
     }
 
     /// The hyper-parameters.
     pub fn hyper(&self) -> &Hyper {
-        &self.hyper
+        &self.progress.hyper
     }
 
     /// Replaces the hyper-parameters (validated).
     pub fn set_hyper(&mut self, hyper: Hyper) -> Result<(), TrainError> {
         check_hyper(&hyper)?;
-        self.hyper = hyper;
-        self.loss_ref = None;
-        self.last_update = 0.0;
+        self.progress.hyper = hyper;
+        self.progress.loss_ref = None;
+        self.progress.last_update = 0.0;
         Ok(())
     }
 
     /// Halves the base learning rate (the usual answer to a divergence); returns the new value.
     pub fn halve_lr(&mut self) -> f64 {
-        self.hyper.lr *= 0.5;
-        self.hyper.lr
+        self.progress.hyper.lr *= 0.5;
+        self.progress.hyper.lr
     }
 
     /// The annealing `β` that the next step uses (1 for maximum likelihood).
     pub fn beta(&self) -> f64 {
         match &self.objective {
-            Objective::Energy { annealing, .. } => annealing.beta(self.step),
+            Objective::Energy { annealing, .. } => annealing.beta(self.progress.step),
             Objective::MaxLikelihood { .. } => 1.0,
         }
     }
 
     /// The loss history.
     pub fn history(&self) -> &[HistoryEntry] {
-        self.history.entries()
+        self.progress.history.entries()
     }
 
     /// The most recent periodic evaluation.
     pub fn last_eval(&self) -> Option<Eval> {
-        self.last_eval
+        self.progress.last_eval
     }
 
     /// Evaluates now: held-out NLL (`None` if there are no held-out points), or the free
@@ -500,12 +464,12 @@ impl Trainer {
                 }
             }
             Objective::Energy { energy, .. } => {
-                let n = self.hyper.eval_samples.max(1);
+                let n = self.progress.hyper.eval_samples.max(1);
                 Some(Eval::Energy(evaluate_energy(
                     &self.flow,
                     *energy,
                     n,
-                    &mut self.eval_rng,
+                    &mut self.progress.eval_rng,
                     &mut self.ws,
                 )))
             }
@@ -516,7 +480,7 @@ impl Trainer {
     pub fn step(&mut self) -> StepOutcome {
         let out = self.step_unchecked();
         if matches!(out, StepOutcome::Diverged(_)) {
-            self.recovering = RECOVERY_STEPS;
+            self.progress.recovering = RECOVERY_STEPS;
         }
         out
     }
@@ -531,7 +495,7 @@ impl Trainer {
                 reverse_kl_loss_grad(
                     &self.flow,
                     *energy,
-                    annealing.beta(self.step),
+                    annealing.beta(self.progress.step),
                     &self.batch_x,
                     &self.batch_y,
                     &mut self.tape,
@@ -545,20 +509,24 @@ impl Trainer {
 
     /// Back to the parameters and Adam moments from before the last update.
     fn restore_backup(&mut self) {
-        self.flow.params_mut().copy_from_slice(&self.params_backup);
-        self.adam.copy_state_from(&self.adam_backup);
-        self.last_update = 0.0;
+        self.flow
+            .params_mut()
+            .copy_from_slice(&self.progress.params_backup);
+        self.progress
+            .adam
+            .copy_state_from(&self.progress.adam_backup);
+        self.progress.last_update = 0.0;
     }
 
     fn step_unchecked(&mut self) -> StepOutcome {
-        let b = self.hyper.batch;
+        let b = self.progress.hyper.batch;
         self.batch_x.resize(b, 0.0);
         self.batch_y.resize(b, 0.0);
         let loss = match &self.objective {
             Objective::MaxLikelihood { train, .. } => {
                 let n = train.len();
                 for i in 0..b {
-                    let j = self.rng.random_range(0..n);
+                    let j = self.progress.rng.random_range(0..n);
                     self.batch_x[i] = train.x[j];
                     self.batch_y[i] = train.y[j];
                 }
@@ -571,8 +539,8 @@ impl Trainer {
                 )
             }
             Objective::Energy { energy, annealing } => {
-                fill_std_normal(&mut self.rng, &mut self.batch_x, &mut self.batch_y);
-                let beta = annealing.beta(self.step);
+                fill_std_normal(&mut self.progress.rng, &mut self.batch_x, &mut self.batch_y);
+                let beta = annealing.beta(self.progress.step);
                 let r = reverse_kl_loss_grad(
                     &self.flow,
                     *energy,
@@ -592,20 +560,24 @@ impl Trainer {
         if !self.grads.iter().all(|g| g.is_finite()) {
             return StepOutcome::Diverged(DivergenceReason::NonFiniteGradient);
         }
-        let jumped = self.loss_ref.filter(|r| loss > r + LOSS_JUMP);
-        if let Some(from) = jumped.filter(|_| self.last_update > WRECK_STEP) {
+        let jumped = self.progress.loss_ref.filter(|r| loss > r + LOSS_JUMP);
+        if let Some(from) = jumped.filter(|_| self.progress.last_update > WRECK_STEP) {
             // These parameters came from this trainer's last update (an outside change clears
             // the reference): the ones before it are still in the backup.
             self.restore_backup();
             return StepOutcome::Diverged(DivergenceReason::LossJumped { from, to: loss });
         }
-        if let Some(c) = self.hyper.clip {
+        if let Some(c) = self.progress.hyper.clip {
             clip_global_norm(&mut self.grads, c);
         }
-        self.params_backup.copy_from_slice(self.flow.params());
-        self.adam_backup.copy_state_from(&self.adam);
-        self.adam.lr = self.hyper.lr_at(self.step);
-        self.adam.step(self.flow.params_mut(), &self.grads);
+        self.progress
+            .params_backup
+            .copy_from_slice(self.flow.params());
+        self.progress
+            .adam_backup
+            .copy_state_from(&self.progress.adam);
+        self.progress.adam.lr = self.progress.hyper.lr_at(self.progress.step);
+        self.progress.adam.step(self.flow.params_mut(), &self.grads);
         let max_abs = self
             .flow
             .params()
@@ -615,7 +587,7 @@ impl Trainer {
             .flow
             .params()
             .iter()
-            .zip(&self.params_backup)
+            .zip(&self.progress.params_backup)
             .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
         let reason = if max_abs.is_nan() || !self.flow.params().iter().all(|p| p.is_finite()) {
             Some(DivergenceReason::NonFiniteParams)
@@ -628,9 +600,9 @@ impl Trainer {
             self.restore_backup();
             return StepOutcome::Diverged(reason);
         }
-        let checking = self.recovering > 0;
+        let checking = self.progress.recovering > 0;
         if checking {
-            self.recovering -= 1;
+            self.progress.recovering -= 1;
         }
         if checking && update > WRECK_STEP {
             // Just after a divergence, a large update: it must not wreck the model either.
@@ -643,25 +615,34 @@ impl Trainer {
                 });
             }
         }
-        self.step += 1;
-        self.last_update = update;
-        self.loss_ref = Some(self.loss_ref.map_or(loss, |r| r + 0.05 * (loss - r)));
-        let eval = if self.hyper.eval_every > 0 && self.step.is_multiple_of(self.hyper.eval_every) {
+        self.progress.step += 1;
+        self.progress.last_update = update;
+        self.progress.loss_ref = Some(
+            self.progress
+                .loss_ref
+                .map_or(loss, |r| r + 0.05 * (loss - r)),
+        );
+        let eval = if self.progress.hyper.eval_every > 0
+            && self
+                .progress
+                .step
+                .is_multiple_of(self.progress.hyper.eval_every)
+        {
             let e = self.evaluate();
             if e.is_some() {
-                self.last_eval = e;
+                self.progress.last_eval = e;
             }
             e
         } else {
             None
         };
-        self.history.push(HistoryEntry {
-            step: self.step,
+        self.progress.history.push(HistoryEntry {
+            step: self.progress.step,
             loss,
             eval,
         });
         StepOutcome::Stepped {
-            step: self.step,
+            step: self.progress.step,
             loss,
         }
     }
