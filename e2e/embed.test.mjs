@@ -49,6 +49,20 @@ const ARTICLE_SCRIPT = `<script>
   window.send = (msg) => document.querySelector('iframe[title^="Flow Playground"]').contentWindow.postMessage(msg, '*');
 </script>`;
 
+/** An article on its own origin that embeds the Share panel's snippet after `before` (HTML) and
+ *  drives it with ARTICLE_SCRIPT, opened in a fresh context once the embed is ready. */
+async function drivingArticle(before = '', viewport = { width: 1000, height: 900 }) {
+  const code = await snippet();
+  const site = await article({ 'index.html': `<!doctype html><title>Article</title>${ARTICLE_SCRIPT}${before}${code}` });
+  const ctx = await browser.newContext({ viewport });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(site.url);
+  const ready = await waitEvent(page, 'flow:ready');
+  const send = (msg) => page.evaluate((m) => window.send(m), msg);
+  return { ctx, page, problems, ready, send };
+}
+
 const frameOf = (page) => page.frameLocator('iframe[title^="Flow Playground"]');
 /** Waits for an event of `type` (matching `pred`) after index `from`; returns it. */
 const waitEvent = (page, type, pred = 'true', from = 0) => page.waitForFunction(
@@ -118,20 +132,13 @@ test('why allow-same-origin: an opaque-origin frame loads the app only from a se
 });
 
 test('control API: stage, play, train, lesson, link, overlays; malformed and foreign messages change nothing', async () => {
-  const code = await snippet();
-  const site = await article({
-    'index.html': `<!doctype html><title>Article</title>${ARTICLE_SCRIPT}
-      <p>An article about flows.</p>${code}
+  const { ctx, page, problems, ready, send } = await drivingArticle(
+    `<p>An article about flows.</p>
       <iframe name="sibling" title="another widget" srcdoc="<p>another widget</p>"></iframe>`,
-  });
-  const ctx = await browser.newContext({ viewport: { width: 1000, height: 1000 } });
-  const page = await ctx.newPage();
-  const problems = watchConsole(page);
-  await page.goto(site.url);
-  const ready = await waitEvent(page, 'flow:ready');
+    { width: 1000, height: 1000 },
+  );
   await frameOf(page).locator('#main-canvas[data-drawn="true"]').waitFor();
   assert.deepEqual({ ...ready, at: 0 }, { at: 0, type: 'flow:ready', version: 1, stage: await stageOf(page), k: 16, lesson: null });
-  const send = (msg) => page.evaluate((m) => window.send(m), msg);
 
   // Stage: the frame shows it and says so.
   let n = await eventCount(page);
@@ -222,14 +229,7 @@ test('control API: stage, play, train, lesson, link, overlays; malformed and for
 });
 
 test('control API faults: pausing stops a lesson\'s comparison, a notice goes with its cause, an oversized message is not copied', async () => {
-  const code = await snippet();
-  const site = await article({ 'index.html': `<!doctype html><title>Article</title>${ARTICLE_SCRIPT}${code}` });
-  const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-  const page = await ctx.newPage();
-  const problems = watchConsole(page);
-  await page.goto(site.url);
-  await waitEvent(page, 'flow:ready');
-  const send = (msg) => page.evaluate((m) => window.send(m), msg);
+  const { ctx, page, problems, send } = await drivingArticle();
   const app_ = () => appFrame(page);
 
   // (a) A lesson trains its main flow and its comparison; flow:pause-training stops both.
@@ -286,14 +286,7 @@ test('control API faults: pausing stops a lesson\'s comparison, a notice goes wi
 });
 
 test('an embedded app never writes to the browser\'s storage; the full app on the same origin does', async () => {
-  const code = await snippet();
-  const site = await article({ 'index.html': `<!doctype html><title>Article</title>${ARTICLE_SCRIPT}${code}` });
-  const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-  const page = await ctx.newPage();
-  const problems = watchConsole(page);
-  await page.goto(site.url);
-  await waitEvent(page, 'flow:ready');
-  const send = (msg) => page.evaluate((m) => window.send(m), msg);
+  const { ctx, page, problems, send } = await drivingArticle();
   const stored = () => appFrame(page).evaluate(() => Object.keys(localStorage));
   assert.deepEqual(await stored(), [], 'storage was not empty to begin with');
   // Everything an article does with it, each change written to the frame's link (the app saves
