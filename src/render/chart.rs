@@ -1,12 +1,11 @@
-//! The loss chart, drawn with plotters on any backend (a `<canvas>` in the app, SVG in tests).
+//! The loss chart, laid out as pixels, lines and labels ([`layout`]); `ui/draw/chart.rs` paints
+//! the [`Scene`] on a `<canvas>` (plain 2-D context calls, no plotting library: README, "Bundle
+//! size").
 //!
 //! Training loss (a raw thin line and its exponential moving average), the periodic evaluation
 //! (held-out NLL, or free energy at β = 1) as a thick line, and the known floor (entropy of the
 //! data generator, or −log Z of the energy) as a dashed line. The y range ignores the first
 //! transient so that the interesting part of the curve fills the chart.
-
-use plotters::coord::Shift;
-use plotters::prelude::*;
 
 /// Series to draw, in (step, value) pairs; all values finite (the caller filters).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -44,11 +43,6 @@ fn from_plot(v: f64, log_x: bool) -> f64 {
         v
     }
 }
-
-/// Colours that stay apart for colour-blind readers (Okabe–Ito blue, orange, grey).
-const TRAIN: RGBColor = RGBColor(0, 114, 178);
-const EVAL: RGBColor = RGBColor(213, 94, 0);
-const FLOOR: RGBColor = RGBColor(90, 90, 90);
 
 /// Exponential moving average with the given smoothing (0 = none).
 pub fn ema(values: &[(f64, f64)], alpha: f64) -> Vec<(f64, f64)> {
@@ -197,21 +191,134 @@ pub fn readout_text(data: &ChartData, r: &Readout) -> String {
 /// Smoothing of the training loss's moving average.
 const EMA_ALPHA: f64 = 0.95;
 
-/// Draw the chart on `area`. `font_px` scales all text (for high-DPI canvases). Returns where
-/// the plot sits, for the hover readout.
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+/// A colour with its opacity, as a canvas style string (`rgba(r,g,b,a)`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rgba(pub u8, pub u8, pub u8, pub f64);
+
+impl Rgba {
+    /// The same colour at opacity `a`.
+    fn mix(self, a: f64) -> Rgba {
+        Rgba(self.0, self.1, self.2, a)
+    }
+
+    /// The CSS colour.
+    pub fn css(&self) -> String {
+        format!("rgba({},{},{},{})", self.0, self.1, self.2, self.3)
+    }
+}
+
+/// Colours that stay apart for colour-blind readers (Okabe–Ito blue, orange, grey).
+const TRAIN: Rgba = Rgba(0, 114, 178, 1.0);
+const EVAL: Rgba = Rgba(213, 94, 0, 1.0);
+const FLOOR: Rgba = Rgba(90, 90, 90, 1.0);
+
+/// A polyline (or a set of separate segments) in canvas pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stroke {
+    /// Points, canvas pixels (y down).
+    pub pts: Vec<[f64; 2]>,
+    /// Draw `pts` as separate segments (pairs) instead of one polyline.
+    pub segments: bool,
+    /// Colour.
+    pub color: Rgba,
+    /// Line width, canvas pixels.
+    pub width: f64,
+}
+
+/// Horizontal anchor of a text label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// `at` is the text's left end.
+    Left,
+    /// `at` is the text's centre.
+    Center,
+    /// `at` is the text's right end.
+    Right,
+}
+
+/// A text label, vertically centred on `at`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    /// The text.
+    pub text: String,
+    /// Anchor point, canvas pixels.
+    pub at: [f64; 2],
+    /// Which end of the text `at` is.
+    pub anchor: Anchor,
+}
+
+/// Everything the chart draws, in canvas pixels, in painting order: background, grid and axes,
+/// series, legend box, then every label in `ink` at `font_px`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    /// Canvas size.
+    pub size: [f64; 2],
+    /// Background colour.
+    pub bg: Rgba,
+    /// Text colour.
+    pub ink: Rgba,
+    /// Font size of every label, canvas pixels.
+    pub font_px: f64,
+    /// Grid lines, axes, series and the legend's keys.
+    pub strokes: Vec<Stroke>,
+    /// The legend box (x, y, width, height), drawn after the series and before its keys.
+    pub legend: Option<([f64; 4], Rgba, Rgba)>,
+    /// Strokes drawn on top of the legend box (its keys).
+    pub keys: Vec<Stroke>,
+    /// Tick labels, the axis name and legend texts.
+    pub labels: Vec<Label>,
+    /// Where the plot sits, for the hover readout.
+    pub plot: PlotArea,
+}
+
+/// "Nice" tick values on `[lo, hi]`: multiples of 1, 2 or 5 × 10ᵏ, the finest spacing giving at
+/// most `max` ticks. Returns the values and the spacing.
+pub fn ticks(lo: f64, hi: f64, max: usize) -> (Vec<f64>, f64) {
+    let span = hi - lo;
+    if span.is_nan() || span <= 0.0 || !span.is_finite() || max == 0 {
+        return (vec![], 0.0);
+    }
+    let mut k = (span / max as f64).log10().floor() - 1.0;
+    loop {
+        let base = 10f64.powf(k);
+        for m in [1.0, 2.0, 5.0] {
+            let step = m * base;
+            let first = (lo / step).ceil();
+            let last = (hi / step).floor();
+            if last - first + 1.0 <= max as f64 {
+                return (multiples(lo, hi, step), step);
+            }
+        }
+        k += 1.0;
+    }
+}
+
+/// The multiples of `step` in `[lo, hi]`, ascending (none for a step that is not positive).
+pub fn multiples(lo: f64, hi: f64, step: f64) -> Vec<f64> {
+    let count = (hi - lo) / step;
+    if step.is_nan() || step <= 0.0 || count.is_nan() || !(0.0..1e5).contains(&count) {
+        return vec![];
+    }
+    let (first, last) = ((lo / step).ceil() as i64, (hi / step).floor() as i64);
+    (first..=last).map(|i| i as f64 * step).collect()
+}
+
+/// Lays the chart out on a `width × height` canvas. `font_px` scales all text (for high-DPI
+/// canvases); `measure` gives a text's width in pixels at that size (the legend is sized by
+/// it).
+pub fn layout(
     data: &ChartData,
+    width: f64,
+    height: f64,
     font_px: f64,
     dark: bool,
-) -> Result<PlotArea, String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    measure: &dyn Fn(&str) -> f64,
+) -> Scene {
     let (bg, ink) = if dark {
-        (RGBColor(28, 27, 39), RGBColor(236, 235, 245))
+        (Rgba(28, 27, 39, 1.0), Rgba(236, 235, 245, 1.0))
     } else {
-        (WHITE, RGBColor(27, 26, 38))
+        (Rgba(255, 255, 255, 1.0), Rgba(27, 26, 38, 1.0))
     };
-    area.fill(&bg).map_err(err)?;
     let x_max = data
         .train
         .last()
@@ -219,90 +326,172 @@ pub fn draw<DB: DrawingBackend>(
         .max(data.eval.last().map_or(1.0, |p| p.0))
         .max(10.0);
     let (y0, y1) = y_range(data);
-    let font = ("sans-serif", font_px).into_font().color(&ink);
-    let mut chart = ChartBuilder::on(area)
-        .margin(font_px * 0.6)
-        .x_label_area_size(font_px * 2.2)
-        .y_label_area_size(font_px * 3.6)
-        .build_cartesian_2d(0.0..to_plot(x_max, data.log_x), y0..y1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(ink.mix(0.06))
-        .bold_line_style(ink.mix(0.15))
-        .axis_style(ink.mix(0.6))
-        .x_labels(5)
-        .y_labels(5)
-        .label_style(font.clone())
-        .x_desc(if data.log_x {
+    let top_x = to_plot(x_max, data.log_x);
+    // Margins: a small one all round, room for the y labels on the left and for the x labels
+    // and the axis name below.
+    let margin = font_px * 0.6;
+    let (left, right) = (
+        margin + font_px * 3.6,
+        (width - margin).max(margin + font_px * 3.6 + 1.0),
+    );
+    let (top, bottom) = (margin, (height - margin - font_px * 2.2).max(margin + 1.0));
+    let px = |v: f64| left + (right - left) * v / top_x;
+    let py = |v: f64| bottom - (bottom - top) * (v - y0) / (y1 - y0);
+    // Crisp 1-pixel lines sit on pixel centres.
+    let crisp = |v: f64| v.floor() + 0.5;
+    let mut strokes = Vec::new();
+    let mut labels = Vec::new();
+    let (xt, xs) = ticks(0.0, top_x, 5);
+    let (yt, ys) = ticks(y0, y1, 5);
+    let grid = |strokes: &mut Vec<Stroke>, step: f64, lo: f64, hi: f64, vertical: bool, a: f64| {
+        let mut pts = Vec::new();
+        for v in multiples(lo, hi, step) {
+            if vertical {
+                let x = crisp(px(v));
+                pts.extend([[x, top], [x, bottom]]);
+            } else {
+                let y = crisp(py(v));
+                pts.extend([[left, y], [right, y]]);
+            }
+        }
+        strokes.push(Stroke {
+            pts,
+            segments: true,
+            color: ink.mix(a),
+            width: 1.0,
+        });
+    };
+    // Light lines at a tenth of the labelled spacing, bold lines at the labels.
+    grid(&mut strokes, xs / 10.0, 0.0, top_x, true, 0.06);
+    grid(&mut strokes, ys / 10.0, y0, y1, false, 0.06);
+    grid(&mut strokes, xs, 0.0, top_x, true, 0.15);
+    grid(&mut strokes, ys, y0, y1, false, 0.15);
+    // The axes: left and bottom.
+    strokes.push(Stroke {
+        pts: vec![
+            [crisp(left), top],
+            [crisp(left), crisp(bottom)],
+            [right, crisp(bottom)],
+        ],
+        segments: false,
+        color: ink.mix(0.6),
+        width: 1.0,
+    });
+    let gap = font_px * 0.4;
+    for v in &xt {
+        labels.push(Label {
+            text: format!("{:.0}", from_plot(*v, data.log_x)),
+            at: [px(*v), bottom + gap + font_px * 0.5],
+            anchor: Anchor::Center,
+        });
+    }
+    for v in &yt {
+        labels.push(Label {
+            text: format!("{v:.2}"),
+            at: [left - gap, py(*v)],
+            anchor: Anchor::Right,
+        });
+    }
+    labels.push(Label {
+        text: if data.log_x {
             "step (log scale)"
         } else {
             "step"
-        })
-        .axis_desc_style(font.clone())
-        .y_label_formatter(&|v| format!("{v:.2}"))
-        .x_label_formatter(&|v| format!("{:.0}", from_plot(*v, data.log_x)))
-        .draw()
-        .map_err(err)?;
-    let clamp = |(x, y): (f64, f64)| (to_plot(x, data.log_x), y.clamp(y0, y1));
+        }
+        .to_string(),
+        at: [(left + right) / 2.0, bottom + gap + font_px * 1.5],
+        anchor: Anchor::Center,
+    });
+    // The series, clamped to the y range.
+    let at = |&(x, y): &(f64, f64)| [px(to_plot(x, data.log_x)), py(y.clamp(y0, y1))];
+    let mut legend: Vec<(String, Rgba, f64)> = Vec::new();
     if data.train.len() > 1 {
-        chart
-            .draw_series(LineSeries::new(
-                data.train.iter().copied().map(clamp),
-                TRAIN.mix(0.25).stroke_width(1),
-            ))
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(
-                ema(&data.train, EMA_ALPHA).into_iter().map(clamp),
-                TRAIN.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(data.train_label.clone())
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], TRAIN.stroke_width(3)));
+        strokes.push(Stroke {
+            pts: data.train.iter().map(at).collect(),
+            segments: false,
+            color: TRAIN.mix(0.25),
+            width: 1.0,
+        });
+        strokes.push(Stroke {
+            pts: ema(&data.train, EMA_ALPHA).iter().map(at).collect(),
+            segments: false,
+            color: TRAIN,
+            width: 2.0,
+        });
+        legend.push((data.train_label.clone(), TRAIN, 3.0));
     }
     if !data.eval.is_empty() {
-        chart
-            .draw_series(LineSeries::new(
-                data.eval.iter().copied().map(clamp),
-                EVAL.stroke_width(3),
-            ))
-            .map_err(err)?
-            .label(data.eval_label.clone())
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], EVAL.stroke_width(3)));
+        strokes.push(Stroke {
+            pts: data.eval.iter().map(at).collect(),
+            segments: false,
+            color: EVAL,
+            width: 3.0,
+        });
+        legend.push((data.eval_label.clone(), EVAL, 3.0));
     }
     if let Some(f) = data.floor.filter(|f| f.is_finite() && *f >= y0 && *f <= y1) {
-        let top = to_plot(x_max, data.log_x);
-        let dashes: Vec<(f64, f64)> = (0..40).map(|i| (top * i as f64 / 40.0, f)).collect();
-        chart
-            .draw_series(
-                dashes
-                    .chunks(2)
-                    .map(|c| PathElement::new(c.to_vec(), FLOOR.stroke_width(2))),
-            )
-            .map_err(err)?
-            .label(format!("floor {f:.3}"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], FLOOR.stroke_width(2)));
+        // Dashed: 20 dashes, each a 40th of the width.
+        let y = py(f);
+        let pts = (0..40)
+            .step_by(2)
+            .flat_map(|i| {
+                [
+                    [px(top_x * i as f64 / 40.0), y],
+                    [px(top_x * (i + 1) as f64 / 40.0), y],
+                ]
+            })
+            .collect();
+        strokes.push(Stroke {
+            pts,
+            segments: true,
+            color: FLOOR,
+            width: 2.0,
+        });
+        legend.push((format!("floor {f:.3}"), FLOOR, 2.0));
     }
+    // The legend, in the upper right corner of the plot: a key line and the name per series.
+    let mut keys = Vec::new();
+    let mut boxed = None;
     if data.train.len() > 1 || !data.eval.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(bg.mix(0.85))
-            .border_style(ink.mix(0.3))
-            .label_font(font)
-            .draw()
-            .map_err(err)?;
+        let pad = font_px * 0.4;
+        let key = font_px * 0.7;
+        let row = font_px * 1.6;
+        let text_w = legend.iter().map(|l| measure(&l.0)).fold(0.0, f64::max);
+        let w = pad * 3.0 + key + text_w;
+        let h = pad * 2.0 + row * legend.len() as f64;
+        let (x, y) = (right - pad - w, top + pad);
+        boxed = Some(([x, y, w, h], bg.mix(0.85), ink.mix(0.3)));
+        for (i, (text, color, width)) in legend.into_iter().enumerate() {
+            let cy = y + pad + row * (i as f64 + 0.5);
+            keys.push(Stroke {
+                pts: vec![[x + pad, cy], [x + pad + key, cy]],
+                segments: false,
+                color,
+                width,
+            });
+            labels.push(Label {
+                text,
+                at: [x + pad * 2.0 + key, cy],
+                anchor: Anchor::Left,
+            });
+        }
     }
-    let (px0, _) = chart.backend_coord(&(0.0, y0));
-    let (px1, _) = chart.backend_coord(&(to_plot(x_max, data.log_x), y0));
-    area.present().map_err(err)?;
-    Ok(PlotArea {
-        left: f64::from(px0),
-        right: f64::from(px1),
-        x_max,
-        log_x: data.log_x,
-    })
+    Scene {
+        size: [width, height],
+        bg,
+        ink,
+        font_px,
+        strokes,
+        legend: boxed,
+        keys,
+        labels,
+        plot: PlotArea {
+            left,
+            right,
+            x_max,
+            log_x: data.log_x,
+        },
+    }
 }
 
 /// A sparkline of the chart's data in a `width × height` box (pixels, y down): the smoothed

@@ -14,7 +14,7 @@
 //! | `stretch` | local stretch ellipses from each stage's 2×2 Jacobian |
 //! | `handles`, `sylvester_handles` | the editor's handle geometry; raw parameters from a drag |
 //! | `coupling` | a coupling layer's 1-D transformer curve ([`coupling::CouplingCurve`]) |
-//! | `chart` | the loss chart and sparkline on any plotters backend |
+//! | `chart` | the loss chart laid out as canvas lines and labels, and the sparkline |
 //! | `gif` | the GIF89a encoder (palette, mapping, LZW) |
 
 pub mod chart;

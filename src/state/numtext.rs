@@ -14,8 +14,8 @@
 //! fixed-precision format of the app does not unlink it: `<f64 as Display>::fmt` (and `Debug`,
 //! `LowerExp`) chooses exact or shortest at run time from the `Formatter`'s precision, and the
 //! WebAssembly keeps those impls as long as any `{}` / `{:?}` / `{:e}` of an `f64` is left: the
-//! link codec's `fmt_f64`, `to_string` of numbers in the panels, and plotters-canvas, which
-//! writes every chart colour as `rgba({},{},{},{})` and every font as `{} {}px {}` with `f64`s.
+//! link codec's `fmt_f64`, `to_string` of numbers in the panels, and the chart's colours
+//! (`rgba({},{},{},{})`) and font (`{}px sans-serif`), written with `f64`s.
 //! An own implementation (exact rounding by an error-free product, equal to std's output below
 //! 2^64 and 15 decimals, tested against `format!`; in the history of `src/core/numtext.rs`) left
 //! `format_exact` linked and added 5 kB gzipped; thin wrappers around `format!` added 1.5 kB (a

@@ -1,11 +1,9 @@
 //! Puts the loss chart (pure `render::chart`) on the `#loss-chart` canvas.
 
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::core::{Eval, Objective};
-use crate::render::chart::{self, ChartData};
+use crate::render::chart::{self, Anchor, ChartData, Scene, Stroke};
 use crate::session::Session;
 use crate::ui::browser::page;
 use crate::ui::context::ChartState;
@@ -77,10 +75,79 @@ pub fn draw(sess: &Session, state: &mut ChartState) {
         (el.client_height().max(120) as f64 * dpr) as u32,
     );
     super::canvas::ensure_size(&el, w, h);
+    let Some(ctx) = super::canvas::context_2d(&el) else {
+        return;
+    };
     let data = chart_data(sess, state.log_x);
-    if let Some(backend) = CanvasBackend::with_canvas_object(el) {
-        let root = backend.into_drawing_area();
-        let frame = chart::draw(&root, &data, 13.0 * dpr, page::dark()).ok();
-        state.frame = frame.map(|fr| (fr, dpr));
+    let font_px = 13.0 * dpr;
+    ctx.set_font(&format!("{font_px}px sans-serif"));
+    let measure = |t: &str| ctx.measure_text(t).map_or(0.0, |m| m.width());
+    let scene = chart::layout(
+        &data,
+        f64::from(w),
+        f64::from(h),
+        font_px,
+        page::dark(),
+        &measure,
+    );
+    paint(&ctx, &scene);
+    state.frame = Some((scene.plot, dpr));
+}
+
+/// Paints a laid-out chart.
+fn paint(ctx: &CanvasRenderingContext2d, s: &Scene) {
+    ctx.set_fill_style_str(&s.bg.css());
+    ctx.fill_rect(0.0, 0.0, s.size[0], s.size[1]);
+    ctx.set_line_join("round");
+    ctx.set_line_cap("butt");
+    for st in &s.strokes {
+        stroke(ctx, st);
     }
+    if let Some((r, fill, border)) = s.legend {
+        ctx.set_fill_style_str(&fill.css());
+        ctx.fill_rect(r[0], r[1], r[2], r[3]);
+        ctx.set_stroke_style_str(&border.css());
+        ctx.set_line_width(1.0);
+        ctx.stroke_rect(
+            r[0].round() + 0.5,
+            r[1].round() + 0.5,
+            r[2].round(),
+            r[3].round(),
+        );
+    }
+    for st in &s.keys {
+        stroke(ctx, st);
+    }
+    ctx.set_fill_style_str(&s.ink.css());
+    ctx.set_text_baseline("middle");
+    for l in &s.labels {
+        ctx.set_text_align(match l.anchor {
+            Anchor::Left => "left",
+            Anchor::Center => "center",
+            Anchor::Right => "right",
+        });
+        let _ = ctx.fill_text(&l.text, l.at[0], l.at[1]);
+    }
+}
+
+/// One polyline, or separate segments.
+fn stroke(ctx: &CanvasRenderingContext2d, st: &Stroke) {
+    if st.pts.len() < 2 {
+        return;
+    }
+    ctx.set_stroke_style_str(&st.color.css());
+    ctx.set_line_width(st.width);
+    ctx.begin_path();
+    if st.segments {
+        for seg in st.pts.chunks_exact(2) {
+            ctx.move_to(seg[0][0], seg[0][1]);
+            ctx.line_to(seg[1][0], seg[1][1]);
+        }
+    } else {
+        ctx.move_to(st.pts[0][0], st.pts[0][1]);
+        for p in &st.pts[1..] {
+            ctx.line_to(p[0], p[1]);
+        }
+    }
+    ctx.stroke();
 }
