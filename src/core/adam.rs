@@ -83,3 +83,38 @@ pub fn clip_global_norm(grads: &mut [f64], max_norm: f64) -> f64 {
     }
     norm
 }
+
+impl Adam {
+    /// Writes the whole state (constants, moments, step count) as words (`core::words`).
+    pub fn write_words(&self, w: &mut super::words::Writer) {
+        for x in [self.lr, self.beta1, self.beta2, self.eps] {
+            w.f64(x);
+        }
+        w.f64s(&self.m);
+        w.f64s(&self.v);
+        w.u64(self.t);
+    }
+
+    /// Reads what [`Adam::write_words`] wrote, for `n` parameters.
+    pub fn read_words(
+        r: &mut super::words::Reader,
+        n: usize,
+    ) -> Result<Self, super::words::Malformed> {
+        let (lr, beta1, beta2, eps) = (r.f64()?, r.f64()?, r.f64()?, r.f64()?);
+        let (m, v) = (r.f64s(n)?, r.f64s(n)?);
+        if m.len() != n || v.len() != n {
+            return Err(super::words::Malformed(
+                "optimiser size differs from the stack",
+            ));
+        }
+        Ok(Adam {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            m,
+            v,
+            t: r.u64()?,
+        })
+    }
+}

@@ -90,3 +90,77 @@ impl History {
         }
     }
 }
+
+impl History {
+    /// Writes the history (entries, stride, capacity) as words (`core::words`).
+    pub fn write_words(&self, w: &mut super::words::Writer) {
+        w.usize(self.capacity);
+        w.u64(self.stride);
+        w.bool(self.newest_off_stride);
+        w.usize(self.entries.len());
+        for e in &self.entries {
+            w.u64(e.step);
+            w.f64(e.loss);
+            write_eval(w, e.eval);
+        }
+    }
+
+    /// Reads what [`History::write_words`] wrote (at most `max_capacity` entries).
+    pub fn read_words(
+        r: &mut super::words::Reader,
+        max_capacity: usize,
+    ) -> Result<Self, super::words::Malformed> {
+        use super::words::Malformed;
+        let capacity = r.usize(max_capacity)?.max(2);
+        let stride = r.u64()?.max(1);
+        let newest_off_stride = r.bool()?;
+        let n = r.usize(capacity)?;
+        let mut entries = Vec::with_capacity(n);
+        for _ in 0..n {
+            let step = r.u64()?;
+            let loss = r.f64()?;
+            entries.push(HistoryEntry {
+                step,
+                loss,
+                eval: read_eval(r)?,
+            });
+        }
+        if entries.windows(2).any(|p| p[0].step >= p[1].step) {
+            return Err(Malformed("history steps are not increasing"));
+        }
+        Ok(History {
+            entries,
+            stride,
+            capacity,
+            newest_off_stride,
+        })
+    }
+}
+
+/// An optional evaluation as words: a tag (0 none, 1 held-out NLL, 2 energy), then its numbers.
+pub fn write_eval(w: &mut super::words::Writer, e: Option<Eval>) {
+    match e {
+        None => w.usize(0),
+        Some(Eval::HeldOutNll(v)) => {
+            w.usize(1);
+            w.f64(v);
+        }
+        Some(Eval::Energy(x)) => {
+            w.usize(2);
+            w.f64(x.free_energy);
+            w.f64(x.ess);
+        }
+    }
+}
+
+/// Reads what [`write_eval`] wrote.
+pub fn read_eval(r: &mut super::words::Reader) -> Result<Option<Eval>, super::words::Malformed> {
+    Ok(match r.usize(2)? {
+        0 => None,
+        1 => Some(Eval::HeldOutNll(r.f64()?)),
+        _ => Some(Eval::Energy(EnergyEval {
+            free_energy: r.f64()?,
+            ess: r.f64()?,
+        })),
+    })
+}

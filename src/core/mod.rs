@@ -5,7 +5,7 @@
 //! base, with exact densities at any (fractional) stage, exact inverses, hand-written gradients,
 //! both training objectives, and the benchmark scenarios.
 //!
-//! Pure Rust: no browser types, no clock, no global RNG (every random function takes a seeded
+//! Pure Rust: no browser types, no clock, no global RNG (one global counter: trainer revisions) (every random function takes a seeded
 //! generator). Bad user data gives `Option`/`Result`, never a panic. Everything computes in
 //! `f64` with one exception: on WebAssembly the coupling conditioners' training pair (the MLP's
 //! forward with activations and its backward, `mlp/blocked.rs`) runs in mixed precision, `f32`
@@ -23,6 +23,7 @@
 //! | `tape` | batched forward activations + backward pass for training |
 //! | `objective`, `energy` | maximum likelihood; reverse KL to the paper's U1–U4 |
 //! | `adam`, `train`, `history` | optimiser; the long-lived trainer; its loss history |
+//! | `stream`, `words` | the trainer's random streams with readable state; a flat `f64` encoding that carries a trainer to the page's worker and back (`train/image.rs`) |
 //! | `stack` | layer patterns and seeded initialisation |
 //! | `dataset`, `points` | seeded toy datasets; point sets and their validation |
 //! | `num`, `fastmath` | stable scalar helpers; vectorizable exp/ln/tanh for batch loops |
@@ -50,9 +51,11 @@ pub mod scale;
 pub mod spline;
 mod spline_batch;
 pub mod stack;
+pub mod stream;
 pub mod sylvester;
 pub mod tape;
 pub mod train;
+pub mod words;
 
 pub use adam::Adam;
 pub use coupling::{AffineCoupling, Keep};
@@ -71,6 +74,6 @@ pub use spline::SplineCoupling;
 pub use stack::{init_params, Init, StackPattern};
 pub use sylvester::Sylvester;
 pub use train::{
-    DivergenceReason, Hyper, LrSchedule, Objective, Progress, RunSummary, StepOutcome, TrainError,
-    Trainer,
+    DivergenceReason, Hyper, ImageLimits, LrSchedule, Objective, Progress, RunSummary, StepOutcome,
+    TrainError, Trainer,
 };

@@ -35,7 +35,9 @@ use super::points::{validate, DataError, Points};
 use super::stack::{init_params, Init};
 use super::tape::Tape;
 
+mod image;
 mod progress;
+pub use image::ImageLimits;
 pub use progress::Progress;
 
 /// Raw parameters beyond this magnitude count as divergence.
@@ -284,6 +286,16 @@ pub struct Trainer {
     batch_x: Vec<f64>,
     batch_y: Vec<f64>,
     scratch: Vec<f64>,
+    /// Which state this is: a number no other state of any trainer has had (see
+    /// [`Trainer::revision`]).
+    revision: u64,
+}
+
+/// A fresh revision number (process-wide, never repeated).
+fn next_revision() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 fn check_hyper(h: &Hyper) -> Result<(), TrainError> {
@@ -343,12 +355,25 @@ impl Trainer {
             batch_x: Vec::new(),
             batch_y: Vec::new(),
             scratch: Vec::new(),
+            revision: next_revision(),
         })
+    }
+
+    /// Which state the trainer is in: every change (a step, new parameters, hyper-parameters,
+    /// objective or progress) gives it a number no trainer had before, so a copy handed
+    /// elsewhere (the page's worker) can tell whether the trainer moved on without it.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    fn touch(&mut self) {
+        self.revision = next_revision();
     }
 
     /// Back to the seeded initial state: same parameters, zero moments, step 0, same RNG
     /// streams, empty history.
     pub fn reset(&mut self) {
+        self.touch();
         let params = init_params(self.flow.kinds(), self.init, self.seed);
         self.flow.params_mut().copy_from_slice(&params);
         self.progress = Progress::start(params, self.progress.hyper, self.seed);
@@ -373,6 +398,7 @@ impl Trainer {
     /// Replaces all raw parameters (e.g. from a link); `false` if the length does not match.
     /// Adam's moments are kept.
     pub fn set_params(&mut self, params: &[f64]) -> bool {
+        self.touch();
         if params.len() != self.flow.params().len() {
             return false;
         }
@@ -384,6 +410,7 @@ impl Trainer {
 
     /// Mutable access to the raw parameters (e.g. dragging a layer's handle).
     pub fn params_mut(&mut self) -> &mut [f64] {
+        self.touch();
         self.progress.loss_ref = None;
         self.progress.last_update = 0.0;
         self.flow.params_mut()
@@ -401,6 +428,7 @@ impl Trainer {
 
     /// Replaces the objective (validating points); the flow's direction follows it.
     pub fn set_objective(&mut self, objective: Objective) -> Result<(), TrainError> {
+        self.touch();
         check_objective(&objective)?;
         self.flow.set_direction(objective.direction());
         self.objective = objective;
@@ -416,6 +444,7 @@ impl Trainer {
 
     /// Replaces the hyper-parameters (validated).
     pub fn set_hyper(&mut self, hyper: Hyper) -> Result<(), TrainError> {
+        self.touch();
         check_hyper(&hyper)?;
         self.progress.hyper = hyper;
         self.progress.loss_ref = None;
@@ -425,6 +454,7 @@ impl Trainer {
 
     /// Halves the base learning rate (the usual answer to a divergence); returns the new value.
     pub fn halve_lr(&mut self) -> f64 {
+        self.touch();
         self.progress.hyper.lr *= 0.5;
         self.progress.hyper.lr
     }
@@ -450,6 +480,7 @@ impl Trainer {
     /// Evaluates now: held-out NLL (`None` if there are no held-out points), or the free
     /// energy and ESS on `eval_samples` fresh samples.
     pub fn evaluate(&mut self) -> Option<Eval> {
+        self.touch();
         match &self.objective {
             Objective::MaxLikelihood { heldout, .. } => {
                 if heldout.is_empty() {
@@ -478,6 +509,7 @@ impl Trainer {
 
     /// One Adam step on a fresh minibatch.
     pub fn step(&mut self) -> StepOutcome {
+        self.touch();
         let out = self.step_unchecked();
         if matches!(out, StepOutcome::Diverged(_)) {
             self.progress.recovering = RECOVERY_STEPS;

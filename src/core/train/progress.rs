@@ -7,11 +7,9 @@
 //! is the rest. Restoring a snapshot and training on gives bit for bit the same steps as never
 //! having left (tested in `tests/session.rs`).
 
-use rand::rngs::SmallRng;
-use rand::SeedableRng;
-
 use super::super::adam::Adam;
 use super::super::history::{Eval, History};
+use super::super::stream::Stream;
 use super::{Hyper, Trainer, EVAL_STREAM, TRAIN_STREAM};
 
 /// A trainer's progress (see the module docs). Plain data; cheap to compare.
@@ -22,8 +20,8 @@ pub struct Progress {
     /// The parameters before the last update (a divergence goes back to them).
     pub(super) params_backup: Vec<f64>,
     pub(super) step: u64,
-    pub(super) rng: SmallRng,
-    pub(super) eval_rng: SmallRng,
+    pub(super) rng: Stream,
+    pub(super) eval_rng: Stream,
     pub(super) hyper: Hyper,
     pub(super) history: History,
     pub(super) last_eval: Option<Eval>,
@@ -46,8 +44,8 @@ impl Progress {
             adam_backup: Adam::new(n, hyper.lr),
             params_backup: params,
             step: 0,
-            rng: SmallRng::seed_from_u64(seed ^ TRAIN_STREAM),
-            eval_rng: SmallRng::seed_from_u64(seed ^ EVAL_STREAM),
+            rng: Stream::seed_from_u64(seed ^ TRAIN_STREAM),
+            eval_rng: Stream::seed_from_u64(seed ^ EVAL_STREAM),
             hyper,
             history: History::new(History::DEFAULT_CAPACITY),
             last_eval: None,
@@ -79,6 +77,7 @@ impl Trainer {
             return false;
         }
         self.progress = p.clone();
+        self.touch();
         true
     }
 
@@ -86,5 +85,6 @@ impl Trainer {
     /// the optimiser's moments are left as they are.
     pub fn set_step_count(&mut self, step: u64) {
         self.progress.step = step;
+        self.touch();
     }
 }
