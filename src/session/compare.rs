@@ -78,19 +78,27 @@ impl CompareRun {
     /// (its flow's label and what happened).
     pub fn train_while(
         &mut self,
-        mut keep_going: impl FnMut() -> bool,
+        keep_going: impl FnMut() -> bool,
     ) -> Option<(String, Divergence)> {
-        let n = self.entries.len();
-        let mut last = None;
-        while n > 0 && keep_going() {
-            let entry = &mut self.entries[self.next];
-            if let Some(reason) = entry.trainer.run_steps(1).diverged {
-                let lr = entry.trainer.halve_lr();
-                last = Some((entry.label.clone(), Divergence { reason, lr }));
-            }
-            self.next = (self.next + 1) % n;
-        }
-        last
+        let mut trainers: Vec<&mut Trainer> =
+            self.entries.iter_mut().map(|e| &mut e.trainer).collect();
+        let r = super::train_job::run_while(&mut trainers, &mut self.next, None, keep_going);
+        r.diverged
+            .last()
+            .map(|&(i, d)| (self.entries[i].label.clone(), d))
+    }
+
+    /// The flows' trainers, in turn order, and whose turn is next (for the worker).
+    pub fn job(&self) -> (Vec<&Trainer>, usize) {
+        (self.entries.iter().map(|e| &e.trainer).collect(), self.next)
+    }
+
+    /// The flows' trainers to change, and whose turn is next (a worker's snapshot).
+    pub fn job_mut(&mut self) -> (Vec<&mut Trainer>, &mut usize) {
+        (
+            self.entries.iter_mut().map(|e| &mut e.trainer).collect(),
+            &mut self.next,
+        )
     }
 
     /// `planar K = 8 · step 1200 · free energy −1.62` per flow (numbers once there are some).

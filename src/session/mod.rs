@@ -9,6 +9,8 @@
 //! | `history` | the undo / redo stack of whole states (link config + training progress), bounded in memory |
 //! | `compare` | the comparison runs: other flows fitted to the same target in equal steps |
 //! | `training` | what a training slice reports, its one divergence message |
+//! | `train_job` | the one training loop (main thread or worker): trainers stepped in turn, divergences, a step limit |
+//! | `worker_protocol` | the messages between the page and its training worker, as words: encoder, decoder, checks |
 //! | `stats` | the numbers the training panel shows |
 //! | `bench_stats` | the statistics of the `#bench` lines: nearest-rank percentiles, frame rates, medians |
 //! | `layer_fields` | the layer editor's typed fields: each kind's parameters, read and set with the checks that keep a layer invertible |
@@ -28,8 +30,10 @@ pub mod layer_fields;
 pub mod link;
 pub mod model;
 pub mod stats;
+pub mod train_job;
 pub mod training;
 pub mod verdict;
+pub mod worker_protocol;
 
 pub use compare::CompareRun;
 pub use gif_plan::{AfterFrame, GifRecording};

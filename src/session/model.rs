@@ -452,14 +452,37 @@ impl Session {
 
     // ---- training ----
 
-    /// Trains while `keep_going()` (checked between chunks of steps). A divergence restores the
+    /// Trains while `keep_going()` (checked before every step). A divergence restores the
     /// last good parameters and halves the learning rate (reported).
     pub fn train_while(&mut self, keep_going: impl FnMut() -> bool) -> TrainReport {
+        self.train_until(None, keep_going).0
+    }
+
+    /// [`Session::train_while`], stopping at step `until` (if given); also says whether the
+    /// trainer can go on (false: the limit is reached, or the learning rate is too small).
+    pub fn train_until(
+        &mut self,
+        until: Option<u64>,
+        keep_going: impl FnMut() -> bool,
+    ) -> (TrainReport, bool) {
         if self.data_problem.is_some() {
-            return TrainReport::default();
+            return (TrainReport::default(), false);
         }
-        let summary = self.trainer.run_while(1, keep_going);
-        self.report(summary.steps, summary.diverged)
+        let r = super::train_job::run_while(&mut [&mut self.trainer], &mut 0, until, keep_going);
+        let report = TrainReport {
+            steps: r.steps,
+            diverged: r.diverged.first().map(|d| d.1),
+        };
+        (report, !r.done)
+    }
+
+    /// Puts the worker's snapshot of the main flow into the trainer (`ui/worker`): all of it,
+    /// or nothing if it does not fit.
+    pub fn apply_snapshot(
+        &mut self,
+        s: &super::worker_protocol::Snapshot,
+    ) -> Result<(), crate::core::words::Malformed> {
+        s.apply(&mut [&mut self.trainer], &mut 0)
     }
 
     /// One training step.
