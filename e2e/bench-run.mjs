@@ -1,12 +1,14 @@
 // Runs the in-browser benchmark: serves dist/ (or $E2E_DIST) on 127.0.0.1, opens `#bench` (or
 // `#bench&quick` with --quick, `#bench&spline` — the train_spline scenario alone — with --spline)
 // in headless Debian Chromium, waits for <pre id="bench-results" data-done="true"> and prints
-// its JSON lines to stdout.
-//   node e2e/bench-run.mjs [--quick] [--spline] [--timeout-s N]
+// its JSON lines to stdout; then the comparison scenario (e2e/bench-compare.mjs) with and without
+// the worker, at full speed and with the CPU throttled 4× (not with --spline).
+//   node e2e/bench-run.mjs [--quick] [--spline] [--noworker] [--timeout-s N]
 import { serve, launch, watchConsole } from './harness.mjs';
+import { compareScenario } from './bench-compare.mjs';
 
 const args = process.argv.slice(2);
-const options = ['quick', 'spline'].filter((o) => args.includes(`--${o}`));
+const options = ['quick', 'spline', 'noworker'].filter((o) => args.includes(`--${o}`));
 const ti = args.indexOf('--timeout-s');
 const timeoutMs = 1000 * (ti >= 0 ? Number(args[ti + 1]) : 300);
 
@@ -22,6 +24,15 @@ try {
   const text = await page.$eval('#bench-results', (el) => el.textContent);
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   for (const p of problems) process.stderr.write(`console: ${p}\n`);
+  await ctx.close();
+  if (!options.includes('spline')) {
+    const seconds = options.includes('quick') ? 3 : 10;
+    for (const worker of [true, false]) {
+      for (const rate of [1, 4]) {
+        process.stdout.write(`${await compareScenario(browser, server.url, { worker, rate, seconds })}\n`);
+      }
+    }
+  }
 } catch (e) {
   process.stderr.write(`bench-run: ${e.message}\n`);
   code = 1;

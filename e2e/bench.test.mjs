@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, watchConsole } from './harness.mjs';
+import { compareScenario } from './bench-compare.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -18,8 +19,8 @@ const FIELDS = {
   grid: ['k', 'n', 'ms_per_grid'],
   coupling_ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
   spline_ml: ['k', 'batch', 'steps', 'steps_per_s', 'nll'],
-  train_spline: ['k', 'params', 'frame_ms_p95', ...INTERVAL, 'steps_per_s', 'heldout_nll'],
-  train: ['frame_ms_p95', ...INTERVAL, 'steps_per_s', 'heldout_nll'],
+  train_spline: ['k', 'params', 'frame_ms_p95', ...INTERVAL, 'steps_per_s', 'heldout_nll', 'grid_n_max', 'longest_s_without_96'],
+  train: ['frame_ms_p95', ...INTERVAL, 'steps_per_s', 'heldout_nll', 'grid_n_max', 'longest_s_without_128'],
   scrub: ['frame_ms_p50', 'frame_ms_p95', ...INTERVAL, 'grid_n'],
   drag: ['frames_per_s', 'frame_ms_p95', ...INTERVAL],
   thumbs: ['stages', 'ms_p50', 'ms_max'],
@@ -49,6 +50,9 @@ test('#bench&quick writes one valid JSON line per scenario', async () => {
   const s = by.train.seconds_to_2_55;
   assert.ok(s === null || (typeof s === 'number' && Number.isFinite(s) && s >= 0), `seconds_to_2_55 = ${s}`);
   assert.ok(by.train.steps > 0, 'training ran');
+  // The training scenarios say where they trained: in the page's worker (it starts within seconds).
+  assert.equal(by.train.worker, true);
+  assert.equal(by.train_spline.worker, true);
   assert.ok(by.scrub.frames > 0 && by.drag.frames > 0, 'frames were recorded');
   // The intervals between animation frames were recorded (positive once frames ran).
   for (const name of ['train', 'train_spline', 'scrub', 'drag']) {
@@ -64,4 +68,18 @@ test('#bench&quick writes one valid JSON line per scenario', async () => {
   assert.ok(!('error' in by.drag), by.drag.error);
   assert.deepEqual(problems, []);
   await ctx.close();
+});
+
+test('the comparison scenario writes one valid line, throttled, with and without the worker', async () => {
+  for (const worker of [true, false]) {
+    const r = JSON.parse(await compareScenario(browser, server.url, { worker, rate: 4, seconds: 2 }));
+    assert.equal(r.scenario, 'compare_families');
+    assert.equal(r.worker, worker);
+    assert.equal(r.cpu_throttle, 4);
+    for (const f of ['frames_per_s', 'frame_interval_ms_p50', 'frame_interval_ms_p95', 'frame_interval_ms_max', 'main_steps_per_s']) {
+      assert.ok(typeof r[f] === 'number' && Number.isFinite(r[f]) && r[f] >= 0, `${f} = ${r[f]}`);
+    }
+    assert.ok(r.main_steps_per_s > 0, 'the lesson trains');
+    assert.equal(r.problems, 0);
+  }
 });

@@ -8,83 +8,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, watchConsole, shot, openPage, openTab, root, frames, framesFor } from './harness.mjs';
+import { articleKit } from './article.mjs';
 
-let app, browser;
-const articles = [];
-before(async () => { app = await serve(); browser = await launch(); });
+let app, browser, kit;
+let snippet, article, drivingArticle, frameOf, waitEvent, eventCount, appFrame, linkOf, waitLink, sliderOf, stageOf, appFrames;
+before(async () => {
+  app = await serve();
+  browser = await launch();
+  kit = articleKit(browser, app);
+  ({ snippet, article, drivingArticle, frameOf, waitEvent, eventCount, appFrame, linkOf, waitLink, sliderOf, stageOf, appFrames } = kit);
+});
 after(async () => {
   await browser?.close();
   await app?.close();
-  for (const a of articles) await a.close();
+  await kit?.close();
 });
 
-/** The embed snippet the app writes for its default state. */
-async function snippet() {
-  const { ctx, page } = await openPage(browser, app.url);
-  await openTab(page, 'share');
-  await page.click('#embed-button');
-  await page.waitForSelector('#share-text');
-  const text = await page.inputValue('#share-text');
-  await ctx.close();
-  return text;
-}
-
-/** Serves `files` ({ name: html }) from a fresh directory on a second port: another origin. */
-async function article(files) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flow-article-'));
-  // (An icon of its own, so the article's origin is not asked for /favicon.ico.)
-  for (const [name, html] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), html.replace('<!doctype html>', '<!doctype html><link rel="icon" href="data:,">'));
-  const s = await serve(dir);
-  articles.push(s);
-  return s;
-}
-
-// The article's side of the API: every message from the embed is kept with its arrival time.
-const ARTICLE_SCRIPT = `<script>
-  window.events = [];
-  addEventListener('message', (e) => {
-    const frame = document.querySelector('iframe[title^="Flow Playground"]');
-    if (e.source === frame.contentWindow) events.push({ at: performance.now(), ...e.data });
-  });
-  window.send = (msg) => document.querySelector('iframe[title^="Flow Playground"]').contentWindow.postMessage(msg, '*');
-</script>`;
-
-/** An article on its own origin that embeds the Share panel's snippet after `before` (HTML) and
- *  drives it with ARTICLE_SCRIPT, opened in a fresh context once the embed is ready. */
-async function drivingArticle(before = '', viewport = { width: 1000, height: 900 }) {
-  const code = await snippet();
-  const site = await article({ 'index.html': `<!doctype html><title>Article</title>${ARTICLE_SCRIPT}${before}${code}` });
-  const ctx = await browser.newContext({ viewport });
-  const page = await ctx.newPage();
-  const problems = watchConsole(page);
-  await page.goto(site.url);
-  const ready = await waitEvent(page, 'flow:ready');
-  const send = (msg) => page.evaluate((m) => window.send(m), msg);
-  return { ctx, page, problems, ready, send };
-}
-
-const frameOf = (page) => page.frameLocator('iframe[title^="Flow Playground"]');
-/** Waits for an event of `type` (matching `pred`) after index `from`; returns it. */
-const waitEvent = (page, type, pred = 'true', from = 0) => page.waitForFunction(
-  ([t, p, i]) => window.events.slice(i).find((e) => e.type === t && new Function('e', `return ${p}`)(e)),
-  [type, pred, from], { timeout: 20000 },
-).then((h) => h.jsonValue());
-const eventCount = (page) => page.evaluate(() => window.events.length);
-/** The app's frame inside the article (a Playwright Frame: it runs code in the frame's origin). */
-const appFrame = (page) => page.frames().find((f) => f.url().startsWith(app.url));
-/** The embed's state as its link (the app writes it to the frame's address a few times a second). */
-const linkOf = async (page) => {
-  const h = await appFrame(page).evaluate(() => location.hash);
-  return Object.fromEntries(h.slice(1).split('&').map((kv) => kv.split('=')));
-};
-/** Waits until the frame's link has `key=value`. */
-const waitLink = (page, key, value) => appFrame(page).waitForFunction(
-  ([k, v]) => location.hash.slice(1).split('&').includes(`${k}=${v}`), [key, value], { timeout: 20000 },
-);
-const sliderOf = (page) => frameOf(page).locator('#stage-slider');
-const stageOf = async (page) => Number(await sliderOf(page).inputValue());
-/** Two animation frames of the app. */
-const appFrames = (page) => frames(appFrame(page));
 
 test('the snippet, pasted as-is into a page on another origin, draws with no CORS header', async () => {
   const code = await snippet();
@@ -319,8 +258,7 @@ test('an embedded app never writes to the browser\'s storage; the full app on th
  *  (as a reader does) and checks that each paragraph reaching the middle of the screen shows
  *  its stage, in order, with (nearly all of) the figure on screen while it does. */
 async function scrollExample(viewport, name, opts = {}) {
-  const docs = await serve(path.join(root, 'docs'));
-  articles.push(docs);
+  const docs = kit.adopt(await serve(path.join(root, 'docs')));
   const ctx = await browser.newContext({ viewport, ...opts });
   const page = await ctx.newPage();
   const problems = watchConsole(page);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trunk post_build hook (Trunk.toml), three jobs, bash + coreutils (+ esbuild from npm for the third):
+# Trunk post_build hook (Trunk.toml), four jobs, bash + coreutils (+ esbuild from npm for the fourth):
 #
 # 1. Moves the module loader that Trunk inlines into index.html out into ./loader.js, so the
 #    page's Content-Security-Policy (index.html) can allow scripts from the page's own origin only
@@ -9,7 +9,9 @@
 #    in 110), so `__wbindgen_externrefs` would name the function table and the page would fail
 #    at start ("WebAssembly.Table.set(): Argument 1 is invalid for table"). The repair points the
 #    export back at the module's externref table; it does nothing when the export is right.
-# 3. Minifies wasm-bindgen's JS glue with esbuild (installed from npm by scripts/setup.sh), when
+# 3. Writes the worker's entry script (worker-<hash>.js) and names it in index.html, so the page
+#    can start its training worker on the same module (src/ui/worker).
+# 4. Minifies wasm-bindgen's JS glue with esbuild (installed from npm by scripts/setup.sh), when
 #    it is there: 10.1 -> 7.9 kB gzipped.
 set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
@@ -102,14 +104,37 @@ for w in "$dir"/*_bg.wasm; do
   [ -f "$w" ] && fix_table_export "$w"
 done
 
-# ---- 3. the JS glue, minified ------------------------------------------------------------------
+# ---- 3. the worker's entry ----------------------------------------------------------------------
+# A module worker that imports the same glue and instantiates the same .wasm (from the HTTP cache);
+# the module's start function sees no window and runs the worker's end. Its name carries the
+# glue's hash, so a cached page never starts a worker of another build.
+glue=""
+for js in "$dir"/*.js; do
+  case "$(basename "$js")" in loader.js | worker-*.js) ;; *) glue=$(basename "$js") ;; esac
+done
+wasm_file=""
+for w in "$dir"/*_bg.wasm; do wasm_file=$(basename "$w"); done
+if [ -n "$glue" ] && [ -n "$wasm_file" ]; then
+  rm -f "$dir"/worker-*.js
+  hash=${glue%.js}; hash=${hash##*-}
+  worker="worker-$hash.js"
+  printf 'import init from "./%s";\ninit({ module_or_path: new URL("./%s", import.meta.url) });\n' \
+    "$glue" "$wasm_file" > "$dir/$worker"
+  html=$(<"$f")
+  meta="<meta name=\"flow-playground-worker\" content=\"./$worker\">"
+  printf '%s\n' "${html/<\/head>/$meta</head>}" > "$f"
+else
+  echo "trunk-post-build: no glue or wasm found: the app will train on the page's thread" >&2
+fi
+
+# ---- 4. the JS glue, minified ------------------------------------------------------------------
 # wasm-bindgen's glue (~60 kB of readable JS) is shipped as it is by Trunk; esbuild (npm, installed
 # by scripts/setup.sh) minifies it as an ES module, keeping its exports: 10.1 -> 7.9 kB gzipped.
 # Without esbuild (npm missing) the build still works, with the glue as it is.
 esbuild="${TRUNK_SOURCE_DIR:-$(dirname "$0")/..}/node_modules/.bin/esbuild"
 if [ -x "$esbuild" ]; then
   for js in "$dir"/*.js; do
-    [ "$(basename "$js")" = loader.js ] && continue
+    case "$(basename "$js")" in loader.js | worker-*.js) continue ;; esac
     "$esbuild" "$js" --minify --format=esm --log-level=warning --allow-overwrite --outfile="$js"
   done
 else

@@ -188,6 +188,7 @@ fn rank(m: &str) -> Option<(&'static str, u8)> {
         ["ui", "context", ..] => ("ui::context", 3),
         ["ui", "browser", ..] => ("ui::browser", 3),
         ["ui", "draw", ..] => ("ui::draw", 4),
+        ["ui", "worker", ..] => ("ui::worker", 4),
         ["ui", "actions", ..] => ("ui::actions", 5),
         ["ui", "panels", ..] => ("ui::panels", 6),
         ["ui", "input", ..] => ("ui::input", 6),

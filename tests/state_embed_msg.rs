@@ -24,6 +24,14 @@ fn every_command_parses() {
         (r#"{"type":"flow:train"}"#, Train(true)),
         (r#"{"type":"flow:pause-training"}"#, Train(false)),
         (
+            r#"{"type":"flow:train","steps":300}"#,
+            EmbedCommand::TrainSteps(300),
+        ),
+        (
+            r#"{"type":"flow:train","steps":1e7}"#,
+            EmbedCommand::TrainSteps(10_000_000),
+        ),
+        (
             r#"{"type":"flow:set-lesson","lesson":"fig3-u2"}"#,
             EmbedCommand::Lesson(Lesson::Figure3(Energy::U2)),
         ),
@@ -223,5 +231,13 @@ proptest! {
         if let Ok(text) = String::from_utf8(bytes) {
             let _ = parse(&text);
         }
+    }
+}
+
+#[test]
+fn a_step_count_must_be_a_whole_number_in_range() {
+    for bad in ["0", "-5", "2.5", "1e8", "\"300\"", "null", "true"] {
+        let text = format!("{{\"type\":\"flow:train\",\"steps\":{bad}}}");
+        assert_eq!(parse(&text), None, "{text}");
     }
 }

@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `flow:set-stage` | `stage`: number | shows stage `stage` (clamped to `[0, K]`; playback stops) |
 //! | `flow:play` / `flow:pause` | — | plays / pauses the layer animation |
-//! | `flow:train` / `flow:pause-training` | — | starts / pauses training |
+//! | `flow:train` / `flow:pause-training` | `steps` (optional): a whole number from 1 to 10,000,000 | starts / pauses training; with `steps`, trains that many more steps and pauses |
 //! | `flow:set-lesson` | `lesson`: a lesson's slug (`fig3-u1` …) | sets the lesson up, as its button does |
 //! | `flow:load` | `config`: a link's fragment (`v=1&…`, or the whole link) | shows that state |
 //! | `flow:overlays` | any of `grid`, `particles`, `data`, `volume`: boolean | turns those overlays on or off |
@@ -25,6 +25,9 @@ use super::lessons::Lesson;
 
 /// Longest message text considered (a `flow:load` carries a whole link).
 pub const MAX_MESSAGE_LEN: usize = MAX_DECODE_INPUT + 4096;
+
+/// Most steps one `flow:train` may ask for.
+pub const MAX_TRAIN_STEPS: f64 = 1e7;
 
 /// Version of the message format, sent with `flow:ready`.
 pub const EMBED_API_VERSION: u32 = 1;
@@ -51,6 +54,8 @@ pub enum EmbedCommand {
     Play(bool),
     /// Start (`true`) or pause training.
     Train(bool),
+    /// Train this many more steps, then pause.
+    TrainSteps(u64),
     /// Set this lesson up.
     Lesson(Lesson),
     /// Show the state of this link fragment (it contains `v=1`).
@@ -79,7 +84,13 @@ pub fn parse(text: &str) -> Option<EmbedCommand> {
         },
         "flow:play" => Some(EmbedCommand::Play(true)),
         "flow:pause" => Some(EmbedCommand::Play(false)),
-        "flow:train" => Some(EmbedCommand::Train(true)),
+        "flow:train" => match msg.get("steps") {
+            None => Some(EmbedCommand::Train(true)),
+            Some(Json::Num(n)) if (1.0..=MAX_TRAIN_STEPS).contains(n) && n.fract() == 0.0 => {
+                Some(EmbedCommand::TrainSteps(*n as u64))
+            }
+            Some(_) => None,
+        },
         "flow:pause-training" => Some(EmbedCommand::Train(false)),
         "flow:set-lesson" => match msg.get("lesson")? {
             Json::Str(slug) => Lesson::parse(slug).map(EmbedCommand::Lesson),

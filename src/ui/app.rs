@@ -31,7 +31,9 @@ fn jobs(
     framed: bool,
 ) -> Vec<Box<dyn FrameJob>> {
     let mut v: Vec<Box<dyn FrameJob>> = vec![
-        Box::new(jobs::train::Train::default()),
+        Box::new(jobs::train::Train::new(
+            !(page::no_worker() || bench.is_some_and(|b| b.noworker)),
+        )),
         Box::new(jobs::train::CompareTrain),
         Box::new(jobs::stats::StatsJob::default()),
         Box::new(jobs::playback::Playback::default()),

@@ -12,12 +12,13 @@
 //!    │    └─ actions  the only code that changes the session, the view's settings and the
 //!    │         │      page's stored values; undo checkpoints live here
 //!    │         └─ draw   every canvas write; reads the session, never changes it
+//!    ├─ worker   the page's second core: the worker's end and the page's client
 //!    └─ context, browser leaves: the Ui context (signals, derived facts, stored values) and thin
 //!                        web_sys wrappers
 //! ```
 //!
 //! Ranks, enforced by `tests/layers.rs`: `app` > `panels`, `input`, `frame`, `bench` >
-//! `actions` > `draw` > `context`, `browser`. A file imports only lower ranks or files of its own
+//! `actions` > `draw`, `worker` > `context`, `browser`. A file imports only lower ranks or files of its own
 //! folder, and no import cycle exists among the files of `src/`.
 
 mod actions;
@@ -29,6 +30,7 @@ mod draw;
 mod frame;
 mod input;
 mod panels;
+mod worker;
 
 /// Mounts the app on `<body>` (called by `main`). `#bench` is read before the app rewrites the
 /// fragment with its state.
@@ -39,6 +41,11 @@ mod panels;
 /// 0.9 kB of the gzipped WebAssembly).
 #[inline(never)]
 pub fn start() {
+    // The same module runs the page's worker (`ui/worker`), where there is no window.
+    if web_sys::window().is_none() {
+        worker::host::start();
+        return;
+    }
     console_error_panic_hook::set_once();
     let bench = bench::requested();
     leptos::mount::mount_to_body(move || leptos::view! { <app::App bench=bench /> });

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::session::worker_protocol::Snapshot;
 use crate::session::CompareRun;
 use crate::state::Compare;
 use crate::ui::context::{NoticeKind, Ui};
@@ -78,4 +79,33 @@ pub fn train_slice(ui: Ui, keep_going: impl FnMut() -> bool) {
             d.message(Some(&format!("The comparison's {label}"))),
         );
     }
+}
+
+/// Applies the worker's snapshot of the comparison's flows (`ui/worker`); false if it did not
+/// fit (nothing changed). Divergences are reported as on the page.
+pub fn adopt(ui: Ui, snap: &Snapshot) -> bool {
+    let applied = ui
+        .compare_run
+        .try_update_value(|r| {
+            let r = r.as_mut()?;
+            let (mut trainers, next) = r.job_mut();
+            snap.apply(&mut trainers, next).ok()?;
+            let labels: Vec<String> = r.entries().iter().map(|e| e.label.clone()).collect();
+            Some(labels)
+        })
+        .flatten();
+    let Some(labels) = applied else {
+        return false;
+    };
+    for (i, d) in &snap.diverged {
+        let label = labels.get(*i).map_or("flow", String::as_str);
+        ui.notify(
+            NoticeKind::Warn,
+            d.message(Some(&format!("The comparison's {label}"))),
+        );
+    }
+    if snap.done {
+        ui.compare_training.set(false);
+    }
+    true
 }

@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 
+use crate::session::worker_protocol::Snapshot;
 use crate::session::{Stats, TrainReport};
 use crate::ui::context::{NoticeCause, NoticeKind, Ui};
 
 /// Starts or pauses training. Starting shows the model stage unless the timeline is playing.
 pub fn toggle(ui: Ui) {
     if ui.training.get_untracked() {
-        ui.training.set(false);
+        pause(ui);
     } else {
         start(ui);
     }
@@ -35,9 +36,10 @@ pub fn start(ui: Ui) {
     super::view::dismiss_hint(ui);
 }
 
-/// Pauses training.
+/// Pauses training (and forgets a step limit).
 pub fn pause(ui: Ui) {
     ui.training.set(false);
+    ui.train_until.set_value(None);
 }
 
 /// One training step (pauses training first).
@@ -68,18 +70,55 @@ pub fn reset(ui: Ui) {
     ui.bump();
 }
 
-/// The frame loop's training slice: steps while `keep_going()`.
+/// The frame loop's training slice on the page's thread: steps while `keep_going()`, up to the
+/// step limit of an embed's `flow:train` (training pauses there).
 pub fn slice(ui: Ui, keep_going: impl FnMut() -> bool) {
     if ui.session.with_value(|s| s.data_problem().is_some()) {
         ui.training.set(false);
         return;
     }
-    if let Some(r) = ui.session.try_update_value(|s| s.train_while(keep_going)) {
+    let until = ui.train_until.get_value();
+    if let Some((r, go_on)) = ui
+        .session
+        .try_update_value(|s| s.train_until(until, keep_going))
+    {
         if r.steps > 0 {
             ui.bump();
         }
         report(ui, r);
+        if !go_on {
+            pause(ui);
+        }
     }
+}
+
+/// Applies the worker's snapshot of the main flow (`ui/worker`); false if it did not fit (the
+/// session is unchanged). A divergence is reported as on the page; the job's end pauses.
+pub fn adopt(ui: Ui, snap: &Snapshot) -> bool {
+    let Some(Ok(())) = ui.session.try_update_value(|s| s.apply_snapshot(snap)) else {
+        return false;
+    };
+    ui.bump();
+    for &(_, d) in &snap.diverged {
+        report(
+            ui,
+            TrainReport {
+                steps: 0,
+                diverged: Some(d),
+            },
+        );
+    }
+    if snap.done {
+        pause(ui);
+    }
+    true
+}
+
+/// Trains `steps` more steps, then pauses (the embed's `flow:train` with `steps`).
+pub fn train_steps(ui: Ui, steps: u64) {
+    let at = ui.session.with_value(|s| s.trainer().step_count());
+    ui.train_until.set_value(Some(at.saturating_add(steps)));
+    start(ui);
 }
 
 fn report(ui: Ui, r: TrainReport) {

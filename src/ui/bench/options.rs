@@ -7,6 +7,8 @@ pub struct Options {
     pub quick: bool,
     /// `&spline`: the `train_spline` scenario only.
     pub spline_only: bool,
+    /// `&noworker`: train on the page's thread (the fallback's numbers).
+    pub noworker: bool,
 }
 
 /// `Some(options)` if the page was opened as `#bench` or `#bench&…`. Read it before mounting:
@@ -20,5 +22,6 @@ pub fn requested() -> Option<Options> {
     Some(Options {
         quick: rest.split('&').any(|o| o == "quick"),
         spline_only: rest.split('&').any(|o| o == "spline"),
+        noworker: rest.split('&').any(|o| o == "noworker"),
     })
 }

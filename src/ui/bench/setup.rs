@@ -34,6 +34,8 @@ pub(super) const POINTER: i32 = 7;
 pub(super) struct Rec {
     pub ticks: Vec<f64>,
     pub grid_n: Vec<usize>,
+    /// When each frame's picture had this resolution.
+    pub drawn: Vec<(f64, usize)>,
 }
 
 impl Rec {
@@ -41,7 +43,25 @@ impl Rec {
         self.ticks.push(now);
         if let Some(n) = grid_n() {
             self.grid_n.push(n);
+            self.drawn.push((now, n));
         }
+    }
+
+    /// The longest time (s) without a picture at `n`² or finer (from the first frame to the
+    /// last).
+    pub fn longest_without(&self, n: usize) -> f64 {
+        let (Some(first), Some(last)) = (self.ticks.first(), self.ticks.last()) else {
+            return f64::INFINITY;
+        };
+        let mut prev = *first;
+        let mut gap: f64 = 0.0;
+        for &(t, m) in &self.drawn {
+            if m >= n {
+                gap = gap.max(t - prev);
+                prev = t;
+            }
+        }
+        gap.max(last - prev) / 1e3
     }
 }
 

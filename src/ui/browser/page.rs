@@ -149,3 +149,15 @@ pub fn exit_fullscreen() {
 pub fn is_fullscreen() -> bool {
     document().is_some_and(|d| d.fullscreen_element().is_some())
 }
+
+/// The page was opened with `?noworker` in its query: train on the page's thread (README,
+/// "Training on the second core"; the tests compare both ways).
+pub fn no_worker() -> bool {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "noworker")
+        })
+}

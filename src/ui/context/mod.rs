@@ -15,7 +15,9 @@ mod types;
 
 pub use editor::{Drag, EditorKey, EditorState};
 pub use facts::Facts;
-pub use types::{FrameTimes, Legend, NoticeCause, NoticeKind, Overlays, Panel, Parts, Tool};
+pub use types::{
+    FrameTimes, Legend, NoticeCause, NoticeKind, Overlays, Panel, Parts, Tool, TrainPlace,
+};
 
 use leptos::prelude::*;
 
@@ -145,6 +147,10 @@ pub struct Ui {
     pub chart: StoredValue<ChartState, LocalStorage>,
     /// Per-frame work, for the `#bench` page.
     pub times: StoredValue<FrameTimes, LocalStorage>,
+    /// Where training runs (written by the training job, read by the bench and the Train panel).
+    pub train_place: RwSignal<TrainPlace>,
+    /// Training pauses by itself at this step (the embed's `flow:train` with `steps`).
+    pub train_until: StoredValue<Option<u64>>,
 }
 
 impl Ui {
@@ -200,6 +206,8 @@ impl Ui {
             gif: StoredValue::new_local(None),
             chart: StoredValue::new_local(ChartState::default()),
             times: StoredValue::new_local(FrameTimes::default()),
+            train_place: RwSignal::new(TrainPlace::Page),
+            train_until: StoredValue::new(None),
         }
     }
 

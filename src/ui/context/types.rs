@@ -197,3 +197,13 @@ impl FrameTimes {
         self.parts.clear();
     }
 }
+
+/// Where the flows train (README, "Training on the second core").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrainPlace {
+    /// On the page's thread, between frames (the worker is starting, was turned off with
+    /// `noworker`, or cannot run here).
+    Page,
+    /// In the page's worker, on another core.
+    Worker,
+}

@@ -6,7 +6,8 @@
 //! them: at 60 frames a second that costs a few comparisons, and it keeps all drawing in one
 //! place, after the frame's training.
 //!
-//! **Turn-taking while training** (the frame budget, `FRAME_BUDGET_MS`): frames alternate
+//! **Turn-taking while training on the page** (without the worker, `ui/worker`; with it the
+//! page takes no steps and the main view draws every frame) (the frame budget, `FRAME_BUDGET_MS`): frames alternate
 //! between redrawing the main view and one *periodic* job (the chart, the save, or a slice of
 //! the filmstrip — the first that is due, in registration order). Both are chosen before the
 //! training slice, which gets what the budget leaves after their expected cost (moving averages
@@ -24,7 +25,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::ui::browser::{now_ms, report};
-use crate::ui::context::{Parts, Ui};
+use crate::ui::context::{Parts, TrainPlace, Ui};
 
 /// The app's whole work per frame while training (train + redraw + one periodic extra): the
 /// training slice is what is left after the expected drawing (frame p95 ≤ 20 ms with margin).
@@ -72,6 +73,8 @@ pub struct Frame {
     pub dt: f64,
     /// Training was running when the frame began.
     pub training: bool,
+    /// The page's worker trains (the page takes no steps: the main view draws every frame).
+    pub worker: bool,
     /// The main view may redraw this frame.
     pub draw_turn: bool,
     /// The periodic job whose turn it is (training frames only).
@@ -133,26 +136,31 @@ impl Scheduler {
         let dt = self.last_ts.map_or(0.0, |p| (ts - p).clamp(0.0, 100.0));
         self.last_ts = Some(ts);
         let training = self.ui.training.get_untracked();
-        let draw_turn = !training || !self.drew_last;
+        // Turns are taken only when the steps are taken here, between frames.
+        let worker = self.ui.train_place.get_untracked() == TrainPlace::Worker;
+        let on_page = training && !worker;
+        let draw_turn = !on_page || !self.drew_last;
         let mut f = Frame {
             ui: self.ui,
             now: t0,
             dt,
             training,
+            worker,
             draw_turn,
             extra: None,
             train_budget_ms: TRAIN_BUDGET_MS,
             drew: false,
             parts: Parts::default(),
         };
-        // Who takes this training frame's turn, and what it is expected to cost.
+        // Who takes this training frame's turn, and what it is expected to cost. With the
+        // worker the main view draws every frame, and one periodic job that is due beside it.
         let mut reserved = 0.0;
         if training {
             for (job, cost) in self.jobs.iter().zip(&self.costs) {
                 let mine = job.expected_ms(cost.0);
                 match (job.part(), job.periodic()) {
                     (Part::Draw, _) if draw_turn => reserved += mine,
-                    (_, Some(p)) if !draw_turn && f.extra.is_none() && job.due(&f) => {
+                    (_, Some(p)) if (worker || !draw_turn) && f.extra.is_none() && job.due(&f) => {
                         f.extra = Some(p);
                         reserved += mine;
                     }

@@ -43,6 +43,7 @@ fn run(ui: Ui, cmd: EmbedCommand) {
             }
         }
         EmbedCommand::Train(false) => embed::pause_training(ui),
+        EmbedCommand::TrainSteps(n) => training::train_steps(ui, n),
         EmbedCommand::Lesson(l) => embed::set_lesson(ui, l),
         EmbedCommand::Load(text) => embed::load(ui, &text),
         EmbedCommand::Overlays(c) => {
