@@ -83,6 +83,7 @@ impl Out {
 pub struct Bench {
     work: Workload,
     spline_only: bool,
+    noworker: bool,
     out: Out,
     phase: Phase,
 }
@@ -105,6 +106,7 @@ impl Bench {
         Bench {
             work: Workload::new(options.quick),
             spline_only: options.spline_only,
+            noworker: options.noworker,
             out: Out {
                 pre,
                 lines: String::new(),
@@ -122,9 +124,12 @@ impl FrameJob for Bench {
         let out = &mut self.out;
         let next = match &mut self.phase {
             Phase::WaitApp(frames) => {
-                // Let the app draw its first picture(s) before loading the page with work.
+                // Let the app draw its first picture(s) before loading the page with work, and
+                // its worker start (it compiles the module on the other core: the engine lines
+                // would share that core with it); at most ~10 s.
                 *frames += 1;
-                (*frames >= 3).then(|| {
+                let settled = self.noworker || ui.train_place.get_untracked() == TrainPlace::Worker;
+                (*frames >= 3 && (settled || *frames >= 600)).then(|| {
                     if self.spline_only {
                         out.mark("data-phase", "train_spline");
                         return start_train(ui, now, true);
