@@ -153,15 +153,23 @@ impl Train {
         // The main flow.
         let training =
             ui.training.get_untracked() && ui.session.with_value(|s| s.data_problem().is_none());
+        // The job is the trainer at its revision with its step limit (a new `flow:train`
+        // with `steps` while training changes only the limit).
         let until = ui.train_until.get_value();
-        let revs = training.then(|| vec![ui.session.with_value(|s| s.trainer().revision())]);
+        let key = move |ui: Ui| {
+            vec![
+                ui.session.with_value(|s| s.trainer().revision()),
+                until.unwrap_or(u64::MAX),
+            ]
+        };
+        let revs = training.then(|| key(ui));
         let snap = self.remote.sync(Slot::Main, revs, |generation| {
             ui.session
                 .with_value(|s| encode_train(Slot::Main, generation, until, &[s.trainer()], 0))
         });
         if let Some(snap) = snap {
             let ok = training::adopt(ui, &snap);
-            let revs = ok.then(|| vec![ui.session.with_value(|s| s.trainer().revision())]);
+            let revs = ok.then(|| key(ui));
             self.remote.applied(Slot::Main, revs);
         }
         // The comparison's flows.
