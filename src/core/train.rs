@@ -342,12 +342,25 @@ impl Trainer {
         let params = init_params(kinds, init, seed);
         let flow = Flow::with_params(kinds, &params, objective.direction())
             .expect("init_params matches the stack");
-        let n = params.len();
-        Ok(Trainer {
+        let progress = Progress::start(params, hyper, seed);
+        Ok(Trainer::assemble(flow, init, seed, progress, objective))
+    }
+
+    /// A trainer of these parts, with fresh scratch buffers and a new revision (`new` and
+    /// `from_image`).
+    fn assemble(
+        flow: Flow,
+        init: Init,
+        seed: u64,
+        progress: Progress,
+        objective: Objective,
+    ) -> Trainer {
+        let n = flow.params().len();
+        Trainer {
             flow,
             init,
             seed,
-            progress: Progress::start(params, hyper, seed),
+            progress,
             objective,
             tape: Tape::new(),
             ws: Workspace::default(),
@@ -356,7 +369,7 @@ impl Trainer {
             batch_y: Vec::new(),
             scratch: Vec::new(),
             revision: next_revision(),
-        })
+        }
     }
 
     /// Which state the trainer is in: every change (a step, new parameters, hyper-parameters,

@@ -13,14 +13,13 @@
 
 use super::super::adam::Adam;
 use super::super::energy::Energy;
-use super::super::flow::{Flow, Workspace};
+use super::super::flow::Flow;
 use super::super::history::{read_eval, write_eval, History};
 use super::super::layer::LayerKind;
 use super::super::objective::Annealing;
 use super::super::points::Points;
 use super::super::stack::Init;
 use super::super::stream::Stream;
-use super::super::tape::Tape;
 use super::super::words::{Malformed, Reader, Writer};
 use super::{check_hyper, check_objective, Hyper, LrSchedule, Objective, Progress, Trainer};
 
@@ -70,24 +69,10 @@ impl Trainer {
         let seed = r.u64()?;
         let objective = read_objective(r, limits.points)?;
         check_objective(&objective).map_err(|_| Malformed("unusable training points"))?;
-        let n = kinds.iter().map(|k| k.n_params()).sum();
-        let (params, progress) = read_state(r, n)?;
+        let (params, progress) = read_state(r, kinds.iter().map(|k| k.n_params()).sum())?;
         let flow = Flow::with_params(&kinds, &params, objective.direction())
             .ok_or(Malformed("parameters do not fit the stack"))?;
-        Ok(Trainer {
-            flow,
-            init,
-            seed,
-            progress,
-            objective,
-            tape: Tape::new(),
-            ws: Workspace::default(),
-            grads: vec![0.0; n],
-            batch_x: Vec::new(),
-            batch_y: Vec::new(),
-            scratch: Vec::new(),
-            revision: super::next_revision(),
-        })
+        Ok(Trainer::assemble(flow, init, seed, progress, objective))
     }
 
     /// Writes what training changes: the parameters and the progress.
