@@ -22,6 +22,10 @@ use crate::session::worker_protocol::{
 
 /// Milliseconds of training per tick, shared by the running jobs.
 pub const SLICE_MS: f64 = 8.0;
+/// A job whose last snapshot the page has not taken for this long (ms) waits for it: the page
+/// is hidden (no animation frames) or busy, and training on where nobody sees it would only
+/// burn the battery, as training between frames never did.
+pub const STALL_MS: f64 = 2_000.0;
 
 struct Job {
     generation: u64,
@@ -34,6 +38,15 @@ struct Job {
     changed: bool,
     /// The page took the last snapshot.
     credit: bool,
+    /// When the last snapshot was posted (ms).
+    sent_at: f64,
+}
+
+impl Job {
+    /// Trains on: not finished, and not waiting long for the page.
+    fn runs(&self, now: f64) -> bool {
+        !self.report.done && (self.credit || now - self.sent_at < STALL_MS)
+    }
 }
 
 struct Host {
@@ -79,6 +92,7 @@ impl Host {
                     report: JobReport::default(),
                     changed: false,
                     credit: true,
+                    sent_at: now(&self.scope),
                 });
             }
             Ok(Command::Stop(slot)) => self.jobs[slot.index()] = None,
@@ -93,22 +107,19 @@ impl Host {
         }
     }
 
-    fn running(&self) -> usize {
-        self.jobs
-            .iter()
-            .flatten()
-            .filter(|j| !j.report.done)
-            .count()
+    fn running(&self, t: f64) -> usize {
+        self.jobs.iter().flatten().filter(|j| j.runs(t)).count()
     }
 
     fn tick(&mut self) {
-        let active = self.running().max(1) as f64;
+        let t = now(&self.scope);
+        let active = self.running(t).max(1) as f64;
         for i in 0..self.jobs.len() {
             let scope = self.scope.clone();
             let Some(job) = &mut self.jobs[i] else {
                 continue;
             };
-            if !job.report.done {
+            if job.runs(t) {
                 let deadline = now(&scope) + SLICE_MS / active;
                 let mut refs: Vec<&mut Trainer> = job.trainers.iter_mut().collect();
                 let r = run_while(&mut refs, &mut job.next, job.until, || {
@@ -131,6 +142,7 @@ impl Host {
                     job.next,
                 );
                 job.credit = false;
+                job.sent_at = now(&scope);
                 job.changed = false;
                 job.report.diverged.clear();
                 self.post(words);
@@ -140,11 +152,12 @@ impl Host {
 
     /// Chains the next tick if a job trains or waits to send.
     fn schedule(&mut self) {
+        let t = now(&self.scope);
         let wants = self
             .jobs
             .iter()
             .flatten()
-            .any(|j| !j.report.done || (j.changed && j.credit));
+            .any(|j| j.runs(t) || (j.changed && j.credit));
         if wants && !self.tick_pending {
             self.tick_pending = true;
             let _ = self.channel.port2().post_message(&JsValue::NULL);
