@@ -2,10 +2,12 @@
 // `#bench&quick` with --quick, `#bench&spline` — the train_spline scenario alone — with --spline)
 // in headless Debian Chromium, waits for <pre id="bench-results" data-done="true"> and prints
 // its JSON lines to stdout; then the comparison scenario (e2e/bench-compare.mjs) with and without
-// the worker, at full speed and with the CPU throttled 4× (not with --spline).
+// the worker, at full speed and with the CPU throttled 4×, and the heavy states (e2e/bench-heavy.mjs:
+// 64 spline or affine coupling layers sent to the embed) (not with --spline).
 //   node e2e/bench-run.mjs [--quick] [--spline] [--noworker] [--timeout-s N]
 import { serve, launch, watchConsole } from './harness.mjs';
 import { compareScenario } from './bench-compare.mjs';
+import { heavyScenario } from './bench-heavy.mjs';
 
 const args = process.argv.slice(2);
 const options = ['quick', 'spline', 'noworker'].filter((o) => args.includes(`--${o}`));
@@ -32,6 +34,7 @@ try {
         process.stdout.write(`${await compareScenario(browser, server.url, { worker, rate, seconds })}\n`);
       }
     }
+    for (const layers of ['n', 'a']) process.stdout.write(`${await heavyScenario(browser, server.url, { layers })}\n`);
   }
 } catch (e) {
   process.stderr.write(`bench-run: ${e.message}\n`);

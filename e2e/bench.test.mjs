@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, watchConsole } from './harness.mjs';
 import { compareScenario } from './bench-compare.mjs';
+import { heavyScenario } from './bench-heavy.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -82,4 +83,17 @@ test('the comparison scenario writes one valid line, throttled, with and without
     assert.ok(r.main_steps_per_s > 0, 'the lesson trains');
     assert.equal(r.problems, 0);
   }
+});
+
+test('the heavy-state scenario: 64 affine layers sent to the embed are drawn coarse first, then refined to 256²', async () => {
+  const r = JSON.parse(await heavyScenario(browser, server.url, { layers: 'a' }));
+  assert.equal(r.scenario, 'heavy_64a');
+  for (const f of ['frame_interval_ms_p50', 'frame_interval_ms_p95', 'frame_interval_ms_max', 'first_picture_s', 'first_96_s', 'picture_256_s']) {
+    assert.ok(typeof r[f] === 'number' && Number.isFinite(r[f]) && r[f] >= 0, `${f} = ${r[f]}`);
+  }
+  // Progressive: a coarse picture first, each next one finer, the last 256².
+  assert.ok(r.pictures.length >= 2 && r.pictures[0] < 256, JSON.stringify(r.pictures));
+  assert.ok(r.pictures.every((n, i) => i === 0 || n > r.pictures[i - 1]), JSON.stringify(r.pictures));
+  assert.equal(r.pictures[r.pictures.length - 1], 256);
+  assert.ok(r.first_picture_s < r.picture_256_s);
 });

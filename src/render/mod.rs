@@ -10,6 +10,7 @@
 //! | `transform` | [`ViewTransform`]: data window ↔ canvas pixels |
 //! | `colormap`, `heatmap` | [`Colormap`]; [`Heatmap`]: log-densities → RGBA ([`DensityScale`]) |
 //! | `overlay`, `clip` | warped-grid lines, contours ([`overlay::Polylines`]); line clipping |
+//! | `progressive` | [`progressive::Refiner`]: a heavy density picture computed a slice per frame, coarse first |
 //! | `stage_cache` | [`stage_cache::StageCache`]: the warped grid pushed to a stage, reused |
 //! | `stretch` | local stretch ellipses from each stage's 2×2 Jacobian |
 //! | `handles`, `sylvester_handles` | the editor's handle geometry; raw parameters from a drag |
@@ -26,6 +27,7 @@ pub mod gif;
 pub mod handles;
 pub mod heatmap;
 pub mod overlay;
+pub mod progressive;
 pub mod stage_cache;
 pub mod stretch;
 pub mod sylvester_handles;

@@ -34,8 +34,10 @@ pub(super) const POINTER: i32 = 7;
 pub(super) struct Rec {
     pub ticks: Vec<f64>,
     pub grid_n: Vec<usize>,
-    /// When each frame's picture had this resolution.
+    /// When a new picture was drawn, at which resolution.
     pub drawn: Vec<(f64, usize)>,
+    /// The main view's count of pictures drawn, as last seen.
+    pictures: Option<String>,
 }
 
 impl Rec {
@@ -43,12 +45,17 @@ impl Rec {
         self.ticks.push(now);
         if let Some(n) = grid_n() {
             self.grid_n.push(n);
-            self.drawn.push((now, n));
+            // A picture computed over several frames is counted once, when it is shown.
+            let count = main_canvas_attr("data-pictures");
+            if count != self.pictures {
+                self.pictures = count;
+                self.drawn.push((now, n));
+            }
         }
     }
 
-    /// The longest time (s) without a picture at `n`² or finer (from the first frame to the
-    /// last).
+    /// The longest time (s) without a new picture at `n`² or finer (from the first frame to
+    /// the last).
     pub fn longest_without(&self, n: usize) -> f64 {
         let (Some(first), Some(last)) = (self.ticks.first(), self.ticks.last()) else {
             return f64::INFINITY;
@@ -250,10 +257,12 @@ impl Taken {
 
 /// The density resolution the main view last drew with (`data-grid-n` of `#main-canvas`).
 fn grid_n() -> Option<usize> {
-    page::by_id::<web_sys::Element>("main-canvas")?
-        .get_attribute("data-grid-n")?
-        .parse()
-        .ok()
+    main_canvas_attr("data-grid-n")?.parse().ok()
+}
+
+/// An attribute of `#main-canvas`.
+fn main_canvas_attr(name: &str) -> Option<String> {
+    page::by_id::<web_sys::Element>("main-canvas")?.get_attribute(name)
 }
 
 /// CSS size of the overlay canvas, `"W×H"`.

@@ -1,34 +1,33 @@
 //! Draws the main view: the exact density at stage `s` (or the next layer's volume change) on a
-//! small canvas that CSS scales up, and the overlays on a crisp device-pixel canvas above it.
+//! small canvas that CSS scales up (`density`), and the overlays on a crisp device-pixel canvas
+//! above it.
 
 use web_sys::HtmlCanvasElement;
 
 use crate::core::{Energy, Probe};
 use crate::render::overlay::{contours, Polylines};
+use crate::render::progressive::{Model, PushKey, Pusher};
 use crate::render::stretch::{stretch_ellipses, Ellipse};
-use crate::render::view_plan::{Refresh, GRID_START};
-use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
+use crate::render::view_plan::Refresh;
+use crate::render::ViewTransform;
 
 use crate::core::Workspace;
 use crate::session::Session;
-use crate::ui::context::{Legend, Overlays};
+use crate::ui::context::Overlays;
 
 use super::canvas;
 use super::data_layer::DataLayer;
+use super::density::Density;
 use super::draw2d;
-use crate::ui::browser::report;
+use crate::ui::browser::{now_ms, report};
 
 /// Target contours for an energy and a view window (centre x, y, half-extent).
 type ContourCache = (Energy, [f64; 3], Vec<[[f64; 2]; 2]>);
 
 /// Reusable buffers and caches of the main view.
 pub struct MainView {
-    heat: Heatmap,
-    vol: Heatmap,
-    xs: Vec<f64>,
-    ys: Vec<f64>,
-    vals: Vec<f64>,
-    rgba: Vec<u8>,
+    /// The density (or volume) picture.
+    pub density: Density,
     grid_pushed: Polylines,
     px: Vec<f64>,
     py: Vec<f64>,
@@ -36,8 +35,6 @@ pub struct MainView {
     /// The grid pushed to one step before the stage shown (reused while those layers are
     /// unchanged: dragging a layer's handle recomputes only the last step).
     grid_cache: crate::render::stage_cache::StageCache,
-    /// Density grid resolution now in use (adapted to frame time while animating).
-    pub grid_n: usize,
     /// A coarser base grid (fewer vertices per line), drawn while training: its inverses are
     /// most of the overlay cost of a frame in which every layer has changed.
     coarse_grid: Polylines,
@@ -45,6 +42,9 @@ pub struct MainView {
     pub coarse: bool,
     /// Engine scratch space.
     ws: Workspace,
+    /// A heavy stack's warped grid and particles, pushed a slice per frame.
+    grid_pusher: Pusher,
+    particle_pusher: Pusher,
     /// The data points, drawn once per change.
     data_layer: DataLayer,
 }
@@ -53,21 +53,17 @@ impl MainView {
     /// Empty buffers.
     pub fn new() -> Self {
         MainView {
-            heat: Heatmap::new(Colormap::Viridis),
-            vol: Heatmap::new(Colormap::Diverging),
-            xs: Vec::new(),
-            ys: Vec::new(),
-            vals: Vec::new(),
-            rgba: Vec::new(),
+            density: Density::new(),
             grid_pushed: Polylines::default(),
             px: Vec::new(),
             py: Vec::new(),
             contour_cache: None,
             grid_cache: crate::render::stage_cache::StageCache::new(),
-            grid_n: GRID_START,
             coarse_grid: crate::render::overlay::base_grid(17, 4.0, 40),
             coarse: false,
             ws: Workspace::default(),
+            grid_pusher: Pusher::new(),
+            particle_pusher: Pusher::new(),
             data_layer: DataLayer::default(),
         }
     }
@@ -77,54 +73,57 @@ impl MainView {
         flow.push_to_stage(flow.len() as f64, x, y, &mut self.ws);
     }
 
-    /// Compute and blit the heatmap for stage `s` at resolution `self.grid_n`.
-    pub fn draw_heat(
+    /// A heavy stack's warped grid and particles (those `opts` shows) pushed to stage `s`, a
+    /// slice per frame until `deadline` (ms): true when new points are ready to draw.
+    pub fn advance_pushes(
         &mut self,
         sess: &Session,
-        canvas_el: &HtmlCanvasElement,
-        window: ViewTransform,
         s: f64,
-        scale: DensityScale,
-        volume: bool,
-    ) -> Legend {
-        let n = self.grid_n;
-        let grid_view = ViewTransform {
-            width: n as f64,
-            height: n as f64,
-            ..window
-        };
-        grid_view.pixel_centers(n, n, &mut self.xs, &mut self.ys);
-        self.vals.resize(n * n, 0.0);
+        version: u64,
+        opts: Overlays,
+        deadline: f64,
+    ) -> bool {
         let flow = sess.flow();
-        let legend = if volume && !flow.is_empty() {
-            let step = ((s.floor() as usize) + 1).min(flow.len());
-            flow.step_log_det(step, 1.0, &self.xs, &self.ys, &mut self.vals, &mut self.ws);
-            let range = self
-                .vals
-                .iter()
-                .filter(|v| v.is_finite())
-                .fold(0.0f64, |m, v| m.max(v.abs()))
-                .max(0.05);
-            // Map [-range, range] onto [0, 1] of the diverging map via a shifted "log-density".
-            for v in self.vals.iter_mut() {
-                *v = if v.is_finite() {
-                    0.5 + 0.5 * *v / range
-                } else {
-                    0.5
-                };
+        let model = Model::of(flow, version);
+        let mut fresh = false;
+        if opts.grid {
+            let (src, source) = if self.coarse {
+                (&self.coarse_grid, 1)
+            } else {
+                (sess.grid(), 0)
+            };
+            let key = PushKey {
+                source,
+                len: src.xs.len(),
+                stage: s,
+            };
+            fresh |= self.grid_pusher.step(
+                flow,
+                key,
+                model,
+                &src.xs,
+                &src.ys,
+                &mut self.ws,
+                &mut || now_ms() < deadline,
+            );
+            if fresh {
+                self.grid_pushed.starts.clone_from(&src.starts);
             }
-            self.vol.colorize_unit(&self.vals, &mut self.rgba);
-            Legend::Volume { step, range }
-        } else {
-            flow.log_density(s, &self.xs, &self.ys, &mut self.vals, &mut self.ws);
-            self.heat.colorize(&self.vals, scale, &mut self.rgba);
-            Legend::Density {
-                scale,
-                max_log: self.heat.max_log,
-            }
-        };
-        canvas::blit_rgba(canvas_el, &self.rgba, n as u32, n as u32);
-        legend
+        }
+        if opts.particles {
+            let (px, py) = sess.particles();
+            let key = PushKey {
+                source: 2,
+                len: px.len(),
+                stage: s,
+            };
+            fresh |= self
+                .particle_pusher
+                .step(flow, key, model, px, py, &mut self.ws, &mut || {
+                    now_ms() < deadline
+                });
+        }
+        fresh
     }
 
     /// Draw the overlays for stage `s` on `overlay` (device pixels, `dpr` per CSS pixel).
@@ -138,6 +137,7 @@ impl MainView {
         opts: Overlays,
         probe: Option<&Probe>,
         refresh: Refresh,
+        heavy: bool,
     ) {
         let Some(ctx) = canvas::context_2d(overlay) else {
             return;
@@ -176,7 +176,21 @@ impl MainView {
             } else {
                 sess.grid()
             };
-            if refresh.grid || g.starts != src.starts || g.xs.len() != src.xs.len() {
+            if heavy {
+                // Pushed a slice per frame (`advance_pushes`): the last complete push.
+                let (xs, ys) = self.grid_pusher.points();
+                if xs.len() == src.xs.len() {
+                    g.starts.clone_from(&src.starts);
+                    g.xs.clear();
+                    g.xs.extend_from_slice(xs);
+                    g.ys.clear();
+                    g.ys.extend_from_slice(ys);
+                } else {
+                    g.starts.clear();
+                    g.xs.clear();
+                    g.ys.clear();
+                }
+            } else if refresh.grid || g.starts != src.starts || g.xs.len() != src.xs.len() {
                 g.starts.clone_from(&src.starts);
                 let cache = &mut self.grid_cache;
                 cache.push(
@@ -194,7 +208,13 @@ impl MainView {
 
         if opts.particles {
             let (px, py) = sess.particles();
-            if refresh.particles || self.px.len() != px.len() {
+            if heavy {
+                let (xs, ys) = self.particle_pusher.points();
+                self.px.clear();
+                self.px.extend_from_slice(xs);
+                self.py.clear();
+                self.py.extend_from_slice(ys);
+            } else if refresh.particles || self.px.len() != px.len() {
                 self.px.clear();
                 self.px.extend_from_slice(px);
                 self.py.clear();

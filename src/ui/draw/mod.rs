@@ -7,6 +7,7 @@ pub mod chart;
 pub mod compare;
 pub mod compose;
 pub mod data_layer;
+pub mod density;
 pub mod draw2d;
 pub mod handles;
 pub mod inset;

@@ -12,7 +12,8 @@ use super::canvas;
 /// Thumbnail resolution (pixels per side).
 pub const THUMB_N: usize = 48;
 
-/// Redraw every `canvas.thumb-canvas[data-stage]` on the page for `window`.
+/// Redraw every `canvas.thumb-canvas[data-stage]` on the page for `window`, at one go (the
+/// bench's measure of the whole filmstrip; the app draws it a slice per frame).
 pub fn draw_all(sess: &Session, window: ViewTransform) {
     draw_range(sess, window, 0.0, f64::INFINITY);
 }
@@ -32,7 +33,7 @@ pub fn draw_range(sess: &Session, window: ViewTransform, lo: f64, hi: f64) {
 }
 
 /// Rows of a thumbnail a [`Slicer`] computes between two looks at the clock.
-const BAND_ROWS: usize = 8;
+const BAND_ROWS: usize = 4;
 
 /// The filmstrip refreshed a slice per frame while training: thumbnails in page order,
 /// round-robin, each computed a band of [`BAND_ROWS`] rows at a time, so that a slice can stop
@@ -52,17 +53,24 @@ pub struct Slicer {
 
 impl Slicer {
     /// Computes bands until `done()` says the time is up (at least one band, at most one round
-    /// of the whole filmstrip), putting each finished thumbnail on the page.
-    pub fn run(&mut self, sess: &Session, window: ViewTransform, done: impl Fn() -> bool) {
+    /// of the whole filmstrip), putting each finished thumbnail on the page. Returns how many
+    /// it finished, and how many the filmstrip has.
+    pub fn run(
+        &mut self,
+        sess: &Session,
+        window: ViewTransform,
+        done: impl Fn() -> bool,
+    ) -> (usize, usize) {
         let Some(list) = thumb_canvases().filter(|l| !l.is_empty()) else {
-            return;
+            return (0, 0);
         };
+        let mut finished = 0;
         if self.painter.as_ref().is_none_or(|(w, _)| *w != window) {
             self.painter = Some((window, Painter::new(window)));
             self.row = 0;
         }
         let Some((_, painter)) = self.painter.as_mut() else {
-            return;
+            return (0, list.len());
         };
         for _ in 0..list.len() * THUMB_N.div_ceil(BAND_ROWS) {
             self.index %= list.len();
@@ -80,12 +88,20 @@ impl Slicer {
                 if stage.is_some() {
                     painter.show(el);
                 }
+                finished += 1;
                 (self.index, self.stage, self.row) = (self.index + 1, None, 0);
             }
             if done() {
                 break;
             }
         }
+        (finished, list.len())
+    }
+
+    /// Starts the next round at a thumbnail's first row (the model or the window changed: a
+    /// thumbnail half computed belongs to the old one).
+    pub fn restart_thumb(&mut self) {
+        (self.stage, self.row) = (None, 0);
     }
 }
 

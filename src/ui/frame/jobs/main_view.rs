@@ -7,13 +7,19 @@
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+use crate::render::progressive;
 use crate::render::view_plan::{self, Change, Costs, Inputs, PlanState};
 use crate::render::{DensityScale, ViewTransform};
 use crate::ui::browser::{now_ms, page, report};
-use crate::ui::context::{EditorKey, Overlays};
+use crate::ui::context::{EditorKey, Legend, Overlays, Ui};
 use crate::ui::draw::main_view::MainView as Painter;
 use crate::ui::draw::{canvas, handles};
 use crate::ui::frame::{Frame, FrameJob, Part};
+
+/// Milliseconds of a frame a heavy stack's picture may take (at rest, or training in the worker).
+const REFINE_MS: f64 = 8.0;
+/// The same while training on the page (the frame's steps need the rest).
+const REFINE_PAGE_TRAINING_MS: f64 = 4.0;
 
 /// Everything a picture shows but the density's resolution (that is the plan's).
 #[derive(Clone, PartialEq)]
@@ -61,6 +67,8 @@ pub struct MainView {
     plan: PlanState,
     /// What the last density and overlay drawings took.
     costs: Costs,
+    /// Densities drawn so far.
+    pictures: u64,
 }
 
 impl MainView {
@@ -73,6 +81,7 @@ impl MainView {
             last: None,
             plan: PlanState::default(),
             costs: Costs::default(),
+            pictures: 0,
         }
     }
 }
@@ -126,36 +135,87 @@ impl FrameJob for MainView {
             density_kept: keeps && self.last.as_ref().is_some_and(|l| key.same_but(l, true)),
             grid_and_particles: key.overlays.grid && key.overlays.particles,
         };
-        let plan = view_plan::decide(&self.plan, &inputs, self.costs);
+        let mut plan = view_plan::decide(&self.plan, &inputs, self.costs);
         self.plan = plan.next;
-        let p = &mut self.painter;
-        p.grid_n = plan.grid_n;
-        p.coarse = key.coarse;
-        if !plan.draw {
-            return;
+        // A heavy stack's density is computed a slice per frame (playback keeps drawing at
+        // one go, at the resolution its bar asks for).
+        let heavy = !inputs.playing && ui.session.with_value(|s| progressive::heavy(s.flow()));
+        if heavy {
+            plan.heat = false;
         }
-        f.drew = true;
+        let p = &mut self.painter;
+        p.density.grid_n = plan.grid_n;
+        p.coarse = key.coarse;
         let scale = if key.log_scale {
             DensityScale::Log { range: 12.0 }
         } else {
             DensityScale::Linear
         };
         let t_heat = now_ms();
-        let legend = if plan.heat {
-            ui.session.with_value(|s| {
-                Some(p.draw_heat(
+        let mut legend = None;
+        let mut drawn_n = None;
+        if heavy {
+            // Training on the page leaves the picture less of the frame.
+            let slice = if f.training && !f.worker {
+                REFINE_PAGE_TRAINING_MS
+            } else {
+                REFINE_MS
+            };
+            let moving = inputs.training || inputs.dragging;
+            // The overlays' pushes first (half the slice at most), then the density.
+            let fresh = ui.session.with_value(|s| {
+                p.advance_pushes(
+                    s,
+                    key.stage,
+                    key.version,
+                    key.overlays,
+                    t_heat + slice / 2.0,
+                )
+            });
+            if fresh {
+                plan.draw = true;
+                plan.overlays = true;
+            }
+            if let Some((l, n)) = ui.session.with_value(|s| {
+                p.density.refine(
                     s,
                     &self.heat,
                     key.window,
                     key.stage,
                     scale,
                     key.overlays.volume,
-                ))
-            })
-        } else {
-            None
-        };
+                    key.version,
+                    moving,
+                    t_heat + slice,
+                )
+            }) {
+                legend = Some(l);
+                drawn_n = Some(n);
+                f.drew = true;
+            }
+        }
+        if !plan.draw {
+            self.mark(f.ui, legend, drawn_n, &key);
+            return;
+        }
+        f.drew = true;
+        if plan.heat {
+            ui.session.with_value(|s| {
+                legend = Some(p.density.draw(
+                    s,
+                    &self.heat,
+                    key.window,
+                    key.stage,
+                    scale,
+                    key.overlays.volume,
+                ));
+                drawn_n = Some(plan.grid_n);
+            });
+        }
         let heat_ms = now_ms() - t_heat;
+        if plan.heat {
+            ui.session.with_value(|s| p.density.observe(s, heat_ms));
+        }
         f.parts.heat = heat_ms;
         self.plan = view_plan::adapt(&plan, &inputs, heat_ms);
         canvas::ensure_size(
@@ -181,24 +241,38 @@ impl FrameJob for MainView {
                     key.overlays,
                     probe.as_ref(),
                     plan.refresh,
+                    heavy,
                 );
                 // The layer editor's handles, over the overlays.
                 handles::draw(ui, s, &self.overlay, key.window, dpr, key.stage);
             });
         }
         self.costs = view_plan::record(self.costs, &plan, heat_ms, now_ms() - t_overlay);
+        self.mark(f.ui, legend, drawn_n, &key);
+        self.last = Some(key);
+    }
+}
+
+impl MainView {
+    /// Drawn: marks the main canvas with the legend, and, when a density was drawn, its side
+    /// (`data-grid-n`), a count of the densities drawn (`data-pictures`, by which the bench
+    /// tells a new picture from one still shown) and the stage it shows (`data-stage`), so a
+    /// test (or an embed) can wait for the picture itself rather than for animation frames.
+    fn mark(&mut self, ui: Ui, legend: Option<Legend>, drawn_n: Option<usize>, key: &DrawKey) {
         if let Some(l) = legend {
             if ui.legend.get_untracked() != l {
                 ui.legend.set(l);
             }
         }
-        // Drawn; the resolution the next picture will use (as adapted to this one's cost); the
-        // stage this picture shows, so a test (or an embed) can wait for the picture itself
-        // rather than for a number of animation frames.
+        let Some(n) = drawn_n else {
+            return;
+        };
+        self.pictures += 1;
         let stage = format!("{:.4}", key.stage);
         for (name, value) in [
             ("data-drawn", "true"),
-            ("data-grid-n", &self.plan.grid_n.to_string()),
+            ("data-grid-n", &n.to_string()),
+            ("data-pictures", &self.pictures.to_string()),
             ("data-stage", &stage),
         ] {
             report::warn_once(
@@ -206,6 +280,5 @@ impl FrameJob for MainView {
                 self.heat.set_attribute(name, value),
             );
         }
-        self.last = Some(key);
     }
 }

@@ -1,4 +1,4 @@
-//! The filmstrip: every change redrawn at once when idle; while training, a round-robin slice on
+//! The filmstrip: every change redrawn when idle, a slice per frame; while training, a round-robin slice on
 //! the frames whose turn it is; while a layer handle is dragged, the stages the drag changes, a
 //! few per frame within a time budget.
 
@@ -11,6 +11,8 @@ use crate::ui::frame::{Frame, FrameJob, Part, Periodic};
 
 /// Milliseconds of thumbnail drawing per frame while training (round-robin over the stages).
 const THUMB_SLICE_MS: f64 = 2.5;
+/// Milliseconds of thumbnail drawing per frame at rest, until the filmstrip is current.
+const REST_SLICE_MS: f64 = 4.0;
 /// Milliseconds of thumbnail redraws per frame while dragging (at least one thumbnail).
 const DRAG_BUDGET_MS: f64 = 4.0;
 
@@ -24,6 +26,9 @@ pub struct Thumbs {
     drag_version: u64,
     drag_cursor: usize,
     drag_left: usize,
+    /// At rest: the model and window of the pass in progress, and the thumbnails it finished.
+    pass: Option<(u64, ViewTransform)>,
+    pass_done: usize,
 }
 
 impl Default for Thumbs {
@@ -34,6 +39,8 @@ impl Default for Thumbs {
             drag_version: u64::MAX,
             drag_cursor: 0,
             drag_left: 0,
+            pass: None,
+            pass_done: 0,
         }
     }
 }
@@ -68,8 +75,22 @@ impl FrameJob for Thumbs {
                 .with_value(|s| slicer.run(s, window, || now_ms() > deadline));
             self.shown = None;
         } else if !f.training && self.shown != Some((version, window)) {
-            ui.session.with_value(|s| thumbs::draw_all(s, window));
-            self.shown = Some((version, window));
+            // At rest: the whole filmstrip, a slice per frame (64 spline layers' thumbnails
+            // take seconds), each thumbnail shown when it is done.
+            if self.pass != Some((version, window)) {
+                self.pass = Some((version, window));
+                self.pass_done = 0;
+                self.slicer.restart_thumb();
+            }
+            let deadline = now_ms() + REST_SLICE_MS;
+            let slicer = &mut self.slicer;
+            let (finished, total) = ui
+                .session
+                .with_value(|s| slicer.run(s, window, || now_ms() > deadline));
+            self.pass_done += finished;
+            if self.pass_done >= total {
+                self.shown = Some((version, window));
+            }
         }
     }
 }

@@ -1,0 +1,183 @@
+//! The main view's density picture (or the next step's volume change), coloured onto a small
+//! canvas that CSS scales up: at one go for a light stack, a slice per frame for a heavy one
+//! ([`Refiner`]).
+
+use web_sys::HtmlCanvasElement;
+
+use crate::core::{Flow, Workspace};
+use crate::render::progressive::{Model, Picture, Refiner, Subject};
+use crate::render::view_plan::{GRID_MAX, GRID_START};
+use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
+use crate::session::Session;
+use crate::ui::browser::now_ms;
+use crate::ui::context::Legend;
+
+use super::canvas;
+
+/// What the main view's density shows at stage `s`: the next step's volume change (`volume`,
+/// a non-empty flow), else the density.
+fn picture(flow: &Flow, s: f64, volume: bool) -> Picture {
+    if volume && !flow.is_empty() {
+        Picture::Volume {
+            step: ((s.floor().max(0.0) as usize) + 1).min(flow.len()),
+        }
+    } else {
+        Picture::Density { stage: s }
+    }
+}
+
+/// The picture's buffers, colormaps and refiner.
+pub struct Density {
+    heat: Heatmap,
+    vol: Heatmap,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    vals: Vec<f64>,
+    rgba: Vec<u8>,
+    /// The volume picture mapped to `[0, 1]`.
+    unit: Vec<f64>,
+    /// Resolution of the picture drawn at one go (adapted to frame time while animating).
+    pub grid_n: usize,
+    /// A heavy stack's picture, computed a slice per frame.
+    refiner: Refiner,
+    ws: Workspace,
+}
+
+impl Density {
+    /// Empty buffers.
+    pub fn new() -> Self {
+        Density {
+            heat: Heatmap::new(Colormap::Viridis),
+            vol: Heatmap::new(Colormap::Diverging),
+            xs: Vec::new(),
+            ys: Vec::new(),
+            vals: Vec::new(),
+            rgba: Vec::new(),
+            unit: Vec::new(),
+            grid_n: GRID_START,
+            refiner: Refiner::new(),
+            ws: Workspace::default(),
+        }
+    }
+
+    /// Compute and blit the heatmap for stage `s` at resolution `self.grid_n`.
+    pub fn draw(
+        &mut self,
+        sess: &Session,
+        canvas_el: &HtmlCanvasElement,
+        window: ViewTransform,
+        s: f64,
+        scale: DensityScale,
+        volume: bool,
+    ) -> Legend {
+        let n = self.grid_n;
+        let grid_view = ViewTransform {
+            width: n as f64,
+            height: n as f64,
+            ..window
+        };
+        grid_view.pixel_centers(n, n, &mut self.xs, &mut self.ys);
+        self.vals.resize(n * n, 0.0);
+        let flow = sess.flow();
+        let what = picture(flow, s, volume);
+        match what {
+            Picture::Volume { step } => {
+                flow.step_log_det(step, 1.0, &self.xs, &self.ys, &mut self.vals, &mut self.ws)
+            }
+            Picture::Density { stage } => {
+                flow.log_density(stage, &self.xs, &self.ys, &mut self.vals, &mut self.ws)
+            }
+        }
+        let vals = std::mem::take(&mut self.vals);
+        let legend = self.show(canvas_el, &vals, n, what, scale);
+        self.vals = vals;
+        legend
+    }
+
+    /// One frame's work on a heavy stack's picture, computed a slice at a time
+    /// ([`Refiner`]) until `deadline` (ms, [`now_ms`]): blits it when a picture is done and
+    /// returns its legend and side.
+    #[allow(clippy::too_many_arguments)]
+    pub fn refine(
+        &mut self,
+        sess: &Session,
+        canvas_el: &HtmlCanvasElement,
+        window: ViewTransform,
+        s: f64,
+        scale: DensityScale,
+        volume: bool,
+        version: u64,
+        moving: bool,
+        deadline: f64,
+    ) -> Option<(Legend, usize)> {
+        let flow = sess.flow();
+        let what = picture(flow, s, volume);
+        let subject = Subject::new(what, window);
+        let model = Model::of(flow, version);
+        let job = self.refiner.step(
+            flow,
+            subject,
+            model,
+            moving,
+            GRID_MAX,
+            &mut self.ws,
+            &now_ms,
+            &mut || now_ms() < deadline,
+        )?;
+        let (vals, n) = (job.values().to_vec(), job.n());
+        Some((self.show(canvas_el, &vals, n, what, scale), n))
+    }
+
+    /// Records what a density drawn at one go cost, for the [`Refiner`]'s resolutions.
+    pub fn observe(&mut self, sess: &Session, ms: f64) {
+        let shape = Model::of(sess.flow(), 0).shape;
+        let n = self.grid_n;
+        self.refiner.observe(shape, n * n, ms);
+    }
+
+    /// Colours `vals` (an `n × n` picture of `what`) onto `canvas_el`.
+    fn show(
+        &mut self,
+        canvas_el: &HtmlCanvasElement,
+        vals: &[f64],
+        n: usize,
+        what: Picture,
+        scale: DensityScale,
+    ) -> Legend {
+        let legend = match what {
+            Picture::Volume { step } => {
+                let range = vals
+                    .iter()
+                    .filter(|v| v.is_finite())
+                    .fold(0.0f64, |m, v| m.max(v.abs()))
+                    .max(0.05);
+                // Map [-range, range] onto [0, 1] of the diverging map via a shifted "log-density".
+                self.unit.clear();
+                self.unit.extend(vals.iter().map(|v| {
+                    if v.is_finite() {
+                        0.5 + 0.5 * *v / range
+                    } else {
+                        0.5
+                    }
+                }));
+                self.vol.colorize_unit(&self.unit, &mut self.rgba);
+                Legend::Volume { step, range }
+            }
+            Picture::Density { .. } => {
+                self.heat.colorize(vals, scale, &mut self.rgba);
+                Legend::Density {
+                    scale,
+                    max_log: self.heat.max_log,
+                }
+            }
+        };
+        canvas::blit_rgba(canvas_el, &self.rgba, n as u32, n as u32);
+        legend
+    }
+}
+
+impl Default for Density {
+    fn default() -> Self {
+        Self::new()
+    }
+}

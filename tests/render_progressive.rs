@@ -1,0 +1,258 @@
+//! A heavy picture computed a slice at a time (`render::progressive`): the finished picture is
+//! the one-shot one bit for bit, whatever the slices; the refiner shows a coarse picture after a
+//! change of subject, then finer ones, keeps a job in progress through new parameters, and
+//! drops it when the subject changes.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::Cell;
+
+use flow_playground::core::{init_params, Direction, Flow, Init, Keep, LayerKind, Workspace};
+use flow_playground::render::progressive::{
+    first_n, heavy, target_n, DensityJob, Model, Picture, Refiner, Subject, MOVING_MIN, N_MAX,
+};
+use flow_playground::render::ViewTransform;
+
+fn flow(kinds: &[LayerKind], dir: Direction, seed: u64) -> Flow {
+    let p = init_params(kinds, Init::SmallNormal(0.3), seed);
+    Flow::with_params(kinds, &p, dir).expect("params match")
+}
+
+fn spline_stack() -> Vec<LayerKind> {
+    vec![
+        LayerKind::Scale,
+        LayerKind::Spline(Keep::X),
+        LayerKind::Spline(Keep::Y),
+        LayerKind::Affine(Keep::X),
+    ]
+}
+
+fn window() -> ViewTransform {
+    ViewTransform {
+        center: [0.3, -0.2],
+        half_extent: 3.5,
+        width: 1.0,
+        height: 1.0,
+    }
+}
+
+/// The whole `n × n` picture in one call, as the main view draws a light stack.
+fn one_shot(flow: &Flow, what: Picture, n: usize) -> Vec<f64> {
+    let view = ViewTransform {
+        width: n as f64,
+        height: n as f64,
+        ..window()
+    };
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    view.pixel_centers(n, n, &mut xs, &mut ys);
+    let mut out = vec![0.0; xs.len()];
+    let mut ws = Workspace::default();
+    match what {
+        Picture::Density { stage } => flow.log_density(stage, &xs, &ys, &mut out, &mut ws),
+        Picture::Volume { step } => flow.step_log_det(step, 1.0, &xs, &ys, &mut out, &mut ws),
+    }
+    out
+}
+
+#[test]
+fn sliced_pictures_equal_one_shot_pictures() {
+    let cases = [
+        (spline_stack(), Direction::Normalizing),
+        (
+            vec![LayerKind::Planar, LayerKind::Radial, LayerKind::Planar],
+            Direction::Generative,
+        ),
+    ];
+    for (kinds, dir) in cases {
+        let f = flow(&kinds, dir, 7);
+        for what in [
+            Picture::Density {
+                stage: f.len() as f64,
+            },
+            Picture::Density { stage: 1.5 },
+            Picture::Volume { step: 2 },
+        ] {
+            // 37² is no multiple of a chunk: the last slice is short.
+            let n = 37;
+            let expect = one_shot(&f, what, n);
+            let mut job = DensityJob::new(&f, what, window(), n);
+            let mut ws = Workspace::default();
+            let mut calls = 0;
+            while !job.is_done() {
+                // One chunk per call, as a frame whose time is up after its first chunk.
+                let got = job.run(&mut ws, &mut || false);
+                assert!(got > 0, "a call computes at least one chunk");
+                calls += 1;
+            }
+            assert!(calls > 1, "the picture took several slices");
+            assert_eq!(job.values().len(), expect.len());
+            for (i, (a, b)) in job.values().iter().zip(&expect).enumerate() {
+                assert!(
+                    a.to_bits() == b.to_bits(),
+                    "{kinds:?} {what:?} pixel {i}: sliced {a} vs one-shot {b}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_job_shows_the_model_it_started_with() {
+    let kinds = spline_stack();
+    let (a, b) = (
+        flow(&kinds, Direction::Normalizing, 1),
+        flow(&kinds, Direction::Normalizing, 2),
+    );
+    let what = Picture::Density { stage: 4.0 };
+    let mut job = DensityJob::new(&a, what, window(), 24);
+    let mut ws = Workspace::default();
+    job.run(&mut ws, &mut || false);
+    // The session's model moves on (`b`); the job keeps its copy of `a`.
+    drop(b);
+    job.run(&mut ws, &mut || true);
+    assert!(job.is_done());
+    assert_eq!(job.values(), &one_shot(&a, what, 24)[..]);
+}
+
+#[test]
+fn resolutions_fit_their_budgets() {
+    // Unknown cost: a small first picture; the rest resolution at rest.
+    assert_eq!(first_n(None, N_MAX), 32);
+    assert_eq!(target_n(None, false, N_MAX), N_MAX);
+    assert_eq!(target_n(None, true, N_MAX), MOVING_MIN);
+    // 64 spline layers in the browser, ~25 µs a pixel: a 16² first picture (6.4 ms ≤ 8), and
+    // while training the floor of 96² however long it takes.
+    assert_eq!(first_n(Some(0.025), N_MAX), 16);
+    assert_eq!(target_n(Some(0.025), true, N_MAX), MOVING_MIN);
+    // Four spline layers, ~3 µs: 48² first (6.9 ms), 128² while training (49 ms ≤ 60).
+    assert_eq!(first_n(Some(0.003), N_MAX), 48);
+    assert_eq!(target_n(Some(0.003), true, N_MAX), 128);
+    // A cheap stack: both at the rest resolution.
+    assert_eq!(first_n(Some(1e-5), N_MAX), N_MAX);
+    assert_eq!(target_n(Some(1e-5), true, N_MAX), N_MAX);
+    // Never outside [16, rest].
+    for c in [1e-9, 1e-4, 0.01, 1.0, 100.0, f64::INFINITY] {
+        for rest in [16, 100, 256, 999] {
+            let t = target_n(Some(c), true, rest);
+            let f = first_n(Some(c), t);
+            assert!(
+                (16..=rest.min(N_MAX)).contains(&t) && (16..=t).contains(&f),
+                "{c} {rest}: {f} {t}"
+            );
+        }
+    }
+}
+
+#[test]
+fn heavy_means_a_conditioner_network() {
+    assert!(heavy(&flow(&spline_stack(), Direction::Normalizing, 1)));
+    assert!(heavy(&flow(
+        &[LayerKind::Affine(Keep::Y)],
+        Direction::Normalizing,
+        1
+    )));
+    let light = [
+        LayerKind::Planar,
+        LayerKind::Radial,
+        LayerKind::Sylvester,
+        LayerKind::Scale,
+    ];
+    assert!(!heavy(&flow(&light, Direction::Normalizing, 1)));
+}
+
+/// A refiner's frame with a fake clock: every chunk "costs" `ms_per_chunk`, the frame has
+/// `budget` ms. Returns the side of the picture shown, if one was.
+fn frame(
+    r: &mut Refiner,
+    f: &Flow,
+    subject: Subject,
+    model: Model,
+    moving: bool,
+    budget: f64,
+) -> Option<usize> {
+    let clock = Cell::new(0.0);
+    let mut ws = Workspace::default();
+    let per_chunk = 0.5;
+    r.step(
+        f,
+        subject,
+        model,
+        moving,
+        N_MAX,
+        &mut ws,
+        &|| clock.get(),
+        &mut || {
+            clock.set(clock.get() + per_chunk);
+            clock.get() < budget
+        },
+    )
+    .map(|j| j.n())
+}
+
+#[test]
+fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
+    let kinds = spline_stack();
+    let f1 = flow(&kinds, Direction::Normalizing, 1);
+    let f2 = flow(&kinds, Direction::Normalizing, 2);
+    let subject = Subject::new(Picture::Density { stage: 4.0 }, window());
+    let (m1, m2) = (Model::of(&f1, 1), Model::of(&f2, 2));
+    let mut r = Refiner::new();
+    // First frame: the 32² coarse picture (16 chunks of 64 at 0.5 ms) fits a 10 ms frame.
+    assert_eq!(frame(&mut r, &f1, subject, m1, false, 10.0), Some(32));
+    // At rest the side doubles up to 256²: 64², 128², 256², each a chunk per frame.
+    let mut sides = Vec::new();
+    let mut frames = 0;
+    while sides.last() != Some(&256) {
+        frames += 1;
+        sides.extend(frame(&mut r, &f1, subject, m1, false, 0.1));
+        assert!(frames < 10_000);
+    }
+    assert_eq!(sides, [64, 128, 256]);
+    assert_eq!(frames, (64 * 64 + 128 * 128 + 256 * 256) / 64);
+    // Nothing left: no job, nothing shown.
+    assert!(!r.busy(&subject, m1, false, N_MAX));
+    assert_eq!(frame(&mut r, &f1, subject, m1, false, 10.0), None);
+    // Training: new parameters every frame. No coarse picture; the refined one (96², the
+    // floor while moving at this cost) finishes despite new models every frame, and is shown.
+    let mut shown = None;
+    for i in 0..200 {
+        let (f, m) = if i % 2 == 0 {
+            (&f2, m2)
+        } else {
+            (
+                &f1,
+                Model {
+                    version: 3 + i,
+                    ..m1
+                },
+            )
+        };
+        if let Some(n) = frame(&mut r, f, subject, m, true, 1.0) {
+            shown = Some((n, i));
+            break;
+        }
+    }
+    let (n, i) = shown.expect("a refined picture while training");
+    assert_eq!(n, MOVING_MIN);
+    // Two chunks a frame (0.5 ms each in 1 ms).
+    assert_eq!(
+        i as usize,
+        96 * 96 / 64 / 2 - 1,
+        "one job, never restarted by new parameters"
+    );
+    // A new stage (a new subject) drops the job in progress and starts a coarse one.
+    frame(
+        &mut r,
+        &f1,
+        subject,
+        Model { version: 99, ..m1 },
+        false,
+        0.1,
+    );
+    let other = Subject::new(Picture::Density { stage: 2.0 }, window());
+    let first = frame(&mut r, &f1, other, m1, false, 100.0);
+    assert_eq!(r.shown_n(&other), first);
+    assert!(
+        first.is_some_and(|n| n < 256),
+        "{first:?}: coarse after a change of subject"
+    );
+}
