@@ -136,7 +136,8 @@ impl Session {
         let hyper = hyper_for(mode, cfg.train.lr, cfg.train.batch);
         let objective = objective_of(mode, &points, annealing_of(true, cfg.train.anneal_steps));
         let trainer = Trainer::new(&cfg.kinds, Init::Default, objective, hyper, cfg.seed)
-            .expect("the default preset is valid training data");
+            // (Not `expect`: that would ship `TrainError`'s `Debug` for a case that cannot happen.)
+            .unwrap_or_else(|_| panic!("the default preset is valid training data"));
         let mut rng = SmallRng::seed_from_u64(0xF10F);
         let (mut px, mut py) = (vec![0.0; N_PARTICLES], vec![0.0; N_PARTICLES]);
         for i in 0..N_PARTICLES {

@@ -78,6 +78,11 @@ pub fn train_slice(ui: Ui, keep_going: impl FnMut() -> bool) {
             NoticeKind::Warn,
             d.message(Some(&format!("The comparison's {label}"))),
         );
+        // The job's rule (`session/train_job.rs`): a rate too small to go on ends it, here as
+        // in the worker (`adopt`, `Snapshot::done`).
+        if d.gave_up() {
+            ui.compare_training.set(false);
+        }
     }
 }
 

@@ -1,11 +1,13 @@
 //! Draws the comparison's panels: the target density ∝ exp(−U) (energies) and each compared
-//! flow at its model stage. At most one panel per frame, round-robin, so each frame stays short;
-//! the resolution adapts to keep a panel's draw near `PANEL_BUDGET_MS` while training (a K = 32
-//! energy flow pulls every pixel back through 32 exact inverses) and is full when idle.
+//! flow at its model stage. One panel at a time, round-robin; a flow's panel is computed a slice of
+//! at most `PANEL_SLICE_MS` per frame (`render::progressive`: a K = 32 energy flow pulls every
+//! pixel back through 32 exact inverses, a spline stack evaluates a network per pixel and layer),
+//! at 96² while training and 128² at rest.
 
 use web_sys::HtmlCanvasElement;
 
 use crate::core::Workspace;
+use crate::render::progressive::{DensityJob, Picture};
 use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
 use crate::session::CompareRun;
 use crate::ui::browser::{now_ms, page};
@@ -13,9 +15,13 @@ use crate::ui::browser::{now_ms, page};
 use super::canvas;
 use crate::ui::browser::report;
 
+/// Panel resolution at rest.
 const N_MAX: usize = 128;
-const N_MIN: usize = 64;
-const PANEL_BUDGET_MS: f64 = 5.0;
+/// Panel resolution while training (a panel is redrawn several times a second).
+const N_TRAINING: usize = 96;
+/// Milliseconds of a frame a flow's panel may take (it is finished over as many frames as it
+/// needs).
+const PANEL_SLICE_MS: f64 = 4.0;
 /// Milliseconds between refreshes of a panel while training.
 const REDRAW_MS: f64 = 250.0;
 
@@ -26,6 +32,8 @@ pub struct ComparePainter {
     last_draw: f64,
     last_panel: usize,
     n: usize,
+    /// The flow panel in progress: its index, the step and window it shows, the picture.
+    job: Option<(usize, u64, ViewTransform, DensityJob)>,
     ws: Workspace,
 }
 
@@ -36,6 +44,7 @@ impl Default for ComparePainter {
             last_draw: 0.0,
             last_panel: 0,
             n: N_MAX,
+            job: None,
             ws: Workspace::default(),
         }
     }
@@ -73,6 +82,12 @@ impl ComparePainter {
                 }
             }
         });
+        // A flow panel in progress goes on (newer steps do not restart it: it would never end
+        // while the flows train).
+        let due = match &self.job {
+            Some((i, _, w, _)) if *i < n && *w == window => Some(*i),
+            _ => due,
+        };
         let Some(due) = due else {
             return false;
         };
@@ -80,6 +95,9 @@ impl ComparePainter {
             // Idle: back to full resolution, every panel redrawn.
             self.n = N_MAX;
             self.drawn.iter_mut().for_each(|d| *d = None);
+            self.job = None;
+        } else if training {
+            self.n = N_TRAINING;
         }
         let id = if due == 0 {
             "compare-target".to_string()
@@ -89,39 +107,49 @@ impl ComparePainter {
         let Some(el) = page::by_id::<HtmlCanvasElement>(&id) else {
             return false;
         };
-        let n_px = self.n;
-        let view = ViewTransform {
-            width: n_px as f64,
-            height: n_px as f64,
-            ..window
-        };
-        let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        view.pixel_centers(n_px, n_px, &mut xs, &mut ys);
-        let mut vals = vec![0.0; xs.len()];
-        if due == 0 {
+        let (vals, step) = if due == 0 {
             let Some(e) = run.energy() else {
                 return false;
             };
+            let view = ViewTransform {
+                width: self.n as f64,
+                height: self.n as f64,
+                ..window
+            };
+            let (mut xs, mut ys) = (Vec::new(), Vec::new());
+            view.pixel_centers(self.n, self.n, &mut xs, &mut ys);
             let mut u = vec![0.0; xs.len()];
             let (mut gx, mut gy) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
             e.eval_batch(&xs, &ys, &mut u, &mut gx, &mut gy);
-            for (v, u) in vals.iter_mut().zip(&u) {
-                *v = -u;
-            }
+            (u.iter().map(|u| -u).collect::<Vec<f64>>(), 0)
         } else {
-            let flow = run.entries()[due - 1].trainer.flow();
-            flow.log_density(flow.len() as f64, &xs, &ys, &mut vals, &mut self.ws);
-        }
+            // A flow's panel: computed a slice per frame (a spline stack's panel takes tens of
+            // ms on a slow phone), from a copy of the flow at the step it started.
+            if !matches!(&self.job, Some((i, _, _, _)) if *i == due) {
+                let flow = run.entries()[due - 1].trainer.flow();
+                let what = Picture::Density {
+                    stage: flow.len() as f64,
+                };
+                let job = DensityJob::new(flow, what, window, self.n);
+                self.job = Some((due, step_of(due), window, job));
+            }
+            let Some((_, _, _, job)) = self.job.as_mut() else {
+                return false;
+            };
+            let deadline = now + PANEL_SLICE_MS;
+            job.run(&mut self.ws, &mut || now_ms() < deadline);
+            if !job.is_done() {
+                return false;
+            }
+            let Some((_, step, _, job)) = self.job.take() else {
+                return false;
+            };
+            (job.values().to_vec(), step)
+        };
+        let n_px = (vals.len() as f64).sqrt().round() as u32;
         let mut rgba = Vec::new();
         Heatmap::new(Colormap::Viridis).colorize(&vals, DensityScale::Linear, &mut rgba);
-        canvas::blit_rgba(&el, &rgba, n_px as u32, n_px as u32);
-        let spent = now_ms() - now;
-        if training && spent > PANEL_BUDGET_MS * 1.4 && self.n > N_MIN {
-            self.n -= 16;
-        } else if training && spent < PANEL_BUDGET_MS * 0.5 && self.n < N_MAX {
-            self.n += 16;
-        }
-        let step = step_of(due);
+        canvas::blit_rgba(&el, &rgba, n_px, n_px);
         if due > 0 {
             report::warn_once(
                 "marking a comparison panel's step (data-step)",
