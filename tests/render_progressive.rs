@@ -4,11 +4,12 @@
 //! drops it when the subject changes.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use flow_playground::core::{init_params, Direction, Flow, Init, Keep, LayerKind, Workspace};
 use flow_playground::render::progressive::{
-    first_n, heavy, target_n, DensityJob, Model, Picture, Refiner, Subject, MOVING_MIN, N_MAX,
+    first_n, heavy, target_n, DensityJob, Model, Picture, Refiner, Subject, MOVING_MIN,
+    MOVING_PERIOD_MS, N_MAX,
 };
 use flow_playground::render::ViewTransform;
 
@@ -159,8 +160,19 @@ fn heavy_means_a_conditioner_network() {
     assert!(!heavy(&flow(&light, Direction::Normalizing, 1)));
 }
 
-/// A refiner's frame with a fake clock: every chunk "costs" `ms_per_chunk`, the frame has
-/// `budget` ms. Returns the side of the picture shown, if one was.
+/// The fake clock of [`frame`] (ms, as f64 bits), across frames (one test uses it).
+static CLOCK: AtomicU64 = AtomicU64::new(0);
+
+fn clock() -> f64 {
+    f64::from_bits(CLOCK.load(Ordering::Relaxed))
+}
+
+fn set_clock(t: f64) {
+    CLOCK.store(t.to_bits(), Ordering::Relaxed);
+}
+
+/// A refiner's frame with a fake clock: frames start 16.7 ms apart, every chunk "costs" 0.5 ms,
+/// the frame has `budget` ms. Returns the side of the picture shown, if one was.
 fn frame(
     r: &mut Refiner,
     f: &Flow,
@@ -169,22 +181,14 @@ fn frame(
     moving: bool,
     budget: f64,
 ) -> Option<usize> {
-    let clock = Cell::new(0.0);
+    let start = (clock() / 16.7).floor() * 16.7 + 16.7;
+    set_clock(start);
+    let now = clock;
     let mut ws = Workspace::default();
-    let per_chunk = 0.5;
-    r.step(
-        f,
-        subject,
-        model,
-        moving,
-        N_MAX,
-        &mut ws,
-        &|| clock.get(),
-        &mut || {
-            clock.set(clock.get() + per_chunk);
-            clock.get() < budget
-        },
-    )
+    r.step(f, subject, model, moving, N_MAX, &mut ws, &now, &mut || {
+        set_clock(clock() + 0.5);
+        now() - start < budget
+    })
     .map(|j| j.n())
 }
 
@@ -239,6 +243,37 @@ fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
         96 * 96 / 64 / 2 - 1,
         "one job, never restarted by new parameters"
     );
+    // The next picture of the moving model starts at once (the first took longer than the
+    // period); 4 chunks per frame finish it in 36 frames, nothing shown in between.
+    let mut next = None;
+    for j in 0..400 {
+        let m = Model {
+            version: 500 + j,
+            ..m2
+        };
+        if let Some(n) = frame(&mut r, &f2, subject, m, true, 2.0) {
+            next = Some((n, j));
+            break;
+        }
+    }
+    assert_eq!(next, Some((MOVING_MIN, 96 * 96 / 64 / 4 - 1)));
+    // With time for a whole picture each frame, a new one still starts only a period after the
+    // last one started.
+    let t0 = clock();
+    let mut shown_at = Vec::new();
+    for j in 0..200 {
+        let m = Model {
+            version: 1000 + j,
+            ..m1
+        };
+        if frame(&mut r, &f1, subject, m, true, 1000.0).is_some() {
+            shown_at.push(clock() - t0);
+        }
+    }
+    assert!(shown_at.len() >= 10, "{shown_at:?}");
+    for w in shown_at.windows(2) {
+        assert!(w[1] - w[0] >= MOVING_PERIOD_MS - 17.0, "{shown_at:?}");
+    }
     // A new stage (a new subject) drops the job in progress and starts a coarse one.
     frame(
         &mut r,

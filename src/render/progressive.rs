@@ -25,6 +25,12 @@ pub const MOVING_MS: f64 = 60.0;
 pub const N_MAX: usize = 256;
 /// The coarsest picture.
 pub const N_MIN: usize = 16;
+/// While the model moves, a new picture starts at most this often (ms): four a second keep the
+/// picture live, and leave the page's thread idle between them for the browser's own work and
+/// the worker training beside it on a two-core machine.
+pub const MOVING_PERIOD_MS: f64 = 250.0;
+/// While the model moves, a new push of the overlays' points starts at most this often (ms).
+pub const PUSH_PERIOD_MS: f64 = 100.0;
 /// The coarsest refined picture while the model moves: a heavy stack in training still shows
 /// at least this resolution, however long it takes (a slice per frame).
 pub const MOVING_MIN: usize = 96;
@@ -218,6 +224,8 @@ pub struct Refiner {
     shown: Option<(Subject, Model, usize)>,
     /// Milliseconds per pixel measured for a model shape.
     cost: Option<((usize, usize), f64)>,
+    /// When the last picture of a moving model started (ms).
+    moving_started: Option<f64>,
 }
 
 impl Refiner {
@@ -292,6 +300,17 @@ impl Refiner {
         }
         if self.job.is_none() {
             let n = self.next_n(&subject, model, moving, rest)?;
+            // A moving model's next picture waits for its period (a new subject does not).
+            if moving && self.shown.is_some_and(|(s, _, _)| s == subject) {
+                let now = clock();
+                if self
+                    .moving_started
+                    .is_some_and(|t| now - t < MOVING_PERIOD_MS)
+                {
+                    return None;
+                }
+                self.moving_started = Some(now);
+            }
             let job = DensityJob::new(flow, subject.what, subject.window(n), n);
             self.job = Some((subject, model, job));
         }
@@ -366,6 +385,8 @@ impl PushJob {
 pub struct Pusher {
     job: Option<(PushKey, Model, PushJob)>,
     shown: Option<(PushKey, Model)>,
+    /// When the last push started (ms).
+    started: f64,
     xs: Vec<f64>,
     ys: Vec<f64>,
 }
@@ -381,8 +402,10 @@ impl Pusher {
         (&self.xs, &self.ys)
     }
 
-    /// One frame's work: starts the push `key` needs for `flow` at `model` (from `src`), pushes
-    /// while `keep_going()` says so, and returns true when a push finished (new points to draw).
+    /// One frame's work at time `now` (ms): starts the push `key` needs for `flow` at `model`
+    /// (from `src`; for a model that only moved, no sooner than [`PUSH_PERIOD_MS`] after the
+    /// last), pushes while `keep_going()` says so, and returns true when a push finished (new
+    /// points to draw).
     #[allow(clippy::too_many_arguments)]
     pub fn step(
         &mut self,
@@ -392,14 +415,17 @@ impl Pusher {
         src_x: &[f64],
         src_y: &[f64],
         ws: &mut Workspace,
+        now: f64,
         keep_going: &mut dyn FnMut() -> bool,
     ) -> bool {
         if self.job.as_ref().is_some_and(|(k, _, _)| *k != key) {
             self.job = None;
         }
         if self.job.is_none() {
-            if self.shown == Some((key, model)) {
-                return false;
+            match self.shown {
+                Some((k, m)) if k == key && m == model => return false,
+                Some((k, _)) if k == key && now - self.started < PUSH_PERIOD_MS => return false,
+                _ => self.started = now,
             }
             let n = key.len.min(src_x.len()).min(src_y.len());
             let job = PushJob {

@@ -104,6 +104,7 @@ impl MainView {
                 &src.xs,
                 &src.ys,
                 &mut self.ws,
+                now_ms(),
                 &mut || now_ms() < deadline,
             );
             if fresh {
@@ -117,11 +118,16 @@ impl MainView {
                 len: px.len(),
                 stage: s,
             };
-            fresh |= self
-                .particle_pusher
-                .step(flow, key, model, px, py, &mut self.ws, &mut || {
-                    now_ms() < deadline
-                });
+            fresh |= self.particle_pusher.step(
+                flow,
+                key,
+                model,
+                px,
+                py,
+                &mut self.ws,
+                now_ms(),
+                &mut || now_ms() < deadline,
+            );
         }
         fresh
     }
