@@ -2,7 +2,8 @@
 // sends it `flow:load` with 64 spline coupling layers (`64n`) or 64 affine ones (`64a`), as a
 // reader's page would. The app's animation frames are measured from the command until the main
 // picture is refined to 256² and the filmstrip is current: rAF-to-rAF intervals (p95, longest)
-// and when the first picture, the first ≥ 96² one and the 256² one were shown. One JSON line.
+// the long tasks (over 50 ms) and when the first picture, the first ≥ 96² one and the 256² one
+// were shown. One JSON line.
 import { articleKit } from './article.mjs';
 
 /** Measures one variant; resolves to its JSON line. */
@@ -10,10 +11,16 @@ export async function heavyScenario(browser, url, { layers, timeoutMs = 90000 })
   const kit = articleKit(browser, { url });
   const { ctx, send, page } = await kit.drivingArticle();
   try {
+    // The embed has just said ready: its worker may still be compiling the module on the other
+    // core. Measure the command, not the start.
+    await page.waitForTimeout(2000);
     const app = kit.appFrame(page);
     const before = await app.evaluate(() => document.querySelector('#main-canvas').getAttribute('data-pictures'));
     await app.evaluate((before) => {
-      window.__heavy = { ticks: [], shown: [] };
+      window.__heavy = { ticks: [], shown: [], tasks: [] };
+      // Long tasks (over 50 ms) of the app's frame: the work of one task, where a rAF interval
+      // is rounded up to whole refresh periods.
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__heavy.tasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
       let last = before;
       const tick = (ts) => {
         const h = window.__heavy;
@@ -44,6 +51,7 @@ export async function heavyScenario(browser, url, { layers, timeoutMs = 90000 })
       scenario: `heavy_64${layers}`, impl: 'wasm', frames: gaps.length,
       frame_interval_ms_p50: Number(at(0.5).toFixed(1)), frame_interval_ms_p95: Number(at(0.95).toFixed(1)),
       frame_interval_ms_max: Number(gaps[gaps.length - 1].toFixed(1)),
+      long_tasks_ms: h.tasks.filter(([t]) => t >= t0).map(([, d]) => Math.round(d)),
       first_picture_s: when(([, , s]) => s === '64.0000'),
       first_96_s: when(([, n, s]) => n >= 96 && s === '64.0000'),
       picture_256_s: when(([, n, s]) => n >= 256 && s === '64.0000'),
