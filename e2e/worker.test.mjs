@@ -3,10 +3,11 @@
 // embed, pasted as the app writes it into an article on another origin with no CORS header,
 // trains in its worker to the same bits as the page's own thread (`?noworker`); a browser where
 // workers cannot start trains on the page and says nothing alarming; under a sub-path, in
-// presenter mode, pause, step, reset and the link all see the worker's state.
+// presenter mode, pause, step, reset and the link all see the worker's state; a drag while the
+// worker trains pauses training and wins, and undo takes it back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, openPage, framesFor } from './harness.mjs';
+import { serve, launch, watchConsole, openPage, openTab, framesFor } from './harness.mjs';
 import { articleKit } from './article.mjs';
 
 let app, browser, kit;
@@ -93,4 +94,44 @@ test('under a sub-path, in presenter mode: pause, step, reset and the link see t
   } finally {
     await sub.close();
   }
+});
+
+test('a drag while the worker trains pauses training and the edit wins; undo takes the edit back; the link says what is shown', async () => {
+  const { ctx, page, problems } = await openPage(browser, app.url);
+  await page.click('#train-button');
+  await page.waitForFunction(() => Number(document.querySelector('#train-stats').textContent.match(/step (\d+)/)?.[1] ?? 0) >= 1000, null, { timeout: 30000 });
+  assert.equal(workerScripts(page).length, 1, 'training runs in the worker');
+  // Select layer 1 (its handles appear over the density) while the worker trains.
+  await openTab(page, 'model');
+  await page.click('#layer-list li:nth-child(1) .layer-select');
+  await page.waitForFunction(() => {
+    const raw = document.querySelector('#overlay-canvas').getAttribute('data-handles');
+    return raw && JSON.parse(raw).selected && JSON.parse(raw).layer === 0;
+  });
+  const fields = () => Promise.all(['edit-u0', 'edit-u1', 'edit-w0', 'edit-w1', 'edit-b'].map((id) => page.inputValue(`#${id}`)));
+  // Drag û with the mouse.
+  const h = JSON.parse(await page.getAttribute('#overlay-canvas', 'data-handles'));
+  const box = await page.locator('#overlay-canvas').boundingBox();
+  const [x0, y0] = [box.x + h.handles.UHat[0], box.y + h.handles.UHat[1]];
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i += 1) await page.mouse.move(x0 + 4 * i, y0 - 3 * i);
+  await page.mouse.up();
+  // Training paused with the drag, and nothing the worker had computed comes back over the edit.
+  await page.waitForFunction(() => !/steps\/s/.test(document.querySelector('#train-stats').textContent));
+  const step = await stepOf(page);
+  const edited = await fields();
+  await framesFor(page, 600, 20);
+  assert.equal(await stepOf(page), step, 'the step count moved after the drag');
+  assert.deepEqual(await fields(), edited, 'the dragged layer changed after the drag');
+  await page.waitForFunction((s) => new RegExp(`[#&]step=${s}(&|$)`).test(location.hash), step, { timeout: 10000 });
+  // Undo takes the drag back (the trained values), at the same step.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(([u0, u1]) => document.querySelector('#edit-u0')?.value !== u0 || document.querySelector('#edit-u1')?.value !== u1, edited, { timeout: 5000 });
+  const undone = await fields();
+  assert.notDeepEqual(undone, edited, 'undo did not take the drag back');
+  assert.equal(await stepOf(page), step);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
 });
