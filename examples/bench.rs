@@ -1,5 +1,5 @@
 //! Native benchmark: `cargo run --release --example bench -- --scenario
-//! all|reverse|ml|grid|coupling_ml|spline_ml|spline_grid [--steps N]`. Prints one JSON line per scenario with the JAX peer's fields plus
+//! all|reverse|ml|grid|coupling_ml|spline_ml|spline_grid|fm_train|cnf_grid|cnf_nll [--steps N]`. Prints one JSON line per scenario with the JAX peer's fields plus
 //! `"impl": "native"` (scenarios in `flow_playground::core::bench`).
 
 use std::time::Instant;
@@ -7,6 +7,7 @@ use std::time::Instant;
 use flow_playground::core::bench::{
     run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_grid, run_spline_ml,
 };
+use flow_playground::core::cnf::bench::{run_cnf_grid, run_cnf_nll, run_fm_train};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -28,12 +29,16 @@ fn main() {
             "coupling_ml",
             "spline_ml",
             "spline_grid",
+            "fm_train",
+            "cnf_grid",
+            "cnf_nll",
         ],
-        s @ ("reverse" | "ml" | "grid" | "coupling_ml" | "spline_ml" | "spline_grid") => vec![s],
+        s @ ("reverse" | "ml" | "grid" | "coupling_ml" | "spline_ml" | "spline_grid"
+        | "fm_train" | "cnf_grid" | "cnf_nll") => vec![s],
         other => {
             eprintln!(
                 "unknown scenario {other:?}; use all, reverse, ml, grid, coupling_ml, spline_ml \
-                 or spline_grid"
+                 spline_grid, fm_train, cnf_grid or cnf_nll"
             );
             std::process::exit(2);
         }
@@ -48,6 +53,9 @@ fn main() {
                 run_spline_grid(64, 50, &now),
                 run_spline_grid(128, 20, &now),
             ],
+            "fm_train" => vec![run_fm_train(steps, &now)],
+            "cnf_grid" => vec![run_cnf_grid(128, 20, &now)],
+            "cnf_nll" => vec![run_cnf_nll(50, &now)],
             _ => vec![run_grid(256, 20, &now)],
         };
         for r in results {

@@ -74,6 +74,13 @@ pub enum BenchResult {
         /// Milliseconds per grid.
         ms_per_grid: f64,
     },
+    /// A continuous-flow scenario (`cnf::bench`): named numbers in the peer's field names.
+    Fields {
+        /// `"fm_train"`, `"cnf_grid"` or `"cnf_nll"`.
+        scenario: &'static str,
+        /// `(field, value)` in output order.
+        fields: Vec<(&'static str, f64)>,
+    },
 }
 
 impl BenchResult {
@@ -88,6 +95,14 @@ impl BenchResult {
             BenchResult::Grid { scenario, k, n, ms_per_grid } => format!(
                 "{{\"scenario\": \"{scenario}\", \"impl\": \"{implementation}\", \"k\": {k}, \"n\": {n}, \"ms_per_grid\": {ms_per_grid:.3}}}"
             ),
+            BenchResult::Fields { scenario, fields } => {
+                let mut line = format!("{{\"scenario\": \"{scenario}\", \"impl\": \"{implementation}\"");
+                for (name, v) in fields {
+                    line.push_str(&format!(", \"{name}\": {v:.6}"));
+                }
+                line.push('}');
+                line
+            }
         }
     }
 }

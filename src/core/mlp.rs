@@ -232,17 +232,17 @@ pub const GEMM_MIN_DIM: usize = 8;
 
 /// A read-only matrix view: `rows × cols`, element `(r, c)` at `d[r·rs + c·cs]`.
 #[derive(Clone, Copy)]
-struct Mat<'a> {
-    d: &'a [f64],
-    rows: usize,
-    cols: usize,
-    rs: usize,
-    cs: usize,
+pub(crate) struct Mat<'a> {
+    pub(crate) d: &'a [f64],
+    pub(crate) rows: usize,
+    pub(crate) cols: usize,
+    pub(crate) rs: usize,
+    pub(crate) cs: usize,
 }
 
 impl<'a> Mat<'a> {
     /// Column-major (`rs = 1`, `cs = rows`).
-    fn col(d: &'a [f64], rows: usize, cols: usize) -> Self {
+    pub(crate) fn col(d: &'a [f64], rows: usize, cols: usize) -> Self {
         Mat {
             d,
             rows,
@@ -253,7 +253,7 @@ impl<'a> Mat<'a> {
     }
 
     /// Row-major (`rs = cols`, `cs = 1`).
-    fn row(d: &'a [f64], rows: usize, cols: usize) -> Self {
+    pub(crate) fn row(d: &'a [f64], rows: usize, cols: usize) -> Self {
         Mat {
             d,
             rows,
@@ -266,7 +266,7 @@ impl<'a> Mat<'a> {
 
 /// `y ← a·b + beta·y` with `y` column-major `a.rows × b.cols` (`beta` is 0 or 1). nalgebra's
 /// `gemm` (→ `matrixmultiply`) when every dimension is ≥ [`GEMM_MIN_DIM`], else plain loops.
-fn gemm(y: &mut [f64], a: Mat, b: Mat, beta: f64) {
+pub(crate) fn gemm(y: &mut [f64], a: Mat, b: Mat, beta: f64) {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     debug_assert_eq!(k, b.rows);
     let y = &mut y[..m * n];

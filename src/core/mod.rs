@@ -27,10 +27,12 @@
 //! | `stack` | layer patterns and seeded initialisation |
 //! | `dataset`, `points` | seeded toy datasets; point sets and their validation |
 //! | `num`, `fastmath` | stable scalar helpers; vectorizable exp/ln/tanh for batch loops |
+//! | `cnf` | continuous flows: vector fields with exact traces, ODE solvers, flow matching, training through the ODE |
 //! | `bench` | the benchmark scenarios, clock supplied by the caller |
 
 pub mod adam;
 pub mod bench;
+pub mod cnf;
 pub mod coupling;
 pub mod dataset;
 pub mod energy;

@@ -1,0 +1,143 @@
+//! The continuous-flow benchmark scenarios (docs/benchmarks.md, "Continuous flows"), clock
+//! supplied by the caller:
+//!
+//! - `fm_train`: flow matching with the MLP field (SiLU) on the benchmark moons (2,000 points),
+//!   batch 512, Adam 1e−3; 20 warm-up + `steps` timed steps; `final_loss` (mean of the last 100
+//!   minibatch losses) and `eval_loss` (the deterministic set `E`).
+//! - `cnf_grid`: exact log-density of the 128 × 128 grid over `[−4, 4]²` through the field with
+//!   the SplitMix parameters `P`, RK4 with 32 steps from 1 to 0; mean over `reps` after one
+//!   warm-up; checksum `mean_logp`.
+//! - `cnf_nll`: the same solver on the 2,000 moons; `nll`.
+
+use std::hint::black_box;
+
+use super::density::log_density;
+use super::fm::{eval_set, loss_grad, FmTrainer, FmWork};
+use super::mlp_field::{init_params, splitmix_params, Act, MlpField};
+use super::solve::{Method, SolveWork};
+use crate::core::bench::{BenchResult, BATCH, WARMUP};
+use crate::core::dataset::standardized_moons;
+use crate::core::stream::Stream;
+
+/// RK4 steps of `cnf_grid` and `cnf_nll`.
+pub const ODE_STEPS: usize = 32;
+
+/// The `fm_train` scenario.
+pub fn run_fm_train(steps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+    let data = standardized_moons(2000, 0.05, 0);
+    let field = MlpField::new(init_params(&mut Stream::seed_from_u64(0)), Act::Silu)
+        .expect("finite parameters");
+    let mut t = FmTrainer::new(field, data.clone(), BATCH, 1e-3, 0);
+    for _ in 0..WARMUP {
+        t.step();
+    }
+    let mut losses = Vec::with_capacity(steps);
+    let t0 = now();
+    for _ in 0..steps {
+        losses.push(t.step());
+    }
+    let dt = (now() - t0).max(1e-6) / 1e3;
+    let tail = &losses[losses.len().saturating_sub(100)..];
+    let final_loss = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
+    let eval = loss_grad(
+        &t.field,
+        &eval_set(&data, 8192),
+        None,
+        &mut FmWork::default(),
+    );
+    BenchResult::Fields {
+        scenario: "fm_train",
+        fields: vec![
+            ("batch", BATCH as f64),
+            ("steps", steps as f64),
+            ("steps_per_s", steps as f64 / dt),
+            ("final_loss", final_loss),
+            ("eval_loss", eval),
+        ],
+    }
+}
+
+/// The `cnf_grid` scenario (`n × n`).
+pub fn run_cnf_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+    let field = MlpField::new(splitmix_params(), Act::Silu).expect("finite parameters");
+    let step = 8.0 / (n.max(2) - 1) as f64;
+    let (mut xs, mut ys) = (Vec::with_capacity(n * n), Vec::with_capacity(n * n));
+    for j in 0..n {
+        for i in 0..n {
+            xs.push(-4.0 + i as f64 * step);
+            ys.push(-4.0 + j as f64 * step);
+        }
+    }
+    let mut out = vec![0.0; n * n];
+    let mut w = SolveWork::default();
+    log_density(
+        &field,
+        1.0,
+        Method::Rk4,
+        ODE_STEPS,
+        &xs,
+        &ys,
+        &mut out,
+        &mut w,
+    );
+    let reps = reps.max(1);
+    let t0 = now();
+    for _ in 0..reps {
+        log_density(
+            &field,
+            1.0,
+            Method::Rk4,
+            ODE_STEPS,
+            black_box(&xs),
+            black_box(&ys),
+            &mut out,
+            &mut w,
+        );
+        black_box(&mut out);
+    }
+    let ms = (now() - t0) / reps as f64;
+    let mean = out.iter().sum::<f64>() / out.len().max(1) as f64;
+    BenchResult::Fields {
+        scenario: "cnf_grid",
+        fields: vec![("n", n as f64), ("ms_per_grid", ms), ("mean_logp", mean)],
+    }
+}
+
+/// The `cnf_nll` scenario.
+pub fn run_cnf_nll(reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+    let field = MlpField::new(splitmix_params(), Act::Silu).expect("finite parameters");
+    let data = standardized_moons(2000, 0.05, 0);
+    let mut out = vec![0.0; data.len()];
+    let mut w = SolveWork::default();
+    log_density(
+        &field,
+        1.0,
+        Method::Rk4,
+        ODE_STEPS,
+        &data.x,
+        &data.y,
+        &mut out,
+        &mut w,
+    );
+    let reps = reps.max(1);
+    let t0 = now();
+    for _ in 0..reps {
+        log_density(
+            &field,
+            1.0,
+            Method::Rk4,
+            ODE_STEPS,
+            black_box(&data.x),
+            black_box(&data.y),
+            &mut out,
+            &mut w,
+        );
+        black_box(&mut out);
+    }
+    let ms = (now() - t0) / reps as f64;
+    let nll = -out.iter().sum::<f64>() / out.len().max(1) as f64;
+    BenchResult::Fields {
+        scenario: "cnf_nll",
+        fields: vec![("ms", ms), ("nll", nll)],
+    }
+}

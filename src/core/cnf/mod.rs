@@ -1,0 +1,31 @@
+//! Continuous normalizing flows: the flow is the solution of `dz/dt = v(z, t)` over
+//! `t ∈ [0, 1]`, base `N(0, I)` at 0, model at 1, and the log-determinant of the discrete
+//! stacks becomes the integral of the Jacobian's trace (Chen et al. 2018;
+//! docs/maths/continuous.md).
+//!
+//! | file | owns |
+//! |---|---|
+//! | `field` | the [`Field`] trait (`v`, exact trace, Jacobian) and [`FieldVjp`] (backprop) |
+//! | `planar_cnf` | the continuous planar flow of width `M`, parameters linear in `t` |
+//! | `mlp_field` | the flow-matching MLP `[z, t] → 64 → 64 → 2`, exact trace `d₂ᵀMd₁` |
+//! | `gmm` | a Gaussian mixture's ideal flow-matching field and `p_t`, in closed form |
+//! | `solve` | Euler, midpoint, RK4 on batches; Dormand–Prince 5(4), Bogacki–Shampine 3(2) per point |
+//! | `density` | `log p_τ` by the backward augmented ODE; push-forward with densities along paths |
+//! | `fm` | flow matching: minibatches, loss and gradient, the trainer, the evaluation set |
+//! | `through_ode` | reverse KL and maximum likelihood through RK4, by backpropagation |
+//! | `bench` | the continuous benchmark scenarios `fm_train`, `cnf_grid`, `cnf_nll` |
+
+pub mod bench;
+pub mod density;
+pub mod field;
+pub mod fm;
+pub mod gmm;
+pub mod mlp_field;
+pub mod planar_cnf;
+pub mod solve;
+pub mod through_ode;
+
+pub use field::{Field, FieldVjp, FieldWork};
+pub use mlp_field::{Act, MlpField};
+pub use planar_cnf::PlanarCnf;
+pub use solve::{Method, Pair, SolveWork};
