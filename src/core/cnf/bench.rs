@@ -6,13 +6,16 @@
 //!   minibatch losses) and `eval_loss` (the deterministic set `E`).
 //! - `cnf_grid`: exact log-density of the 128 × 128 grid over `[−4, 4]²` through the field with
 //!   the SplitMix parameters `P`, RK4 with 32 steps from 1 to 0; mean over `reps` after one
-//!   warm-up; checksum `mean_logp`.
-//! - `cnf_nll`: the same solver on the 2,000 moons; `nll`.
+//!   warm-up; checksum `mean_logp`. Timed with the mixed-precision field ([`MlpFast`], `f32`
+//!   inside as the peer) and with the `f64` one (`ms_per_grid_f64`, `mean_logp_f64`).
+//! - `cnf_nll`: the same solver on the 2,000 moons; `nll` (and `ms_f64`, `nll_f64`).
 
 use std::hint::black_box;
 
 use super::density::log_density;
+use super::field::Field;
 use super::fm::{eval_set, loss_grad, FmTrainer, FmWork};
+use super::mlp_fast::MlpFast;
 use super::mlp_field::{init_params, splitmix_params, Act, MlpField};
 use super::solve::{Method, SolveWork};
 use crate::core::bench::{BenchResult, BATCH, WARMUP};
@@ -57,6 +60,40 @@ pub fn run_fm_train(steps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     }
 }
 
+/// Milliseconds per `log_density` of the points (mean of `reps` after one warm-up), and the
+/// log-densities.
+fn time_density<F: Field>(
+    field: &F,
+    xs: &[f64],
+    ys: &[f64],
+    reps: usize,
+    now: &dyn Fn() -> f64,
+) -> (f64, Vec<f64>) {
+    let mut out = vec![0.0; xs.len()];
+    let mut w = SolveWork::default();
+    log_density(field, 1.0, Method::Rk4, ODE_STEPS, xs, ys, &mut out, &mut w);
+    let reps = reps.max(1);
+    let t0 = now();
+    for _ in 0..reps {
+        log_density(
+            field,
+            1.0,
+            Method::Rk4,
+            ODE_STEPS,
+            black_box(xs),
+            black_box(ys),
+            &mut out,
+            &mut w,
+        );
+        black_box(&mut out);
+    }
+    ((now() - t0) / reps as f64, out)
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
 /// The `cnf_grid` scenario (`n × n`).
 pub fn run_cnf_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     let field = MlpField::new(splitmix_params(), Act::Silu).expect("finite parameters");
@@ -68,38 +105,17 @@ pub fn run_cnf_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult
             ys.push(-4.0 + j as f64 * step);
         }
     }
-    let mut out = vec![0.0; n * n];
-    let mut w = SolveWork::default();
-    log_density(
-        &field,
-        1.0,
-        Method::Rk4,
-        ODE_STEPS,
-        &xs,
-        &ys,
-        &mut out,
-        &mut w,
-    );
-    let reps = reps.max(1);
-    let t0 = now();
-    for _ in 0..reps {
-        log_density(
-            &field,
-            1.0,
-            Method::Rk4,
-            ODE_STEPS,
-            black_box(&xs),
-            black_box(&ys),
-            &mut out,
-            &mut w,
-        );
-        black_box(&mut out);
-    }
-    let ms = (now() - t0) / reps as f64;
-    let mean = out.iter().sum::<f64>() / out.len().max(1) as f64;
+    let (ms, out) = time_density(&MlpFast::new(&field), &xs, &ys, reps, now);
+    let (ms64, out64) = time_density(&field, &xs, &ys, reps.div_ceil(4), now);
     BenchResult::Fields {
         scenario: "cnf_grid",
-        fields: vec![("n", n as f64), ("ms_per_grid", ms), ("mean_logp", mean)],
+        fields: vec![
+            ("n", n as f64),
+            ("ms_per_grid", ms),
+            ("mean_logp", mean(&out)),
+            ("ms_per_grid_f64", ms64),
+            ("mean_logp_f64", mean(&out64)),
+        ],
     }
 }
 
@@ -107,37 +123,15 @@ pub fn run_cnf_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult
 pub fn run_cnf_nll(reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     let field = MlpField::new(splitmix_params(), Act::Silu).expect("finite parameters");
     let data = standardized_moons(2000, 0.05, 0);
-    let mut out = vec![0.0; data.len()];
-    let mut w = SolveWork::default();
-    log_density(
-        &field,
-        1.0,
-        Method::Rk4,
-        ODE_STEPS,
-        &data.x,
-        &data.y,
-        &mut out,
-        &mut w,
-    );
-    let reps = reps.max(1);
-    let t0 = now();
-    for _ in 0..reps {
-        log_density(
-            &field,
-            1.0,
-            Method::Rk4,
-            ODE_STEPS,
-            black_box(&data.x),
-            black_box(&data.y),
-            &mut out,
-            &mut w,
-        );
-        black_box(&mut out);
-    }
-    let ms = (now() - t0) / reps as f64;
-    let nll = -out.iter().sum::<f64>() / out.len().max(1) as f64;
+    let (ms, out) = time_density(&MlpFast::new(&field), &data.x, &data.y, reps, now);
+    let (ms64, out64) = time_density(&field, &data.x, &data.y, reps.div_ceil(4), now);
     BenchResult::Fields {
         scenario: "cnf_nll",
-        fields: vec![("ms", ms), ("nll", nll)],
+        fields: vec![
+            ("ms", ms),
+            ("nll", -mean(&out)),
+            ("ms_f64", ms64),
+            ("nll_f64", -mean(&out64)),
+        ],
     }
 }

@@ -11,6 +11,7 @@ use crate::core::num::Vec2;
 #[derive(Clone, Debug, Default)]
 pub struct FieldWork {
     pub(crate) bufs: [Vec<f64>; 6],
+    pub(crate) bufs32: [Vec<f32>; 5],
 }
 
 impl FieldWork {
@@ -22,6 +23,16 @@ impl FieldWork {
             }
         }
         &mut self.bufs
+    }
+
+    /// The five `f32` buffers, each at least `len` long.
+    pub(crate) fn take32(&mut self, len: usize) -> &mut [Vec<f32>; 5] {
+        for b in &mut self.bufs32 {
+            if b.len() < len {
+                b.resize(len, 0.0);
+            }
+        }
+        &mut self.bufs32
     }
 }
 

@@ -112,6 +112,11 @@ impl MlpField {
         self.act
     }
 
+    /// The trace matrix `M` (row-major `H × H`).
+    pub fn trace_matrix(&self) -> &[f64] {
+        &self.m
+    }
+
     /// Replaces the parameters (same length) and recomputes `M`.
     pub fn set_params(&mut self, params: &[f64]) {
         self.params.copy_from_slice(params);

@@ -8,6 +8,7 @@
 //! | `field` | the [`Field`] trait (`v`, exact trace, Jacobian) and [`FieldVjp`] (backprop) |
 //! | `planar_cnf` | the continuous planar flow of width `M`, parameters linear in `t` |
 //! | `mlp_field` | the flow-matching MLP `[z, t] → 64 → 64 → 2`, exact trace `d₂ᵀMd₁` |
+//! | `mlp_fast` | the same field in mixed precision (`f32` inside) for pictures and the benchmark grid |
 //! | `gmm` | a Gaussian mixture's ideal flow-matching field and `p_t`, in closed form |
 //! | `solve` | Euler, midpoint, RK4 on batches; Dormand–Prince 5(4), Bogacki–Shampine 3(2) per point |
 //! | `density` | `log p_τ` by the backward augmented ODE; push-forward with densities along paths |
@@ -20,12 +21,14 @@ pub mod density;
 pub mod field;
 pub mod fm;
 pub mod gmm;
+pub mod mlp_fast;
 pub mod mlp_field;
 pub mod planar_cnf;
 pub mod solve;
 pub mod through_ode;
 
 pub use field::{Field, FieldVjp, FieldWork};
+pub use mlp_fast::MlpFast;
 pub use mlp_field::{Act, MlpField};
 pub use planar_cnf::PlanarCnf;
 pub use solve::{Method, Pair, SolveWork};
