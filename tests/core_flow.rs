@@ -63,6 +63,11 @@ fn mixed_flow(direction: Direction, seed: u64) -> Flow {
                     params.push(rng.random_range(-0.5..0.5)); // b
                 }
             }
+            LayerKind::Cnf(s) => {
+                for _ in 0..s.n_params() {
+                    params.push(rng.random_range(-0.5..0.5));
+                }
+            }
             LayerKind::Affine(_) | LayerKind::Spline(_) => {
                 let (outputs, scale) = if matches!(k, LayerKind::Affine(_)) {
                     (2, 0.5)

@@ -115,6 +115,17 @@ fn arb_layer(kind: LayerKind) -> BoxedStrategy<Layer> {
         LayerKind::Scale => ([-2.5..2.5f64, -2.5..2.5f64], [-4.0..4.0f64, -4.0..4.0f64])
             .prop_map(|(log_scale, shift)| Layer::Scale(Scale { log_scale, shift }))
             .boxed(),
+        // Continuous layers are not in `LayerKind::ALL` (their inverse is a solve, exact to the
+        // solver's error; tests/core_cnf_layer.rs covers them), but the registry can draw them.
+        LayerKind::Cnf(spec) => any::<u64>()
+            .prop_map(move |seed| {
+                let mut rng = SmallRng::seed_from_u64(seed);
+                let params = (0..spec.n_params())
+                    .map(|_| rng.random_range(-1.0..1.0))
+                    .collect();
+                Layer::Cnf(flow_playground::core::cnf::CnfLayer { spec, params })
+            })
+            .boxed(),
     }
 }
 

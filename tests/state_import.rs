@@ -287,7 +287,7 @@ fn model_json_is_readable_and_validated() {
     let e = swap("\"type\": \"radial\"", "\"type\": \"affine\"").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "Not a usable model: layer 1 has unknown type 'affine' (expected planar, radial, sylvester, affine-x, affine-y, spline-x, spline-y or scale)."
+        "Not a usable model: layer 1 has unknown type 'affine' (expected planar, radial, sylvester, affine-x, affine-y, spline-x, spline-y, scale, cnf-mlp or cnf-planar)."
     );
     let e = swap("\"raw\": [", "\"raw\": [1, ").unwrap_err();
     assert_eq!(

@@ -22,6 +22,7 @@
 
 use rand::Rng;
 
+use super::cnf::layer::Orient;
 use super::fastmath;
 pub use super::grid::Grid;
 use super::layer::{Layer, LayerKind, LayerMap};
@@ -35,6 +36,14 @@ pub enum Direction {
     Generative,
     /// `z = f_K∘…∘f_1(x)`: density cheap, sampling through inverses.
     Normalizing,
+}
+
+/// How a continuous layer of a flow in direction `d` runs (`cnf/layer.rs`).
+pub fn orient(d: Direction) -> Orient {
+    match d {
+        Direction::Generative => Orient::Generative,
+        Direction::Normalizing => Orient::Normalizing,
+    }
 }
 
 /// Largest `|Σ log det|` kept in a running product before it is flushed into a log.
@@ -256,16 +265,18 @@ impl Flow {
     /// map; for Normalizing it is its inverse.
     fn step_map(&self, k: usize, t: f64) -> LayerMap {
         let i = self.step_layer_index(k);
-        LayerMap::new(self.kinds[i], &self.params[self.param_range(i)], t)
+        let o = orient(self.direction);
+        LayerMap::new_oriented(self.kinds[i], &self.params[self.param_range(i)], t, o)
     }
 
     /// Writes the map of step `g_k` at `t` into `maps[slot]` (refilled in place if it exists).
     fn put_step_map(&self, maps: &mut Vec<LayerMap>, slot: usize, k: usize, t: f64) {
         let i = self.step_layer_index(k);
         let (kind, p) = (self.kinds[i], &self.params[self.param_range(i)]);
+        let o = orient(self.direction);
         match maps.get_mut(slot) {
-            Some(m) => m.assign(kind, p, t),
-            None => maps.push(LayerMap::new(kind, p, t)),
+            Some(m) => m.assign_oriented(kind, p, t, o),
+            None => maps.push(LayerMap::new_oriented(kind, p, t, o)),
         }
     }
 

@@ -14,6 +14,7 @@
 //! | affine coupling, keeps x or y | `coupling` | 1,186 | both (one MLP each) |
 //! | RQ-spline coupling, keeps x or y | `spline` | 1,879 | both (one MLP each) |
 //! | scale (elementwise affine, ActNorm) | `scale` | 4 | both (closed forms) |
+//! | continuous (an ODE; fraction = time) | `cnf/layer` | 4,546 (MLP) or 10 per planar unit | both (one ODE solve each) |
 //!
 //! ## Big-parameter layers and what stopped being `Copy`
 //! The small kinds are `Copy` structs of a few `f64`; a coupling layer is its conditioner MLP,
@@ -27,6 +28,7 @@
 //! reusable conditioner scratch (the `*_with` methods). The small kinds' batch paths are the
 //! same code as before (a `match` arm each).
 
+use super::cnf::layer::{CnfLayer, CnfMap, CnfSpec, Orient};
 use super::coupling::{AffineCoupling, AffineCouplingMap, CouplingMap, Keep};
 use super::mlp::MlpActs;
 use super::num::Vec2;
@@ -56,6 +58,9 @@ pub enum LayerKind {
     /// Elementwise affine (ActNorm) layer, `e^{ℓ} ⊙ z + c` (4 raw parameters): the leading
     /// standardization of the coupling patterns.
     Scale,
+    /// A continuous normalizing flow: the ODE `dz/dt = v(z, t)` over `t ∈ [0, 1]`, its fraction
+    /// the ODE's time (`cnf/layer.rs`).
+    Cnf(CnfSpec),
 }
 
 impl LayerKind {
@@ -71,6 +76,17 @@ impl LayerKind {
         LayerKind::Scale,
     ];
 
+    /// The continuous kinds the app offers: the flow-matching MLP and the planar CNF of width 8.
+    pub const CONTINUOUS: [LayerKind; 2] = [
+        LayerKind::Cnf(CnfSpec::MLP),
+        LayerKind::Cnf(CnfSpec::planar(8)),
+    ];
+
+    /// Whether this kind is a continuous flow.
+    pub const fn is_continuous(self) -> bool {
+        matches!(self, LayerKind::Cnf(_))
+    }
+
     /// Number of raw parameters of this kind.
     pub const fn n_params(self) -> usize {
         match self {
@@ -80,6 +96,7 @@ impl LayerKind {
             LayerKind::Affine(_) => AffineCoupling::N_PARAMS,
             LayerKind::Spline(_) => SplineCoupling::N_PARAMS,
             LayerKind::Scale => Scale::N_PARAMS,
+            LayerKind::Cnf(spec) => spec.n_params(),
         }
     }
 
@@ -95,6 +112,10 @@ impl LayerKind {
             LayerKind::Spline(Keep::X) => "spline-x",
             LayerKind::Spline(Keep::Y) => "spline-y",
             LayerKind::Scale => "scale",
+            LayerKind::Cnf(spec) => match spec.field {
+                super::cnf::CnfField::Mlp => "cnf-mlp",
+                super::cnf::CnfField::Planar(_) => "cnf-planar",
+            },
         }
     }
 
@@ -109,6 +130,10 @@ impl LayerKind {
             LayerKind::Affine(_) => "affine coupling",
             LayerKind::Spline(_) => "spline coupling",
             LayerKind::Scale => "scale-and-shift",
+            LayerKind::Cnf(spec) => match spec.field {
+                super::cnf::CnfField::Mlp => "continuous (MLP field)",
+                super::cnf::CnfField::Planar(_) => "continuous planar",
+            },
         }
     }
 
@@ -136,6 +161,8 @@ pub enum Layer {
     Spline(SplineCoupling),
     /// A scale (elementwise affine) layer.
     Scale(Scale),
+    /// A continuous flow.
+    Cnf(CnfLayer),
 }
 
 /// A layer's constrained map at some fraction `t`.
@@ -153,6 +180,8 @@ pub enum LayerMap {
     Spline(SplineCouplingMap),
     /// Scale map.
     Scale(ScaleMap),
+    /// Continuous flow map.
+    Cnf(CnfMap),
 }
 
 impl Layer {
@@ -165,6 +194,7 @@ impl Layer {
             LayerKind::Affine(k) => Layer::Affine(AffineCoupling::from_params(k, p)),
             LayerKind::Spline(k) => Layer::Spline(SplineCoupling::from_params(k, p)),
             LayerKind::Scale => Layer::Scale(Scale::from_params(p)),
+            LayerKind::Cnf(spec) => Layer::Cnf(CnfLayer::from_params(spec, p)),
         }
     }
 
@@ -177,6 +207,7 @@ impl Layer {
             Layer::Affine(l) => LayerKind::Affine(l.keep),
             Layer::Spline(l) => LayerKind::Spline(l.keep),
             Layer::Scale(_) => LayerKind::Scale,
+            Layer::Cnf(l) => LayerKind::Cnf(l.spec),
         }
     }
 
@@ -194,6 +225,7 @@ impl Layer {
             Layer::Affine(l) => l.write_params(out),
             Layer::Spline(l) => l.write_params(out),
             Layer::Scale(l) => l.write_params(out),
+            Layer::Cnf(l) => out[..l.params.len()].copy_from_slice(&l.params),
         }
     }
 
@@ -213,6 +245,7 @@ impl Layer {
             Layer::Affine(l) => LayerMap::Affine(l.map(t)),
             Layer::Spline(l) => LayerMap::Spline(l.map(t)),
             Layer::Scale(l) => LayerMap::Scale(l.map(t)),
+            Layer::Cnf(l) => LayerMap::Cnf(l.map(t, Orient::Generative)),
         }
     }
 
@@ -236,6 +269,7 @@ impl Layer {
             Layer::Affine(l) => l.backward(z, g_y, g_l, grads),
             Layer::Spline(l) => l.backward(z, g_y, g_l, grads),
             Layer::Scale(l) => l.backward(z, g_y, g_l, grads),
+            Layer::Cnf(l) => l.map(1.0, Orient::Generative).backward(z, g_y, g_l, grads),
         }
     }
 }
@@ -260,7 +294,15 @@ impl LayerMap {
     /// The map of the layer `(kind, params)` at fraction `t` (`Layer::from_params(kind,
     /// params).map(t)` without the intermediate copy of a coupling layer's parameters).
     pub fn new(kind: LayerKind, params: &[f64], t: f64) -> LayerMap {
+        Self::new_oriented(kind, params, t, Orient::Generative)
+    }
+
+    /// [`LayerMap::new`] for a layer of a flow whose direction is `orient`: a continuous
+    /// layer's map runs base → model (generative) or data → base (normalizing); the other
+    /// kinds do not depend on it.
+    pub fn new_oriented(kind: LayerKind, params: &[f64], t: f64, orient: Orient) -> LayerMap {
         match kind {
+            LayerKind::Cnf(spec) => LayerMap::Cnf(CnfMap::new(spec, params, t, orient)),
             LayerKind::Affine(k) => LayerMap::Affine(CouplingMap::new(k, params, t)),
             LayerKind::Spline(k) => LayerMap::Spline(CouplingMap::new(k, params, t)),
             _ => Layer::from_params(kind, params).map(t),
@@ -270,7 +312,13 @@ impl LayerMap {
     /// The map of the layer `(kind, params)` at fraction `t`: `Layer::from_params(kind,
     /// params).map(t)`, written into `self` (a coupling map reuses its parameter buffer).
     pub fn assign(&mut self, kind: LayerKind, params: &[f64], t: f64) {
+        self.assign_oriented(kind, params, t, Orient::Generative)
+    }
+
+    /// [`LayerMap::assign`] in orientation `orient` (see [`LayerMap::new_oriented`]).
+    pub fn assign_oriented(&mut self, kind: LayerKind, params: &[f64], t: f64, orient: Orient) {
         match kind {
+            LayerKind::Cnf(spec) => *self = LayerMap::Cnf(CnfMap::new(spec, params, t, orient)),
             LayerKind::Affine(k) => {
                 let slot = match self {
                     LayerMap::Affine(m) => Some(m),
@@ -307,6 +355,7 @@ impl LayerMap {
             LayerMap::Affine(m) => m.forward(z),
             LayerMap::Spline(m) => m.forward(z),
             LayerMap::Scale(m) => m.forward(z),
+            LayerMap::Cnf(m) => m.forward(z),
         }
     }
 
@@ -319,6 +368,7 @@ impl LayerMap {
             LayerMap::Affine(m) => m.log_det(z),
             LayerMap::Spline(m) => m.log_det(z),
             LayerMap::Scale(m) => m.log_det(z),
+            LayerMap::Cnf(m) => m.log_det(z),
         }
     }
 
@@ -331,6 +381,7 @@ impl LayerMap {
             LayerMap::Affine(m) => m.inverse(y),
             LayerMap::Spline(m) => m.inverse(y),
             LayerMap::Scale(m) => m.inverse(y),
+            LayerMap::Cnf(m) => m.inverse(y),
         }
     }
 
@@ -343,6 +394,7 @@ impl LayerMap {
             LayerMap::Affine(m) => m.inverse_point(y),
             LayerMap::Spline(m) => m.inverse_point(y),
             LayerMap::Scale(m) => m.inverse_point(y),
+            LayerMap::Cnf(m) => m.inverse_point(y),
         }
     }
 
@@ -369,6 +421,7 @@ impl LayerMap {
             LayerMap::Affine(m) => m.inverse_batch_with(xs, ys, out_x, out_y, acts),
             LayerMap::Spline(m) => m.inverse_batch_with(xs, ys, out_x, out_y, acts),
             LayerMap::Scale(m) => m.inverse_batch(xs, ys, out_x, out_y),
+            LayerMap::Cnf(m) => m.inverse_batch(xs, ys, out_x, out_y),
             LayerMap::Radial(m) => {
                 for (((x, y), ox), oy) in xs.iter().zip(ys).zip(out_x).zip(out_y) {
                     let z = m.inverse_point([*x, *y]).unwrap_or([f64::NAN; 2]);
@@ -389,6 +442,7 @@ impl LayerMap {
             LayerMap::Affine(m) => m.log_det_bound(),
             LayerMap::Spline(m) => m.log_det_bound(),
             LayerMap::Scale(m) => m.log_det_bound(),
+            LayerMap::Cnf(m) => m.log_det_bound(),
         }
     }
 
@@ -413,6 +467,7 @@ impl LayerMap {
             LayerMap::Affine(m) => m.forward_batch_with(zx, zy, det, acts),
             LayerMap::Spline(m) => m.forward_batch_with(zx, zy, det, acts),
             LayerMap::Scale(m) => m.forward_batch(zx, zy, det),
+            LayerMap::Cnf(m) => m.forward_batch(zx, zy, det),
         }
     }
 }

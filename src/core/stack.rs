@@ -244,6 +244,16 @@ pub fn init_params(kinds: &[LayerKind], init: Init, seed: u64) -> Vec<f64> {
                 // The identity; draws nothing from `rng`, so the other layers' values do not
                 // depend on whether a scale layer precedes them.
                 LayerKind::Scale => p.extend_from_slice(&Scale::IDENTITY_PARAMS),
+                // The field's own defaults (docs/maths/continuous.md): the MLP at PyTorch's
+                // U(±1/√fan_in), the planar CNF's units as its reference fits start them.
+                LayerKind::Cnf(spec) => match spec.field {
+                    super::cnf::CnfField::Mlp => {
+                        p.extend_from_slice(&super::cnf::mlp_field::init_params(&mut rng))
+                    }
+                    super::cnf::CnfField::Planar(m) => p.extend_from_slice(
+                        &super::cnf::planar_cnf::init_params(m.max(1) as usize, &mut rng),
+                    ),
+                },
             },
         }
     }

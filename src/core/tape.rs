@@ -11,7 +11,7 @@
 //! nothing is allocated once the buffers have reached the batch size (apart from
 //! `matrixmultiply`'s packing buffer inside each coupling-conditioner product).
 
-use super::flow::{flush_product, Flow, PRODUCT_BUDGET};
+use super::flow::{flush_product, orient, Flow, PRODUCT_BUDGET};
 use super::layer::LayerMap;
 use super::mlp::{MlpActs, MlpGrads};
 use super::planar::Planar;
@@ -70,9 +70,10 @@ impl Tape {
         }
         for (i, &kind) in flow.kinds().iter().enumerate() {
             let p = &flow.params()[flow.param_range(i)];
+            let o = orient(flow.direction());
             match self.maps.get_mut(i) {
-                Some(m) => m.assign(kind, p, 1.0),
-                None => self.maps.push(LayerMap::new(kind, p, 1.0)),
+                Some(m) => m.assign_oriented(kind, p, 1.0, o),
+                None => self.maps.push(LayerMap::new_oriented(kind, p, 1.0, o)),
             }
         }
         self.maps.truncate(k);
@@ -118,6 +119,11 @@ impl Tape {
                 LayerMap::Affine(m) => m.forward_tape(ix, iy, ox, oy, det, &mut self.acts[i]),
                 LayerMap::Spline(m) => m.forward_tape(ix, iy, ox, oy, det, &mut self.acts[i]),
                 LayerMap::Scale(m) => m.forward_tape(ix, iy, ox, oy, det),
+                LayerMap::Cnf(m) => {
+                    ox.copy_from_slice(&ix[..b]);
+                    oy.copy_from_slice(&iy[..b]);
+                    m.forward_batch(ox, oy, det);
+                }
             }
         }
         flush_product(det, logdet);
@@ -195,6 +201,14 @@ impl Tape {
                 }
                 LayerMap::Scale(_) => {
                     Scale::from_params(raw).backward_batch(zx, zy, gx, gy, g_l, g)
+                }
+                // Point by point through the solver (cnf/through_ode.rs).
+                LayerMap::Cnf(m) => {
+                    for j in 0..b {
+                        let gz = m.backward([zx[j], zy[j]], [gx[j], gy[j]], g_l, g);
+                        gx[j] = gz[0];
+                        gy[j] = gz[1];
+                    }
                 }
             }
         }

@@ -60,6 +60,12 @@ pub enum Verdict {
         /// almost flat.
         near: bool,
     },
+    /// A continuous flow: invertible for any weights (an ODE's solutions never cross); its
+    /// inverse is a solve backward in time.
+    Continuous {
+        /// Its number of (trained) weights.
+        weights: usize,
+    },
     /// Radial: invertible while `β > −α`, which `β = −α + softplus(β̂)` guarantees.
     Radial {
         /// `α > 0`.
@@ -77,7 +83,10 @@ impl Verdict {
     /// The verdict warns: the layer is close to folding, or (planar) its raw `u` would fold.
     pub fn warn(&self) -> bool {
         match *self {
-            Verdict::Scale { .. } | Verdict::Affine { .. } | Verdict::Spline { .. } => false,
+            Verdict::Scale { .. }
+            | Verdict::Affine { .. }
+            | Verdict::Spline { .. }
+            | Verdict::Continuous { .. } => false,
             Verdict::Sylvester { near, .. } | Verdict::Radial { near, .. } => near,
             Verdict::Planar {
                 raw_folds, near, ..
@@ -106,6 +115,9 @@ pub fn verdict(layer: &Layer) -> Verdict {
         Layer::Spline(c) => Verdict::Spline {
             keep: c.keep,
             weights: c.params().len(),
+        },
+        Layer::Cnf(c) => Verdict::Continuous {
+            weights: c.params.len(),
         },
         Layer::Planar(p) => {
             let s = p.w[0] * p.u[0] + p.w[1] * p.u[1];

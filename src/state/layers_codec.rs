@@ -12,6 +12,12 @@
 //! | `a`, `b` | affine coupling keeping x, keeping y |
 //! | `n`, `m` | rational-quadratic spline coupling keeping x, keeping y |
 //! | `z` | scale (elementwise affine: `z ↦ e^{ℓ} ⊙ z + c`) |
+//! | `f` | continuous flow, the flow-matching MLP field (RK4, 8 steps) |
+//! | `c` | continuous planar flow (width 8, RK4, 16 steps) |
+//!
+//! A continuous layer with another solver or width carries it in brackets after its letter:
+//! `f[midpoint,16]` (scheme, steps over `[0, 1]`), `c[32,rk4,16]` (width, scheme, steps).
+//! Schemes: `euler`, `midpoint`, `rk4`; steps 1–128; widths 1–64.
 //!
 //! Coupling stacks alternate the kept coordinate after their leading scale layer, so the
 //! default affine stack (scale + 8 affine layers) reads `zabababab` and the spline stack
@@ -29,7 +35,13 @@
 //! two spline layers exceeds [`MAX_URL_FRAGMENT`](crate::state::MAX_URL_FRAGMENT); such states
 //! are offered as a file instead ([`crate::state::link_fit`] says so).
 
+use crate::core::cnf::{CnfField, CnfSpec, Method};
 use crate::core::{Keep, LayerKind};
+
+/// Largest width of a continuous planar layer in a link.
+pub const MAX_CNF_WIDTH: u8 = 64;
+/// Largest number of solver steps in a link.
+pub const MAX_CNF_STEPS: u8 = 128;
 
 /// Letter of a layer kind in the `layers` string.
 pub fn kind_letter(k: LayerKind) -> char {
@@ -42,20 +54,87 @@ pub fn kind_letter(k: LayerKind) -> char {
         LayerKind::Spline(Keep::X) => 'n',
         LayerKind::Spline(Keep::Y) => 'm',
         LayerKind::Scale => 'z',
+        LayerKind::Cnf(s) => match s.field {
+            CnfField::Mlp => 'f',
+            CnfField::Planar(_) => 'c',
+        },
+    }
+}
+
+/// The default kind of each letter (a continuous letter without brackets).
+fn letter_kinds() -> impl Iterator<Item = LayerKind> {
+    LayerKind::ALL.into_iter().chain(LayerKind::CONTINUOUS)
+}
+
+/// The bracketed spec of a continuous kind, `""` when it is its letter's default.
+fn spec_suffix(k: LayerKind) -> String {
+    let LayerKind::Cnf(s) = k else {
+        return String::new();
+    };
+    match s.field {
+        CnfField::Mlp if s != CnfSpec::MLP => format!("[{},{}]", s.method.name(), s.steps),
+        CnfField::Planar(w) if s != CnfSpec::planar(8) => {
+            format!("[{w},{},{}]", s.method.name(), s.steps)
+        }
+        _ => String::new(),
+    }
+}
+
+/// Reads the inside of a continuous kind's brackets for letter `c` (`'f'` or `'c'`).
+fn parse_spec(letter: char, inside: &str) -> Result<LayerKind, String> {
+    let parts: Vec<&str> = inside.split(',').map(str::trim).collect();
+    let method_of = |t: &str| {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(t))
+            .ok_or_else(|| format!("unknown ODE scheme '{t}' (euler, midpoint or rk4)"))
+    };
+    let steps_of = |t: &str| match t.parse::<u8>() {
+        Ok(n) if (1..=MAX_CNF_STEPS).contains(&n) => Ok(n),
+        _ => Err(format!("solver steps must be 1–{MAX_CNF_STEPS}, not '{t}'")),
+    };
+    match (letter, parts.as_slice()) {
+        ('f', [m, n]) => Ok(LayerKind::Cnf(CnfSpec {
+            field: CnfField::Mlp,
+            method: method_of(m)?,
+            steps: steps_of(n)?,
+        })),
+        ('c', [w, m, n]) => {
+            let width = match w.parse::<u8>() {
+                Ok(w) if (1..=MAX_CNF_WIDTH).contains(&w) => w,
+                _ => {
+                    return Err(format!(
+                        "a continuous planar width must be 1–{MAX_CNF_WIDTH}, not '{w}'"
+                    ))
+                }
+            };
+            Ok(LayerKind::Cnf(CnfSpec {
+                field: CnfField::Planar(width),
+                method: method_of(m)?,
+                steps: steps_of(n)?,
+            }))
+        }
+        _ => Err(format!(
+            "a continuous layer's brackets read {}",
+            if letter == 'f' {
+                "f[rk4,8]"
+            } else {
+                "c[8,rk4,16]"
+            }
+        )),
     }
 }
 
 /// The kind written as `c` (either case), if any.
 pub fn kind_of_letter(c: char) -> Option<LayerKind> {
     let c = c.to_ascii_lowercase();
-    LayerKind::ALL.into_iter().find(|&k| kind_letter(k) == c)
+    letter_kinds().find(|&k| kind_letter(k) == c)
 }
 
 /// The letters and kinds, for messages: `p = planar, r = radial, …`.
 fn letter_list() -> String {
-    LayerKind::ALL
-        .iter()
-        .map(|&k| format!("{} = {}", kind_letter(k), k.name()))
+    letter_kinds()
+        .map(|k| format!("{} = {}", kind_letter(k), k.name()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -70,6 +149,7 @@ pub fn encode_kinds(kinds: &[LayerKind]) -> String {
             out.push_str(&run.to_string());
         }
         out.push(kind_letter(kinds[i]));
+        out.push_str(&spec_suffix(kinds[i]));
         i += run;
     }
     out
@@ -82,7 +162,8 @@ pub fn decode_kinds(s: &str, max: usize) -> Result<(Vec<LayerKind>, bool), Strin
     let mut out = Vec::new();
     let mut cut = false;
     let mut count: Option<usize> = None;
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         if let Some(d) = c.to_digit(10) {
             count = Some(
                 count
@@ -92,12 +173,29 @@ pub fn decode_kinds(s: &str, max: usize) -> Result<(Vec<LayerKind>, bool), Strin
             );
             continue;
         }
-        let Some(kind) = kind_of_letter(c) else {
+        let Some(mut kind) = kind_of_letter(c) else {
             return Err(format!(
                 "expected runs like 16p or 4p2r ({})",
                 letter_list()
             ));
         };
+        if kind.is_continuous() && chars.peek() == Some(&'[') {
+            chars.next();
+            let mut inside = String::new();
+            let mut closed = false;
+            for ch in chars.by_ref() {
+                if ch == ']' {
+                    closed = true;
+                    break;
+                }
+                inside.push(ch);
+            }
+            let letter = c.to_ascii_lowercase();
+            if !closed {
+                return Err(parse_spec(letter, "").unwrap_err());
+            }
+            kind = parse_spec(letter, &inside)?;
+        }
         let n = count.take().unwrap_or(1);
         let room = max - out.len();
         cut |= n > room;

@@ -113,6 +113,7 @@ pub fn model_to_json(kinds: &[LayerKind], params: &[f64]) -> Option<String> {
                 let m = Scale::from_params(raw).map(1.0);
                 format!("{{ \"scale\": {}, \"shift\": {} }}", pair(m.s), pair(m.c))
             }
+            LayerKind::Cnf(spec) => cnf_spec_json(spec),
             LayerKind::Affine(keep) | LayerKind::Spline(keep) => {
                 let p = kind.n_params() - HIDDEN * HIDDEN - 3 * HIDDEN;
                 let p = p / (HIDDEN + 1);
@@ -208,8 +209,13 @@ pub fn model_from_json(text: &str) -> Result<(Vec<LayerKind>, Vec<f64>), ImportE
         let kind = match layer.get("type") {
             Some(Json::Str(t)) => match LayerKind::ALL
                 .into_iter()
+                .chain(LayerKind::CONTINUOUS)
                 .find(|k| k.name().eq_ignore_ascii_case(t.trim()))
             {
+                Some(LayerKind::Cnf(spec)) => match read_cnf_spec(spec, layer.get("constrained")) {
+                    Ok(s) => LayerKind::Cnf(s),
+                    Err(m) => return bad(format!("layer {i}: {m}")),
+                },
                 Some(k) => k,
                 None => {
                     return bad(format!(
@@ -260,9 +266,80 @@ pub fn model_from_json(text: &str) -> Result<(Vec<LayerKind>, Vec<f64>), ImportE
 
 /// The type names a model file may use, for messages: `planar, radial or …`.
 fn kind_names() -> String {
-    let names: Vec<&str> = LayerKind::ALL.iter().map(|k| k.name()).collect();
+    let names: Vec<&str> = LayerKind::ALL
+        .iter()
+        .chain(&LayerKind::CONTINUOUS)
+        .map(|k| k.name())
+        .collect();
     match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
         _ => names.join(""),
     }
+}
+
+/// A continuous layer's spec as the model file writes it (and reads it back: the `constrained`
+/// object of a `cnf-mlp` or `cnf-planar` layer).
+fn cnf_spec_json(spec: crate::core::cnf::CnfSpec) -> String {
+    let width = match spec.field {
+        crate::core::cnf::CnfField::Mlp => "\"field\": \"mlp [x, y, t]-64-64-2, SiLU\"".to_string(),
+        crate::core::cnf::CnfField::Planar(w) => {
+            format!("\"field\": \"planar, linear in t\", \"width\": {w}")
+        }
+    };
+    format!(
+        "{{ {width}, \"solver\": {}, \"steps\": {} }}",
+        string(spec.method.name()),
+        spec.steps
+    )
+}
+
+/// The spec of a continuous layer from its `constrained` object (`width`, `solver`, `steps`;
+/// each missing one keeps `default`'s value).
+fn read_cnf_spec(
+    default: crate::core::cnf::CnfSpec,
+    obj: Option<&Json>,
+) -> Result<crate::core::cnf::CnfSpec, String> {
+    use crate::core::cnf::{CnfField, Method};
+    use crate::state::layers_codec::{MAX_CNF_STEPS, MAX_CNF_WIDTH};
+    let mut spec = default;
+    let Some(obj) = obj else {
+        return Ok(spec);
+    };
+    if let Some(w) = obj.get("width") {
+        match (spec.field, w.as_f64()) {
+            (CnfField::Planar(_), Some(w))
+                if w >= 1.0 && w <= MAX_CNF_WIDTH as f64 && w.fract() == 0.0 =>
+            {
+                spec.field = CnfField::Planar(w as u8)
+            }
+            (CnfField::Planar(_), _) => {
+                return Err(format!(
+                    "\"width\" must be a whole number 1–{MAX_CNF_WIDTH}"
+                ))
+            }
+            _ => {}
+        }
+    }
+    if let Some(m) = obj.get("solver") {
+        let Json::Str(m) = m else {
+            return Err("\"solver\" must be euler, midpoint or rk4".into());
+        };
+        spec.method = Method::ALL
+            .into_iter()
+            .find(|x| x.name().eq_ignore_ascii_case(m.trim()))
+            .ok_or_else(|| format!("unknown solver '{}' (euler, midpoint or rk4)", quote(m)))?;
+    }
+    if let Some(n) = obj.get("steps") {
+        match n.as_f64() {
+            Some(n) if n >= 1.0 && n <= MAX_CNF_STEPS as f64 && n.fract() == 0.0 => {
+                spec.steps = n as u8
+            }
+            _ => {
+                return Err(format!(
+                    "\"steps\" must be a whole number 1–{MAX_CNF_STEPS}"
+                ))
+            }
+        }
+    }
+    Ok(spec)
 }

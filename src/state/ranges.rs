@@ -137,6 +137,8 @@ pub fn point_layer_bytes(kind: LayerKind) -> usize {
         LayerKind::Planar | LayerKind::Radial | LayerKind::Sylvester | LayerKind::Scale => 64,
         LayerKind::Affine(_) => 800,
         LayerKind::Spline(_) => 1000,
+        // The tape keeps the layer's input; the backward pass re-solves one point at a time.
+        LayerKind::Cnf(_) => 64,
     }
 }
 

@@ -370,3 +370,101 @@ pub(crate) mod layout {
     pub const C3: usize = super::C3;
     pub const H: usize = super::H;
 }
+
+impl crate::core::cnf::field::FieldVjp for MlpField {
+    fn n_params(&self) -> usize {
+        N_PARAMS
+    }
+
+    /// `ℓ = g_vᵀv + g_tr·d₂ᵀMd₁` at one point (docs/maths/continuous.md, "Maximum likelihood
+    /// with the MLP field"): the output layer's usual terms, the trace's through `s″` and
+    /// through `M = W₂ ∘ C`, `C = W₃ᵀW₁[:, :2]ᵀ`.
+    fn vjp_point(&self, z: Vec2, t: f64, g_v: Vec2, g_tr: f64, grad: &mut [f64]) -> Vec2 {
+        let p = &self.params;
+        let (a1, a2) = self.point_pre(z, t);
+        let mut h1 = [0.0; H];
+        let (mut d1, mut e1) = ([0.0; H], [0.0; H]);
+        for i in 0..H {
+            (h1[i], d1[i], e1[i]) = self.act.derivatives(a1[i]);
+        }
+        let (mut h2, mut d2, mut e2) = ([0.0; H], [0.0; H], [0.0; H]);
+        for i in 0..H {
+            (h2[i], d2[i], e2[i]) = self.act.derivatives(a2[i]);
+        }
+        // q₂ = M d₁, q₁ = Mᵀ d₂.
+        let (mut q1, mut q2) = ([0.0; H], [0.0; H]);
+        for i in 0..H {
+            let row = &self.m[i * H..(i + 1) * H];
+            q2[i] = dot16(row, &d1);
+            for k in 0..H {
+                q1[k] += row[k] * d2[i];
+            }
+        }
+        // Output layer.
+        for i in 0..H {
+            grad[W3 + i] += g_v[0] * h2[i];
+            grad[W3 + H + i] += g_v[1] * h2[i];
+        }
+        grad[C3] += g_v[0];
+        grad[C3 + 1] += g_v[1];
+        // Through M: G[i][k] = g_tr d₂ᵢ d₁ₖ; ∂W₂ += G ∘ C; ∂C = G ∘ W₂ → W₃ and W₁[:, :2].
+        let (mut gw3, mut gw1) = ([[0.0; H]; 2], [[0.0; 2]; H]);
+        for i in 0..H {
+            let gi = g_tr * d2[i];
+            if gi == 0.0 {
+                continue;
+            }
+            let (u0, u1) = (p[W3 + i], p[W3 + H + i]);
+            let (mut s0, mut s1) = (0.0, 0.0);
+            for k in 0..H {
+                let g = gi * d1[k];
+                let (w0, w1) = (p[W1 + 3 * k], p[W1 + 3 * k + 1]);
+                let w2 = p[W2 + i * H + k];
+                grad[W2 + i * H + k] += g * (u0 * w0 + u1 * w1);
+                let gc = g * w2;
+                s0 += gc * w0;
+                s1 += gc * w1;
+                gw1[k][0] += gc * u0;
+                gw1[k][1] += gc * u1;
+            }
+            gw3[0][i] += s0;
+            gw3[1][i] += s1;
+        }
+        for i in 0..H {
+            grad[W3 + i] += gw3[0][i];
+            grad[W3 + H + i] += gw3[1][i];
+            grad[W1 + 3 * i] += gw1[i][0];
+            grad[W1 + 3 * i + 1] += gw1[i][1];
+        }
+        // Second layer: g_a₂ = d₂ ⊙ (W₃ᵀg_v) + g_tr q₂ ⊙ s″(a₂).
+        let mut g_a2 = [0.0; H];
+        for i in 0..H {
+            g_a2[i] = d2[i] * (p[W3 + i] * g_v[0] + p[W3 + H + i] * g_v[1]) + g_tr * q2[i] * e2[i];
+            grad[C2 + i] += g_a2[i];
+        }
+        let mut g_h1 = [0.0; H];
+        for i in 0..H {
+            let g = g_a2[i];
+            if g == 0.0 {
+                continue;
+            }
+            let row = &p[W2 + i * H..W2 + (i + 1) * H];
+            for k in 0..H {
+                grad[W2 + i * H + k] += g * h1[k];
+                g_h1[k] += g * row[k];
+            }
+        }
+        // First layer: g_a₁ = d₁ ⊙ g_h₁ + g_tr q₁ ⊙ s″(a₁).
+        let mut gz = [0.0; 2];
+        for k in 0..H {
+            let g = d1[k] * g_h1[k] + g_tr * q1[k] * e1[k];
+            grad[W1 + 3 * k] += g * z[0];
+            grad[W1 + 3 * k + 1] += g * z[1];
+            grad[W1 + 3 * k + 2] += g * t;
+            grad[C1 + k] += g;
+            gz[0] += g * p[W1 + 3 * k];
+            gz[1] += g * p[W1 + 3 * k + 1];
+        }
+        gz
+    }
+}

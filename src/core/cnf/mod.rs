@@ -14,6 +14,7 @@
 //! | `density` | `log p_τ` by the backward augmented ODE; push-forward with densities along paths |
 //! | `fm` | flow matching: minibatches, loss and gradient, the trainer, the evaluation set |
 //! | `through_ode` | reverse KL and maximum likelihood through RK4, by backpropagation |
+//! | `layer` | a CNF as one layer of a stack: its fraction is the ODE's time |
 //! | `bench` | the continuous benchmark scenarios `fm_train`, `cnf_grid`, `cnf_nll` |
 
 pub mod bench;
@@ -21,6 +22,7 @@ pub mod density;
 pub mod field;
 pub mod fm;
 pub mod gmm;
+pub mod layer;
 pub mod mlp_fast;
 pub mod mlp_field;
 pub mod planar_cnf;
@@ -28,6 +30,7 @@ pub mod solve;
 pub mod through_ode;
 
 pub use field::{Field, FieldVjp, FieldWork};
+pub use layer::{CnfField, CnfLayer, CnfMap, CnfSpec, Orient};
 pub use mlp_fast::MlpFast;
 pub use mlp_field::{Act, MlpField};
 pub use planar_cnf::PlanarCnf;

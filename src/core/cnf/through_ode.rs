@@ -8,13 +8,15 @@
 
 use super::density::log_normal;
 use super::field::FieldVjp;
+use super::solve::Method;
 use crate::core::energy::Energy;
 use crate::core::num::Vec2;
 
-/// One point's forward RK4 solve from `t0` to `t1` keeping the stage inputs; returns
-/// `(z_end, A_end)`.
+/// One point's forward solve from `t0` to `t1` by `method`, keeping every stage's input;
+/// returns `(z_end, A_end)`. (The same arithmetic as [`super::solve::step`] on one point.)
 fn forward<F: FieldVjp + ?Sized>(
     field: &F,
+    method: Method,
     steps: usize,
     t0: f64,
     t1: f64,
@@ -28,18 +30,36 @@ fn forward<F: FieldVjp + ?Sized>(
     let add = |z: Vec2, k: Vec2, c: f64| [z[0] + c * k[0], z[1] + c * k[1]];
     for i in 0..steps {
         let t = t0 + i as f64 * h;
-        let (k1, r1) = field.eval_point(z, t, work);
-        let y2 = add(z, k1, 0.5 * h);
-        let (k2, r2) = field.eval_point(y2, t + 0.5 * h, work);
-        let y3 = add(z, k2, 0.5 * h);
-        let (k3, r3) = field.eval_point(y3, t + 0.5 * h, work);
-        let y4 = add(z, k3, h);
-        let (k4, r4) = field.eval_point(y4, t + h, work);
-        tape.push([z, y2, y3, y4]);
-        for c in 0..2 {
-            z[c] += h / 6.0 * (k1[c] + 2.0 * k2[c] + 2.0 * k3[c] + k4[c]);
+        match method {
+            Method::Euler => {
+                let (k1, r1) = field.eval_point(z, t, work);
+                tape.push([z; 4]);
+                z = add(z, k1, h);
+                acc += h * r1;
+            }
+            Method::Midpoint => {
+                let (k1, _) = field.eval_point(z, t, work);
+                let y2 = add(z, k1, 0.5 * h);
+                let (k2, r2) = field.eval_point(y2, t + 0.5 * h, work);
+                tape.push([z, y2, y2, y2]);
+                z = add(z, k2, h);
+                acc += h * r2;
+            }
+            Method::Rk4 => {
+                let (k1, r1) = field.eval_point(z, t, work);
+                let y2 = add(z, k1, 0.5 * h);
+                let (k2, r2) = field.eval_point(y2, t + 0.5 * h, work);
+                let y3 = add(z, k2, 0.5 * h);
+                let (k3, r3) = field.eval_point(y3, t + 0.5 * h, work);
+                let y4 = add(z, k3, h);
+                let (k4, r4) = field.eval_point(y4, t + h, work);
+                tape.push([z, y2, y3, y4]);
+                for c in 0..2 {
+                    z[c] += h / 6.0 * (k1[c] + 2.0 * k2[c] + 2.0 * k3[c] + k4[c]);
+                }
+                acc += h / 6.0 * (r1 + 2.0 * r2 + 2.0 * r3 + r4);
+            }
         }
-        acc += h / 6.0 * (r1 + 2.0 * r2 + 2.0 * r3 + r4);
     }
     (z, acc)
 }
@@ -48,6 +68,7 @@ fn forward<F: FieldVjp + ?Sized>(
 /// `∂ℓ/∂θ` to `grad` and returns `∂ℓ/∂z₀`.
 fn backward<F: FieldVjp + ?Sized>(
     field: &F,
+    method: Method,
     t0: f64,
     t1: f64,
     tape: &[[Vec2; 4]],
@@ -62,27 +83,64 @@ fn backward<F: FieldVjp + ?Sized>(
     for i in (0..steps).rev() {
         let t = t0 + i as f64 * h;
         let [y1, y2, y3, y4] = tape[i];
-        let g4 = field.vjp_point(y4, t + h, lin(gz, h / 6.0, gz, 0.0), h / 6.0 * g_a, grad);
-        let g3 = field.vjp_point(
-            y3,
-            t + 0.5 * h,
-            lin(gz, h / 3.0, g4, h),
-            h / 3.0 * g_a,
-            grad,
-        );
-        let g2 = field.vjp_point(
-            y2,
-            t + 0.5 * h,
-            lin(gz, h / 3.0, g3, 0.5 * h),
-            h / 3.0 * g_a,
-            grad,
-        );
-        let g1 = field.vjp_point(y1, t, lin(gz, h / 6.0, g2, 0.5 * h), h / 6.0 * g_a, grad);
-        for c in 0..2 {
-            gz[c] += g4[c] + g3[c] + g2[c] + g1[c];
-        }
+        let g = match method {
+            Method::Euler => field.vjp_point(y1, t, lin(gz, h, gz, 0.0), h * g_a, grad),
+            Method::Midpoint => {
+                let g2 = field.vjp_point(y2, t + 0.5 * h, lin(gz, h, gz, 0.0), h * g_a, grad);
+                let g1 = field.vjp_point(y1, t, lin(g2, 0.5 * h, g2, 0.0), 0.0, grad);
+                [g2[0] + g1[0], g2[1] + g1[1]]
+            }
+            Method::Rk4 => {
+                let g4 = field.vjp_point(y4, t + h, lin(gz, h / 6.0, gz, 0.0), h / 6.0 * g_a, grad);
+                let g3 = field.vjp_point(
+                    y3,
+                    t + 0.5 * h,
+                    lin(gz, h / 3.0, g4, h),
+                    h / 3.0 * g_a,
+                    grad,
+                );
+                let g2 = field.vjp_point(
+                    y2,
+                    t + 0.5 * h,
+                    lin(gz, h / 3.0, g3, 0.5 * h),
+                    h / 3.0 * g_a,
+                    grad,
+                );
+                let g1 = field.vjp_point(y1, t, lin(gz, h / 6.0, g2, 0.5 * h), h / 6.0 * g_a, grad);
+                [g4[0] + g3[0] + g2[0] + g1[0], g4[1] + g3[1] + g2[1] + g1[1]]
+            }
+        };
+        gz[0] += g[0];
+        gz[1] += g[1];
     }
     gz
+}
+
+/// The gradient through one point's solve from `t0` to `t1` (`steps` steps of `method`): for
+/// `∂ℓ/∂z_end = g_z` and `∂ℓ/∂A_end = g_a`, adds `∂ℓ/∂θ` to `grad` and returns `∂ℓ/∂z₀`.
+pub fn point_gradient<F: FieldVjp + ?Sized>(
+    field: &F,
+    method: Method,
+    steps: usize,
+    t0: f64,
+    t1: f64,
+    z0: Vec2,
+    g_z: Vec2,
+    g_a: f64,
+    grad: &mut [f64],
+) -> Vec2 {
+    let mut tape = Vec::with_capacity(steps);
+    forward(
+        field,
+        method,
+        steps.max(1),
+        t0,
+        t1,
+        z0,
+        &mut tape,
+        &mut super::field::FieldWork::default(),
+    );
+    backward(field, method, t0, t1, &tape, g_z, g_a, grad)
 }
 
 /// Reusable buffers.
@@ -109,6 +167,7 @@ pub fn energy_loss_grad<F: FieldVjp + ?Sized>(
     for &z0 in base {
         let (z1, a1) = forward(
             field,
+            Method::Rk4,
             steps.max(1),
             0.0,
             1.0,
@@ -122,7 +181,7 @@ pub fn energy_loss_grad<F: FieldVjp + ?Sized>(
         free += (lq + u) * inv_b;
         if let Some(g) = grad.as_deref_mut() {
             let gz = [beta * gu[0] * inv_b, beta * gu[1] * inv_b];
-            backward(field, 0.0, 1.0, &work.tape, gz, -inv_b, g);
+            backward(field, Method::Rk4, 0.0, 1.0, &work.tape, gz, -inv_b, g);
         }
     }
     (loss, free)
@@ -143,6 +202,7 @@ pub fn nll_grad<F: FieldVjp + ?Sized>(
     for (&x, &y) in xs.iter().zip(ys) {
         let (z0, a0) = forward(
             field,
+            Method::Rk4,
             steps.max(1),
             1.0,
             0.0,
@@ -155,6 +215,7 @@ pub fn nll_grad<F: FieldVjp + ?Sized>(
             // ℓ = −(−½‖z₀‖² − log 2π + A₀)/B.
             backward(
                 field,
+                Method::Rk4,
                 1.0,
                 0.0,
                 &work.tape,

@@ -52,7 +52,7 @@ pub fn LayerDetails() -> impl IntoView {
             LayerKind::Radial => &RADIAL_FIELDS,
             LayerKind::Sylvester => &SYLVESTER_FIELDS,
             LayerKind::Scale => &SCALE_FIELDS,
-            LayerKind::Affine(_) | LayerKind::Spline(_) => &[],
+            LayerKind::Affine(_) | LayerKind::Spline(_) | LayerKind::Cnf(_) => &[],
         };
         let direction_line = move || {
             let (dir, s_in, s_out) = stages(i);

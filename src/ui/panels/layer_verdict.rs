@@ -40,6 +40,10 @@ fn words(v: &Verdict) -> (String, String) {
             format!("✓ Invertible for any weights: {} passes unchanged, the other coordinate is scaled by e^s > 0 and shifted", keep_name(keep)),
             format!("Why: the conditioner MLP sees only the kept coordinate, so the inverse is closed form: x_b = (y_b − μ)·e^(−s). Its {weights} weights are trained, not typed."),
         ),
+        Verdict::Continuous { weights } => (
+            "✓ Invertible for any weights: the layer is the solution of an ODE, whose paths never cross".to_string(),
+            format!("Why: a field that is smooth in z gives each starting point one path (Picard–Lindelöf), so the map is a bijection with a positive determinant; its inverse solves the same ODE backward in time. The log-determinant is the integral of the field's trace along the path. Its {weights} weights are trained, not typed."),
+        ),
         Verdict::Spline { keep, weights } => (
             format!("✓ Invertible for any weights: {} passes unchanged, the other coordinate goes through a monotone spline", keep_name(keep)),
             format!("Why: every bin width, height and knot derivative is positive (softmax and softplus), so the rational-quadratic spline is strictly increasing; its inverse is one quadratic per point. Its {weights} weights are trained, not typed."),

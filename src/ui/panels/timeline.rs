@@ -21,6 +21,14 @@ pub fn layer_formula(kind: LayerKind) -> &'static str {
         LayerKind::Affine(Keep::Y) => "y kept, x ↦ x·e^{s(y)} + μ(y)",
         LayerKind::Spline(Keep::X) => "x kept, y ↦ RQ-spline_{θ(x)}(y) on [−3, 3]",
         LayerKind::Spline(Keep::Y) => "y kept, x ↦ RQ-spline_{θ(y)}(x) on [−3, 3]",
+        LayerKind::Cnf(s) => match s.field {
+            crate::core::cnf::CnfField::Mlp => {
+                "dz/dt = v(z, t), an MLP of (x, y, t); its fraction is the time t"
+            }
+            crate::core::cnf::CnfField::Planar(_) => {
+                "dz/dt = Σₘ uₘ(t) tanh(wₘ(t)ᵀz + bₘ(t)); its fraction is the time t"
+            }
+        },
     }
 }
 
