@@ -4,6 +4,7 @@
 //! effect. The random stream is checked against the reference implementation of xoshiro256++
 //! and against `rand`'s `SmallRng` (the same generator on 64-bit targets).
 
+use flow_playground::core::cnf::{CnfSpec, Method};
 use flow_playground::core::stream::Stream;
 use flow_playground::core::words::{Reader, Writer};
 use flow_playground::core::{
@@ -87,6 +88,17 @@ fn cases() -> Vec<Trainer> {
             LayerKind::Affine(Keep::Y),
         ],
         vec![LayerKind::Spline(Keep::X), LayerKind::Spline(Keep::Y)],
+        // Continuous: the MLP field (flow matching for maximum likelihood), and the planar CNF
+        // with another scheme between discrete layers.
+        vec![LayerKind::Cnf(CnfSpec::MLP)],
+        vec![
+            LayerKind::Cnf(CnfSpec {
+                method: Method::Midpoint,
+                steps: 4,
+                ..CnfSpec::planar(3)
+            }),
+            LayerKind::Planar,
+        ],
     ];
     let mut out = Vec::new();
     for (i, kinds) in stacks.iter().enumerate() {

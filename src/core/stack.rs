@@ -72,13 +72,18 @@ pub enum StackPattern {
     /// Scale, planar, radial, Sylvester, affine coupling, spline coupling, scale, … (a tour of
     /// every family; coupling layers keep `i mod 2`).
     AllFamilies,
+    /// `K` continuous layers with the flow-matching MLP field (one, by default: a single
+    /// such layer trains by flow matching).
+    FlowMatching,
+    /// `K` continuous planar layers of width 8 (one, by default).
+    ContinuousPlanar,
     /// An explicit list (its length is `K`).
     Custom(Vec<LayerKind>),
 }
 
 impl StackPattern {
     /// The patterns of a menu, in order (every variant but [`StackPattern::Custom`]).
-    pub const PRESETS: [StackPattern; 9] = [
+    pub const PRESETS: [StackPattern; 11] = [
         StackPattern::AllPlanar,
         StackPattern::AllRadial,
         StackPattern::Alternating,
@@ -88,6 +93,8 @@ impl StackPattern {
         StackPattern::AllSpline,
         StackPattern::AffineSpline,
         StackPattern::AllFamilies,
+        StackPattern::FlowMatching,
+        StackPattern::ContinuousPlanar,
     ];
 
     /// Display name for a menu.
@@ -102,6 +109,8 @@ impl StackPattern {
             StackPattern::AllSpline => "spline coupling",
             StackPattern::AffineSpline => "affine + spline coupling",
             StackPattern::AllFamilies => "all families",
+            StackPattern::FlowMatching => "continuous: flow matching",
+            StackPattern::ContinuousPlanar => "continuous planar",
             StackPattern::Custom(_) => "custom",
         }
     }
@@ -114,6 +123,7 @@ impl StackPattern {
             StackPattern::AllAffine => 1 + 8,
             StackPattern::AllSpline | StackPattern::AffineSpline => 1 + 4,
             StackPattern::AllFamilies => 12,
+            StackPattern::FlowMatching | StackPattern::ContinuousPlanar => 1,
             StackPattern::Custom(v) => v.len(),
             _ => 16,
         }
@@ -170,6 +180,10 @@ impl StackPattern {
                 4 => LayerKind::Affine(Keep::at_position(i)),
                 _ => LayerKind::Spline(Keep::at_position(i)),
             }),
+            StackPattern::FlowMatching => vec![LayerKind::Cnf(super::cnf::CnfSpec::MLP); k],
+            StackPattern::ContinuousPlanar => {
+                vec![LayerKind::Cnf(super::cnf::CnfSpec::planar(8)); k]
+            }
             StackPattern::Custom(v) => v.clone(),
         }
     }

@@ -25,6 +25,8 @@ use std::fmt;
 use rand::Rng;
 
 use super::adam::clip_global_norm;
+use super::cnf::fm::FmScratch;
+use super::cnf::CnfField;
 use super::energy::Energy;
 use super::flow::{Direction, Flow, Workspace};
 use super::history::{Eval, HistoryEntry};
@@ -286,9 +288,16 @@ pub struct Trainer {
     batch_x: Vec<f64>,
     batch_y: Vec<f64>,
     scratch: Vec<f64>,
+    /// Flow matching's minibatch and buffers (a flow that is one MLP-field CNF layer).
+    fm: FmScratch,
     /// Which state this is: a number no other state of any trainer has had (see
     /// [`Trainer::revision`]).
     revision: u64,
+}
+
+/// A flow that flow matching can train: one continuous layer with the MLP field.
+fn flow_matches(flow: &Flow) -> bool {
+    matches!(flow.kinds(), [LayerKind::Cnf(s)] if s.field == CnfField::Mlp)
 }
 
 /// A fresh revision number (process-wide, never repeated).
@@ -368,6 +377,7 @@ impl Trainer {
             batch_x: Vec::new(),
             batch_y: Vec::new(),
             scratch: Vec::new(),
+            fm: FmScratch::default(),
             revision: next_revision(),
         }
     }
@@ -520,6 +530,13 @@ impl Trainer {
         }
     }
 
+    /// Whether maximum likelihood trains this flow by flow matching: the flow is one continuous
+    /// layer with the MLP field (its loss is then the regression loss, not an NLL; the held-out
+    /// evaluation stays the exact NLL).
+    pub fn flow_matching(&self) -> bool {
+        matches!(self.objective, Objective::MaxLikelihood { .. }) && flow_matches(&self.flow)
+    }
+
     /// One Adam step on a fresh minibatch.
     pub fn step(&mut self) -> StepOutcome {
         self.touch();
@@ -533,6 +550,9 @@ impl Trainer {
     /// The minibatch loss at the current parameters (forward only for maximum likelihood).
     fn batch_loss_now(&mut self) -> f64 {
         match &self.objective {
+            Objective::MaxLikelihood { .. } if self.flow_matching() => {
+                self.fm.loss(self.flow.params(), None)
+            }
             Objective::MaxLikelihood { .. } => {
                 mean_nll(&self.flow, &self.batch_x, &self.batch_y, &mut self.ws)
             }
@@ -575,13 +595,25 @@ impl Trainer {
                     self.batch_x[i] = train.x[j];
                     self.batch_y[i] = train.y[j];
                 }
-                ml_loss_grad(
-                    &self.flow,
-                    &self.batch_x,
-                    &self.batch_y,
-                    &mut self.tape,
-                    &mut self.grads,
-                )
+                if flow_matches(&self.flow) {
+                    // docs/maths/continuous.md, "Flow matching": the same minibatch of data as
+                    // x₁, noise and times from the same stream; the loss is the regression's.
+                    self.fm.step(
+                        self.flow.params(),
+                        &self.batch_x,
+                        &self.batch_y,
+                        &mut self.progress.rng,
+                        &mut self.grads,
+                    )
+                } else {
+                    ml_loss_grad(
+                        &self.flow,
+                        &self.batch_x,
+                        &self.batch_y,
+                        &mut self.tape,
+                        &mut self.grads,
+                    )
+                }
             }
             Objective::Energy { energy, annealing } => {
                 fill_std_normal(&mut self.progress.rng, &mut self.batch_x, &mut self.batch_y);

@@ -333,11 +333,14 @@ impl Refiner {
 /// A stack whose pictures are computed a slice per frame: one with a conditioner network (affine
 /// or spline coupling), whose density costs a network evaluation per pixel and layer (~3 µs per
 /// pixel for four spline layers in the browser, against ~0.15 µs for 32 planar layers, which are
-/// drawn at one go).
+/// drawn at one go), or with a continuous layer (an ODE solve per pixel).
 pub fn heavy(flow: &Flow) -> bool {
-    flow.kinds()
-        .iter()
-        .any(|k| matches!(k, LayerKind::Affine(_) | LayerKind::Spline(_)))
+    flow.kinds().iter().any(|k| {
+        matches!(
+            k,
+            LayerKind::Affine(_) | LayerKind::Spline(_) | LayerKind::Cnf(_)
+        )
+    })
 }
 
 /// Which point set a [`Pusher`] pushes, at which stage.

@@ -119,22 +119,6 @@ impl MlpFast {
                     *hh *= s;
                 }
             }
-            Act::Tanh => {
-                let mut hp = h.chunks_exact_mut(2);
-                let mut dp = d.chunks_exact_mut(2);
-                for (hh, dd) in (&mut hp).zip(&mut dp) {
-                    let (ta, tb) = fastmath::tanh_pair_f32(hh[0], hh[1]);
-                    hh[0] = ta;
-                    hh[1] = tb;
-                    dd[0] = 1.0 - ta * ta;
-                    dd[1] = 1.0 - tb * tb;
-                }
-                for (hh, dd) in hp.into_remainder().iter_mut().zip(dp.into_remainder()) {
-                    let (ta, _) = fastmath::tanh_pair_f32(*hh, 0.0);
-                    *hh = ta;
-                    *dd = 1.0 - ta * ta;
-                }
-            }
         }
     }
 }

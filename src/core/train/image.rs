@@ -12,6 +12,7 @@
 //! training points as [`Trainer::new`] would, and changes nothing on failure.
 
 use super::super::adam::Adam;
+use super::super::cnf::{CnfField, CnfSpec, Method};
 use super::super::energy::Energy;
 use super::super::flow::Flow;
 use super::super::history::{read_eval, write_eval, History};
@@ -40,8 +41,8 @@ impl Trainer {
     pub fn write_image(&self, w: &mut Writer) {
         let kinds = self.flow.kinds();
         w.usize(kinds.len());
-        for k in kinds {
-            w.usize(LayerKind::ALL.iter().position(|a| a == k).unwrap_or(0));
+        for &k in kinds {
+            write_kind(w, k);
         }
         match self.init {
             Init::Default => w.usize(0),
@@ -60,7 +61,7 @@ impl Trainer {
         let n_kinds = r.usize(limits.layers)?;
         let mut kinds = Vec::with_capacity(n_kinds);
         for _ in 0..n_kinds {
-            kinds.push(LayerKind::ALL[r.usize(LayerKind::ALL.len() - 1)?]);
+            kinds.push(read_kind(r)?);
         }
         let init = match r.usize(1)? {
             0 => Init::Default,
@@ -257,4 +258,40 @@ impl Trainer {
     pub fn check_state(&self, r: &mut Reader) -> Result<(), Malformed> {
         read_state(r, self.flow.params().len()).map(|_| ())
     }
+}
+
+/// A kind: its index in [`LayerKind::ALL`], or (continuous) `ALL.len()` then the field (0 for the
+/// MLP, else the planar width), the scheme's index in [`Method::ALL`] and the steps.
+fn write_kind(w: &mut Writer, k: LayerKind) {
+    match k {
+        LayerKind::Cnf(s) => {
+            w.usize(LayerKind::ALL.len());
+            w.usize(match s.field {
+                CnfField::Mlp => 0,
+                CnfField::Planar(m) => m as usize,
+            });
+            w.usize(Method::ALL.iter().position(|&m| m == s.method).unwrap_or(0));
+            w.usize(s.steps as usize);
+        }
+        k => w.usize(LayerKind::ALL.iter().position(|&a| a == k).unwrap_or(0)),
+    }
+}
+
+/// The kind [`write_kind`] wrote.
+fn read_kind(r: &mut Reader) -> Result<LayerKind, Malformed> {
+    let i = r.usize(LayerKind::ALL.len())?;
+    if i < LayerKind::ALL.len() {
+        return Ok(LayerKind::ALL[i]);
+    }
+    let field = match r.usize(u8::MAX as usize)? {
+        0 => CnfField::Mlp,
+        m => CnfField::Planar(m as u8),
+    };
+    let method = Method::ALL[r.usize(Method::ALL.len() - 1)?];
+    let steps = r.usize(u8::MAX as usize)?.max(1) as u8;
+    Ok(LayerKind::Cnf(CnfSpec {
+        field,
+        method,
+        steps,
+    }))
 }
