@@ -4,13 +4,27 @@
 // up, and the Model panel names the pattern.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, openTab, shot, canvasStats, drawnAt, settled } from './harness.mjs';
+import { serve, launch, openPage, openTab, shot, canvasStats, drawnAt, settled, framesFor } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const heldOut = async (page) => Number((await page.textContent('#train-stats')).match(/held-out NLL ([\d.]+)/)?.[1] ?? NaN);
+
+/** Pixels of the overlay canvas within a few levels of the field arrows' #56B4E9. */
+const skyPixels = (page) => page.$eval('#overlay-canvas', (src) => {
+  const c = document.createElement('canvas');
+  c.width = src.width; c.height = src.height;
+  const ctx = c.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(src, 0, 0);
+  const { data } = ctx.getImageData(0, 0, c.width, c.height);
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 200 && Math.abs(data[i] - 86) < 24 && Math.abs(data[i + 1] - 180) < 24 && Math.abs(data[i + 2] - 233) < 24) n += 1;
+  }
+  return n;
+});
 
 async function scrubTo(page, v) {
   await page.$eval('#stage-slider', (el, x) => { el.value = String(x); el.dispatchEvent(new Event('input', { bubbles: true })); }, v);
@@ -43,6 +57,19 @@ test('flow matching from a link trains in the page; the timeline is the ODE time
   const base = await canvasStats(page, '#main-canvas');
   const differ = (a, b) => Math.abs(a.mean - b.mean) + Math.abs(a.std - b.std) > 0.5;
   assert.ok(differ(mid, end) && differ(mid, base), `t = ½ ${JSON.stringify(mid)} vs 1 and 0`);
+  // The stage is the ODE's time, and the vector field v(x, t) draws as sky-blue arrows (Okabe–Ito
+  // #56B4E9, a colour no other overlay uses) when its box is checked.
+  await scrubTo(page, 0.5);
+  assert.equal(await page.textContent('.stage-readout'), 't = 0.50');
+  assert.match(await page.textContent('#stage-info'), /t = 0\.50: the exact density p_t/);
+  await openTab(page, 'view');
+  const off = await skyPixels(page);
+  await page.check('#view-field');
+  await framesFor(page, 200);
+  const on = await skyPixels(page);
+  assert.ok(off < 20 && on > 500, `sky-blue pixels: ${off} without the field, ${on} with it`);
+  await shot(page, 'continuous-field');
+  await page.uncheck('#view-field');
   // The probe at t = 1: the ledger (log q₀ and the one continuous step) adds up to the density.
   await scrubTo(page, 1);
   await page.click('.toolbar button:has-text("Probe")');

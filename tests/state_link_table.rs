@@ -88,6 +88,7 @@ fn random_config(r: &mut SmallRng) -> Config {
         contours: f(r),
         volume: f(r),
         stretch: f(r),
+        field: f(r),
     };
     v.scale = if f(r) { Scale::Log } else { Scale::Linear };
     v.center = [lattice(r), lattice(r)];

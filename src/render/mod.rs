@@ -13,6 +13,7 @@
 //! | `progressive` | [`progressive::Refiner`]: a heavy density picture computed a slice per frame, coarse first |
 //! | `stage_cache` | [`stage_cache::StageCache`]: the warped grid pushed to a stage, reused |
 //! | `stretch` | local stretch ellipses from each stage's 2×2 Jacobian |
+//! | `field_arrows` | the vector field of a continuous step at the time shown, as arrows |
 //! | `handles`, `sylvester_handles` | the editor's handle geometry; raw parameters from a drag |
 //! | `coupling` | a coupling layer's 1-D transformer curve ([`coupling::CouplingCurve`]) |
 //! | `chart` | the loss chart laid out as canvas lines and labels, and the sparkline |
@@ -23,6 +24,7 @@ pub mod clip;
 pub mod colormap;
 pub mod coupling;
 pub mod editor;
+pub mod field_arrows;
 pub mod gif;
 pub mod handles;
 pub mod heatmap;

@@ -112,12 +112,21 @@ pub struct Overlays {
     pub volume: bool,
     /// Local stretch ellipses (the image of small base circles).
     pub stretch: bool,
+    /// The vector field `v(x, t)` of a continuous step, as arrows.
+    pub field: bool,
 }
 
 impl Overlays {
     /// Overlay names as used in the link's `show` list, in order.
-    pub const NAMES: [&'static str; 6] =
-        ["grid", "particles", "data", "contours", "volume", "stretch"];
+    pub const NAMES: [&'static str; 7] = [
+        "grid",
+        "particles",
+        "data",
+        "contours",
+        "volume",
+        "stretch",
+        "field",
+    ];
 
     /// The flag called `name`, if there is one.
     pub fn flag_mut(&mut self, name: &str) -> Option<&mut bool> {
@@ -128,12 +137,13 @@ impl Overlays {
             "contours" => Some(&mut self.contours),
             "volume" => Some(&mut self.volume),
             "stretch" => Some(&mut self.stretch),
+            "field" => Some(&mut self.field),
             _ => None,
         }
     }
 
     /// The flags in the order of [`Overlays::NAMES`].
-    pub fn flags(&self) -> [bool; 6] {
+    pub fn flags(&self) -> [bool; 7] {
         [
             self.grid,
             self.particles,
@@ -141,6 +151,7 @@ impl Overlays {
             self.contours,
             self.volume,
             self.stretch,
+            self.field,
         ]
     }
 
@@ -153,6 +164,7 @@ impl Overlays {
             contours: false,
             volume: false,
             stretch: false,
+            field: false,
         }
     }
 }
@@ -166,6 +178,7 @@ impl Default for Overlays {
             contours: false,
             volume: false,
             stretch: false,
+            field: false,
         }
     }
 }

@@ -33,6 +33,7 @@ fn view_parts(ui: Ui) -> ViewParts {
                 contours: o.data,
                 volume: o.volume,
                 stretch: o.stretch,
+                field: o.field,
             },
             scale: if ui.log_scale.get_untracked() {
                 Scale::Log
@@ -96,6 +97,7 @@ fn show(ui: Ui, cfg: &Config, problem: Option<String>) {
         data: o.data || o.contours,
         volume: o.volume,
         stretch: o.stretch,
+        field: o.field,
     });
     ui.log_scale.set(v.scale == Scale::Log);
     ui.window.set(ViewTransform {

@@ -113,6 +113,8 @@ pub struct Overlays {
     pub volume: bool,
     /// Local stretch ellipses: small base circles carried to the stage shown.
     pub stretch: bool,
+    /// The vector field of the continuous step shown, at its time.
+    pub field: bool,
 }
 
 impl Default for Overlays {
@@ -123,6 +125,7 @@ impl Default for Overlays {
             data: true,
             volume: false,
             stretch: false,
+            field: false,
         }
     }
 }

@@ -5,6 +5,7 @@
 use web_sys::HtmlCanvasElement;
 
 use crate::core::{Energy, Probe};
+use crate::render::field_arrows::field_arrows;
 use crate::render::overlay::{contours, Polylines};
 use crate::render::progressive::{Model, PushKey, Pusher};
 use crate::render::stretch::{stretch_ellipses, Ellipse};
@@ -241,6 +242,14 @@ impl MainView {
         if opts.stretch {
             let ellipses = stretch_ellipses(flow, s, 7, 3.3, 0.28, &mut self.ws);
             draw_ellipses(&ctx, &view, dpr, &ellipses);
+        }
+
+        if opts.field {
+            // Okabe–Ito sky blue over a dark outline: apart from the data (white), the held-out
+            // points (orange) and the stretch ellipses (yellow), on every colormap.
+            let (segs, _) = field_arrows(flow, s, &window, 22);
+            draw2d::segments(&ctx, &view, &segs, "rgba(0,0,0,0.6)", 3.0 * dpr);
+            draw2d::segments(&ctx, &view, &segs, "#56B4E9", 1.5 * dpr);
         }
 
         if let Some(p) = probe {

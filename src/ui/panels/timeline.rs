@@ -40,11 +40,17 @@ pub fn direction_note(d: Direction) -> &'static str {
     }
 }
 
+/// The stack is one continuous layer: the stage is the ODE's time `t`.
+fn time_axis(kinds: &[LayerKind]) -> bool {
+    matches!(kinds, [k] if k.is_continuous())
+}
+
 /// Play and scrub: the play button, the stage slider and its readout.
 #[component]
 pub fn TimelineBar() -> impl IntoView {
     let ui = use_ui();
     let k = ui.facts.k;
+    let timed = Memo::new(move |_| ui.facts.kinds.with(|k| time_axis(k)));
     view! {
         <div class="timeline">
             <button
@@ -53,7 +59,7 @@ pub fn TimelineBar() -> impl IntoView {
                 on:click=move |_| { view::toggle_play(ui) }
             >
                 {move || if ui.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
-                <span class="play-word">" layers"</span>
+                <span class="play-word">{move || if timed.get() { " time" } else { " layers" }}</span>
             </button>
             <input
                 id="stage-slider"
@@ -62,7 +68,11 @@ pub fn TimelineBar() -> impl IntoView {
                 max=move || k.get().to_string()
                 step="0.01"
                 aria-label="Stage"
-                aria-valuetext=move || format!("stage {} of {}", num(ui.stage.get(), 2), k.get())
+                aria-valuetext=move || if timed.get() {
+                    format!("time t = {}", num(ui.stage.get(), 2))
+                } else {
+                    format!("stage {} of {}", num(ui.stage.get(), 2), k.get())
+                }
                 prop:value=move || ui.stage.get().to_string()
                 on:input=move |ev| {
                     if let Some(v) = decimal::parse(&event_target_value(&ev)) {
@@ -70,7 +80,11 @@ pub fn TimelineBar() -> impl IntoView {
                     }
                 }
             />
-            <output class="stage-readout" for="stage-slider">{move || format!("{} / {}", num(ui.stage.get(), 2), k.get())}</output>
+            <output class="stage-readout" for="stage-slider">{move || if timed.get() {
+                format!("t = {}", num(ui.stage.get(), 2))
+            } else {
+                format!("{} / {}", num(ui.stage.get(), 2), k.get())
+            }}</output>
         </div>
     }
 }
@@ -136,7 +150,25 @@ pub fn StageInfo() -> impl IntoView {
             }
             let step = ((s.floor() as usize) + 1).min(k);
             let kind = flow.kinds()[flow.step_layer_index(step)];
-            let head = if s <= 0.0 {
+            let head = if kind.is_continuous() && time_axis(flow.kinds()) {
+                // One continuous layer: the stage is the ODE's time.
+                if s <= 0.0 {
+                    "t = 0: the base Gaussian N(0, I), where the ODE starts.".to_string()
+                } else if s >= 1.0 {
+                    "t = 1: the model density p₁, where the ODE ends.".to_string()
+                } else {
+                    format!(
+                        "t = {}: the exact density p_t on the way from the Gaussian to the model.",
+                        num(s, 2)
+                    )
+                }
+            } else if kind.is_continuous() && s > (step - 1) as f64 && s < step as f64 {
+                format!(
+                    "Stage {} of {k}: time t = {} inside step {step}, a continuous flow.",
+                    num(s, 2),
+                    num(s - (step - 1) as f64, 2)
+                )
+            } else if s <= 0.0 {
                 format!(
                     "Stage 0 of {k}: the base Gaussian N(0, I). Next: step 1, a {} layer.",
                     kind.family()
