@@ -82,3 +82,22 @@ test('flow matching from a link trains in the page; the timeline is the ODE time
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
+
+test('the lesson "A planar flow is a residual step" trains planar K = 8 against the continuous planar flow of width 8 on U1', async () => {
+  const { ctx, page, problems } = await openPage(browser, server.url);
+  await openTab(page, 'lessons');
+  await page.click('button[data-lesson="residual-step"]');
+  await page.waitForSelector('.compare-grid');
+  // Both flows train in equal steps and report a finite free energy on their panels.
+  await page.waitForFunction(() => {
+    const caps = [...document.querySelectorAll('.compare-grid figcaption')].map((f) => f.textContent);
+    const fe = caps.map((c) => c.match(/step (\d+) · free energy (-?[\d.]+)/)).filter(Boolean);
+    return fe.length === 2 && fe.every((m) => Number(m[1]) >= 50 && Number.isFinite(Number(m[2])));
+  }, null, { timeout: 60000 });
+  const caps = await page.$$eval('.compare-grid figcaption', (fs) => fs.map((f) => f.textContent));
+  assert.ok(caps.some((c) => c.startsWith('planar K = 8')) && caps.some((c) => c.startsWith('continuous planar M = 8')), caps.join(' | '));
+  assert.match(await page.textContent('.stage-readout'), /^t = 1\.00$/);
+  await shot(page, 'continuous-residual-lesson');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

@@ -48,6 +48,28 @@ impl Lesson {
                 c.compare = Some(Compare::Families);
                 c.view.overlays.grid = false;
             }
+            Lesson::FlowMatching => {
+                let p = PresetInfo::new(Preset::TwoMoons);
+                c.mode = Mode::Points(Some(p));
+                c.points = p.generate();
+                c.kinds = StackPattern::FlowMatching.kinds(1);
+                // The flow-matching reference setting (docs/maths/continuous.md): Adam 1e−3.
+                c.train.lr = 1e-3;
+                c.view.overlays.grid = false;
+                c.view.overlays.field = true;
+            }
+            Lesson::ResidualStep => {
+                c.mode = Mode::Energy(Energy::U1);
+                c.kinds = StackPattern::ContinuousPlanar.kinds(1);
+                c.train.anneal = true;
+                c.train.anneal_steps = ANNEAL_STEPS_FAST;
+                c.train.lr = 5e-3;
+                c.compare = Some(Compare::Residual);
+                c.view.overlays.grid = false;
+                c.view.overlays.data = true;
+                c.view.overlays.contours = true;
+                c.view.overlays.field = true;
+            }
             Lesson::OneLayer | Lesson::Constraint => {
                 c.mode = Mode::Energy(Energy::U1);
                 c.kinds = vec![LayerKind::Planar];

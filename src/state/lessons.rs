@@ -13,6 +13,9 @@ pub enum Compare {
     Depths,
     /// Planar K = 32, affine coupling K = 8 and spline coupling K = 4 (why coupling flows won).
     Families,
+    /// Planar K = 8 against the continuous planar flow of width M = 8 (a planar flow is a
+    /// residual step: Chen et al. 2018, Figure 4).
+    Residual,
 }
 
 /// One flow of a comparison.
@@ -26,7 +29,12 @@ pub struct CompareEntry {
 
 impl Compare {
     /// Both, for menus.
-    pub const ALL: [Compare; 3] = [Compare::Kinds, Compare::Depths, Compare::Families];
+    pub const ALL: [Compare; 4] = [
+        Compare::Kinds,
+        Compare::Depths,
+        Compare::Families,
+        Compare::Residual,
+    ];
 
     /// Link name (`cmp=` value).
     pub fn slug(self) -> &'static str {
@@ -34,6 +42,7 @@ impl Compare {
             Compare::Kinds => "kinds",
             Compare::Depths => "depths",
             Compare::Families => "families",
+            Compare::Residual => "residual",
         }
     }
 
@@ -48,6 +57,7 @@ impl Compare {
             Compare::Kinds => "planar vs radial",
             Compare::Depths => "K = 2 / 8 / 32",
             Compare::Families => "planar 32 / affine 8 / spline 4",
+            Compare::Residual => "planar K = 8 / continuous M = 8",
         }
     }
 
@@ -65,6 +75,13 @@ impl Compare {
                     stack(LayerKind::Radial, k, "radial"),
                 ]
             }
+            Compare::Residual => vec![
+                stack(LayerKind::Planar, 8, "planar"),
+                CompareEntry {
+                    label: "continuous planar M = 8".into(),
+                    kinds: vec![LayerKind::Cnf(crate::core::cnf::CnfSpec::planar(8))],
+                },
+            ],
             Compare::Depths => [2, 8, 32]
                 .into_iter()
                 .map(|k| stack(LayerKind::Planar, k, "planar"))
@@ -109,11 +126,16 @@ pub enum Lesson {
     Constraint,
     /// The checkerboard fitted by planar K = 32, affine coupling K = 8 and spline coupling K = 4.
     CouplingWon,
+    /// Flow matching on the user's own points: the field, the time axis, `p_t` forming.
+    FlowMatching,
+    /// K planar layers against the continuous planar flow of the same width (Chen et al. 2018,
+    /// Figure 4).
+    ResidualStep,
 }
 
 impl Lesson {
     /// Every lesson, in menu order.
-    pub const ALL: [Lesson; 8] = [
+    pub const ALL: [Lesson; 10] = [
         Lesson::Figure3(Energy::U1),
         Lesson::Figure3(Energy::U2),
         Lesson::Figure3(Energy::U3),
@@ -122,6 +144,8 @@ impl Lesson {
         Lesson::OneLayer,
         Lesson::Constraint,
         Lesson::CouplingWon,
+        Lesson::FlowMatching,
+        Lesson::ResidualStep,
     ];
 
     /// Link name (`lesson=` value).
@@ -135,6 +159,8 @@ impl Lesson {
             Lesson::OneLayer => "one-layer",
             Lesson::Constraint => "constraint",
             Lesson::CouplingWon => "coupling-won",
+            Lesson::FlowMatching => "flow-matching",
+            Lesson::ResidualStep => "residual-step",
         }
     }
 
@@ -151,6 +177,8 @@ impl Lesson {
             Lesson::OneLayer => "One layer at a time".into(),
             Lesson::Constraint => "Why the constraint matters".into(),
             Lesson::CouplingWon => "Why coupling flows won".into(),
+            Lesson::FlowMatching => "Flow matching on your own points".into(),
+            Lesson::ResidualStep => "A planar flow is a residual step".into(),
         }
     }
 
@@ -165,6 +193,8 @@ impl Lesson {
             Lesson::OneLayer => "One planar layer, f(z) = z + û·tanh(wᵀz + b): scrub from stage 0 to 1 to watch the Gaussian split along a line, drag its handles with the Edit tool, or train it on U1.".into(),
             Lesson::Constraint => "Here the raw wᵀu is −4, which would fold the plane onto itself; the flow uses û with wᵀû = −1 + softplus(wᵀu) > −1, so a band is squeezed hard (blue) but never folded: the layer stays invertible.".into(),
             Lesson::CouplingWon => "The checkerboard fitted three ways in equal steps: 32 planar layers bend space one line at a time; a coupling layer moves one coordinate by any learned function of the other, so 8 affine or 4 spline layers carve the squares.".into(),
+            Lesson::FlowMatching => "Flow matching: v(x, t) learns the mean velocity of straight paths from noise to your points; no ODE is solved in training. Press Train (or draw your own cloud first), then scrub t to watch p_t form.".into(),
+            Lesson::ResidualStep => "A planar layer z + u·tanh(wᵀz + b) is one Euler step of dz/dt = u·tanh(wᵀz + b): 8 planar layers against the continuous planar flow of width 8 on U1, in equal steps (Chen et al. 2018, Figure 4).".into(),
         }
     }
 }

@@ -19,7 +19,12 @@ pub fn apply(ui: Ui, l: Lesson) {
             selection::select(ui, Some(0), false);
             view::open_panel(ui, Panel::Model);
         }
-        Lesson::Figure3(_) | Lesson::PlanarVsRadial | Lesson::CouplingWon => {
+        // Flow matching waits for the user's Train (or their own drawn cloud first).
+        Lesson::FlowMatching => {}
+        Lesson::Figure3(_)
+        | Lesson::PlanarVsRadial
+        | Lesson::CouplingWon
+        | Lesson::ResidualStep => {
             ui.compare_training.set(true);
             training::toggle(ui);
         }
