@@ -25,6 +25,9 @@ const FIELDS = {
   scrub: ['frame_ms_p50', 'frame_ms_p95', ...INTERVAL, 'grid_n'],
   drag: ['frames_per_s', 'frame_ms_p95', ...INTERVAL],
   thumbs: ['stages', 'ms_p50', 'ms_max'],
+  fm_train: ['batch', 'steps', 'steps_per_s', 'final_loss', 'eval_loss'],
+  cnf_nll: ['ms', 'nll'],
+  cnf_grid: ['n', 'ms_per_grid', 'mean_logp'],
 };
 
 test('#bench&quick writes one valid JSON line per scenario', async () => {

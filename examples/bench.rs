@@ -54,8 +54,8 @@ fn main() {
                 run_spline_grid(128, 20, &now),
             ],
             "fm_train" => vec![run_fm_train(steps, &now)],
-            "cnf_grid" => vec![run_cnf_grid(128, 20, &now)],
-            "cnf_nll" => vec![run_cnf_nll(50, &now)],
+            "cnf_grid" => vec![run_cnf_grid(128, 20, 5, &now)],
+            "cnf_nll" => vec![run_cnf_nll(50, 13, &now)],
             _ => vec![run_grid(256, 20, &now)],
         };
         for r in results {

@@ -7,11 +7,13 @@
 //!
 //! Pure Rust: no browser types, no clock, no global RNG (one global counter: trainer revisions) (every random function takes a seeded
 //! generator). Bad user data gives `Option`/`Result`, never a panic. Everything computes in
-//! `f64` with one exception: on WebAssembly the coupling conditioners' training pair (the MLP's
+//! `f64` with two exceptions: on WebAssembly the coupling conditioners' training pair (the MLP's
 //! forward with activations and its backward, `mlp/blocked.rs`) runs in mixed precision, `f32`
-//! hidden layers and products with `f64` inputs, outputs and gradient sums. Inference (densities,
-//! the probe, every reported NLL and free energy) and native training stay `f64`
-//! (docs/maths/mlp.md, "Mixed precision on WebAssembly"; README, "Performance").
+//! hidden layers and products with `f64` inputs, outputs and gradient sums
+//! (docs/maths/mlp.md, "Mixed precision on WebAssembly"; README, "Performance"); and the
+//! continuous MLP field's batch evaluations (its pictures, and the app's held-out NLL, within
+//! 1e−4 nats) use an `f32` twin inside an `f64` solver state (docs/maths/continuous.md, "Mixed
+//! precision for pictures"). Its training, the probe and the reference fits use the `f64` field.
 //!
 //! | file | owns |
 //! |---|---|

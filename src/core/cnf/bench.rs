@@ -62,8 +62,8 @@ pub fn run_fm_train(steps: usize, now: &dyn Fn() -> f64) -> BenchResult {
 
 /// Milliseconds per `log_density` of the points (mean of `reps` after one warm-up), and the
 /// log-densities.
-fn time_density<F: Field>(
-    field: &F,
+fn time_density(
+    field: &dyn Field,
     xs: &[f64],
     ys: &[f64],
     reps: usize,
@@ -94,8 +94,8 @@ fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
-/// The `cnf_grid` scenario (`n × n`).
-pub fn run_cnf_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+/// The `cnf_grid` scenario (`n × n`); `f64_reps` all-`f64` runs too (0: none).
+pub fn run_cnf_grid(n: usize, reps: usize, f64_reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     let field = MlpField::new(splitmix_params(), Act::Silu).expect("finite parameters");
     let step = 8.0 / (n.max(2) - 1) as f64;
     let (mut xs, mut ys) = (Vec::with_capacity(n * n), Vec::with_capacity(n * n));
@@ -106,32 +106,33 @@ pub fn run_cnf_grid(n: usize, reps: usize, now: &dyn Fn() -> f64) -> BenchResult
         }
     }
     let (ms, out) = time_density(&MlpFast::new(&field), &xs, &ys, reps, now);
-    let (ms64, out64) = time_density(&field, &xs, &ys, reps.div_ceil(4), now);
+    let mut fields = vec![
+        ("n", n as f64),
+        ("ms_per_grid", ms),
+        ("mean_logp", mean(&out)),
+    ];
+    if f64_reps > 0 {
+        let (ms64, out64) = time_density(&field, &xs, &ys, f64_reps, now);
+        fields.extend([("ms_per_grid_f64", ms64), ("mean_logp_f64", mean(&out64))]);
+    }
     BenchResult::Fields {
         scenario: "cnf_grid",
-        fields: vec![
-            ("n", n as f64),
-            ("ms_per_grid", ms),
-            ("mean_logp", mean(&out)),
-            ("ms_per_grid_f64", ms64),
-            ("mean_logp_f64", mean(&out64)),
-        ],
+        fields,
     }
 }
 
-/// The `cnf_nll` scenario.
-pub fn run_cnf_nll(reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
+/// The `cnf_nll` scenario; `f64_reps` all-`f64` runs too (0: none).
+pub fn run_cnf_nll(reps: usize, f64_reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     let field = MlpField::new(splitmix_params(), Act::Silu).expect("finite parameters");
     let data = standardized_moons(2000, 0.05, 0);
     let (ms, out) = time_density(&MlpFast::new(&field), &data.x, &data.y, reps, now);
-    let (ms64, out64) = time_density(&field, &data.x, &data.y, reps.div_ceil(4), now);
+    let mut fields = vec![("ms", ms), ("nll", -mean(&out))];
+    if f64_reps > 0 {
+        let (ms64, out64) = time_density(&field, &data.x, &data.y, f64_reps, now);
+        fields.extend([("ms_f64", ms64), ("nll_f64", -mean(&out64))]);
+    }
     BenchResult::Fields {
         scenario: "cnf_nll",
-        fields: vec![
-            ("ms", ms),
-            ("nll", -mean(&out)),
-            ("ms_f64", ms64),
-            ("nll_f64", -mean(&out64)),
-        ],
+        fields,
     }
 }

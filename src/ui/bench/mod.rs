@@ -1,7 +1,8 @@
 //! The `#bench` page (docs/benchmarks.md): the normal app, plus a frame job that runs, in order,
 //!
-//! 1. the engine scenarios `reverse`, `ml`, `grid`, `coupling_ml`, `spline_ml` of
-//!    [`crate::core::bench`] compiled to wasm (`"impl": "wasm"`, clock `performance.now()`), one
+//! 1. the engine scenarios `reverse`, `ml`, `grid`, `coupling_ml`, `spline_ml`, then the
+//!    continuous `fm_train`, `cnf_nll`, `cnf_grid` of [`crate::core::bench`] and
+//!    [`crate::core::cnf::bench`], compiled to wasm (`"impl": "wasm"`, clock `performance.now()`), one
 //!    per frame (each blocks the page while it runs, as a benchmark should);
 //! 2. the UI scenarios, through the app's real frame loop, timing each frame's work
 //!    (`FrameTimes::work_ms`, every job of the frame: `frame_ms_p50/p95`) and the interval

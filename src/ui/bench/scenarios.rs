@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::core::bench::{run_coupling_ml, run_grid, run_ml, run_reverse, run_spline_ml};
+use crate::core::cnf::bench::{run_cnf_grid, run_cnf_nll, run_fm_train};
 use crate::core::objective::mean_nll;
 use crate::core::{Eval, Workspace};
 use crate::session::bench_stats::{median, rate};
@@ -147,10 +148,15 @@ impl FrameJob for Bench {
                     1 => run_ml(w.engine_steps, &clock),
                     2 => run_grid(256, w.grid_reps, &clock),
                     3 => run_coupling_ml(w.engine_steps, &clock),
-                    _ => run_spline_ml(w.engine_steps, &clock),
+                    4 => run_spline_ml(w.engine_steps, &clock),
+                    // The continuous scenarios (docs/benchmarks.md, "Continuous flows"): the
+                    // grid at 128² with 2 runs (each takes seconds here), 32² in quick mode.
+                    5 => run_fm_train(w.engine_steps, &clock),
+                    6 => run_cnf_nll(w.grid_reps.div_ceil(4), 0, &clock),
+                    _ => run_cnf_grid(if w.grid_reps < 20 { 32 } else { 128 }, 2, 0, &clock),
                 };
                 out.emit(&r.to_json("wasm"));
-                Some(if i < 4 {
+                Some(if i < 7 {
                     Phase::Engine(i + 1)
                 } else {
                     out.mark("data-phase", "train");
