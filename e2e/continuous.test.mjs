@@ -79,6 +79,15 @@ test('flow matching from a link trains in the page; the timeline is the ODE time
   const total = Number(await page.textContent('#probe-total'));
   const batch = Number(await page.getAttribute('#probe-total', 'data-batch'));
   assert.ok(Number.isFinite(total) && Math.abs(batch - total) < 1e-3, `ledger ${total} vs density ${batch}`);
+  // The continuous step's running integral of the trace, after its solver steps (RK4, 8 steps):
+  // t rises to 1, and the last value is the step's term.
+  const sub = await page.$$eval('.ledger tr.sub', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.equal(sub.length, 8, JSON.stringify(sub));
+  assert.match(sub[7][0], /t = 1\.000: −∫₀ᵗ tr/);
+  const stepTerm = Number(await page.$eval('.ledger tbody tr:not(.sub):nth-child(2) td:nth-child(3)', (td) => td.textContent));
+  const last = Number(sub[7][2].replace(/[()]/g, ''));
+  assert.ok(Math.abs(last - stepTerm) < 2e-3, `running integral ${last} vs step term ${stepTerm}`);
+  await shot(page, 'continuous-probe');
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });

@@ -241,3 +241,37 @@ fn planar_cnf_solved_with_each_scheme_has_matching_gradients() {
         });
     }
 }
+
+#[test]
+fn a_continuous_step_path_carries_the_running_integral_to_the_step_term() {
+    // The probe's sub-ledger: the generative path of one point through a continuous step, its
+    // running −∫₀ᵗ tr after every solver step, ending at the step's own term.
+    for (spec, dir) in [
+        (CnfSpec::planar(3), Direction::Generative),
+        (CnfSpec::MLP, Direction::Normalizing),
+    ] {
+        let flow = cnf_flow(spec, dir, 6);
+        let flow_playground::core::Layer::Cnf(layer) = flow.layer(0) else {
+            unreachable!()
+        };
+        let x = [0.7, -0.4];
+        let p = flow.probe(x).unwrap();
+        let path = layer.path(p.positions[0]);
+        assert_eq!(path.len(), spec.steps as usize);
+        let (t, z, run) = *path.last().unwrap();
+        assert_eq!(t, 1.0);
+        // Forward from z₀ lands on the probed point and its running term on the step's term, to
+        // the solver's round-trip error.
+        assert!(
+            (z[0] - x[0]).abs() < 1e-3 && (z[1] - x[1]).abs() < 1e-3,
+            "{spec:?}: {z:?}"
+        );
+        assert!(
+            (run - p.step_terms[0]).abs() < 1e-3,
+            "{spec:?}: {run} vs {}",
+            p.step_terms[0]
+        );
+        // Times increase and the running integral moves continuously.
+        assert!(path.windows(2).all(|w| w[1].0 > w[0].0));
+    }
+}

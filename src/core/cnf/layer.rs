@@ -146,6 +146,9 @@ impl AnyField {
     }
 }
 
+/// One point of a generative path: `(t, z(t), −∫₀ᵗ tr dt)`.
+pub type PathPoint = (f64, Vec2, f64);
+
 /// A CNF layer: its spec and raw parameters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CnfLayer {
@@ -167,6 +170,31 @@ impl CnfLayer {
     /// The map at fraction `t` in orientation `orient`.
     pub fn map(&self, t: f64, orient: Orient) -> CnfMap {
         CnfMap::new(self.spec, &self.params, t, orient)
+    }
+
+    /// The generative path of one point (the probe's ledger, docs/maths/continuous.md, "The
+    /// augmented ODE"): from `z0` at `t = 0`, after every solver step, `(t, z(t), −∫₀ᵗ tr dt)`,
+    /// the running change of `log p` along the path; the exact `f64` field, the layer's scheme.
+    pub fn path(&self, z0: Vec2) -> Vec<PathPoint> {
+        let field = AnyField::new(self.spec, &self.params);
+        let (mut zx, mut zy, mut acc) = ([z0[0]], [z0[1]], [0.0]);
+        let mut out = Vec::with_capacity(self.spec.steps as usize);
+        let n = self.spec.steps_for(1.0);
+        integrate(
+            field.exact(),
+            self.spec.method,
+            n,
+            0.0,
+            1.0,
+            &mut zx,
+            &mut zy,
+            &mut acc,
+            &mut SolveWork::default(),
+            |_, t, x, y, a| {
+                out.push((t, [x[0], y[0]], -a[0]));
+            },
+        );
+        out
     }
 }
 

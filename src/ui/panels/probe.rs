@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::{Direction, Workspace};
+use crate::core::cnf::layer::PathPoint;
+use crate::core::{Direction, Layer, Workspace};
 use crate::state::numtext::num;
 use crate::ui::actions::view;
 use crate::ui::context::use_ui;
@@ -17,7 +18,15 @@ pub fn ProbePanel() -> impl IntoView {
         let z0 = ui.probe.get()?;
         ui.session.with_value(|s| {
             let (p, batch) = s.probe(z0, &mut Workspace::default())?;
-            Some((p, s.flow().kinds().to_vec(), batch, s.flow().direction()))
+            let flow = s.flow();
+            // Each continuous step's path from its input (the running integral of the trace).
+            let paths: Vec<Option<Vec<PathPoint>>> = (1..=flow.len())
+                .map(|k| match flow.layer(flow.step_layer_index(k)) {
+                    Layer::Cnf(l) => Some(l.path(p.positions[k - 1])),
+                    _ => None,
+                })
+                .collect();
+            Some((p, flow.kinds().to_vec(), batch, flow.direction(), paths))
         })
     };
     view! {
@@ -29,24 +38,45 @@ pub fn ProbePanel() -> impl IntoView {
                     </p>
                 }
                     .into_any(),
-                Some((p, kinds, batch_total, dir)) => {
+                Some((p, kinds, batch_total, dir, paths)) => {
                     let k = kinds.len();
-                    let rows = p
-                        .step_terms
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| {
-                            let layer = match dir {
-                                Direction::Generative => i,
-                                Direction::Normalizing => k - 1 - i,
-                            };
-                            view! {
-                                <tr>
-                                    <td>{format!("step {} ({} layer {})", i + 1, kinds[layer].name(), layer + 1)}</td>
-                                    <td class="num">{format!("({}, {})", num(p.positions[i + 1][0], 2), num(p.positions[i + 1][1], 2))}</td>
-                                    <td class="num">{format!("{:+.4}", t)}</td>
-                                </tr>
+                    // One row per step, and under a continuous step its running integral
+                    // −∫₀ᵗ tr after each solver step (at most 8 rows): (class, term, position, nats).
+                    let pos = |z: [f64; 2]| format!("({}, {})", num(z[0], 2), num(z[1], 2));
+                    let mut lines: Vec<(&str, String, String, String)> = Vec::new();
+                    for (i, t) in p.step_terms.iter().enumerate() {
+                        let layer = match dir {
+                            Direction::Generative => i,
+                            Direction::Normalizing => k - 1 - i,
+                        };
+                        lines.push((
+                            "",
+                            format!("step {} ({} layer {})", i + 1, kinds[layer].name(), layer + 1),
+                            pos(p.positions[i + 1]),
+                            format!("{t:+.4}"),
+                        ));
+                        if let Some(Some(path)) = paths.get(i) {
+                            let every = path.len().div_ceil(8).max(1);
+                            for (j, (tt, z, run)) in path.iter().enumerate() {
+                                if (j + 1) % every == 0 || j + 1 == path.len() {
+                                    lines.push((
+                                        "sub",
+                                        format!("t = {}: −∫₀ᵗ tr ∂v/∂z dt", num(*tt, 3)),
+                                        pos(*z),
+                                        format!("({run:+.4})"),
+                                    ));
+                                }
                             }
+                        }
+                    }
+                    let rows = lines
+                        .into_iter()
+                        .map(|(class, term, at, nats)| view! {
+                            <tr class=class>
+                                <td>{term}</td>
+                                <td class="num">{at}</td>
+                                <td class="num">{nats}</td>
+                            </tr>
                         })
                         .collect_view();
                     view! {
