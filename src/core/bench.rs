@@ -107,7 +107,7 @@ impl BenchResult {
     }
 }
 
-fn bench_hyper(lr: f64) -> Hyper {
+pub(crate) fn bench_hyper(lr: f64) -> Hyper {
     Hyper {
         lr,
         batch: BATCH,

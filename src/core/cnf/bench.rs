@@ -2,8 +2,9 @@
 //! supplied by the caller:
 //!
 //! - `fm_train`: flow matching with the MLP field (SiLU) on the benchmark moons (2,000 points),
-//!   batch 512, Adam 1e−3; 20 warm-up + `steps` timed steps; `final_loss` (mean of the last 100
-//!   minibatch losses) and `eval_loss` (the deterministic set `E`).
+//!   batch 512, Adam 1e−3, through the app's trainer; 20 warm-up + `steps` timed steps;
+//!   `final_loss` (mean of the last 100 minibatch losses) and `eval_loss` (the deterministic
+//!   set `E`).
 //! - `cnf_grid`: exact log-density of the 128 × 128 grid over `[−4, 4]²` through the field with
 //!   the SplitMix parameters `P`, RK4 with 32 steps from 1 to 0; mean over `reps` after one
 //!   warm-up; checksum `mean_logp`. Timed with the mixed-precision field ([`MlpFast`], `f32`
@@ -14,46 +15,54 @@ use std::hint::black_box;
 
 use super::density::log_density;
 use super::field::Field;
-use super::fm::{eval_set, loss_grad, FmTrainer, FmWork};
+use super::fm::{eval_set, loss_grad, FmWork};
+use super::layer::CnfSpec;
 use super::mlp_fast::MlpFast;
-use super::mlp_field::{init_params, splitmix_params, Act, MlpField};
+use super::mlp_field::{splitmix_params, Act, MlpField};
 use super::solve::{Method, SolveWork};
-use crate::core::bench::{BenchResult, BATCH, WARMUP};
+use crate::core::bench::{bench_hyper, BenchResult, BATCH, WARMUP};
 use crate::core::dataset::standardized_moons;
-use crate::core::stream::Stream;
+use crate::core::layer::LayerKind;
+use crate::core::points::Points;
+use crate::core::stack::Init;
+use crate::core::train::{Objective, StepOutcome, Trainer};
 
 /// RK4 steps of `cnf_grid` and `cnf_nll`.
 pub const ODE_STEPS: usize = 32;
 
-/// The `fm_train` scenario.
+/// The `fm_train` scenario, through the app's own trainer: a stack of one continuous layer with
+/// the MLP field, trained by maximum likelihood, which such a stack does by flow matching
+/// (`core::train`), with the trainer's divergence checks; the field's parameters drawn as the
+/// app draws them for this seed.
 pub fn run_fm_train(steps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     let data = standardized_moons(2000, 0.05, 0);
-    let field = MlpField::new(init_params(&mut Stream::seed_from_u64(0)), Act::Silu)
-        .expect("finite parameters");
-    let mut t = FmTrainer::new(field, data.clone(), BATCH, 1e-3, 0);
-    for _ in 0..WARMUP {
-        t.step();
-    }
+    let objective = Objective::MaxLikelihood {
+        train: data.clone(),
+        heldout: Points::default(),
+    };
+    let kinds = [LayerKind::Cnf(CnfSpec::MLP)];
+    let mut t =
+        Trainer::new(&kinds, Init::Default, objective, bench_hyper(1e-3), 0).expect("valid setup");
+    t.run_steps(WARMUP);
     let mut losses = Vec::with_capacity(steps);
     let t0 = now();
     for _ in 0..steps {
-        losses.push(t.step());
+        match t.step() {
+            StepOutcome::Stepped { loss, .. } => losses.push(loss),
+            StepOutcome::Diverged(_) => break,
+        }
     }
     let dt = (now() - t0).max(1e-6) / 1e3;
     let tail = &losses[losses.len().saturating_sub(100)..];
     let final_loss = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
-    let eval = loss_grad(
-        &t.field,
-        &eval_set(&data, 8192),
-        None,
-        &mut FmWork::default(),
-    );
+    let field = MlpField::new(t.flow().params().to_vec(), Act::Silu).expect("finite parameters");
+    let eval = loss_grad(&field, &eval_set(&data, 8192), None, &mut FmWork::default());
     BenchResult::Fields {
         scenario: "fm_train",
         fields: vec![
             ("batch", BATCH as f64),
-            ("steps", steps as f64),
-            ("steps_per_s", steps as f64 / dt),
+            ("steps", losses.len() as f64),
+            ("steps_per_s", losses.len() as f64 / dt),
             ("final_loss", final_loss),
             ("eval_loss", eval),
         ],

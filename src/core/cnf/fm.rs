@@ -302,7 +302,8 @@ impl FmScratch {
     pub fn loss(&mut self, params: &[f64], grads: Option<&mut [f64]>) -> f64 {
         let field = match &mut self.field {
             Some(f) => {
-                f.set_params(params);
+                // Only the regression: no trace, so `M` need not follow.
+                f.set_params_untraced(params);
                 f
             }
             None => self.field.insert(
