@@ -51,3 +51,22 @@ fn arrows_follow_the_field_at_the_stage_time() {
     // Inside the discrete planar step: nothing to draw.
     assert!(field_arrows(&flow, 0.5, &view, n).0.is_empty());
 }
+
+#[test]
+fn conditional_paths_run_straight_from_noise_to_the_data() {
+    use flow_playground::render::fm_paths::conditional_paths;
+    let pts: Vec<[f64; 2]> = (0..100)
+        .map(|i| [i as f64 * 0.01, -(i as f64) * 0.02])
+        .collect();
+    let (segs, at) = conditional_paths(&pts, 0.3, 24);
+    assert_eq!((segs.len(), at.len()), (24, 24));
+    for ([x0, x1], xt) in segs.iter().zip(&at) {
+        assert!(pts.contains(x1), "ends on a data point");
+        for c in 0..2 {
+            assert!((xt[c] - (0.7 * x0[c] + 0.3 * x1[c])).abs() < 1e-12);
+        }
+    }
+    // The same paths whatever the time (fixed noise), and none without points.
+    assert_eq!(conditional_paths(&pts, 0.9, 24).0, segs);
+    assert!(conditional_paths(&[], 0.5, 24).0.is_empty());
+}

@@ -89,6 +89,7 @@ fn random_config(r: &mut SmallRng) -> Config {
         volume: f(r),
         stretch: f(r),
         field: f(r),
+        paths: f(r),
     };
     v.scale = if f(r) { Scale::Log } else { Scale::Linear };
     v.center = [lattice(r), lattice(r)];

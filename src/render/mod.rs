@@ -13,6 +13,7 @@
 //! | `progressive` | [`progressive::Refiner`]: a heavy density picture computed a slice per frame, coarse first |
 //! | `stage_cache` | [`stage_cache::StageCache`]: the warped grid pushed to a stage, reused |
 //! | `stretch` | local stretch ellipses from each stage's 2×2 Jacobian |
+//! | `fm_paths` | flow matching's conditional paths, noise to data, for a few points |
 //! | `field_arrows` | the vector field of a continuous step at the time shown, as arrows |
 //! | `handles`, `sylvester_handles` | the editor's handle geometry; raw parameters from a drag |
 //! | `coupling` | a coupling layer's 1-D transformer curve ([`coupling::CouplingCurve`]) |
@@ -25,6 +26,7 @@ pub mod colormap;
 pub mod coupling;
 pub mod editor;
 pub mod field_arrows;
+pub mod fm_paths;
 pub mod gif;
 pub mod handles;
 pub mod heatmap;

@@ -114,11 +114,13 @@ pub struct Overlays {
     pub stretch: bool,
     /// The vector field `v(x, t)` of a continuous step, as arrows.
     pub field: bool,
+    /// Flow matching's conditional paths (noise → data) for a few points.
+    pub paths: bool,
 }
 
 impl Overlays {
     /// Overlay names as used in the link's `show` list, in order.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "grid",
         "particles",
         "data",
@@ -126,6 +128,7 @@ impl Overlays {
         "volume",
         "stretch",
         "field",
+        "paths",
     ];
 
     /// The flag called `name`, if there is one.
@@ -138,12 +141,13 @@ impl Overlays {
             "volume" => Some(&mut self.volume),
             "stretch" => Some(&mut self.stretch),
             "field" => Some(&mut self.field),
+            "paths" => Some(&mut self.paths),
             _ => None,
         }
     }
 
     /// The flags in the order of [`Overlays::NAMES`].
-    pub fn flags(&self) -> [bool; 7] {
+    pub fn flags(&self) -> [bool; 8] {
         [
             self.grid,
             self.particles,
@@ -152,6 +156,7 @@ impl Overlays {
             self.volume,
             self.stretch,
             self.field,
+            self.paths,
         ]
     }
 
@@ -165,6 +170,7 @@ impl Overlays {
             volume: false,
             stretch: false,
             field: false,
+            paths: false,
         }
     }
 }
@@ -179,6 +185,7 @@ impl Default for Overlays {
             volume: false,
             stretch: false,
             field: false,
+            paths: false,
         }
     }
 }

@@ -57,6 +57,7 @@ impl Lesson {
                 c.train.lr = 1e-3;
                 c.view.overlays.grid = false;
                 c.view.overlays.field = true;
+                c.view.overlays.paths = true;
             }
             Lesson::ResidualStep => {
                 c.mode = Mode::Energy(Energy::U1);

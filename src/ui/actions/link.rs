@@ -34,6 +34,7 @@ fn view_parts(ui: Ui) -> ViewParts {
                 volume: o.volume,
                 stretch: o.stretch,
                 field: o.field,
+                paths: o.paths,
             },
             scale: if ui.log_scale.get_untracked() {
                 Scale::Log
@@ -98,6 +99,7 @@ fn show(ui: Ui, cfg: &Config, problem: Option<String>) {
         volume: o.volume,
         stretch: o.stretch,
         field: o.field,
+        paths: o.paths,
     });
     ui.log_scale.set(v.scale == Scale::Log);
     ui.window.set(ViewTransform {

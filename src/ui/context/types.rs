@@ -115,6 +115,8 @@ pub struct Overlays {
     pub stretch: bool,
     /// The vector field of the continuous step shown, at its time.
     pub field: bool,
+    /// Flow matching's conditional paths for a few points.
+    pub paths: bool,
 }
 
 impl Default for Overlays {
@@ -126,6 +128,7 @@ impl Default for Overlays {
             volume: false,
             stretch: false,
             field: false,
+            paths: false,
         }
     }
 }

@@ -50,6 +50,13 @@ pub fn chart_data(sess: &Session, log_x: bool) -> ChartData {
         }
     }
     match tr.objective() {
+        // Flow matching's minibatch loss is a regression of velocities, not an NLL, and never
+        // reaches 0 (docs/maths/continuous.md, "Flow matching"): the chart says so.
+        Objective::MaxLikelihood { .. } if tr.flow_matching() => {
+            data.train_label = "flow-matching loss (a regression, not an NLL)".into();
+            data.eval_label = "held-out NLL".into();
+            data.floor = sess.preset_floor();
+        }
         Objective::MaxLikelihood { .. } => {
             data.train_label = "train NLL".into();
             data.eval_label = "held-out NLL".into();

@@ -6,6 +6,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::core::{Energy, Probe};
 use crate::render::field_arrows::field_arrows;
+use crate::render::fm_paths::conditional_paths;
 use crate::render::overlay::{contours, Polylines};
 use crate::render::progressive::{Model, PushKey, Pusher};
 use crate::render::stretch::{stretch_ellipses, Ellipse};
@@ -242,6 +243,23 @@ impl MainView {
         if opts.stretch {
             let ellipses = stretch_ellipses(flow, s, 7, 3.3, 0.28, &mut self.ws);
             draw_ellipses(&ctx, &view, dpr, &ellipses);
+        }
+
+        if opts.paths && sess.trainer().flow_matching() {
+            // The straight paths the regression's targets are the velocities of, and where each
+            // is at the time shown (white, under the field's arrows).
+            let (segs, at) = conditional_paths(sess.points(), s.min(1.0), 24);
+            draw2d::segments(&ctx, &view, &segs, "rgba(255,255,255,0.55)", 1.2 * dpr);
+            let (xs, ys): (Vec<f64>, Vec<f64>) = at.iter().map(|p| (p[0], p[1])).unzip();
+            draw2d::dots(
+                &ctx,
+                &view,
+                &xs,
+                &ys,
+                3.5 * dpr,
+                "#ffffff",
+                Some(("#000000", 1.0 * dpr)),
+            );
         }
 
         if opts.field {

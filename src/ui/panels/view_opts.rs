@@ -37,6 +37,7 @@ pub fn ViewPanel() -> impl IntoView {
                 {toggle("view-volume", "Volume change (log |det J|)", |o| o.volume, |o, v| o.volume = v)}
                 {toggle("view-stretch", "Stretch ellipses (local Jacobian)", |o| o.stretch, |o, v| o.stretch = v)}
                 {toggle("view-field", "Vector field v(x, t) (continuous steps)", |o| o.field, |o, v| o.field = v)}
+                {toggle("view-paths", "Flow-matching paths, noise → data", |o| o.paths, |o, v| o.paths = v)}
                 <label class="inline">
                     <input id="view-log" type="checkbox" prop:checked=move || ui.log_scale.get() on:change=move |ev| { view::set_log_scale(ui, event_target_checked(&ev)) }/>
                     " Log density scale"
