@@ -14,6 +14,7 @@
 //! | `density` | `log p_τ` by the backward augmented ODE; push-forward with densities along paths |
 //! | `fm` | flow matching: minibatches, loss and gradient, the trainer, the evaluation set |
 //! | `through_ode` | reverse KL and maximum likelihood through RK4, by backpropagation |
+//! | `hutchinson` | the density with Hutchinson's trace estimator (Rademacher probes), to show its noise |
 //! | `layer` | a CNF as one layer of a stack: its fraction is the ODE's time |
 //! | `bench` | the continuous benchmark scenarios `fm_train`, `cnf_grid`, `cnf_nll` |
 
@@ -22,6 +23,7 @@ pub mod density;
 pub mod field;
 pub mod fm;
 pub mod gmm;
+pub mod hutchinson;
 pub mod layer;
 pub mod mlp_fast;
 pub mod mlp_field;

@@ -1,0 +1,97 @@
+//! Hutchinson's trace estimator in the augmented ODE (FFJORD's, Grathwohl et al. 2019;
+//! docs/maths/continuous.md, "Exact trace against Hutchinson's estimator"): `tr J ≈ εᵀJε` with
+//! `E[εεᵀ] = I`, one `ε` per trajectory kept for the whole solve. In 2-D the exact trace costs
+//! about what one probe does, so the app uses it only to show what the estimator costs in noise.
+//!
+//! With Rademacher `ε` (entries ±1), `εᵀJε = tr J ± (J₁₂ + J₂₁)`: the estimate is off by
+//! `±(J₁₂ + J₂₁)`, variance `(J₁₂ + J₂₁)²` per probe; the mean of `p` probes has `1/p` of it.
+
+use super::field::{Field, FieldWork};
+use super::solve::Method;
+use crate::core::num::{Vec2, LN_2PI};
+
+/// Rademacher signs for probe `p` of point `i` (SplitMix64 of `(seed, i, p)`): the same point
+/// gets the same probes in every picture.
+pub fn rademacher(seed: u64, i: u64, p: u64) -> Vec2 {
+    let mut z = seed
+        .wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_add(p.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    [
+        if z & 1 == 0 { 1.0 } else { -1.0 },
+        if z & 2 == 0 { 1.0 } else { -1.0 },
+    ]
+}
+
+/// `mean over probes of εᵀJε` at one point.
+fn estimate(jac: [Vec2; 2], eps: &[Vec2]) -> f64 {
+    let mut s = 0.0;
+    for e in eps {
+        let je = [
+            jac[0][0] * e[0] + jac[0][1] * e[1],
+            jac[1][0] * e[0] + jac[1][1] * e[1],
+        ];
+        s += e[0] * je[0] + e[1] * je[1];
+    }
+    s / eps.len().max(1) as f64
+}
+
+/// `log p_τ` at the points by `steps` steps of `method` from `τ` down to 0, with the trace
+/// replaced by the mean of `probes` Rademacher estimates per point (fixed along its solve).
+pub fn log_density_hutchinson(
+    field: &dyn Field,
+    tau: f64,
+    method: Method,
+    steps: usize,
+    xs: &[f64],
+    ys: &[f64],
+    out: &mut [f64],
+    probes: usize,
+    seed: u64,
+) {
+    let steps = steps.max(1);
+    let h = -tau / steps as f64;
+    let mut work = FieldWork::default();
+    for (i, (&x, &y)) in xs.iter().zip(ys).enumerate() {
+        let eps: Vec<Vec2> = (0..probes.max(1) as u64)
+            .map(|p| rademacher(seed, i as u64, p))
+            .collect();
+        let mut f = |z: Vec2, t: f64| -> (Vec2, f64) {
+            let (v, _) = field.eval_point(z, t, &mut work);
+            (v, estimate(field.jacobian(z, t), &eps))
+        };
+        let (mut z, mut acc) = ([x, y], 0.0);
+        for k in 0..steps {
+            let t = tau + k as f64 * h;
+            let add = |z: Vec2, v: Vec2, c: f64| [z[0] + c * v[0], z[1] + c * v[1]];
+            let (dz, da) = match method {
+                Method::Euler => {
+                    let (v, r) = f(z, t);
+                    (v, r)
+                }
+                Method::Midpoint => {
+                    let (v1, _) = f(z, t);
+                    f(add(z, v1, 0.5 * h), t + 0.5 * h)
+                }
+                Method::Rk4 => {
+                    let (k1, r1) = f(z, t);
+                    let (k2, r2) = f(add(z, k1, 0.5 * h), t + 0.5 * h);
+                    let (k3, r3) = f(add(z, k2, 0.5 * h), t + 0.5 * h);
+                    let (k4, r4) = f(add(z, k3, h), t + h);
+                    (
+                        [
+                            (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]) / 6.0,
+                            (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]) / 6.0,
+                        ],
+                        (r1 + 2.0 * r2 + 2.0 * r3 + r4) / 6.0,
+                    )
+                }
+            };
+            z = add(z, dz, h);
+            acc += h * da;
+        }
+        out[i] = -0.5 * (z[0] * z[0] + z[1] * z[1]) - LN_2PI + acc;
+    }
+}
