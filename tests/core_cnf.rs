@@ -709,7 +709,7 @@ fn hutchinsons_estimator_is_off_by_the_integral_of_the_symmetric_part() {
     );
     for probes in [1usize, 10] {
         let mut est = vec![0.0; gx.len()];
-        log_density_hutchinson(&f, 1.0, Method::Rk4, 16, &gx, &gy, &mut est, probes, 7);
+        log_density_hutchinson(&f, 1.0, Method::Rk4, 16, &gx, &gy, &mut est, probes, 7, 0);
         for i in 0..gx.len() {
             let mean: f64 = (0..probes as u64)
                 .map(|p| {
@@ -759,7 +759,7 @@ fn hutchinsons_estimator_is_off_by_the_integral_of_the_symmetric_part() {
         &mut a,
         &mut SolveWork::default(),
     );
-    log_density_hutchinson(&Rot, 1.0, Method::Rk4, 8, &gx, &gy, &mut b, 1, 3);
+    log_density_hutchinson(&Rot, 1.0, Method::Rk4, 8, &gx, &gy, &mut b, 1, 3, 0);
     assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-12));
     // On the mixture's ideal field the speckle is real and shrinks like 1/√probes: the RMS
     // error over the grid with 10 probes is 0.2–0.5 of the one with 1 (1/√10 = 0.32).
@@ -778,7 +778,7 @@ fn hutchinsons_estimator_is_off_by_the_integral_of_the_symmetric_part() {
     );
     let rms = |probes: usize| {
         let mut est = vec![0.0; hx.len()];
-        log_density_hutchinson(&g, 1.0, Method::Rk4, 32, &hx, &hy, &mut est, probes, 11);
+        log_density_hutchinson(&g, 1.0, Method::Rk4, 32, &hx, &hy, &mut est, probes, 11, 0);
         (est.iter()
             .zip(&ex)
             .map(|(a, b)| (a - b).powi(2))

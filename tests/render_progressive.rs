@@ -6,6 +6,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use flow_playground::core::cnf::hutchinson::picture_log_density;
+use flow_playground::core::cnf::CnfSpec;
 use flow_playground::core::{init_params, Direction, Flow, Init, Keep, LayerKind, Workspace};
 use flow_playground::render::progressive::{
     first_n, heavy, target_n, DensityJob, Model, Picture, Refiner, Subject, MOVING_MIN,
@@ -48,10 +50,41 @@ fn one_shot(flow: &Flow, what: Picture, n: usize) -> Vec<f64> {
     let mut out = vec![0.0; xs.len()];
     let mut ws = Workspace::default();
     match what {
-        Picture::Density { stage } => flow.log_density(stage, &xs, &ys, &mut out, &mut ws),
+        Picture::Density { stage, probes } => {
+            picture_log_density(flow, stage, probes as usize, 0, &xs, &ys, &mut out, &mut ws)
+        }
         Picture::Volume { step } => flow.step_log_det(step, 1.0, &xs, &ys, &mut out, &mut ws),
     }
     out
+}
+
+#[test]
+fn sliced_hutchinson_pictures_equal_one_shot_pictures() {
+    // Each pixel keeps its probes whichever slice computes it: the picture of Hutchinson's
+    // estimator, computed a chunk at a time, is the one-shot picture bit for bit, and differs
+    // from the exact one.
+    let f = flow(
+        &[LayerKind::Cnf(CnfSpec::planar(3))],
+        Direction::Normalizing,
+        4,
+    );
+    let n = 19;
+    for stage in [0.5, 1.0] {
+        let what = Picture::Density { stage, probes: 1 };
+        let expect = one_shot(&f, what, n);
+        let mut job = DensityJob::new(&f, what, window(), n);
+        let mut ws = Workspace::default();
+        while !job.is_done() {
+            job.run(&mut ws, &mut || false);
+        }
+        assert!(job
+            .values()
+            .iter()
+            .zip(&expect)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        let exact = one_shot(&f, Picture::Density { stage, probes: 0 }, n);
+        assert!(expect.iter().zip(&exact).any(|(a, b)| (a - b).abs() > 1e-3));
+    }
 }
 
 #[test]
@@ -68,8 +101,12 @@ fn sliced_pictures_equal_one_shot_pictures() {
         for what in [
             Picture::Density {
                 stage: f.len() as f64,
+                probes: 0,
             },
-            Picture::Density { stage: 1.5 },
+            Picture::Density {
+                stage: 1.5,
+                probes: 0,
+            },
             Picture::Volume { step: 2 },
         ] {
             // 37² is no multiple of a chunk: the last slice is short.
@@ -103,7 +140,10 @@ fn a_job_shows_the_model_it_started_with() {
         flow(&kinds, Direction::Normalizing, 1),
         flow(&kinds, Direction::Normalizing, 2),
     );
-    let what = Picture::Density { stage: 4.0 };
+    let what = Picture::Density {
+        stage: 4.0,
+        probes: 0,
+    };
     let mut job = DensityJob::new(&a, what, window(), 24);
     let mut ws = Workspace::default();
     job.run(&mut ws, &mut || false);
@@ -197,7 +237,13 @@ fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
     let kinds = spline_stack();
     let f1 = flow(&kinds, Direction::Normalizing, 1);
     let f2 = flow(&kinds, Direction::Normalizing, 2);
-    let subject = Subject::new(Picture::Density { stage: 4.0 }, window());
+    let subject = Subject::new(
+        Picture::Density {
+            stage: 4.0,
+            probes: 0,
+        },
+        window(),
+    );
     let (m1, m2) = (Model::of(&f1, 1), Model::of(&f2, 2));
     let mut r = Refiner::new();
     // First frame: the 32² coarse picture (16 chunks of 64 at 0.5 ms) fits a 10 ms frame.
@@ -283,7 +329,13 @@ fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
         false,
         0.1,
     );
-    let other = Subject::new(Picture::Density { stage: 2.0 }, window());
+    let other = Subject::new(
+        Picture::Density {
+            stage: 2.0,
+            probes: 0,
+        },
+        window(),
+    );
     let first = frame(&mut r, &f1, other, m1, false, 100.0);
     assert_eq!(r.shown_n(&other), first);
     assert!(

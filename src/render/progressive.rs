@@ -10,6 +10,7 @@
 //! [`first_n`] and [`target_n`] choose the resolutions of the two pictures a change asks for:
 //! a coarse one that fits one frame, then the refined one.
 
+use crate::core::cnf::hutchinson::picture_log_density;
 use crate::core::{Flow, LayerKind, Workspace};
 use crate::render::ViewTransform;
 
@@ -42,6 +43,8 @@ pub enum Picture {
     Density {
         /// The stage `s ∈ [0, K]`.
         stage: f64,
+        /// A one-layer continuous flow's trace: 0 exact, else Hutchinson's probes.
+        probes: u8,
     },
     /// The log-volume change `log|det J|` of one generative step (1-based).
     Volume {
@@ -114,7 +117,16 @@ impl DensityJob {
             let (a, b) = (self.done, (self.done + CHUNK).min(total));
             let (xs, ys, out) = (&self.xs[a..b], &self.ys[a..b], &mut self.vals[a..b]);
             match self.what {
-                Picture::Density { stage } => self.flow.log_density(stage, xs, ys, out, ws),
+                Picture::Density { stage, probes } => picture_log_density(
+                    &self.flow,
+                    stage,
+                    probes as usize,
+                    a as u64,
+                    xs,
+                    ys,
+                    out,
+                    ws,
+                ),
                 Picture::Volume { step } => self.flow.step_log_det(step, 1.0, xs, ys, out, ws),
             }
             self.done = b;

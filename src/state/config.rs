@@ -220,7 +220,13 @@ pub struct ViewConfig {
     pub half_extent: f64,
     /// The layer open in the layer editor (0-based, `< K`): its handles show at its input stage.
     pub selected: Option<usize>,
+    /// How the main picture of a one-layer continuous flow integrates the trace: 0 exactly, or
+    /// Hutchinson's estimator with this many probes ([`TRACE_PROBES`]).
+    pub trace_probes: u8,
 }
+
+/// The trace estimators the view offers: exact (0), Hutchinson with 1 or 10 probes.
+pub const TRACE_PROBES: [u8; 3] = [0, 1, 10];
 
 impl ViewConfig {
     /// The default view for a stack of `k` layers (showing the last stage).
@@ -235,6 +241,7 @@ impl ViewConfig {
             center: [0.0, 0.0],
             half_extent: 4.0,
             selected: None,
+            trace_probes: 0,
         }
     }
 }

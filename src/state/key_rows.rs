@@ -297,6 +297,23 @@ pub(crate) fn read_scale(c: &mut Config, r: &mut Raw) {
     }
 }
 
+pub(crate) fn write_trace(c: &Config) -> Option<String> {
+    match c.view.trace_probes {
+        0 => None,
+        n => Some(format!("h{n}")),
+    }
+}
+
+pub(crate) fn read_trace(c: &mut Config, r: &mut Raw) {
+    let Some(raw) = r.get("trace") else { return };
+    match raw.to_ascii_lowercase().as_str() {
+        "exact" => c.view.trace_probes = 0,
+        "h1" => c.view.trace_probes = 1,
+        "h10" => c.view.trace_probes = 10,
+        _ => r.ignore("trace", "expected exact, h1 or h10"),
+    }
+}
+
 pub(crate) fn window_ok(c: &Config) -> bool {
     let v = &c.view;
     CENTER.contains(v.center[0])

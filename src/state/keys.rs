@@ -89,7 +89,7 @@ fn train_default() -> TrainConfig {
 
 /// Every key, in the order links write them; the bulky base64url ones last (a truncated link
 /// loses those first).
-pub static KEYS: [Key; 28] = [
+pub static KEYS: [Key; 29] = [
     Key {
         name: "v",
         values: doc("`1`"),
@@ -355,7 +355,7 @@ pub static KEYS: [Key; 28] = [
     },
     Key {
         name: "show",
-        values: doc("comma list of `grid particles data contours volume stretch`"),
+        values: doc("comma list of `grid particles data contours volume stretch field paths`"),
         default: doc("`grid,data`"),
         meaning: doc("overlays"),
         owner: Owner::View,
@@ -372,6 +372,17 @@ pub static KEYS: [Key; 28] = [
         owner: Owner::View,
         write: rows::write_scale,
         read: rows::read_scale,
+        check: always_holds,
+        repair: nothing_to_repair,
+    },
+    Key {
+        name: "trace",
+        values: doc("`exact`, `h1`, `h10`"),
+        default: doc("`exact`"),
+        meaning: doc("a one-layer continuous flow's picture: exact trace, or Hutchinson's estimator with 1 or 10 probes"),
+        owner: Owner::View,
+        write: rows::write_trace,
+        read: rows::read_trace,
         check: always_holds,
         repair: nothing_to_repair,
     },

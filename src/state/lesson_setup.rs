@@ -59,6 +59,15 @@ impl Lesson {
                 c.view.overlays.field = true;
                 c.view.overlays.paths = true;
             }
+            Lesson::Hutchinson => {
+                let p = PresetInfo::new(Preset::EightGaussians);
+                c.mode = Mode::Points(Some(p));
+                c.points = p.generate();
+                c.kinds = StackPattern::FlowMatching.kinds(1);
+                c.train.lr = 1e-3;
+                c.view.overlays.grid = false;
+                c.view.trace_probes = 1;
+            }
             Lesson::ResidualStep => {
                 c.mode = Mode::Energy(Energy::U1);
                 c.kinds = StackPattern::ContinuousPlanar.kinds(1);

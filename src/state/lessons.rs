@@ -131,11 +131,13 @@ pub enum Lesson {
     /// K planar layers against the continuous planar flow of the same width (Chen et al. 2018,
     /// Figure 4).
     ResidualStep,
+    /// A continuous flow's density with Hutchinson's trace estimator instead of the exact trace.
+    Hutchinson,
 }
 
 impl Lesson {
     /// Every lesson, in menu order.
-    pub const ALL: [Lesson; 10] = [
+    pub const ALL: [Lesson; 11] = [
         Lesson::Figure3(Energy::U1),
         Lesson::Figure3(Energy::U2),
         Lesson::Figure3(Energy::U3),
@@ -146,6 +148,7 @@ impl Lesson {
         Lesson::CouplingWon,
         Lesson::FlowMatching,
         Lesson::ResidualStep,
+        Lesson::Hutchinson,
     ];
 
     /// Link name (`lesson=` value).
@@ -161,6 +164,7 @@ impl Lesson {
             Lesson::CouplingWon => "coupling-won",
             Lesson::FlowMatching => "flow-matching",
             Lesson::ResidualStep => "residual-step",
+            Lesson::Hutchinson => "hutchinson",
         }
     }
 
@@ -179,6 +183,7 @@ impl Lesson {
             Lesson::CouplingWon => "Why coupling flows won".into(),
             Lesson::FlowMatching => "Flow matching on your own points".into(),
             Lesson::ResidualStep => "A planar flow is a residual step".into(),
+            Lesson::Hutchinson => "Exact trace vs Hutchinson".into(),
         }
     }
 
@@ -194,6 +199,7 @@ impl Lesson {
             Lesson::Constraint => "Here the raw wᵀu is −4, which would fold the plane onto itself; the flow uses û with wᵀû = −1 + softplus(wᵀu) > −1, so a band is squeezed hard (blue) but never folded: the layer stays invertible.".into(),
             Lesson::CouplingWon => "The checkerboard fitted three ways in equal steps: 32 planar layers bend space one line at a time; a coupling layer moves one coordinate by any learned function of the other, so 8 affine or 4 spline layers carve the squares.".into(),
             Lesson::FlowMatching => "Flow matching: v(x, t) learns the mean velocity of straight paths from noise to your points; no ODE is solved in training. Press Train (or draw your own cloud first), then scrub t to watch p_t form.".into(),
+            Lesson::Hutchinson => "FFJORD estimates the trace with one random probe per path: here the density is off by ±∫(J₁₂ + J₂₁) dt, a speckle. Train, then switch View → Trace between Hutchinson (1 or 10 probes) and the exact trace, as cheap in 2-D.".into(),
             Lesson::ResidualStep => "A planar layer z + u·tanh(wᵀz + b) is one Euler step of dz/dt = u·tanh(wᵀz + b): 8 planar layers against the continuous planar flow of width 8 on U1, in equal steps (Chen et al. 2018, Figure 4).".into(),
         }
     }

@@ -7,8 +7,14 @@
 //! `±(J₁₂ + J₂₁)`, variance `(J₁₂ + J₂₁)²` per probe; the mean of `p` probes has `1/p` of it.
 
 use super::field::{Field, FieldWork};
+use super::layer::AnyField;
 use super::solve::Method;
+use crate::core::flow::{Flow, Workspace};
+use crate::core::layer::LayerKind;
 use crate::core::num::{Vec2, LN_2PI};
+
+/// The seed of the app's pictures' probes (any fixed value: the same speckle every frame).
+pub const PICTURE_SEED: u64 = 0x5eed_4a7c;
 
 /// Rademacher signs for probe `p` of point `i` (SplitMix64 of `(seed, i, p)`): the same point
 /// gets the same probes in every picture.
@@ -38,8 +44,47 @@ fn estimate(jac: [Vec2; 2], eps: &[Vec2]) -> f64 {
     s / eps.len().max(1) as f64
 }
 
+/// The density at stage `s` of `flow` for a picture: with `probes > 0` and a flow that is one
+/// continuous layer, through Hutchinson's estimator (point `i` of the batch is point
+/// `first + i` of the picture, for its probes); otherwise [`Flow::log_density`].
+#[inline(never)]
+pub fn picture_log_density(
+    flow: &Flow,
+    s: f64,
+    probes: usize,
+    first: u64,
+    xs: &[f64],
+    ys: &[f64],
+    out: &mut [f64],
+    ws: &mut Workspace,
+) {
+    if let [LayerKind::Cnf(spec)] = flow.kinds() {
+        let t = s.clamp(0.0, 1.0);
+        if probes > 0 && t > 0.0 {
+            let field = AnyField::new(*spec, flow.params());
+            let n = spec.steps_for(t);
+            log_density_hutchinson(
+                field.exact(),
+                t,
+                spec.method,
+                n,
+                xs,
+                ys,
+                out,
+                probes,
+                PICTURE_SEED,
+                first,
+            );
+            return;
+        }
+    }
+    flow.log_density(s, xs, ys, out, ws)
+}
+
 /// `log p_τ` at the points by `steps` steps of `method` from `τ` down to 0, with the trace
-/// replaced by the mean of `probes` Rademacher estimates per point (fixed along its solve).
+/// replaced by the mean of `probes` Rademacher estimates per point (fixed along its solve; point
+/// `i` draws the probes of index `first + i`).
+#[inline(never)]
 pub fn log_density_hutchinson(
     field: &dyn Field,
     tau: f64,
@@ -50,13 +95,14 @@ pub fn log_density_hutchinson(
     out: &mut [f64],
     probes: usize,
     seed: u64,
+    first: u64,
 ) {
     let steps = steps.max(1);
     let h = -tau / steps as f64;
     let mut work = FieldWork::default();
     for (i, (&x, &y)) in xs.iter().zip(ys).enumerate() {
         let eps: Vec<Vec2> = (0..probes.max(1) as u64)
-            .map(|p| rademacher(seed, i as u64, p))
+            .map(|p| rademacher(seed, first + i as u64, p))
             .collect();
         let mut f = |z: Vec2, t: f64| -> (Vec2, f64) {
             let (v, _) = field.eval_point(z, t, &mut work);

@@ -64,7 +64,8 @@ impl CnfSpec {
         }
     }
 
-    fn steps_for(self, t: f64) -> usize {
+    /// Steps for a fraction `t`: `⌈steps·t⌉`, at least 1.
+    pub fn steps_for(self, t: f64) -> usize {
         ((self.steps.max(1) as f64 * t.abs()).ceil() as usize).max(1)
     }
 }

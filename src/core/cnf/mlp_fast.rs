@@ -98,7 +98,8 @@ impl MlpFast {
         }
     }
 
-    #[inline(always)]
+    /// `h ← s(h)`, `d ← s′(h)` over a row (one copy, as [`MlpField`]'s).
+    #[inline(never)]
     fn activate(&self, h: &mut [f32], d: &mut [f32]) {
         match self.act {
             Act::Silu => {

@@ -251,8 +251,9 @@ fn silu(a: f64) -> (f64, f64) {
     (a * sg, sg * (1.0 + a * (1.0 - sg)))
 }
 
-/// `h ← s(h)`, `d ← s′(h)` over a row.
-#[inline(always)]
+/// `h ← s(h)`, `d ← s′(h)` over a row (one copy, called per row: the loop inside is what
+/// must vectorize, and two inlined copies per layer cost WebAssembly bytes for nothing).
+#[inline(never)]
 fn activate(act: impl Fn(f64) -> (f64, f64), h: &mut [f64], d: &mut [f64]) {
     for (hv, dv) in h.iter_mut().zip(d.iter_mut()) {
         let (s, ds) = act(*hv);

@@ -20,7 +20,7 @@ pub fn apply(ui: Ui, l: Lesson) {
             view::open_panel(ui, Panel::Model);
         }
         // Flow matching waits for the user's Train (or their own drawn cloud first).
-        Lesson::FlowMatching => {}
+        Lesson::FlowMatching | Lesson::Hutchinson => {}
         Lesson::Figure3(_)
         | Lesson::PlanarVsRadial
         | Lesson::CouplingWon

@@ -44,6 +44,7 @@ fn view_parts(ui: Ui) -> ViewParts {
             center: w.center,
             half_extent: w.half_extent,
             selected: ui.selected_layer.get_untracked(),
+            trace_probes: ui.trace_probes.get_untracked(),
         },
         embed: ui.embed.get_untracked(),
         lesson: ui.lesson.get_untracked(),
@@ -102,6 +103,7 @@ fn show(ui: Ui, cfg: &Config, problem: Option<String>) {
         paths: o.paths,
     });
     ui.log_scale.set(v.scale == Scale::Log);
+    ui.trace_probes.set(v.trace_probes);
     ui.window.set(ViewTransform {
         center: v.center,
         half_extent: v.half_extent,

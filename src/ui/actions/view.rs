@@ -117,6 +117,11 @@ pub fn set_log_scale(ui: Ui, on: bool) {
     ui.log_scale.set(on);
 }
 
+/// The trace estimator of a one-layer continuous flow's picture (0: exact; 1 or 10 probes).
+pub fn set_trace_probes(ui: Ui, probes: u8) {
+    ui.trace_probes.set(probes);
+}
+
 /// Zooms about the centre by `factor`.
 pub fn zoom(ui: Ui, factor: f64) {
     ui.window.update(|w| {

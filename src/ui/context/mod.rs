@@ -74,6 +74,8 @@ pub struct Ui {
     pub overlays: RwSignal<Overlays>,
     /// Log (true) or linear density colour scale.
     pub log_scale: RwSignal<bool>,
+    /// The trace estimator of a one-layer continuous flow's picture (0: exact; else probes).
+    pub trace_probes: RwSignal<u8>,
     /// The data window shown (its pixel size is ignored).
     pub window: RwSignal<ViewTransform>,
     /// Pointer tool.
@@ -169,6 +171,7 @@ impl Ui {
             reverse: RwSignal::new(false),
             overlays: RwSignal::new(Overlays::default()),
             log_scale: RwSignal::new(false),
+            trace_probes: RwSignal::new(0),
             window: RwSignal::new(ViewTransform::new(1.0, 1.0)),
             tool: RwSignal::new(Tool::Probe),
             probe: RwSignal::new(None),

@@ -129,6 +129,7 @@ impl ComparePainter {
                 let flow = run.entries()[due - 1].trainer.flow();
                 let what = Picture::Density {
                     stage: flow.len() as f64,
+                    probes: 0,
                 };
                 let job = DensityJob::new(flow, what, window, self.n);
                 self.job = Some((due, step_of(due), window, job));

@@ -4,6 +4,7 @@
 
 use web_sys::HtmlCanvasElement;
 
+use crate::core::cnf::hutchinson::picture_log_density;
 use crate::core::{Flow, Workspace};
 use crate::render::progressive::{Model, Picture, Refiner, Subject};
 use crate::render::view_plan::{GRID_MAX, GRID_START};
@@ -16,13 +17,13 @@ use super::canvas;
 
 /// What the main view's density shows at stage `s`: the next step's volume change (`volume`,
 /// a non-empty flow), else the density.
-fn picture(flow: &Flow, s: f64, volume: bool) -> Picture {
+fn picture(flow: &Flow, s: f64, volume: bool, probes: u8) -> Picture {
     if volume && !flow.is_empty() {
         Picture::Volume {
             step: ((s.floor().max(0.0) as usize) + 1).min(flow.len()),
         }
     } else {
-        Picture::Density { stage: s }
+        Picture::Density { stage: s, probes }
     }
 }
 
@@ -38,6 +39,9 @@ pub struct Density {
     unit: Vec<f64>,
     /// Resolution of the picture drawn at one go (adapted to frame time while animating).
     pub grid_n: usize,
+    /// A one-layer continuous flow's trace estimator (0: exact; else Hutchinson's probes), set by
+    /// the frame job from the view.
+    pub probes: u8,
     /// A heavy stack's picture, computed a slice per frame.
     refiner: Refiner,
     ws: Workspace,
@@ -55,6 +59,7 @@ impl Density {
             rgba: Vec::new(),
             unit: Vec::new(),
             grid_n: GRID_START,
+            probes: 0,
             refiner: Refiner::new(),
             ws: Workspace::default(),
         }
@@ -79,14 +84,21 @@ impl Density {
         grid_view.pixel_centers(n, n, &mut self.xs, &mut self.ys);
         self.vals.resize(n * n, 0.0);
         let flow = sess.flow();
-        let what = picture(flow, s, volume);
+        let what = picture(flow, s, volume, self.probes);
         match what {
             Picture::Volume { step } => {
                 flow.step_log_det(step, 1.0, &self.xs, &self.ys, &mut self.vals, &mut self.ws)
             }
-            Picture::Density { stage } => {
-                flow.log_density(stage, &self.xs, &self.ys, &mut self.vals, &mut self.ws)
-            }
+            Picture::Density { stage, probes } => picture_log_density(
+                flow,
+                stage,
+                probes as usize,
+                0,
+                &self.xs,
+                &self.ys,
+                &mut self.vals,
+                &mut self.ws,
+            ),
         }
         let vals = std::mem::take(&mut self.vals);
         let legend = self.show(canvas_el, &vals, n, what, scale);
@@ -111,7 +123,7 @@ impl Density {
         deadline: f64,
     ) -> Option<(Legend, usize)> {
         let flow = sess.flow();
-        let what = picture(flow, s, volume);
+        let what = picture(flow, s, volume, self.probes);
         let subject = Subject::new(what, window);
         let model = Model::of(flow, version);
         let job = self.refiner.step(

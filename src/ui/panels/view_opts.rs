@@ -39,6 +39,19 @@ pub fn ViewPanel() -> impl IntoView {
                 {toggle("view-field", "Vector field v(x, t) (continuous steps)", |o| o.field, |o, v| o.field = v)}
                 {toggle("view-paths", "Flow-matching paths, noise → data", |o| o.paths, |o, v| o.paths = v)}
                 <label class="inline">
+                    "Trace "
+                    <select
+                        id="trace-select"
+                        aria-label="Trace of a continuous flow's picture"
+                        prop:value=move || ui.trace_probes.get().to_string()
+                        on:change=move |ev| { view::set_trace_probes(ui, event_target_value(&ev).parse().unwrap_or(0)) }
+                    >
+                        <option value="0" selected=move || ui.trace_probes.get() == 0>"exact"</option>
+                        <option value="1" selected=move || ui.trace_probes.get() == 1>"Hutchinson, 1 probe"</option>
+                        <option value="10" selected=move || ui.trace_probes.get() == 10>"Hutchinson, 10 probes"</option>
+                    </select>
+                </label>
+                <label class="inline">
                     <input id="view-log" type="checkbox" prop:checked=move || ui.log_scale.get() on:change=move |ev| { view::set_log_scale(ui, event_target_checked(&ev)) }/>
                     " Log density scale"
                 </label>

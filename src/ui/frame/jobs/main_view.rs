@@ -28,6 +28,8 @@ struct DrawKey {
     stage: f64,
     overlays: Overlays,
     log_scale: bool,
+    /// A one-layer continuous flow's trace estimator (0: exact).
+    trace_probes: u8,
     window: ViewTransform,
     probe: Option<[f64; 2]>,
     css: (u32, u32, u32),
@@ -116,6 +118,7 @@ impl FrameJob for MainView {
             stage: ui.stage.get_untracked(),
             overlays: ui.overlays.get_untracked(),
             log_scale: ui.log_scale.get_untracked(),
+            trace_probes: ui.trace_probes.get_untracked(),
             window: ui.window.get_untracked(),
             probe: ui.probe.get_untracked(),
             css: (css_w, css_h, (dpr * 100.0) as u32),
@@ -145,6 +148,7 @@ impl FrameJob for MainView {
         }
         let p = &mut self.painter;
         p.density.grid_n = plan.grid_n;
+        p.density.probes = key.trace_probes;
         p.coarse = key.coarse;
         let scale = if key.log_scale {
             DensityScale::Log { range: 12.0 }
