@@ -88,6 +88,26 @@ test('flow matching from a link trains in the page; the timeline is the ODE time
   const last = Number(sub[7][2].replace(/[()]/g, ''));
   assert.ok(Math.abs(last - stepTerm) < 2e-3, `running integral ${last} vs step term ${stepTerm}`);
   await shot(page, 'continuous-probe');
+  // The layer's solver is a choice of its details: one Euler step changes the picture (the same
+  // field, integrated coarsely).
+  await scrubTo(page, 1);
+  const rk4 = await canvasStats(page, '#main-canvas');
+  await openTab(page, 'model');
+  await page.click('#layer-list li:nth-child(1) .layer-select');
+  await page.selectOption('#cnf-method', 'euler');
+  await page.waitForFunction(() => document.querySelector('#cnf-method')?.value === 'euler');
+  const pictures = Number(await page.getAttribute('#main-canvas', 'data-pictures'));
+  await page.selectOption('#cnf-steps', '1');
+  await page.waitForFunction(() => document.querySelector('#cnf-steps')?.value === '1');
+  await page.waitForFunction((n) => Number(document.querySelector('#main-canvas').dataset.pictures) > n, pictures);
+  await settled(page);
+  const euler = await canvasStats(page, '#main-canvas');
+  const moved = Math.abs(euler.mean - rk4.mean) + Math.abs(euler.std - rk4.std) + Math.abs(euler.center - rk4.center);
+  assert.ok(moved > 1, `Euler-1 looks like RK4-8 (${moved})`);
+  // The notice that says what changed sits over the tabs until dismissed.
+  assert.match(await page.textContent('.notice-text'), /solves its ODE by euler in 1 step\./);
+  await page.click('button[aria-label="Dismiss notice"]');
+  // (The spec's round trip through links and model files is tests/state_cnf.rs.)
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });

@@ -198,3 +198,28 @@ pub fn place(ui: Ui, kind: LayerKind, at: Vec2) {
         ),
     );
 }
+
+/// Solves continuous layer `i`'s ODE with `method` in `steps` steps over `[0, 1]` (its
+/// parameters kept: the same field, integrated differently).
+pub fn set_solver(ui: Ui, i: usize, method: crate::core::cnf::Method, steps: u8) {
+    edit_stack(ui, &|l| {
+        let Some(Layer::Cnf(c)) = l.get_mut(i) else {
+            return None;
+        };
+        if c.spec.method == method && c.spec.steps == steps {
+            return None;
+        }
+        c.spec.method = method;
+        c.spec.steps = steps.max(1);
+        Some((
+            Some(i),
+            format!(
+                "Layer {} now solves its ODE by {} in {} step{}.",
+                i + 1,
+                method.name(),
+                steps,
+                if steps == 1 { "" } else { "s" }
+            ),
+        ))
+    });
+}

@@ -68,7 +68,7 @@ pub fn draw(
     if !sh.selected {
         ctx.set_global_alpha(0.6);
     } else {
-        d.quiver(&sh.layer);
+        d.quiver(&sh.layer, sess.flow().direction());
     }
     let mut positions: Vec<(&str, Vec2)> = Vec::new();
     match &sh.handles {
@@ -152,11 +152,15 @@ impl Draw<'_> {
         );
     }
 
-    /// A faint field of arrows `z → f(z)`: what the layer's formula does to its input space.
-    fn quiver(&self, layer: &Layer) {
+    /// A faint field of arrows `z → f(z)`: what the layer's formula does to its input space (a
+    /// continuous layer's formula runs the way the flow's direction says: `cnf/layer.rs`).
+    fn quiver(&self, layer: &Layer, dir: Direction) {
         let [x0, x1, y0, y1] = self.view.data_bounds();
         let n = 9;
-        let map = layer.map(1.0);
+        let map = match layer {
+            Layer::Cnf(c) => crate::core::LayerMap::Cnf(c.map(1.0, crate::core::flow::orient(dir))),
+            l => l.map(1.0),
+        };
         let min_px = 2.0 * self.dpr;
         for j in 0..n {
             for i in 0..n {

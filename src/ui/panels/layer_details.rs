@@ -16,6 +16,7 @@ use crate::ui::actions::{layers, view};
 use crate::ui::context::{use_ui, Ui};
 use crate::ui::draw::inset;
 
+use super::cnf_solver::CnfSolver;
 use super::layer_verdict::verdict;
 
 /// Step of the arrow keys in the numeric fields (Shift: ×10).
@@ -92,6 +93,10 @@ pub fn LayerDetails() -> impl IntoView {
                 {move || field_error.get().map(|m| view! { <p class="field-error" id="edit-error" role="alert">{m}</p> })}
                 <Readouts current=current />
                 {kind.keep().is_some().then(|| view! { <CouplingInset current=current /> })}
+                {match kind {
+                    LayerKind::Cnf(spec) => Some(view! { <CnfSolver i=i spec=spec /> }),
+                    _ => None,
+                }}
                 <Indicator current=current />
             </div>
         })
@@ -291,6 +296,16 @@ fn Readouts(current: Memo<Option<(usize, Layer)>>) -> impl IntoView {
                     num(c.shift[0], 3),
                     num(c.shift[1], 3)
                 ),
+                Layer::Cnf(c) => match c.spec.field {
+                    crate::core::cnf::CnfField::Mlp => format!(
+                        "{} raw weights of the field's MLP ([x, y, t] → 64 → 64 → 2, SiLU)",
+                        c.params.len()
+                    ),
+                    crate::core::cnf::CnfField::Planar(m) => format!(
+                        "{m} planar units, each u, w, b linear in t ({} raw values)",
+                        c.params.len()
+                    ),
+                },
                 l => format!(
                     "{} raw weights in its conditioner (1 → 32 → 32 → {} MLP)",
                     l.n_params(),

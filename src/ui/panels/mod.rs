@@ -4,6 +4,7 @@
 pub mod brush;
 pub mod caption;
 pub mod chart;
+pub mod cnf_solver;
 pub mod compare;
 pub mod energy;
 pub mod fields;
