@@ -417,6 +417,11 @@ impl Pusher {
         (&self.xs, &self.ys)
     }
 
+    /// The stage of the points last pushed, if any.
+    pub fn shown_stage(&self) -> Option<f64> {
+        self.shown.map(|(k, _)| k.stage)
+    }
+
     /// One frame's work at time `now` (ms): starts the push `key` needs for `flow` at `model`
     /// (from `src`; for a model that only moved, no sooner than [`PUSH_PERIOD_MS`] after the
     /// last), pushes while `keep_going()` says so, and returns true when a push finished (new

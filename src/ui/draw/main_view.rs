@@ -185,9 +185,15 @@ impl MainView {
                 sess.grid()
             };
             if heavy {
-                // Pushed a slice per frame (`advance_pushes`): the last complete push.
+                // Pushed a slice per frame (`advance_pushes`): the last complete push, if it is
+                // of the stage shown (while a continuous stack plays, no push keeps up: a grid
+                // of another stage would contradict the density, so none is drawn).
                 let (xs, ys) = self.grid_pusher.points();
-                if xs.len() == src.xs.len() {
+                let current = self
+                    .grid_pusher
+                    .shown_stage()
+                    .is_some_and(|st| (st - s).abs() < 0.05);
+                if xs.len() == src.xs.len() && current {
                     g.starts.clone_from(&src.starts);
                     g.xs.clear();
                     g.xs.extend_from_slice(xs);
@@ -218,10 +224,16 @@ impl MainView {
             let (px, py) = sess.particles();
             if heavy {
                 let (xs, ys) = self.particle_pusher.points();
+                let current = self
+                    .particle_pusher
+                    .shown_stage()
+                    .is_some_and(|st| (st - s).abs() < 0.05);
                 self.px.clear();
-                self.px.extend_from_slice(xs);
                 self.py.clear();
-                self.py.extend_from_slice(ys);
+                if current {
+                    self.px.extend_from_slice(xs);
+                    self.py.extend_from_slice(ys);
+                }
             } else if refresh.particles || self.px.len() != px.len() {
                 self.px.clear();
                 self.px.extend_from_slice(px);

@@ -141,8 +141,14 @@ impl FrameJob for MainView {
         let mut plan = view_plan::decide(&self.plan, &inputs, self.costs);
         self.plan = plan.next;
         // A heavy stack's density is computed a slice per frame (playback keeps drawing at
-        // one go, at the resolution its bar asks for).
-        let heavy = !inputs.playing && ui.session.with_value(|s| progressive::heavy(s.flow()));
+        // one go, at the resolution its bar asks for, except through a continuous layer: an ODE
+        // solve per pixel held a frame for 0.5–1 s at the playback's 192²; sliced, playing shows
+        // a coarse exact picture of every stage instead).
+        let heavy = ui.session.with_value(|s| {
+            let f = s.flow();
+            progressive::heavy(f)
+                && (!inputs.playing || f.kinds().iter().any(|k| k.is_continuous()))
+        });
         if heavy {
             plan.heat = false;
         }
