@@ -6,12 +6,13 @@
 //! With Rademacher `ε` (entries ±1), `εᵀJε = tr J ± (J₁₂ + J₂₁)`: the estimate is off by
 //! `±(J₁₂ + J₂₁)`, variance `(J₁₂ + J₂₁)²` per probe; the mean of `p` probes has `1/p` of it.
 
+use super::density::log_density;
 use super::field::{Field, FieldWork};
 use super::layer::AnyField;
-use super::solve::Method;
+use super::solve::{Method, SolveWork};
 use crate::core::flow::{Flow, Workspace};
 use crate::core::layer::LayerKind;
-use crate::core::num::{Vec2, LN_2PI};
+use crate::core::num::Vec2;
 
 /// The seed of the app's pictures' probes (any fixed value: the same speckle every frame).
 pub const PICTURE_SEED: u64 = 0x5eed_4a7c;
@@ -97,47 +98,51 @@ pub fn log_density_hutchinson(
     seed: u64,
     first: u64,
 ) {
-    let steps = steps.max(1);
-    let h = -tau / steps as f64;
-    let mut work = FieldWork::default();
-    for (i, (&x, &y)) in xs.iter().zip(ys).enumerate() {
-        let eps: Vec<Vec2> = (0..probes.max(1) as u64)
-            .map(|p| rademacher(seed, first + i as u64, p))
-            .collect();
-        let mut f = |z: Vec2, t: f64| -> (Vec2, f64) {
-            let (v, _) = field.eval_point(z, t, &mut work);
-            (v, estimate(field.jacobian(z, t), &eps))
-        };
-        let (mut z, mut acc) = ([x, y], 0.0);
-        for k in 0..steps {
-            let t = tau + k as f64 * h;
-            let add = |z: Vec2, v: Vec2, c: f64| [z[0] + c * v[0], z[1] + c * v[1]];
-            let (dz, da) = match method {
-                Method::Euler => {
-                    let (v, r) = f(z, t);
-                    (v, r)
-                }
-                Method::Midpoint => {
-                    let (v1, _) = f(z, t);
-                    f(add(z, v1, 0.5 * h), t + 0.5 * h)
-                }
-                Method::Rk4 => {
-                    let (k1, r1) = f(z, t);
-                    let (k2, r2) = f(add(z, k1, 0.5 * h), t + 0.5 * h);
-                    let (k3, r3) = f(add(z, k2, 0.5 * h), t + 0.5 * h);
-                    let (k4, r4) = f(add(z, k3, h), t + h);
-                    (
-                        [
-                            (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]) / 6.0,
-                            (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]) / 6.0,
-                        ],
-                        (r1 + 2.0 * r2 + 2.0 * r3 + r4) / 6.0,
-                    )
-                }
-            };
-            z = add(z, dz, h);
-            acc += h * da;
+    let eps = (0..xs.len() as u64)
+        .map(|i| {
+            (0..probes.max(1) as u64)
+                .map(|p| rademacher(seed, first + i, p))
+                .collect()
+        })
+        .collect();
+    let estimated = Estimated { field, eps };
+    log_density(
+        &estimated,
+        tau,
+        method,
+        steps,
+        xs,
+        ys,
+        out,
+        &mut SolveWork::default(),
+    );
+}
+
+/// `field` with its trace replaced by each batch position's probe estimate: the solvers
+/// evaluate a batch in the same order at every stage, so position `i` is always point `i`.
+struct Estimated<'a> {
+    field: &'a dyn Field,
+    eps: Vec<Vec<Vec2>>,
+}
+
+impl Field for Estimated<'_> {
+    fn eval(
+        &self,
+        t: f64,
+        zx: &[f64],
+        zy: &[f64],
+        vx: &mut [f64],
+        vy: &mut [f64],
+        tr: &mut [f64],
+        work: &mut FieldWork,
+    ) {
+        self.field.eval(t, zx, zy, vx, vy, tr, work);
+        for (i, est) in tr[..zx.len()].iter_mut().enumerate() {
+            *est = estimate(self.field.jacobian([zx[i], zy[i]], t), &self.eps[i]);
         }
-        out[i] = -0.5 * (z[0] * z[0] + z[1] * z[1]) - LN_2PI + acc;
+    }
+
+    fn jacobian(&self, z: Vec2, t: f64) -> [Vec2; 2] {
+        self.field.jacobian(z, t)
     }
 }
