@@ -12,11 +12,9 @@
 use rand::Rng;
 
 use super::mlp_field::{layout::*, MlpField};
-use crate::core::adam::Adam;
 use crate::core::mlp::{dot16, gemm, Mat};
 use crate::core::num::normal_pair;
 use crate::core::points::Points;
-use crate::core::stream::Stream;
 
 /// One minibatch of the flow-matching regression: the inputs `(x_t, t)` and targets `x₁ − x₀`.
 #[derive(Clone, Debug, Default)]
@@ -63,18 +61,6 @@ impl FmBatch {
             &mut self.ty,
         ] {
             v.clear();
-        }
-    }
-
-    /// A fresh minibatch: `batch` data rows drawn with replacement, `x₀ ~ N(0, I)`, `t ~ U[0, 1)`.
-    pub fn draw<R: Rng + ?Sized>(&mut self, data: &Points, batch: usize, rng: &mut R) {
-        self.clear();
-        let n = data.len();
-        for _ in 0..batch {
-            let i = rng.random_range(0..n);
-            let x0 = normal_pair(rng);
-            let t = rng.random::<f64>();
-            self.push(x0, [data.x[i], data.y[i]], t);
         }
     }
 }
@@ -197,57 +183,6 @@ pub fn loss_grad(
         s = e;
     }
     loss / n_all as f64
-}
-
-/// A flow-matching trainer: field, Adam, data, random stream.
-#[derive(Clone, Debug)]
-pub struct FmTrainer {
-    /// The field being trained.
-    pub field: MlpField,
-    /// The optimiser.
-    pub adam: Adam,
-    /// Minibatch size.
-    pub batch: usize,
-    data: Points,
-    rng: Stream,
-    mb: FmBatch,
-    grad: Vec<f64>,
-    work: FmWork,
-}
-
-impl FmTrainer {
-    /// A trainer on `data` (non-empty) from `field`, with Adam at `lr`.
-    pub fn new(field: MlpField, data: Points, batch: usize, lr: f64, seed: u64) -> Self {
-        let n = field.params().len();
-        FmTrainer {
-            field,
-            adam: Adam::new(n, lr),
-            batch: batch.max(1),
-            data,
-            rng: Stream::seed_from_u64(seed),
-            mb: FmBatch::default(),
-            grad: vec![0.0; n],
-            work: FmWork::default(),
-        }
-    }
-
-    /// The training points.
-    pub fn data(&self) -> &Points {
-        &self.data
-    }
-
-    /// One Adam step on a fresh minibatch; returns the minibatch's loss (before the step).
-    pub fn step(&mut self) -> f64 {
-        if self.data.is_empty() {
-            return f64::NAN;
-        }
-        self.mb.draw(&self.data, self.batch, &mut self.rng);
-        let loss = loss_grad(&self.field, &self.mb, Some(&mut self.grad), &mut self.work);
-        let mut p = self.field.params().to_vec();
-        self.adam.step(&mut p, &self.grad);
-        self.field.set_params(&p);
-        loss
-    }
 }
 
 /// The benchmark's deterministic evaluation set `E` (docs/benchmarks.md, "fm_train"):

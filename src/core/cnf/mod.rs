@@ -12,7 +12,7 @@
 //! | `gmm` | a Gaussian mixture's ideal flow-matching field and `p_t`, in closed form |
 //! | `solve` | Euler, midpoint, RK4 on batches; Dormand–Prince 5(4), Bogacki–Shampine 3(2) per point |
 //! | `density` | `log p_τ` by the backward augmented ODE; push-forward with densities along paths |
-//! | `fm` | flow matching: minibatches, loss and gradient, the trainer, the evaluation set |
+//! | `fm` | flow matching: minibatches, loss and gradient, the app trainer's step, the evaluation set |
 //! | `through_ode` | reverse KL and maximum likelihood through RK4, by backpropagation |
 //! | `hutchinson` | the density with Hutchinson's trace estimator (Rademacher probes), to show its noise |
 //! | `layer` | a CNF as one layer of a stack: its fraction is the ODE's time |
