@@ -130,3 +130,71 @@ test('the lesson "A planar flow is a residual step" trains planar K = 8 against 
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
+
+/** The legend's half-range: "+0.0042 too much". */
+const legendRange = async (page) => Number((await page.textContent('.legend-top')).match(/\+([\d.e-]+)/)?.[1] ?? NaN);
+
+/** Waits for a new finished picture of the main canvas, then for the view to settle. */
+async function nextPicture(page, after) {
+  await page.waitForFunction((n) => Number(document.querySelector('#main-canvas').dataset.pictures) > n, after, { timeout: 60000 });
+  await settled(page);
+}
+
+test('the lesson "Solver steps vs error" trains, stops, and maps the solver\'s error, which falls as the steps double', async () => {
+  const { ctx, page, problems } = await openPage(browser, server.url);
+  await openTab(page, 'lessons');
+  await page.click('button[data-lesson="steps-vs-error"]');
+  // It trains 4,000 flow-matching steps and stops there.
+  await page.waitForFunction(() => /^\s*step 4,?000\b/.test(document.querySelector('#train-stats')?.textContent ?? ''), null, { timeout: 120000 });
+  await page.waitForFunction(() => /Train/.test(document.querySelector('#train-button').textContent) && !/Pause/.test(document.querySelector('#train-button').textContent));
+  await settled(page);
+  assert.match(await page.textContent('.legend-title'), /density error, Euler × 4 vs RK4 × 32/);
+  // Let the at-rest refinement finish before reading the range (the largest error in view).
+  await page.waitForTimeout(3000);
+  const euler4 = await legendRange(page);
+  assert.ok(euler4 > 1e-4 && euler4 < 1, `Euler × 4: ${euler4}`);
+  await shot(page, 'continuous-steps-error');
+  await openTab(page, 'model');
+  await page.click('#layer-list li:nth-child(1) .layer-select');
+  let pictures = Number(await page.getAttribute('#main-canvas', 'data-pictures'));
+  await page.selectOption('#cnf-steps', '16');
+  await nextPicture(page, pictures);
+  await page.waitForFunction(() => /Euler × 16/.test(document.querySelector('.legend-title').textContent));
+  const euler16 = await legendRange(page);
+  // Order one: four times the steps, about a quarter of the error.
+  assert.ok(euler16 < euler4 / 2.5 && euler16 > euler4 / 8, `Euler × 4 ${euler4} → × 16 ${euler16}`);
+  pictures = Number(await page.getAttribute('#main-canvas', 'data-pictures'));
+  await page.selectOption('#cnf-method', 'rk4');
+  await nextPicture(page, pictures);
+  await page.waitForFunction(() => /RK4 × 16 vs/.test(document.querySelector('.legend-title').textContent));
+  const rk16 = await legendRange(page);
+  assert.ok(rk16 < euler16 / 100, `RK4 × 16 ${rk16} vs Euler × 16 ${euler16}`);
+  await page.click('button[aria-label="Dismiss notice"]').catch(() => {});
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('the lesson "Why flow matching replaced ML through the ODE" shares wall time, not steps, and flow matching leads', async () => {
+  const { ctx, page, problems } = await openPage(browser, server.url);
+  await openTab(page, 'lessons');
+  await page.click('button[data-lesson="fm-vs-ml"]');
+  await page.waitForSelector('.compare-grid');
+  const read = async () => (await page.$$eval('.compare-grid figcaption', (fs) => fs.map((f) => f.textContent)))
+    .map((c) => c.match(/^(.*?) · step (\d+) · ([\d.]+) s(?: · held-out NLL ([\d.]+))?/))
+    .map((m) => m && { label: m[1], steps: Number(m[2]), seconds: Number(m[3]), nll: Number(m[4] ?? NaN) });
+  // Both have trained ≥ 6 s and been evaluated.
+  await page.waitForFunction(() => {
+    const caps = [...document.querySelectorAll('.compare-grid figcaption')].map((f) => f.textContent);
+    return caps.length === 2 && caps.every((c) => /· ([\d.]+) s · held-out NLL/.test(c) && Number(c.match(/· ([\d.]+) s/)[1]) >= 6);
+  }, null, { timeout: 90000 });
+  const [fm, ml] = await read();
+  assert.equal(fm.label, 'flow matching');
+  assert.equal(ml.label, 'ML through the ODE');
+  // Equal time (within one ML step of ~0.5 s and the snapshot's lag), very unequal steps.
+  assert.ok(Math.abs(fm.seconds - ml.seconds) < 1.5, `${fm.seconds} s vs ${ml.seconds} s`);
+  assert.ok(fm.steps > 20 * ml.steps, `${fm.steps} flow-matching steps vs ${ml.steps} through the ODE`);
+  assert.ok(fm.nll < ml.nll, `held-out NLL: flow matching ${fm.nll} vs ML ${ml.nll}`);
+  await shot(page, 'continuous-fm-vs-ml');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

@@ -7,6 +7,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use flow_playground::core::cnf::hutchinson::picture_log_density;
+use flow_playground::core::cnf::solver_error::solver_error;
 use flow_playground::core::cnf::CnfSpec;
 use flow_playground::core::{init_params, Direction, Flow, Init, Keep, LayerKind, Workspace};
 use flow_playground::render::progressive::{
@@ -54,6 +55,9 @@ fn one_shot(flow: &Flow, what: Picture, n: usize) -> Vec<f64> {
             picture_log_density(flow, stage, probes as usize, 0, &xs, &ys, &mut out, &mut ws)
         }
         Picture::Volume { step } => flow.step_log_det(step, 1.0, &xs, &ys, &mut out, &mut ws),
+        Picture::SolverError { stage } => {
+            assert!(solver_error(flow, stage, &xs, &ys, &mut out));
+        }
     }
     out
 }
@@ -84,6 +88,38 @@ fn sliced_hutchinson_pictures_equal_one_shot_pictures() {
             .all(|(a, b)| a.to_bits() == b.to_bits()));
         let exact = one_shot(&f, Picture::Density { stage, probes: 0 }, n);
         assert!(expect.iter().zip(&exact).any(|(a, b)| (a - b).abs() > 1e-3));
+    }
+}
+
+#[test]
+fn sliced_solver_error_pictures_equal_one_shot_pictures() {
+    let f = flow(
+        &[LayerKind::Cnf(CnfSpec {
+            method: flow_playground::core::cnf::Method::Euler,
+            steps: 3,
+            ..CnfSpec::planar(3)
+        })],
+        Direction::Normalizing,
+        4,
+    );
+    let n = 19;
+    for stage in [0.5, 1.0] {
+        let what = Picture::SolverError { stage };
+        let expect = one_shot(&f, what, n);
+        let mut job = DensityJob::new(&f, what, window(), n);
+        let mut ws = Workspace::default();
+        while !job.is_done() {
+            job.run(&mut ws, &mut || false);
+        }
+        assert!(job
+            .values()
+            .iter()
+            .zip(&expect)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert!(
+            expect.iter().any(|e| e.abs() > 1e-6),
+            "Euler × 3 is not exact"
+        );
     }
 }
 

@@ -230,7 +230,7 @@ fn undo_and_redo_walk_whole_states() {
 #[test]
 fn undo_after_training_restores_progress_exactly() {
     let mut s = opened("v=1&mode=moons&n=400&K=4&layers=4p&seed=3&clip=off&lr=0.01&batch=64");
-    s.train_while({
+    s.train_while(|| 0.0, {
         let mut n = 0;
         move || {
             n += 1;
@@ -299,10 +299,13 @@ fn the_comparison_trains_in_equal_steps() {
     let labels: Vec<&str> = run.entries().iter().map(|e| e.label.as_str()).collect();
     assert_eq!(labels, ["planar K = 2", "planar K = 8", "planar K = 32"]);
     let mut budget = 13;
-    run.train_while(|| {
-        budget -= 1;
-        budget >= 0
-    });
+    run.train_while(
+        || 0.0,
+        || {
+            budget -= 1;
+            budget >= 0
+        },
+    );
     let steps: Vec<u64> = run
         .entries()
         .iter()
@@ -357,11 +360,14 @@ fn why_coupling_flows_won_shows_it_in_the_numbers_too() {
     for steps in [300usize, 500, 2000, 3000] {
         let done: u64 = run.entries().iter().map(|e| e.trainer.step_count()).sum();
         let mut left = 3 * steps - done as usize;
-        run.train_while(|| {
-            let go = left > 0;
-            left = left.saturating_sub(1);
-            go
-        });
+        run.train_while(
+            || 0.0,
+            || {
+                let go = left > 0;
+                left = left.saturating_sub(1);
+                go
+            },
+        );
         at.push(nll(&run));
     }
     for (v, steps) in at.iter().zip([300, 500, 2000, 3000]) {

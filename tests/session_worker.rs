@@ -5,10 +5,10 @@
 //! effect.
 
 use flow_playground::core::Trainer;
-use flow_playground::session::train_job::run_while;
+use flow_playground::session::train_job::{run_while, Turns};
 use flow_playground::session::worker_protocol::{
     decode_command, decode_reply, encode_hello, encode_ready, encode_snapshot, encode_stop,
-    encode_train, Command, Reply, Slot, MAGIC,
+    encode_train, Command, Reply, Slot, MAGIC, VERSION,
 };
 use flow_playground::session::{CompareRun, Session};
 use flow_playground::state::Compare;
@@ -24,6 +24,7 @@ fn worker_round(words: &[f64], steps: usize) -> Vec<f64> {
         generation,
         until,
         mut next,
+        turns,
         mut trainers,
     } = decode_command(words).unwrap()
     else {
@@ -31,11 +32,18 @@ fn worker_round(words: &[f64], steps: usize) -> Vec<f64> {
     };
     let mut refs: Vec<&mut Trainer> = trainers.iter_mut().collect();
     let mut left = steps;
-    let r = run_while(&mut refs, &mut next, until, || {
-        let go = left > 0;
-        left = left.saturating_sub(1);
-        go
-    });
+    let r = run_while(
+        &mut refs,
+        &mut next,
+        until,
+        turns,
+        || 0.0,
+        || {
+            let go = left > 0;
+            left = left.saturating_sub(1);
+            go
+        },
+    );
     let refs: Vec<&Trainer> = trainers.iter().collect();
     encode_snapshot(
         slot,
@@ -59,14 +67,14 @@ fn snapshot(words: &[f64]) -> flow_playground::session::worker_protocol::Snapsho
 fn the_main_flow_trained_in_the_worker_equals_training_on_the_page() {
     let mut page = Session::new();
     let mut twin = Session::new();
-    page.train_while({
+    page.train_while(|| 0.0, {
         let mut n = 0;
         move || {
             n += 1;
             n <= 30
         }
     });
-    twin.train_while({
+    twin.train_while(|| 0.0, {
         let mut n = 0;
         move || {
             n += 1;
@@ -74,7 +82,7 @@ fn the_main_flow_trained_in_the_worker_equals_training_on_the_page() {
         }
     });
     // The page sends its trainer; the worker takes 120 steps and answers.
-    let cmd = encode_train(Slot::Main, 7, None, &[page.trainer()], 0);
+    let cmd = encode_train(Slot::Main, 7, None, &[page.trainer()], 0, Turns::Steps);
     let snap = snapshot(&worker_round(&cmd, 120));
     assert_eq!(
         (snap.slot, snap.generation, snap.steps),
@@ -85,10 +93,13 @@ fn the_main_flow_trained_in_the_worker_equals_training_on_the_page() {
     snap.apply(&mut [&mut trainer], &mut next).unwrap();
     // The twin trains the same 120 steps on the page.
     let mut n = 0;
-    twin.train_while(|| {
-        n += 1;
-        n <= 120
-    });
+    twin.train_while(
+        || 0.0,
+        || {
+            n += 1;
+            n <= 120
+        },
+    );
     assert_eq!(bits(&trainer), bits(twin.trainer()));
     assert_eq!(trainer.history(), twin.trainer().history());
     assert_eq!(trainer.step_count(), 150);
@@ -100,28 +111,37 @@ fn the_comparison_trained_in_the_worker_equals_training_on_the_page() {
     let mut page = CompareRun::new(&s, Compare::Depths).unwrap();
     let mut twin = CompareRun::new(&s, Compare::Depths).unwrap();
     let mut n = 0;
-    page.train_while(|| {
-        n += 1;
-        n <= 4
-    });
+    page.train_while(
+        || 0.0,
+        || {
+            n += 1;
+            n <= 4
+        },
+    );
     let mut n = 0;
-    twin.train_while(|| {
-        n += 1;
-        n <= 4
-    });
+    twin.train_while(
+        || 0.0,
+        || {
+            n += 1;
+            n <= 4
+        },
+    );
     let (trainers, next) = page.job();
     assert_eq!(next, 4 % trainers.len());
-    let cmd = encode_train(Slot::Compare, 2, None, &trainers, next);
+    let cmd = encode_train(Slot::Compare, 2, None, &trainers, next, Turns::Steps);
     let snap = snapshot(&worker_round(&cmd, 50));
     {
         let (mut ts, next) = page.job_mut();
         snap.apply(&mut ts, next).unwrap();
     }
     let mut n = 0;
-    twin.train_while(|| {
-        n += 1;
-        n <= 50
-    });
+    twin.train_while(
+        || 0.0,
+        || {
+            n += 1;
+            n <= 50
+        },
+    );
     let (a, an) = page.job();
     let (b, bn) = twin.job();
     assert_eq!(an, bn);
@@ -134,7 +154,7 @@ fn the_comparison_trained_in_the_worker_equals_training_on_the_page() {
 #[test]
 fn a_step_limit_stops_at_that_step() {
     let s = Session::new();
-    let cmd = encode_train(Slot::Main, 1, Some(37), &[s.trainer()], 0);
+    let cmd = encode_train(Slot::Main, 1, Some(37), &[s.trainer()], 0, Turns::Steps);
     let snap = snapshot(&worker_round(&cmd, 1000));
     assert!(snap.done);
     assert_eq!(snap.steps, 37);
@@ -155,20 +175,36 @@ fn small_commands_and_the_hello_round_trip() {
 #[test]
 fn malformed_messages_are_refused() {
     let s = Session::new();
-    let train = encode_train(Slot::Main, 1, None, &[s.trainer()], 0);
+    let train = encode_train(Slot::Main, 1, None, &[s.trainer()], 0, Turns::Steps);
     for cut in (0..train.len()).step_by(37) {
         assert!(decode_command(&train[..cut]).is_err(), "cut at {cut}");
     }
     let mut longer = train.clone();
     longer.push(0.0);
     assert!(decode_command(&longer).is_err(), "words left over");
-    for (i, bad) in [(0, 1.0), (1, 2.0), (2, 99.0), (3, 5.0), (2, f64::NAN)] {
+    let other_version = (VERSION + 1) as f64;
+    for (i, bad) in [
+        (0, 1.0),
+        (1, other_version),
+        (2, 99.0),
+        (3, 5.0),
+        (2, f64::NAN),
+    ] {
         let mut w = encode_stop(Slot::Main);
         w[i] = bad;
         assert!(decode_command(&w).is_err());
     }
+    // A minibatch beyond the stack's memory budget (the page never sends one).
+    use flow_playground::core::{Init, Keep, LayerKind};
+    let kinds = vec![LayerKind::Spline(Keep::X); 64];
+    let mut h = *s.trainer().hyper();
+    h.batch = 8192;
+    assert!(h.batch > flow_playground::state::max_batch(&kinds));
+    let t = Trainer::new(&kinds, Init::Default, s.trainer().objective().clone(), h, 1).unwrap();
+    let over = encode_train(Slot::Main, 1, None, &[&t], 0, Turns::Steps);
+    assert!(decode_command(&over).is_err(), "batch over the budget");
     // A job's turn must name one of its trainers.
-    let bad_next = encode_train(Slot::Main, 1, None, &[s.trainer()], 1);
+    let bad_next = encode_train(Slot::Main, 1, None, &[s.trainer()], 1, Turns::Steps);
     assert!(decode_command(&bad_next).is_err());
     assert!(decode_reply(&[]).is_err());
     assert!(decode_reply(&[MAGIC]).is_err());
@@ -184,7 +220,7 @@ fn a_snapshot_of_another_job_changes_nothing() {
     let cmp = CompareRun::new(&s, Compare::Depths).unwrap();
     let (trainers, next) = cmp.job();
     let snap = snapshot(&worker_round(
-        &encode_train(Slot::Compare, 1, None, &trainers, next),
+        &encode_train(Slot::Compare, 1, None, &trainers, next, Turns::Steps),
         9,
     ));
     // Applied to the main flow (one trainer, another stack): refused, untouched.

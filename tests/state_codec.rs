@@ -121,7 +121,7 @@ prop_compose! {
             center: [cx, cy],
             half_extent,
             selected: sel.filter(|&i| i < k),
-            trace_probes: [0, 1, 10][(cx.to_bits() % 3) as usize],
+            trace_probes: [0, 1, 10, 255][(cx.to_bits() % 4) as usize],
         }
     }
 }

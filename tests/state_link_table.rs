@@ -95,7 +95,7 @@ fn random_config(r: &mut SmallRng) -> Config {
     v.center = [lattice(r), lattice(r)];
     v.half_extent = r.random_range(0.01..100.0);
     v.selected = (k > 0 && f(r)).then(|| r.random_range(0..k));
-    v.trace_probes = [0, 1, 10][r.random_range(0..3)];
+    v.trace_probes = [0, 1, 10, 255][r.random_range(0..4)];
     c.embed = EmbedConfig {
         embed: f(r),
         hide: ["tools", "train", "model", "share"]

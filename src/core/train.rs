@@ -39,7 +39,7 @@ use super::tape::Tape;
 
 mod image;
 mod progress;
-pub use image::ImageLimits;
+pub use image::{ImageLimits, MAX_IMAGE_BATCH};
 pub use progress::Progress;
 
 /// Raw parameters beyond this magnitude count as divergence.
@@ -290,6 +290,9 @@ pub struct Trainer {
     scratch: Vec<f64>,
     /// Flow matching's minibatch and buffers (a flow that is one MLP-field CNF layer).
     fm: FmScratch,
+    /// Maximum likelihood trains even a one-layer MLP-field CNF through the ODE, not by flow
+    /// matching (the comparison of the two, `state/lessons.rs`).
+    through_ode: bool,
     /// Which state this is: a number no other state of any trainer has had (see
     /// [`Trainer::revision`]).
     revision: u64,
@@ -378,6 +381,7 @@ impl Trainer {
             batch_y: Vec::new(),
             scratch: Vec::new(),
             fm: FmScratch::default(),
+            through_ode: false,
             revision: next_revision(),
         }
     }
@@ -534,7 +538,34 @@ impl Trainer {
     /// layer with the MLP field (its loss is then the regression loss, not an NLL; the held-out
     /// evaluation stays the exact NLL).
     pub fn flow_matching(&self) -> bool {
-        matches!(self.objective, Objective::MaxLikelihood { .. }) && flow_matches(&self.flow)
+        matches!(self.objective, Objective::MaxLikelihood { .. })
+            && flow_matches(&self.flow)
+            && !self.through_ode
+    }
+
+    /// Whether maximum likelihood goes through the ODE even where flow matching could train.
+    pub fn through_ode(&self) -> bool {
+        self.through_ode
+    }
+
+    /// Trains a one-layer MLP-field CNF by maximum likelihood through the ODE (`true`) or by
+    /// flow matching (`false`, the default); other flows are unaffected.
+    pub fn set_through_ode(&mut self, on: bool) {
+        self.touch();
+        self.through_ode = on;
+        self.progress.loss_ref = None;
+    }
+
+    /// Seconds spent in steps so far (as [`Trainer::add_seconds`] counted them).
+    pub fn seconds(&self) -> f64 {
+        self.progress.seconds
+    }
+
+    /// Counts `dt` seconds (of whoever's clock ran the steps) as spent training.
+    pub fn add_seconds(&mut self, dt: f64) {
+        if dt.is_finite() && dt > 0.0 {
+            self.progress.seconds += dt;
+        }
     }
 
     /// One Adam step on a fresh minibatch.
@@ -595,7 +626,7 @@ impl Trainer {
                     self.batch_x[i] = train.x[j];
                     self.batch_y[i] = train.y[j];
                 }
-                if flow_matches(&self.flow) {
+                if flow_matches(&self.flow) && !self.through_ode {
                     // docs/maths/continuous.md, "Flow matching": the same minibatch of data as
                     // x₁, noise and times from the same stream; the loss is the regression's.
                     self.fm.step(

@@ -11,6 +11,7 @@
 //! a coarse one that fits one frame, then the refined one.
 
 use crate::core::cnf::hutchinson::picture_log_density;
+use crate::core::cnf::solver_error::solver_error;
 use crate::core::{Flow, LayerKind, Workspace};
 use crate::render::ViewTransform;
 
@@ -51,6 +52,19 @@ pub enum Picture {
         /// The step.
         step: usize,
     },
+    /// A one-layer continuous flow's density error at a stage: its solver's against a fine
+    /// reference (`core::cnf::solver_error`), some 16–130 times the density's work.
+    SolverError {
+        /// The stage `s ∈ [0, 1]`.
+        stage: f64,
+    },
+}
+
+impl Picture {
+    /// Whether its cost per pixel is a solver error's (remembered apart from the density's).
+    fn costly(self) -> bool {
+        matches!(self, Picture::SolverError { .. })
+    }
 }
 
 /// A density picture in progress.
@@ -128,6 +142,11 @@ impl DensityJob {
                     ws,
                 ),
                 Picture::Volume { step } => self.flow.step_log_det(step, 1.0, xs, ys, out, ws),
+                Picture::SolverError { stage } => {
+                    if !solver_error(&self.flow, stage, xs, ys, out) {
+                        out.fill(0.0);
+                    }
+                }
             }
             self.done = b;
             if !keep_going() {
@@ -224,6 +243,9 @@ impl Model {
     }
 }
 
+/// Whose cost per pixel is remembered: a model shape, and whether the picture is a solver error.
+type CostKey = ((usize, usize), bool);
+
 /// The picture in view, refined over frames: after a change of subject a coarse picture that
 /// fits a frame, then finer ones (at rest, each twice the side of the last, up to the target); after new parameters only (training, a drag) the picture
 /// shown stays until a refined one of the newer model is done, and a job in progress is not
@@ -234,8 +256,8 @@ pub struct Refiner {
     /// The last job finished.
     finished: Option<DensityJob>,
     shown: Option<(Subject, Model, usize)>,
-    /// Milliseconds per pixel measured for a model shape.
-    cost: Option<((usize, usize), f64)>,
+    /// Milliseconds per pixel measured for a model shape (and whether for a solver error).
+    cost: Option<(CostKey, f64)>,
     /// When the last picture of a moving model started (ms).
     moving_started: Option<f64>,
 }
@@ -246,23 +268,31 @@ impl Refiner {
         Self::default()
     }
 
-    /// The measured milliseconds per pixel for models of `shape`.
+    /// The measured milliseconds per pixel of a density for models of `shape`.
     pub fn cost(&self, shape: (usize, usize)) -> Option<f64> {
-        self.cost.filter(|(s, _)| *s == shape).map(|(_, c)| c)
+        self.cost_of((shape, false))
     }
 
-    /// Records that `points` pixels of a model of `shape` took `ms`.
+    fn cost_of(&self, key: CostKey) -> Option<f64> {
+        self.cost.filter(|(k, _)| *k == key).map(|(_, c)| c)
+    }
+
+    /// Records that `points` pixels of a density of a model of `shape` took `ms`.
     pub fn observe(&mut self, shape: (usize, usize), points: usize, ms: f64) {
+        self.observe_key((shape, false), points, ms);
+    }
+
+    fn observe_key(&mut self, key: CostKey, points: usize, ms: f64) {
         if points == 0 || !ms.is_finite() || ms < 0.0 {
             return;
         }
         let c = ms / points as f64;
-        let c = match self.cost(shape) {
+        let c = match self.cost_of(key) {
             // Small samples are noisy (a clock of 0.1 ms): they move the estimate a little.
             Some(old) => old + (c - old) * (points as f64 / 4096.0).min(1.0) * 0.5,
             None => c,
         };
-        self.cost = Some((shape, c));
+        self.cost = Some((key, c));
     }
 
     /// The side of the last picture shown for `subject` (any model).
@@ -280,7 +310,7 @@ impl Refiner {
 
     /// The side of the job a frame would start (none if the picture shown is current).
     fn next_n(&self, subject: &Subject, model: Model, moving: bool, rest: usize) -> Option<usize> {
-        let c = self.cost(model.shape);
+        let c = self.cost_of((model.shape, subject.what.costly()));
         let target = target_n(c, moving, rest);
         match self.shown {
             // At rest the picture doubles its side until the target (32², 64², 128², 256²:
@@ -329,9 +359,9 @@ impl Refiner {
         let (_, job_model, job) = self.job.as_mut()?;
         let t0 = clock();
         let points = job.run(ws, keep_going);
-        let shape = job_model.shape;
+        let key = (job_model.shape, job.what().costly());
         let done = job.is_done();
-        self.observe(shape, points, clock() - t0);
+        self.observe_key(key, points, clock() - t0);
         if !done {
             return None;
         }

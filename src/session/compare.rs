@@ -3,12 +3,16 @@
 //! trainer (the main model's seed and hyper-parameters), trained one step each in turn so they
 //! have always taken the same number of steps.
 
-use crate::core::{Energy, Eval, Init, Trainer};
+use crate::core::{Energy, Eval, Hyper, Init, Trainer};
 use crate::state::numtext::thousands;
 use crate::state::Compare;
 
 use super::model::Session;
+use super::train_job::Turns;
 use super::training::Divergence;
+
+/// How often (steps) a flow trained through the ODE is evaluated.
+const THROUGH_ODE_EVAL_EVERY: u64 = 5;
 
 /// One compared flow.
 pub struct Entry {
@@ -42,10 +46,23 @@ impl CompareRun {
         let entries = flows
             .into_iter()
             .map(|e| {
+                // A step through the ODE costs about a hundred flow-matching steps: evaluated
+                // every 100 steps it would show no held-out NLL for the first minute.
+                let hyper = if e.through_ode {
+                    Hyper {
+                        eval_every: hyper.eval_every.min(THROUGH_ODE_EVAL_EVERY),
+                        ..hyper
+                    }
+                } else {
+                    hyper
+                };
                 Trainer::new(&e.kinds, Init::Default, objective.clone(), hyper, s.seed()).map(
-                    |trainer| Entry {
-                        label: e.label,
-                        trainer,
+                    |mut trainer| {
+                        trainer.set_through_ode(e.through_ode);
+                        Entry {
+                            label: e.label,
+                            trainer,
+                        }
                     },
                 )
             })
@@ -64,6 +81,15 @@ impl CompareRun {
         self.which
     }
 
+    /// How the flows share training: equal steps, or equal wall time where a step of one costs
+    /// a hundred of the other's (flow matching against maximum likelihood through the ODE).
+    pub fn turns(&self) -> Turns {
+        match self.which {
+            Compare::FmVsMl => Turns::Seconds,
+            _ => Turns::Steps,
+        }
+    }
+
     /// The compared flows.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
@@ -78,11 +104,20 @@ impl CompareRun {
     /// (its flow's label and what happened).
     pub fn train_while(
         &mut self,
+        clock: impl FnMut() -> f64,
         keep_going: impl FnMut() -> bool,
     ) -> Option<(String, Divergence)> {
+        let turns = self.turns();
         let mut trainers: Vec<&mut Trainer> =
             self.entries.iter_mut().map(|e| &mut e.trainer).collect();
-        let r = super::train_job::run_while(&mut trainers, &mut self.next, None, keep_going);
+        let r = super::train_job::run_while(
+            &mut trainers,
+            &mut self.next,
+            None,
+            turns,
+            clock,
+            keep_going,
+        );
         r.diverged
             .last()
             .map(|&(i, d)| (self.entries[i].label.clone(), d))
@@ -103,13 +138,19 @@ impl CompareRun {
 
     /// `planar K = 8 · step 1200 · free energy −1.62` per flow (numbers once there are some).
     pub fn captions(&self) -> Vec<String> {
-        self.entries.iter().map(caption).collect()
+        let timed = self.turns() == Turns::Seconds;
+        self.entries.iter().map(|e| caption(e, timed)).collect()
     }
 }
 
-fn caption(e: &Entry) -> String {
+/// The caption of one flow; `timed`: with the seconds it has trained (a comparison that shares
+/// time).
+fn caption(e: &Entry, timed: bool) -> String {
     let tr = &e.trainer;
     let mut out = format!("{} · step {}", e.label, tr.step_count());
+    if timed {
+        out.push_str(&format!(" · {:.1} s", tr.seconds()));
+    }
     let params = tr.flow().params().len();
     match tr.last_eval() {
         Some(Eval::HeldOutNll(v)) if v.is_finite() => {

@@ -15,12 +15,13 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use crate::core::{
-    Annealing, Direction, Energy, Flow, Hyper, Init, Layer, LayerKind, Objective, Points, Preset,
-    Probe, Progress, StackPattern, Trainer, Vec2, Workspace,
+    Annealing, Direction, Energy, Flow, Hyper, Init, Layer, LayerKind, LrSchedule, Objective,
+    Points, Preset, Probe, Progress, StackPattern, Trainer, Vec2, Workspace,
 };
 use crate::render::overlay::{base_grid, Polylines};
 use crate::state::{ImportMode, Mode, PresetInfo, Warning};
 
+use super::train_job::{run_while, Turns};
 use super::training::{Divergence, TrainReport};
 
 /// Every `HELDOUT_EVERY`-th point is held out for evaluation (a stable split as points are added).
@@ -272,7 +273,7 @@ impl Session {
             kinds,
             Init::Default,
             self.trainer.objective().clone(),
-            within_budget(kinds, *self.trainer.hyper()),
+            for_stack(kinds, self.mode, *self.trainer.hyper()),
             self.seed(),
         )
         .map_err(|e| e.to_string())?;
@@ -453,10 +454,15 @@ impl Session {
 
     // ---- training ----
 
-    /// Trains while `keep_going()` (checked before every step). A divergence restores the
-    /// last good parameters and halves the learning rate (reported).
-    pub fn train_while(&mut self, keep_going: impl FnMut() -> bool) -> TrainReport {
-        self.train_until(None, keep_going).0
+    /// Trains while `keep_going()` (checked before every step), timing the steps by `clock`
+    /// (seconds). A divergence restores the last good parameters and halves the learning rate
+    /// (reported).
+    pub fn train_while(
+        &mut self,
+        clock: impl FnMut() -> f64,
+        keep_going: impl FnMut() -> bool,
+    ) -> TrainReport {
+        self.train_until(None, clock, keep_going).0
     }
 
     /// [`Session::train_while`], stopping at step `until` (if given); also says whether the
@@ -464,12 +470,20 @@ impl Session {
     pub fn train_until(
         &mut self,
         until: Option<u64>,
+        clock: impl FnMut() -> f64,
         keep_going: impl FnMut() -> bool,
     ) -> (TrainReport, bool) {
         if self.data_problem.is_some() {
             return (TrainReport::default(), false);
         }
-        let r = super::train_job::run_while(&mut [&mut self.trainer], &mut 0, until, keep_going);
+        let r = run_while(
+            &mut [&mut self.trainer],
+            &mut 0,
+            until,
+            Turns::Steps,
+            clock,
+            keep_going,
+        );
         let report = TrainReport {
             steps: r.steps,
             diverged: r.diverged.first().map(|d| d.1),
@@ -569,7 +583,7 @@ impl Session {
         seed: u64,
         hyper: Hyper,
     ) -> Result<(), String> {
-        let hyper = within_budget(kinds, hyper);
+        let hyper = for_stack(kinds, self.mode, hyper);
         match Trainer::new(kinds, Init::Default, self.objective(), hyper, seed) {
             Ok(t) => {
                 self.trainer = t;
@@ -597,11 +611,22 @@ impl Session {
     }
 }
 
-/// `hyper` with its batch cut to what the memory budget allows for `kinds` (a deeper or heavier
-/// stack may train on fewer points at a time; the Train panel shows the batch in use).
-fn within_budget(kinds: &[LayerKind], hyper: Hyper) -> Hyper {
+/// `hyper` for a stack of `kinds` on the target `mode`: its batch cut to what the memory budget
+/// allows (a deeper or heavier stack may train on fewer points at a time; the Train panel shows
+/// the batch in use), and the schedule of the stack's training. Flow matching keeps its rate
+/// constant, as in the reference fits (docs/maths/continuous.md, "Flow matching"): a cosine
+/// decay over the app's 4,000 steps would stop it after ten seconds of a run that wants twenty
+/// thousand steps.
+fn for_stack(kinds: &[LayerKind], mode: Mode, hyper: Hyper) -> Hyper {
+    let flow_matching = matches!(mode, Mode::Points(_))
+        && matches!(kinds, [LayerKind::Cnf(s)] if s.field == crate::core::cnf::CnfField::Mlp);
     Hyper {
         batch: hyper.batch.min(crate::state::max_batch(kinds)),
+        schedule: if flow_matching {
+            LrSchedule::Constant
+        } else {
+            default_hyper(mode).schedule
+        },
         ..hyper
     }
 }

@@ -25,14 +25,15 @@
 
 use crate::core::words::{Malformed, Reader, Writer};
 use crate::core::{DivergenceReason, ImageLimits, Trainer};
-use crate::state::{MAX_LAYERS, MAX_POINTS};
+use crate::state::{max_batch, MAX_LAYERS, MAX_POINTS};
 
+use super::train_job::Turns;
 use super::training::Divergence;
 
 /// First word of every message.
 pub const MAGIC: f64 = 2_059_061_297.0;
 /// Format version (second word).
-pub const VERSION: usize = 1;
+pub const VERSION: usize = 2;
 /// Most trainers in one job (the comparison has three).
 pub const MAX_TRAINERS: usize = 4;
 
@@ -41,6 +42,10 @@ const STOP: usize = 2;
 const READY: usize = 3;
 const HELLO: usize = 10;
 const SNAPSHOT: usize = 11;
+
+// Every batch the page allows fits in an image.
+const _: () =
+    assert!(crate::state::ranges::BATCH.hi as usize <= crate::core::train::MAX_IMAGE_BATCH);
 
 /// What the trainers of a message may hold: the link's limits.
 pub const LIMITS: ImageLimits = ImageLimits {
@@ -80,6 +85,8 @@ pub enum Command {
         until: Option<u64>,
         /// Whose turn is next.
         next: usize,
+        /// How the trainers share the job.
+        turns: Turns,
         /// The trainers.
         trainers: Vec<Trainer>,
     },
@@ -134,6 +141,7 @@ pub fn encode_train(
     until: Option<u64>,
     trainers: &[&Trainer],
     next: usize,
+    turns: Turns,
 ) -> Vec<f64> {
     let mut w = header(TRAIN);
     w.usize(slot.index());
@@ -141,6 +149,7 @@ pub fn encode_train(
     w.bool(until.is_some());
     w.u64(until.unwrap_or(0));
     w.usize(next);
+    w.bool(turns == Turns::Seconds);
     w.usize(trainers.len());
     for t in trainers {
         t.write_image(&mut w);
@@ -220,18 +229,31 @@ pub fn decode_command(words: &[f64]) -> Result<Command, Malformed> {
             let limited = r.bool()?;
             let until = r.u64()?;
             let next = r.usize(MAX_TRAINERS - 1)?;
+            let turns = if r.bool()? {
+                Turns::Seconds
+            } else {
+                Turns::Steps
+            };
             let n = r.usize(MAX_TRAINERS)?;
             if n == 0 || next >= n {
                 return Err(Malformed("a job needs a trainer whose turn it is"));
             }
             let trainers = (0..n)
-                .map(|_| Trainer::from_image(&mut r, LIMITS))
+                .map(|_| {
+                    let t = Trainer::from_image(&mut r, LIMITS)?;
+                    // The memory budget the page holds every stack to (`state/ranges.rs`).
+                    if t.hyper().batch > max_batch(t.flow().kinds()) {
+                        return Err(Malformed("a minibatch beyond the stack's memory budget"));
+                    }
+                    Ok(t)
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             Command::Train {
                 slot,
                 generation,
                 until: limited.then_some(until),
                 next,
+                turns,
                 trainers,
             }
         }

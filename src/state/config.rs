@@ -221,12 +221,18 @@ pub struct ViewConfig {
     /// The layer open in the layer editor (0-based, `< K`): its handles show at its input stage.
     pub selected: Option<usize>,
     /// How the main picture of a one-layer continuous flow integrates the trace: 0 exactly, or
-    /// Hutchinson's estimator with this many probes ([`TRACE_PROBES`]).
+    /// Hutchinson's estimator with this many probes ([`TRACE_PROBES`]); or, as
+    /// [`SOLVER_ERROR_PICTURE`], the picture is the solver's density error instead.
     pub trace_probes: u8,
 }
 
 /// The trace estimators the view offers: exact (0), Hutchinson with 1 or 10 probes.
 pub const TRACE_PROBES: [u8; 3] = [0, 1, 10];
+
+/// The value of [`ViewConfig::trace_probes`] that shows a one-layer continuous flow's solver
+/// error (its scheme against the fine reference, `core::cnf::solver_error`) in place of its
+/// density (`trace=error` in a link).
+pub const SOLVER_ERROR_PICTURE: u8 = u8::MAX;
 
 impl ViewConfig {
     /// The default view for a stack of `k` layers (showing the last stage).

@@ -4,7 +4,9 @@
 
 use crate::core::{Energy, Preset};
 
-use super::config::{energy_slug, preset_slug, Config, Mode, Overlays, PresetInfo, Scale};
+use super::config::{
+    energy_slug, preset_slug, Config, Mode, Overlays, PresetInfo, Scale, SOLVER_ERROR_PICTURE,
+};
 use super::key_read::Raw;
 use super::layers_codec::decode_kinds;
 use super::numtext::thousands;
@@ -300,6 +302,7 @@ pub(crate) fn read_scale(c: &mut Config, r: &mut Raw) {
 pub(crate) fn write_trace(c: &Config) -> Option<String> {
     match c.view.trace_probes {
         0 => None,
+        SOLVER_ERROR_PICTURE => Some("error".into()),
         n => Some(format!("h{n}")),
     }
 }
@@ -310,7 +313,8 @@ pub(crate) fn read_trace(c: &mut Config, r: &mut Raw) {
         "exact" => c.view.trace_probes = 0,
         "h1" => c.view.trace_probes = 1,
         "h10" => c.view.trace_probes = 10,
-        _ => r.ignore("trace", "expected exact, h1 or h10"),
+        "error" => c.view.trace_probes = SOLVER_ERROR_PICTURE,
+        _ => r.ignore("trace", "expected exact, h1, h10 or error"),
     }
 }
 

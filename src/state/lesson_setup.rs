@@ -1,9 +1,10 @@
 //! The state each lesson sets up: a [`Config`] with the lesson's caption, target, stack and
 //! view.
 
+use crate::core::cnf::{CnfSpec, Method};
 use crate::core::{Energy, LayerKind, Preset, StackPattern};
 
-use super::config::{Config, Mode, PresetInfo, ANNEAL_STEPS_FAST};
+use super::config::{Config, Mode, PresetInfo, ANNEAL_STEPS_FAST, SOLVER_ERROR_PICTURE};
 use super::lessons::{Compare, Lesson};
 
 impl Lesson {
@@ -58,6 +59,29 @@ impl Lesson {
                 c.view.overlays.grid = false;
                 c.view.overlays.field = true;
                 c.view.overlays.paths = true;
+            }
+            Lesson::StepsVsError => {
+                let p = PresetInfo::new(Preset::EightGaussians);
+                c.mode = Mode::Points(Some(p));
+                c.points = p.generate();
+                c.kinds = vec![LayerKind::Cnf(CnfSpec {
+                    method: Method::Euler,
+                    steps: 4,
+                    ..CnfSpec::MLP
+                })];
+                c.train.lr = 1e-3;
+                c.view.overlays.grid = false;
+                c.view.overlays.particles = true;
+                c.view.trace_probes = SOLVER_ERROR_PICTURE;
+            }
+            Lesson::FmVsMl => {
+                let p = PresetInfo::new(Preset::TwoMoons);
+                c.mode = Mode::Points(Some(p));
+                c.points = p.generate();
+                c.kinds = StackPattern::FlowMatching.kinds(1);
+                c.train.lr = 1e-3;
+                c.compare = Some(Compare::FmVsMl);
+                c.view.overlays.grid = false;
             }
             Lesson::Hutchinson => {
                 let p = PresetInfo::new(Preset::EightGaussians);

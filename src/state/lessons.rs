@@ -16,6 +16,9 @@ pub enum Compare {
     /// Planar K = 8 against the continuous planar flow of width M = 8 (a planar flow is a
     /// residual step: Chen et al. 2018, Figure 4).
     Residual,
+    /// The flow-matching MLP field trained by flow matching and by maximum likelihood through
+    /// the ODE, for the same wall time (why flow matching replaced it).
+    FmVsMl,
 }
 
 /// One flow of a comparison.
@@ -25,15 +28,18 @@ pub struct CompareEntry {
     pub label: String,
     /// Its layer stack.
     pub kinds: Vec<LayerKind>,
+    /// Maximum likelihood through the ODE even where flow matching could train it.
+    pub through_ode: bool,
 }
 
 impl Compare {
     /// Both, for menus.
-    pub const ALL: [Compare; 4] = [
+    pub const ALL: [Compare; 5] = [
         Compare::Kinds,
         Compare::Depths,
         Compare::Families,
         Compare::Residual,
+        Compare::FmVsMl,
     ];
 
     /// Link name (`cmp=` value).
@@ -43,6 +49,7 @@ impl Compare {
             Compare::Depths => "depths",
             Compare::Families => "families",
             Compare::Residual => "residual",
+            Compare::FmVsMl => "fm-vs-ml",
         }
     }
 
@@ -58,6 +65,7 @@ impl Compare {
             Compare::Depths => "K = 2 / 8 / 32",
             Compare::Families => "planar 32 / affine 8 / spline 4",
             Compare::Residual => "planar K = 8 / continuous M = 8",
+            Compare::FmVsMl => "flow matching / ML through the ODE",
         }
     }
 
@@ -66,6 +74,7 @@ impl Compare {
         let stack = |kind: LayerKind, k: usize, name: &str| CompareEntry {
             label: format!("{name} K = {k}"),
             kinds: vec![kind; k],
+            through_ode: false,
         };
         match self {
             Compare::Kinds => {
@@ -80,8 +89,17 @@ impl Compare {
                 CompareEntry {
                     label: "continuous planar M = 8".into(),
                     kinds: vec![LayerKind::Cnf(crate::core::cnf::CnfSpec::planar(8))],
+                    through_ode: false,
                 },
             ],
+            Compare::FmVsMl => [("flow matching", false), ("ML through the ODE", true)]
+                .into_iter()
+                .map(|(label, through_ode)| CompareEntry {
+                    label: label.into(),
+                    kinds: StackPattern::FlowMatching.kinds(1),
+                    through_ode,
+                })
+                .collect(),
             Compare::Depths => [2, 8, 32]
                 .into_iter()
                 .map(|k| stack(LayerKind::Planar, k, "planar"))
@@ -106,6 +124,7 @@ impl Compare {
                 CompareEntry {
                     label: format!("{name} K = {k}{front}"),
                     kinds,
+                    through_ode: false,
                 }
             })
             .collect(),
@@ -133,11 +152,16 @@ pub enum Lesson {
     ResidualStep,
     /// A continuous flow's density with Hutchinson's trace estimator instead of the exact trace.
     Hutchinson,
+    /// The same MLP field trained by flow matching and by maximum likelihood through the ODE for
+    /// the same wall time.
+    FmVsMl,
+    /// A continuous flow's solver and step count against a fine reference: the error map.
+    StepsVsError,
 }
 
 impl Lesson {
     /// Every lesson, in menu order.
-    pub const ALL: [Lesson; 11] = [
+    pub const ALL: [Lesson; 13] = [
         Lesson::Figure3(Energy::U1),
         Lesson::Figure3(Energy::U2),
         Lesson::Figure3(Energy::U3),
@@ -149,6 +173,8 @@ impl Lesson {
         Lesson::FlowMatching,
         Lesson::ResidualStep,
         Lesson::Hutchinson,
+        Lesson::StepsVsError,
+        Lesson::FmVsMl,
     ];
 
     /// Link name (`lesson=` value).
@@ -165,6 +191,8 @@ impl Lesson {
             Lesson::FlowMatching => "flow-matching",
             Lesson::ResidualStep => "residual-step",
             Lesson::Hutchinson => "hutchinson",
+            Lesson::FmVsMl => "fm-vs-ml",
+            Lesson::StepsVsError => "steps-vs-error",
         }
     }
 
@@ -184,6 +212,8 @@ impl Lesson {
             Lesson::FlowMatching => "Flow matching on your own points".into(),
             Lesson::ResidualStep => "A planar flow is a residual step".into(),
             Lesson::Hutchinson => "Exact trace vs Hutchinson".into(),
+            Lesson::FmVsMl => "Why flow matching replaced ML through the ODE".into(),
+            Lesson::StepsVsError => "Solver steps vs error".into(),
         }
     }
 
@@ -200,6 +230,8 @@ impl Lesson {
             Lesson::CouplingWon => "The checkerboard fitted three ways in equal steps: 32 planar layers bend space one line at a time; a coupling layer moves one coordinate by any learned function of the other, so 8 affine or 4 spline layers carve the squares.".into(),
             Lesson::FlowMatching => "Flow matching: v(x, t) learns the mean velocity of straight paths from noise to your points; no ODE is solved in training. Press Train (or draw your own cloud first), then scrub t to watch p_t form.".into(),
             Lesson::Hutchinson => "FFJORD estimates the trace with one random probe per path: here the density is off by ±∫(J₁₂ + J₂₁) dt, a speckle. Train, then switch View → Trace between Hutchinson (1 or 10 probes) and the exact trace, as cheap in 2-D.".into(),
+            Lesson::StepsVsError => "The density here is exact only up to the solver: the map is p by Euler with 4 steps minus p by RK4 with 32 (orange: too much mass, blue: too little; the legend gives the largest error in view). It first trains 4,000 flow-matching steps (a few seconds), then stops: change the layer's solver and steps under Layers — each doubling of the steps halves Euler's error, and cuts RK4's sixteenfold.".into(),
+            Lesson::FmVsMl => "The same field on the same moons, trained for the same wall time: by flow matching (a regression, no ODE solved) and by maximum likelihood through the ODE (every step solves and differentiates it). Per step ML is better; per second it loses — compare the held-out NLLs.".into(),
             Lesson::ResidualStep => "A planar layer z + u·tanh(wᵀz + b) is one Euler step of dz/dt = u·tanh(wᵀz + b): 8 planar layers against the continuous planar flow of width 8 on U1, in equal steps (Chen et al. 2018, Figure 4).".into(),
         }
     }

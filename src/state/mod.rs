@@ -59,7 +59,7 @@ pub mod warning;
 pub use config::{
     energy_slug, preset_slug, Config, EmbedConfig, Mode, Overlays, PresetInfo, Scale, TrainConfig,
     ViewConfig, ANNEAL_STEPS_FAST, ANNEAL_STEPS_PAPER, FORMAT_VERSION, LR_MAX, MAX_HIDE,
-    MAX_LAYERS, MAX_POINTS,
+    MAX_LAYERS, MAX_POINTS, SOLVER_ERROR_PICTURE,
 };
 pub use csv::{parse_points_csv, points_to_csv};
 pub use fragment::{

@@ -32,6 +32,20 @@ pub fn num(v: f64, digits: usize) -> String {
     }
 }
 
+/// A small magnitude for display, two significant digits: `0.31`, `0.0042`, `3.1e-7`.
+pub fn sci(v: f64) -> String {
+    if !v.is_finite() {
+        "—".into()
+    } else if v >= 0.01 || v == 0.0 {
+        format!("{v:.2}")
+    } else if v >= 1e-4 {
+        let digits = (1 - v.log10().floor() as i32).max(0) as usize;
+        format!("{v:.digits$}")
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
 /// A learning rate for display: `0.005` → `5.0e-3`, `0.05` → `0.050`.
 pub fn fmt_lr(lr: f64) -> String {
     if !lr.is_finite() {

@@ -29,6 +29,7 @@ pub mod mlp_fast;
 pub mod mlp_field;
 pub mod planar_cnf;
 pub mod solve;
+pub mod solver_error;
 pub mod through_ode;
 
 pub use field::{Field, FieldVjp, FieldWork};

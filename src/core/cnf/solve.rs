@@ -35,6 +35,15 @@ impl Method {
     /// Every scheme, in order.
     pub const ALL: [Method; 3] = [Method::Euler, Method::Midpoint, Method::Rk4];
 
+    /// Its name in prose: `Euler`, `midpoint`, `RK4`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Method::Euler => "Euler",
+            Method::Midpoint => "midpoint",
+            Method::Rk4 => "RK4",
+        }
+    }
+
     /// Its name in links and captions.
     pub fn name(self) -> &'static str {
         match self {

@@ -27,6 +27,11 @@ use super::{check_hyper, check_objective, Hyper, LrSchedule, Objective, Progress
 /// Most history entries an image may carry (the trainer keeps [`History::DEFAULT_CAPACITY`]).
 const MAX_HISTORY: usize = 1 << 16;
 
+/// The largest minibatch, and the most evaluation samples, an image may carry: the app's own
+/// bound on the batch. (A message with four billion would otherwise allocate as many at the
+/// first step; the page's worker also holds each stack to its memory budget.)
+pub const MAX_IMAGE_BATCH: usize = 8192;
+
 /// Bounds on what an image may hold (the page's link limits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ImageLimits {
@@ -53,6 +58,7 @@ impl Trainer {
         }
         w.u64(self.seed);
         write_objective(w, &self.objective);
+        w.bool(self.through_ode);
         self.write_state(w);
     }
 
@@ -70,10 +76,13 @@ impl Trainer {
         let seed = r.u64()?;
         let objective = read_objective(r, limits.points)?;
         check_objective(&objective).map_err(|_| Malformed("unusable training points"))?;
+        let through_ode = r.bool()?;
         let (params, progress) = read_state(r, kinds.iter().map(|k| k.n_params()).sum())?;
         let flow = Flow::with_params(&kinds, &params, objective.direction())
             .ok_or(Malformed("parameters do not fit the stack"))?;
-        Ok(Trainer::assemble(flow, init, seed, progress, objective))
+        let mut t = Trainer::assemble(flow, init, seed, progress, objective);
+        t.through_ode = through_ode;
+        Ok(t)
     }
 
     /// Writes what training changes: the parameters and the progress.
@@ -96,6 +105,7 @@ impl Trainer {
         w.f64(p.loss_ref.unwrap_or(0.0));
         w.usize(p.recovering as usize);
         w.f64(p.last_update);
+        w.f64(p.seconds);
     }
 
     /// Puts a state written by [`Trainer::write_state`] (of a trainer with this stack) into this
@@ -135,6 +145,7 @@ fn read_state(r: &mut Reader, n: usize) -> Result<(Vec<f64>, Progress), Malforme
     let loss_ref = r.f64()?;
     let recovering = r.usize(u32::MAX as usize)? as u32;
     let last_update = r.f64()?;
+    let seconds = r.finite()?;
     Ok((
         params,
         Progress {
@@ -150,6 +161,7 @@ fn read_state(r: &mut Reader, n: usize) -> Result<(Vec<f64>, Progress), Malforme
             loss_ref: has_ref.then_some(loss_ref),
             recovering,
             last_update,
+            seconds: seconds.max(0.0),
         },
     ))
 }
@@ -172,9 +184,8 @@ fn write_hyper(w: &mut Writer, h: &Hyper) {
 }
 
 fn read_hyper(r: &mut Reader) -> Result<Hyper, Malformed> {
-    const BIG: usize = u32::MAX as usize;
     let lr = r.f64()?;
-    let batch = r.usize(BIG)?;
+    let batch = r.usize(MAX_IMAGE_BATCH)?;
     let has_clip = r.bool()?;
     let clip = r.f64()?;
     let schedule = match r.usize(1)? {
@@ -190,7 +201,7 @@ fn read_hyper(r: &mut Reader) -> Result<Hyper, Malformed> {
         clip: has_clip.then_some(clip),
         schedule,
         eval_every: r.u64()?,
-        eval_samples: r.usize(BIG)?,
+        eval_samples: r.usize(MAX_IMAGE_BATCH)?,
     };
     // A divergence may have halved the rate below what a user may type: only what `new` checks.
     check_hyper(&h).map_err(|_| Malformed("unusable hyper-parameters"))?;

@@ -33,6 +33,10 @@ pub struct Progress {
     /// The largest change of a raw parameter in the last accepted update (0 if none since the
     /// parameters last changed from outside).
     pub(super) last_update: f64,
+    /// Seconds spent in steps, by the clock of whoever ran them
+    /// ([`Trainer::add_seconds`](super::Trainer::add_seconds)): what a comparison at equal
+    /// wall time shares out.
+    pub(super) seconds: f64,
 }
 
 impl Progress {
@@ -52,6 +56,7 @@ impl Progress {
             loss_ref: None,
             recovering: 0,
             last_update: 0.0,
+            seconds: 0.0,
         }
     }
 

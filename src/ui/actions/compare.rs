@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::session::worker_protocol::Snapshot;
 use crate::session::CompareRun;
 use crate::state::Compare;
+use crate::ui::browser::now_ms;
 use crate::ui::context::{NoticeKind, Ui};
 
 /// Opens the comparison `which` for the session's target and depth (paused, fresh weights).
@@ -71,7 +72,10 @@ pub fn toggle_training(ui: Ui) {
 pub fn train_slice(ui: Ui, keep_going: impl FnMut() -> bool) {
     let diverged = ui
         .compare_run
-        .try_update_value(|r| r.as_mut().and_then(|r| r.train_while(keep_going)))
+        .try_update_value(|r| {
+            r.as_mut()
+                .and_then(|r| r.train_while(|| now_ms() / 1e3, keep_going))
+        })
         .flatten();
     if let Some((label, d)) = diverged {
         ui.notify(

@@ -8,6 +8,9 @@ use crate::ui::context::{Panel, Tool, Ui};
 
 use super::{history, link, selection, training, view};
 
+/// Flow-matching steps the lesson "Solver steps vs error" trains before it stops.
+const STEPS_VS_ERROR_TRAINING: u64 = 4000;
+
 /// Sets up lesson `l`: its state (as a link would), its caption, and for the comparisons their
 /// training and the main flow's.
 pub fn apply(ui: Ui, l: Lesson) {
@@ -21,6 +24,10 @@ pub fn apply(ui: Ui, l: Lesson) {
         }
         // Flow matching waits for the user's Train (or their own drawn cloud first).
         Lesson::FlowMatching | Lesson::Hutchinson => {}
+        // A field worth solving first: a few seconds of flow matching, then still.
+        Lesson::StepsVsError => training::train_steps(ui, STEPS_VS_ERROR_TRAINING),
+        // Only the two compared trainings: the main flow would take the worker's time from them.
+        Lesson::FmVsMl => ui.compare_training.set(true),
         Lesson::Figure3(_)
         | Lesson::PlanarVsRadial
         | Lesson::CouplingWon

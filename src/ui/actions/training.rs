@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::session::worker_protocol::Snapshot;
 use crate::session::{Stats, TrainReport};
+use crate::ui::browser::now_ms;
 use crate::ui::context::{NoticeCause, NoticeKind, Ui};
 
 /// Starts or pauses training. Starting shows the model stage unless the timeline is playing.
@@ -80,7 +81,7 @@ pub fn slice(ui: Ui, keep_going: impl FnMut() -> bool) {
     let until = ui.train_until.get_value();
     if let Some((r, go_on)) = ui
         .session
-        .try_update_value(|s| s.train_until(until, keep_going))
+        .try_update_value(|s| s.train_until(until, || now_ms() / 1e3, keep_going))
     {
         if r.steps > 0 {
             ui.bump();

@@ -150,6 +150,14 @@ pub enum Legend {
         /// Half-range in nats.
         range: f64,
     },
+    /// A continuous layer's solver error, `p` by its scheme minus by the fine reference:
+    /// symmetric range ±`range` (the largest error in view).
+    SolverError {
+        /// The scheme's name and its steps to the time shown.
+        solver: (&'static str, usize),
+        /// Half-range (density units).
+        range: f64,
+    },
 }
 
 /// Where one frame's work went (ms), for the `#bench` page's breakdown.

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use crate::render::{Colormap, DensityScale};
-use crate::state::numtext::num;
+use crate::state::numtext::{num, sci};
 use crate::ui::browser::page;
 use crate::ui::context::Legend;
 
@@ -55,6 +55,14 @@ fn legend_label(legend: &Legend) -> String {
         Legend::Volume { step, range } => {
             format!("log|det J| step {step}: −{0} … +{0}", num(*range, 2))
         }
+        Legend::SolverError {
+            solver: (name, steps),
+            range,
+        } => format!(
+            "density error, {name} × {steps} vs RK4 × {}: −{1} … +{1}",
+            crate::core::cnf::solver_error::reference_steps(*steps),
+            sci(*range)
+        ),
     }
 }
 
@@ -84,7 +92,7 @@ pub fn compose(
     ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&overlay, 0.0, 0.0, side, side)
         .map_err(|_| "drawing failed")?;
     let cmap = match legend {
-        Legend::Volume { .. } => Colormap::Diverging,
+        Legend::Volume { .. } | Legend::SolverError { .. } => Colormap::Diverging,
         Legend::Density { .. } => Colormap::Viridis,
     };
     let bar_x = 12.0 * scale;

@@ -5,25 +5,48 @@
 use web_sys::HtmlCanvasElement;
 
 use crate::core::cnf::hutchinson::picture_log_density;
-use crate::core::{Flow, Workspace};
+use crate::core::cnf::solver_error::solver_error;
+use crate::core::{Flow, LayerKind, Workspace};
 use crate::render::progressive::{Model, Picture, Refiner, Subject};
 use crate::render::view_plan::{GRID_MAX, GRID_START};
 use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
 use crate::session::Session;
+use crate::state::SOLVER_ERROR_PICTURE;
 use crate::ui::browser::now_ms;
 use crate::ui::context::Legend;
 
 use super::canvas;
 
+/// The finest solver-error picture.
+const SOLVER_ERROR_MAX: usize = 64;
+
 /// What the main view's density shows at stage `s`: the next step's volume change (`volume`,
-/// a non-empty flow), else the density.
+/// a non-empty flow), a one-layer continuous flow's solver error (`probes` is
+/// [`SOLVER_ERROR_PICTURE`]), else the density.
 fn picture(flow: &Flow, s: f64, volume: bool, probes: u8) -> Picture {
     if volume && !flow.is_empty() {
         Picture::Volume {
             step: ((s.floor().max(0.0) as usize) + 1).min(flow.len()),
         }
+    } else if probes == SOLVER_ERROR_PICTURE && solver(flow, s).is_some() {
+        Picture::SolverError { stage: s }
     } else {
-        Picture::Density { stage: s, probes }
+        Picture::Density {
+            stage: s,
+            probes: if probes == SOLVER_ERROR_PICTURE {
+                0
+            } else {
+                probes
+            },
+        }
+    }
+}
+
+/// A one-layer continuous flow's scheme and its steps to stage `s`.
+fn solver(flow: &Flow, s: f64) -> Option<(&'static str, usize)> {
+    match flow.kinds() {
+        [LayerKind::Cnf(spec)] => Some((spec.method.title(), spec.steps_for(s.clamp(0.0, 1.0)))),
+        _ => None,
     }
 }
 
@@ -99,9 +122,12 @@ impl Density {
                 &mut self.vals,
                 &mut self.ws,
             ),
+            Picture::SolverError { stage } => {
+                solver_error(flow, stage, &self.xs, &self.ys, &mut self.vals);
+            }
         }
         let vals = std::mem::take(&mut self.vals);
-        let legend = self.show(canvas_el, &vals, n, what, scale);
+        let legend = self.show(canvas_el, &vals, n, what, scale, solver(flow, s));
         self.vals = vals;
         legend
     }
@@ -126,18 +152,25 @@ impl Density {
         let what = picture(flow, s, volume, self.probes);
         let subject = Subject::new(what, window);
         let model = Model::of(flow, version);
+        // A solver error costs ~30–130 densities per pixel and varies smoothly: 64² at most.
+        let rest = if matches!(what, Picture::SolverError { .. }) {
+            SOLVER_ERROR_MAX
+        } else {
+            GRID_MAX
+        };
         let job = self.refiner.step(
             flow,
             subject,
             model,
             moving,
-            GRID_MAX,
+            rest,
             &mut self.ws,
             &now_ms,
             &mut || now_ms() < deadline,
         )?;
         let (vals, n) = (job.values().to_vec(), job.n());
-        Some((self.show(canvas_el, &vals, n, what, scale), n))
+        let solver = solver(flow, s);
+        Some((self.show(canvas_el, &vals, n, what, scale, solver), n))
     }
 
     /// Records what a density drawn at one go cost, for the [`Refiner`]'s resolutions.
@@ -155,25 +188,19 @@ impl Density {
         n: usize,
         what: Picture,
         scale: DensityScale,
+        solver: Option<(&'static str, usize)>,
     ) -> Legend {
         let legend = match what {
             Picture::Volume { step } => {
-                let range = vals
-                    .iter()
-                    .filter(|v| v.is_finite())
-                    .fold(0.0f64, |m, v| m.max(v.abs()))
-                    .max(0.05);
-                // Map [-range, range] onto [0, 1] of the diverging map via a shifted "log-density".
-                self.unit.clear();
-                self.unit.extend(vals.iter().map(|v| {
-                    if v.is_finite() {
-                        0.5 + 0.5 * *v / range
-                    } else {
-                        0.5
-                    }
-                }));
-                self.vol.colorize_unit(&self.unit, &mut self.rgba);
+                let range = self.diverging(vals, 0.05);
                 Legend::Volume { step, range }
+            }
+            Picture::SolverError { .. } => {
+                let range = self.diverging(vals, 1e-12);
+                Legend::SolverError {
+                    solver: solver.unwrap_or(("", 0)),
+                    range,
+                }
             }
             Picture::Density { .. } => {
                 self.heat.colorize(vals, scale, &mut self.rgba);
@@ -185,6 +212,27 @@ impl Density {
         };
         canvas::blit_rgba(canvas_el, &self.rgba, n as u32, n as u32);
         legend
+    }
+
+    /// Colours signed `vals` with the diverging map over `±range`, the largest magnitude in
+    /// view (at least `floor`); returns the range.
+    fn diverging(&mut self, vals: &[f64], floor: f64) -> f64 {
+        let range = vals
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |m, v| m.max(v.abs()))
+            .max(floor);
+        // Map [-range, range] onto [0, 1] of the diverging map.
+        self.unit.clear();
+        self.unit.extend(vals.iter().map(|v| {
+            if v.is_finite() {
+                0.5 + 0.5 * *v / range
+            } else {
+                0.5
+            }
+        }));
+        self.vol.colorize_unit(&self.unit, &mut self.rgba);
+        range
     }
 }
 

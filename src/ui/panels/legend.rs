@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::render::{Colormap, DensityScale};
-use crate::state::numtext::num;
+use crate::state::numtext::{num, sci};
 use crate::ui::context::{use_ui, Legend};
 
 /// The legend.
@@ -12,7 +12,7 @@ pub fn LegendBar() -> impl IntoView {
     let ui = use_ui();
     let gradient = move || {
         let cmap = match ui.legend.get() {
-            Legend::Volume { .. } => Colormap::Diverging,
+            Legend::Volume { .. } | Legend::SolverError { .. } => Colormap::Diverging,
             Legend::Density { .. } => Colormap::Viridis,
         };
         cmap.css_gradient("to top")
@@ -38,6 +38,17 @@ pub fn LegendBar() -> impl IntoView {
             format!("+{} expands", num(range, 2)),
             format!("−{} contracts", num(range, 2)),
             format!("log |det J| of step {step}"),
+        ),
+        Legend::SolverError {
+            solver: (name, steps),
+            range,
+        } => (
+            format!("+{} too much", sci(range)),
+            format!("−{} too little", sci(range)),
+            format!(
+                "density error, {name} × {steps} vs RK4 × {}",
+                crate::core::cnf::solver_error::reference_steps(steps)
+            ),
         ),
     };
     view! {

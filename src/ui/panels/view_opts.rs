@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::state::SOLVER_ERROR_PICTURE;
 use crate::ui::actions::view;
 use crate::ui::context::{use_ui, Overlays};
 
@@ -39,16 +40,17 @@ pub fn ViewPanel() -> impl IntoView {
                 {toggle("view-field", "Vector field v(x, t) (continuous steps)", |o| o.field, |o, v| o.field = v)}
                 {toggle("view-paths", "Flow-matching paths, noise → data", |o| o.paths, |o, v| o.paths = v)}
                 <label class="inline">
-                    "Trace "
+                    "Continuous picture "
                     <select
                         id="trace-select"
-                        aria-label="Trace of a continuous flow's picture"
+                        aria-label="What a one-layer continuous flow's picture shows"
                         prop:value=move || ui.trace_probes.get().to_string()
                         on:change=move |ev| { view::set_trace_probes(ui, event_target_value(&ev).parse().unwrap_or(0)) }
                     >
-                        <option value="0" selected=move || ui.trace_probes.get() == 0>"exact"</option>
-                        <option value="1" selected=move || ui.trace_probes.get() == 1>"Hutchinson, 1 probe"</option>
-                        <option value="10" selected=move || ui.trace_probes.get() == 10>"Hutchinson, 10 probes"</option>
+                        <option value="0" selected=move || ui.trace_probes.get() == 0>"density, exact trace"</option>
+                        <option value="1" selected=move || ui.trace_probes.get() == 1>"density, Hutchinson 1 probe"</option>
+                        <option value="10" selected=move || ui.trace_probes.get() == 10>"density, Hutchinson 10 probes"</option>
+                        <option value=SOLVER_ERROR_PICTURE.to_string() selected=move || ui.trace_probes.get() == SOLVER_ERROR_PICTURE>"solver error vs a fine RK4"</option>
                     </select>
                 </label>
                 <label class="inline">

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
 
 use crate::core::Trainer;
-use crate::session::train_job::{run_while, JobReport};
+use crate::session::train_job::{run_while, JobReport, Turns};
 use crate::session::worker_protocol::{
     decode_command, encode_hello, encode_snapshot, Command, Slot,
 };
@@ -31,6 +31,7 @@ struct Job {
     generation: u64,
     until: Option<u64>,
     next: usize,
+    turns: Turns,
     trainers: Vec<Trainer>,
     steps: u64,
     report: JobReport,
@@ -81,12 +82,14 @@ impl Host {
                 generation,
                 until,
                 next,
+                turns,
                 trainers,
             }) => {
                 self.jobs[slot.index()] = Some(Job {
                     generation,
                     until,
                     next,
+                    turns,
                     trainers,
                     steps: 0,
                     report: JobReport::default(),
@@ -122,9 +125,15 @@ impl Host {
             if job.runs(t) {
                 let deadline = now(&scope) + SLICE_MS / active;
                 let mut refs: Vec<&mut Trainer> = job.trainers.iter_mut().collect();
-                let r = run_while(&mut refs, &mut job.next, job.until, || {
-                    now(&scope) < deadline
-                });
+                let clock = || now(&scope) / 1e3;
+                let r = run_while(
+                    &mut refs,
+                    &mut job.next,
+                    job.until,
+                    job.turns,
+                    clock,
+                    || now(&scope) < deadline,
+                );
                 job.steps += r.steps as u64;
                 job.changed |= r.steps > 0 || r.done || !r.diverged.is_empty();
                 job.report.diverged.extend(r.diverged);

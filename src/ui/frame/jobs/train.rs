@@ -9,6 +9,7 @@
 
 use leptos::prelude::*;
 
+use crate::session::train_job::Turns;
 use crate::session::worker_protocol::{encode_ready, encode_stop, encode_train, Slot};
 use crate::ui::actions::{compare, training};
 use crate::ui::browser::now_ms;
@@ -164,8 +165,16 @@ impl Train {
         };
         let revs = training.then(|| key(ui));
         let snap = self.remote.sync(Slot::Main, revs, |generation| {
-            ui.session
-                .with_value(|s| encode_train(Slot::Main, generation, until, &[s.trainer()], 0))
+            ui.session.with_value(|s| {
+                encode_train(
+                    Slot::Main,
+                    generation,
+                    until,
+                    &[s.trainer()],
+                    0,
+                    Turns::Steps,
+                )
+            })
         });
         if let Some(snap) = snap {
             let ok = training::adopt(ui, &snap);
@@ -187,7 +196,8 @@ impl Train {
         let snap = self.remote.sync(Slot::Compare, revs, |generation| {
             ui.compare_run.with_value(|r| {
                 let (trainers, next) = r.as_ref().map(|r| r.job()).unwrap_or_default();
-                encode_train(Slot::Compare, generation, None, &trainers, next)
+                let turns = r.as_ref().map_or(Turns::Steps, |r| r.turns());
+                encode_train(Slot::Compare, generation, None, &trainers, next, turns)
             })
         });
         if let Some(snap) = snap {
