@@ -12,8 +12,6 @@ row-major ``out × in``: ``W1 (32) | c1 (32) | W2 (32·32) | c2 (32) | W3 (P·32
   ``1e−3 + softplus(θᵟ + c_δ)``, end derivatives 1 (docs/maths/coupling-spline.md).
 """
 
-import math
-
 from .._scalar import softplus
 
 HIDDEN = 32
@@ -190,5 +188,3 @@ def describe(xp, p):
     return {"keeps": "xy"[p.keep], "transforms": "yx"[p.keep],
             "conditioner": f"1-{h}-{h}-{out}, tanh"}
 
-
-assert math.isclose(DERIV_SHIFT, math.log(math.expm1(1.0 - MIN_DERIV)), rel_tol=1e-15)
