@@ -190,7 +190,8 @@ fn direction_json(flow: &Flow, d: Direction, xs: &[Vec2]) -> String {
 
 fn write_model(dir: &Path, name: &str, kinds: &[LayerKind], seed: u64) {
     let params = params_for(kinds, seed);
-    let model = model_to_json(kinds, &params).expect("parameter count matches");
+    let model =
+        model_to_json(kinds, &params, Direction::Normalizing).expect("parameter count matches");
     std::fs::write(dir.join(format!("{name}.model.json")), model).expect("write model");
     let flow = Flow::with_params(kinds, &params, Direction::Normalizing).expect("sizes match");
     let xs = eval_points();

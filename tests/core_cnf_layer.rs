@@ -275,3 +275,39 @@ fn a_continuous_step_path_carries_the_running_integral_to_the_step_term() {
         assert!(path.windows(2).all(|w| w[1].0 > w[0].0));
     }
 }
+
+#[test]
+fn a_point_pulled_back_through_a_stack_with_a_cnf_is_pushed_back_to_it() {
+    // The probe's click: the base point of a point at stage s, in both directions (a continuous
+    // layer of a normalizing flow solves backward in time; it once solved forward here).
+    let kinds = [
+        LayerKind::Planar,
+        LayerKind::Cnf(CnfSpec::planar(4)),
+        LayerKind::Radial,
+    ];
+    let mut rng = SmallRng::seed_from_u64(9);
+    for dir in [Direction::Generative, Direction::Normalizing] {
+        let p: Vec<f64> = init_params(&kinds, Init::Default, 5)
+            .iter()
+            .map(|v| 2.0 * v)
+            .collect();
+        let flow = Flow::with_params(&kinds, &p, dir).unwrap();
+        for s in [0.5, 1.0, 1.5, 2.0, 3.0] {
+            for _ in 0..10 {
+                let x = [rng.random_range(-2.0..2.0), rng.random_range(-2.0..2.0)];
+                let z = flow.pull_back(s, x).unwrap();
+                let (mut px, mut py) = ([z[0]], [z[1]]);
+                flow.push_to_stage(s, &mut px, &mut py, &mut Workspace::default());
+                // A fixed-step solve backward is the forward solve's inverse up to the solver's
+                // error (RK4, 16 steps).
+                let err = (px[0] - x[0]).hypot(py[0] - x[1]);
+                assert!(
+                    err < 1e-5,
+                    "{dir:?} s = {s}: {x:?} → {z:?} → [{}, {}]",
+                    px[0],
+                    py[0]
+                );
+            }
+        }
+    }
+}

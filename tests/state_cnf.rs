@@ -4,7 +4,7 @@
 //! brackets, and whole states (kinds, spec, parameters) that come back identical.
 
 use flow_playground::core::cnf::{CnfField, CnfSpec, Method};
-use flow_playground::core::{init_params, Init, LayerKind};
+use flow_playground::core::{init_params, Direction, Init, LayerKind};
 use flow_playground::state::layers_codec::{decode_kinds, encode_kinds};
 use flow_playground::state::model_json::{model_from_json, model_to_json};
 use flow_playground::state::{decode, encode, Config, ViewConfig, MAX_LAYERS};
@@ -75,7 +75,7 @@ fn continuous_states_travel_whole_in_links_and_model_files() {
     let (d, w) = decode(&encode(&c));
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(d, c);
-    let json = model_to_json(&kinds, &params).unwrap();
+    let json = model_to_json(&kinds, &params, Direction::Normalizing).unwrap();
     assert!(
         json.contains("\"type\": \"cnf-planar\"") && json.contains("\"width\": 5"),
         "{json:.400}"

@@ -3,7 +3,7 @@
 //! rows, rejection of files that are not data, exact round trips, append-or-replace, and no
 //! panic on arbitrary input.
 
-use flow_playground::core::{init_params, Init, LayerKind};
+use flow_playground::core::{init_params, Direction, Init, LayerKind};
 use flow_playground::state::{
     merge_points, model_from_json, model_to_json, parse_points, parse_points_csv,
     parse_points_json, points_to_csv, points_to_json, ImportError, ImportMode, LineError,
@@ -234,7 +234,7 @@ proptest! {
             (false, _, _) => LayerKind::Radial,
         }).collect();
         let params = init_params(&kinds, Init::Default, seed);
-        let text = model_to_json(&kinds, &params).unwrap();
+        let text = model_to_json(&kinds, &params, Direction::Normalizing).unwrap();
         let (k2, p2) = model_from_json(&text).unwrap();
         prop_assert_eq!(k2, kinds);
         prop_assert_eq!(p2, params);
@@ -274,14 +274,17 @@ fn deep_json_nesting_is_an_error_not_a_stack_overflow() {
 fn model_json_is_readable_and_validated() {
     let kinds = vec![LayerKind::Planar, LayerKind::Radial];
     let params = init_params(&kinds, Init::Default, 3);
-    let text = model_to_json(&kinds, &params).unwrap();
+    let text = model_to_json(&kinds, &params, Direction::Normalizing).unwrap();
     assert!(text.contains("\"format\": \"flow-playground-model\""));
     assert!(
         text.contains("\"type\": \"planar\"")
             && text.contains("\"u_hat\"")
             && text.contains("\"alpha\"")
     );
-    assert_eq!(model_to_json(&kinds, &params[1..]), None);
+    assert_eq!(
+        model_to_json(&kinds, &params[1..], Direction::Normalizing),
+        None
+    );
 
     let swap = |from: &str, to: &str| model_from_json(&text.replacen(from, to, 1));
     let e = swap("\"type\": \"radial\"", "\"type\": \"affine\"").unwrap_err();
@@ -297,7 +300,7 @@ fn model_json_is_readable_and_validated() {
     let mut marked = params.clone();
     marked[0] = 12345.5;
     let e = model_from_json(
-        &model_to_json(&kinds, &marked)
+        &model_to_json(&kinds, &marked, Direction::Normalizing)
             .unwrap()
             .replace("12345.5", "1e999"),
     )
@@ -319,7 +322,7 @@ fn model_json_is_readable_and_validated() {
     assert_eq!((k, p), (kinds, params));
     // Too many layers.
     let many = vec![LayerKind::Radial; 65];
-    let text = model_to_json(&many, &vec![0.0; 65 * 4]).unwrap();
+    let text = model_to_json(&many, &vec![0.0; 65 * 4], Direction::Normalizing).unwrap();
     assert!(model_from_json(&text)
         .unwrap_err()
         .to_string()
@@ -335,7 +338,7 @@ fn every_kind_round_trips_through_model_json() {
     for (i, p) in params.iter_mut().enumerate() {
         *p += 1e-3 * ((i * 37) % 11) as f64;
     }
-    let text = model_to_json(&kinds, &params).unwrap();
+    let text = model_to_json(&kinds, &params, Direction::Normalizing).unwrap();
     for name in ["sylvester", "affine-x", "affine-y", "spline-x", "spline-y"] {
         assert!(text.contains(&format!("\"type\": \"{name}\"")), "{name}");
     }

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use flow_playground::core::{init_params, Energy, Init, Keep, LayerKind, StackPattern};
+use flow_playground::core::{init_params, Direction, Energy, Init, Keep, LayerKind, StackPattern};
 use flow_playground::state::layers_codec::{decode_kinds, encode_kinds};
 use flow_playground::state::{
     decode, encode, link_fit, Config, Mode, ViewConfig, MAX_DECODE_INPUT, MAX_LAYERS, MAX_POINTS,
@@ -197,7 +197,7 @@ fn scale_layers_have_a_letter_and_round_trip_through_links_and_model_files() {
     let (d, w) = decode(&text);
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(d, c);
-    let json = model_to_json(&kinds, &params).unwrap();
+    let json = model_to_json(&kinds, &params, Direction::Normalizing).unwrap();
     assert!(json.contains("\"type\": \"scale\""), "{}", &json[..600]);
     assert!(json.contains("\"scale\": \"log_scale1 log_scale2 shift1 shift2\""));
     // The constrained view shows the factor e^{ℓ} = 1/σ and the shift −m/σ.

@@ -1,6 +1,8 @@
 """A stack of layers over the standard 2-D Gaussian base ``N(0, I)`` (src/core/flow.rs).
 
-The model file does not record the flow's **direction**; the app's objective decides it:
+The flow's **direction** comes from the model file's ``"direction"`` (files exported before it
+was written default to normalizing) unless ``load_model`` is given one; the app's objective decides
+it:
 
 - ``"normalizing"`` (points mode, maximum likelihood — the app's default): the layers map data
   to base, ``z = f_K∘…∘f_1(x)``, ``log p(x) = log N(z) + Σ log|det J_{f_k}|``; sampling runs the
@@ -140,10 +142,14 @@ class Flow:
         return TorchFlow(self)
 
 
-def load_model(source, direction="normalizing"):
+def load_model(source, direction=None):
     """A :class:`Flow` from the app's model file: a path, its JSON text, or the parsed dict.
 
     ``direction``: ``"normalizing"`` for a model trained on points (the app's default mode),
-    ``"generative"`` for one trained against an energy; the file does not record it.
+    ``"generative"`` for one trained against an energy. By default the file's own
+    ``"direction"``; a file without one (exported before the app wrote it) is normalizing.
     """
-    return Flow(parse_layers(read_document(source)), direction)
+    doc = read_document(source)
+    if direction is None:
+        direction = doc.get("direction", "normalizing") if isinstance(doc, dict) else "normalizing"
+    return Flow(parse_layers(doc), direction)

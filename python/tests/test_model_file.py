@@ -138,3 +138,17 @@ def test_bad_points_shape():
     flow = fp.load_model(model_path("planar"))
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         flow.log_prob(np.zeros((4, 3)))
+
+
+def test_the_files_direction_is_used_unless_one_is_given():
+    doc = planar_model()
+    assert doc["direction"] == "normalizing"
+    assert fp.load_model(doc).direction == "normalizing"
+    doc["direction"] = "generative"
+    assert fp.load_model(doc).direction == "generative"
+    assert fp.load_model(doc, direction="normalizing").direction == "normalizing"
+    del doc["direction"]
+    assert fp.load_model(doc).direction == "normalizing"
+    doc["direction"] = "sideways"
+    with pytest.raises(ValueError, match="direction"):
+        fp.load_model(doc)

@@ -360,6 +360,25 @@ impl Flow {
         ws.maps = maps;
     }
 
+    /// The base point of `x` at stage `s`: `x` pulled back through the steps up to `s` (each
+    /// layer in the flow's own orientation, as [`Flow::log_density`] does). `None` if an inverse
+    /// fails or a coordinate stops being finite.
+    pub fn pull_back(&self, s: f64, x: Vec2) -> Option<Vec2> {
+        let mut maps = Vec::new();
+        self.pullback_maps(s, &mut maps);
+        let mut z = x;
+        for map in &maps {
+            z = match self.direction {
+                Direction::Generative => map.inverse(z)?.0,
+                Direction::Normalizing => map.forward(z).0,
+            };
+            if !(z[0].is_finite() && z[1].is_finite()) {
+                return None;
+            }
+        }
+        Some(z)
+    }
+
     /// Log-density at stage `s` on every cell centre of `grid`, written to `out` (length
     /// `grid.len()`, layout of [`Grid`]).
     pub fn log_density_grid(&self, s: f64, grid: &Grid, out: &mut [f64], ws: &mut Workspace) {

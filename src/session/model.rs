@@ -15,8 +15,8 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use crate::core::{
-    Annealing, Direction, Energy, Flow, Hyper, Init, Layer, LayerKind, LrSchedule, Objective,
-    Points, Preset, Probe, Progress, StackPattern, Trainer, Vec2, Workspace,
+    Annealing, Energy, Flow, Hyper, Init, Layer, LayerKind, LrSchedule, Objective, Points, Preset,
+    Probe, Progress, StackPattern, Trainer, Vec2, Workspace,
 };
 use crate::render::overlay::{base_grid, Polylines};
 use crate::state::{ImportMode, Mode, PresetInfo, Warning};
@@ -532,25 +532,7 @@ impl Session {
 
     /// Pulls a point given at stage `s` back to the base space (stage 0).
     pub fn pull_back(&self, s: f64, x: Vec2) -> Option<Vec2> {
-        let flow = self.trainer.flow();
-        let (j, t) = flow.split_stage(s);
-        let mut z = x;
-        let mut steps: Vec<(usize, f64)> = Vec::with_capacity(j + 1);
-        if t > 0.0 {
-            steps.push((j + 1, t));
-        }
-        steps.extend((1..=j).rev().map(|k| (k, 1.0)));
-        for (k, frac) in steps {
-            let map = flow.layer(flow.step_layer_index(k)).map(frac);
-            z = match flow.direction() {
-                Direction::Generative => map.inverse(z)?.0,
-                Direction::Normalizing => map.forward(z).0,
-            };
-            if !(z[0].is_finite() && z[1].is_finite()) {
-                return None;
-            }
-        }
-        Some(z)
+        self.trainer.flow().pull_back(s, x)
     }
 
     /// The probe ledger of the base point `z0` carried to the model stage, and the batch

@@ -5,6 +5,7 @@
 //!   "format": "flow-playground-model",
 //!   "version": 1,
 //!   "K": 2,
+//!   "direction": "normalizing",
 //!   "raw_order": { "planar": "u0 u1 w0 w1 b", "radial": "z0x z0y alpha_raw beta_raw",
 //!                  "sylvester": "theta lambda1 lambda2 rho1 rho2 r12 rt12 b1 b2",
 //!                  "affine-x": "…", … },
@@ -20,7 +21,10 @@
 //! }
 //! ```
 //!
-//! `raw` is what the optimiser and the link store (exact, shortest round-trip decimals);
+//! `direction` says which way the layers map: `normalizing` (data to base: a model trained on
+//! points) or `generative` (base to model: one trained against an energy); code that rebuilds
+//! the flow elsewhere needs it (the app itself takes the direction of its current target, and
+//! ignores it on import). `raw` is what the optimiser and the link store (exact, shortest round-trip decimals);
 //! `constrained` is for human readers only (planar `û` with `wᵀû > −1`, radial `α > 0`,
 //! `β > −α`; Sylvester `θ`, the triangular `R`, `R̃` and `mᵢ = rᵢᵢr̃ᵢᵢ > −1`; coupling layers
 //! the coordinate kept and the conditioner's shape, whose raw layout `raw_order` spells out;
@@ -33,7 +37,7 @@
 use crate::core::layer::RAW_PARAM_LIMIT;
 use crate::core::mlp::HIDDEN;
 use crate::core::spline::{BINS, BOUND, OUTPUTS};
-use crate::core::{LayerKind, Planar, Radial, Scale, Sylvester};
+use crate::core::{Direction, LayerKind, Planar, Radial, Scale, Sylvester};
 
 use super::config::MAX_LAYERS;
 use super::import::{precheck, ImportError};
@@ -45,16 +49,21 @@ use super::text::{line_col, quote};
 pub const MODEL_FORMAT: &str = "flow-playground-model";
 
 /// The model as JSON; `None` if `params` does not have the stack's parameter count.
-pub fn model_to_json(kinds: &[LayerKind], params: &[f64]) -> Option<String> {
+pub fn model_to_json(kinds: &[LayerKind], params: &[f64], direction: Direction) -> Option<String> {
     if params.len() != n_params(kinds) {
         return None;
     }
     let pair = |v: [f64; 2]| format!("[{}, {}]", num(v[0]), num(v[1]));
     let mut out = String::new();
+    let direction = match direction {
+        Direction::Normalizing => "normalizing",
+        Direction::Generative => "generative",
+    };
     out.push_str(&format!(
-        "{{\n  \"format\": {},\n  \"version\": 1,\n  \"K\": {},\n",
+        "{{\n  \"format\": {},\n  \"version\": 1,\n  \"K\": {},\n  \"direction\": {},\n",
         string(MODEL_FORMAT),
-        kinds.len()
+        kinds.len(),
+        string(direction)
     ));
     let mlp_order = |p: usize| {
         format!(

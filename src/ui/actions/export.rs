@@ -44,10 +44,9 @@ pub fn points_json(ui: Ui) {
 
 /// The model (layer kinds and raw parameters) as JSON.
 pub fn model_json(ui: Ui) {
-    match ui
-        .session
-        .with_value(|s| state::model_to_json(s.flow().kinds(), s.flow().params()))
-    {
+    match ui.session.with_value(|s| {
+        state::model_to_json(s.flow().kinds(), s.flow().params(), s.flow().direction())
+    }) {
         Some(j) => report(ui, download::text("model.json", "application/json", &j)),
         None => ui.notify(NoticeKind::Error, "The model could not be exported."),
     }
