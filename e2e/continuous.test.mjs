@@ -198,3 +198,30 @@ test('the lesson "Why flow matching replaced ML through the ODE" shares wall tim
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
+
+test('trajectories: particles\' paths from the Gaussian grow with t and are gone at t = 0', async () => {
+  const { ctx, page, problems } = await openPage(browser, `${server.url}#v=1&mode=moons&K=1&layers=c[8,rk4,16]&seed=3&show=trails`);
+  await settled(page);
+  /** Overlay pixels within a few levels of the trails' pink (#ff4fa3 at 85 %). */
+  const pink = () => page.$eval('#overlay-canvas', (src) => {
+    const c = document.createElement('canvas');
+    c.width = src.width; c.height = src.height;
+    const g = c.getContext('2d', { willReadFrequently: true });
+    g.drawImage(src, 0, 0);
+    const { data } = g.getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 150 && data[i] > 200 && data[i + 1] < 130 && data[i + 2] > 110 && data[i + 2] < 200) n += 1;
+    }
+    return n;
+  });
+  const full = await pink();
+  await scrubTo(page, 0.5);
+  const half = await pink();
+  await scrubTo(page, 0);
+  const none = await pink();
+  assert.ok(full > half && half > 0, `pink pixels at t = 1: ${full}, at t = ½: ${half}`);
+  assert.equal(none, 0);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

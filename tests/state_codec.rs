@@ -103,20 +103,20 @@ prop_compose! {
         playing in any::<bool>(),
         speed in 1e-6..=100.0f64,
         looping in any::<bool>(),
-        flags in prop::array::uniform8(any::<bool>()),
+        flags in prop::array::uniform9(any::<bool>()),
         log in any::<bool>(),
         cx in -1e4..=1e4f64,
         cy in -1e4..=1e4f64,
         half_extent in 1e-3..=1e4f64,
         sel in prop::option::of(0usize..64),
     ) -> ViewConfig {
-        let [grid, particles, data, contours, volume, stretch, field, paths] = flags;
+        let [grid, particles, data, contours, volume, stretch, field, paths, trails] = flags;
         ViewConfig {
             stage: frac * k as f64,
             playing,
             speed,
             looping,
-            overlays: Overlays { grid, particles, data, contours, volume, stretch, field, paths },
+            overlays: Overlays { grid, particles, data, contours, volume, stretch, field, paths, trails },
             scale: if log { Scale::Log } else { Scale::Linear },
             center: [cx, cy],
             half_extent,

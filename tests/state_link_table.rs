@@ -90,6 +90,7 @@ fn random_config(r: &mut SmallRng) -> Config {
         stretch: f(r),
         field: f(r),
         paths: f(r),
+        trails: f(r),
     };
     v.scale = if f(r) { Scale::Log } else { Scale::Linear };
     v.center = [lattice(r), lattice(r)];

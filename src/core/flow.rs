@@ -263,7 +263,7 @@ impl Flow {
 
     /// The map of the layer behind step `g_k` at fraction `t`. For Generative `g_k` is this
     /// map; for Normalizing it is its inverse.
-    fn step_map(&self, k: usize, t: f64) -> LayerMap {
+    pub(crate) fn step_map(&self, k: usize, t: f64) -> LayerMap {
         let i = self.step_layer_index(k);
         let o = orient(self.direction);
         LayerMap::new_oriented(self.kinds[i], &self.params[self.param_range(i)], t, o)

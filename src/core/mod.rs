@@ -59,6 +59,7 @@ pub mod stream;
 pub mod sylvester;
 pub mod tape;
 pub mod train;
+pub mod trajectory;
 pub mod words;
 
 pub use adam::Adam;

@@ -14,6 +14,7 @@
 //! | `stage_cache` | [`stage_cache::StageCache`]: the warped grid pushed to a stage, reused |
 //! | `stretch` | local stretch ellipses from each stage's 2×2 Jacobian |
 //! | `fm_paths` | flow matching's conditional paths, noise to data, for a few points |
+//! | `trails` | the trajectories overlay: particles' paths from the base, cut at the stage shown |
 //! | `field_arrows` | the vector field of a continuous step at the time shown, as arrows |
 //! | `handles`, `sylvester_handles` | the editor's handle geometry; raw parameters from a drag |
 //! | `coupling` | a coupling layer's 1-D transformer curve ([`coupling::CouplingCurve`]) |
@@ -35,6 +36,7 @@ pub mod progressive;
 pub mod stage_cache;
 pub mod stretch;
 pub mod sylvester_handles;
+pub mod trails;
 pub mod transform;
 pub mod view_plan;
 

@@ -116,11 +116,13 @@ pub struct Overlays {
     pub field: bool,
     /// Flow matching's conditional paths (noise → data) for a few points.
     pub paths: bool,
+    /// Trajectories: a few particles' paths from the base to the stage shown.
+    pub trails: bool,
 }
 
 impl Overlays {
     /// Overlay names as used in the link's `show` list, in order.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "grid",
         "particles",
         "data",
@@ -129,6 +131,7 @@ impl Overlays {
         "stretch",
         "field",
         "paths",
+        "trails",
     ];
 
     /// The flag called `name`, if there is one.
@@ -142,12 +145,13 @@ impl Overlays {
             "stretch" => Some(&mut self.stretch),
             "field" => Some(&mut self.field),
             "paths" => Some(&mut self.paths),
+            "trails" => Some(&mut self.trails),
             _ => None,
         }
     }
 
     /// The flags in the order of [`Overlays::NAMES`].
-    pub fn flags(&self) -> [bool; 8] {
+    pub fn flags(&self) -> [bool; 9] {
         [
             self.grid,
             self.particles,
@@ -157,6 +161,7 @@ impl Overlays {
             self.stretch,
             self.field,
             self.paths,
+            self.trails,
         ]
     }
 
@@ -171,6 +176,7 @@ impl Overlays {
             stretch: false,
             field: false,
             paths: false,
+            trails: false,
         }
     }
 }
@@ -186,6 +192,7 @@ impl Default for Overlays {
             stretch: false,
             field: false,
             paths: false,
+            trails: false,
         }
     }
 }

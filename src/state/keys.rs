@@ -355,7 +355,7 @@ pub static KEYS: [Key; 29] = [
     },
     Key {
         name: "show",
-        values: doc("comma list of `grid particles data contours volume stretch field paths`"),
+        values: doc("comma list of `grid particles data contours volume stretch field paths trails`"),
         default: doc("`grid,data`"),
         meaning: doc("overlays"),
         owner: Owner::View,

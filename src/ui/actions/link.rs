@@ -35,6 +35,7 @@ fn view_parts(ui: Ui) -> ViewParts {
                 stretch: o.stretch,
                 field: o.field,
                 paths: o.paths,
+                trails: o.trails,
             },
             scale: if ui.log_scale.get_untracked() {
                 Scale::Log
@@ -101,6 +102,7 @@ fn show(ui: Ui, cfg: &Config, problem: Option<String>) {
         stretch: o.stretch,
         field: o.field,
         paths: o.paths,
+        trails: o.trails,
     });
     ui.log_scale.set(v.scale == Scale::Log);
     ui.trace_probes.set(v.trace_probes);

@@ -117,6 +117,8 @@ pub struct Overlays {
     pub field: bool,
     /// Flow matching's conditional paths for a few points.
     pub paths: bool,
+    /// A few particles' trajectories from the base to the stage shown.
+    pub trails: bool,
 }
 
 impl Default for Overlays {
@@ -129,6 +131,7 @@ impl Default for Overlays {
             stretch: false,
             field: false,
             paths: false,
+            trails: false,
         }
     }
 }

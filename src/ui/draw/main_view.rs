@@ -21,6 +21,7 @@ use super::canvas;
 use super::data_layer::DataLayer;
 use super::density::Density;
 use super::draw2d;
+use super::trails::Trails;
 use crate::ui::browser::{now_ms, report};
 
 /// Target contours for an energy and a view window (centre x, y, half-extent).
@@ -49,6 +50,8 @@ pub struct MainView {
     particle_pusher: Pusher,
     /// The data points, drawn once per change.
     data_layer: DataLayer,
+    /// The trajectories overlay's sampled paths.
+    trails: Trails,
 }
 
 impl MainView {
@@ -67,6 +70,7 @@ impl MainView {
             grid_pusher: Pusher::new(),
             particle_pusher: Pusher::new(),
             data_layer: DataLayer::default(),
+            trails: Trails::default(),
         }
     }
 
@@ -218,6 +222,11 @@ impl MainView {
                 );
             }
             draw2d::stroke_polylines(&ctx, &view, g, "rgba(255,255,255,0.38)", 1.0 * dpr);
+        }
+
+        if opts.trails {
+            self.trails
+                .draw(&ctx, &view, flow, sess.particles(), s, dpr, heavy);
         }
 
         if opts.particles {

@@ -15,3 +15,4 @@ pub mod main_view;
 pub mod sparkline;
 pub mod strokes;
 pub mod thumbs;
+pub mod trails;

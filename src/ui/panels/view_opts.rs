@@ -39,6 +39,7 @@ pub fn ViewPanel() -> impl IntoView {
                 {toggle("view-stretch", "Stretch ellipses (local Jacobian)", |o| o.stretch, |o, v| o.stretch = v)}
                 {toggle("view-field", "Vector field v(x, t) (continuous steps)", |o| o.field, |o, v| o.field = v)}
                 {toggle("view-paths", "Flow-matching paths, noise → data", |o| o.paths, |o, v| o.paths = v)}
+                {toggle("view-trails", "Trajectories of 48 particles", |o| o.trails, |o, v| o.trails = v)}
                 <label class="inline">
                     "Continuous picture "
                     <select
