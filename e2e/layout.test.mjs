@@ -97,6 +97,36 @@ test('a landscape phone shows the canvas and the bar side by side', async () => 
   await ctx.close();
 });
 
+test('presenter mode with a lesson: the caption sits beside the canvas, never over it, at every projector size', async () => {
+  // Figure 3, and the longest caption of all.
+  const lessons = ['#lesson=fig3-u1&mode=u1&K=32&anneal=1&asteps=1500', '#lesson=steps-vs-error&mode=8gaussians&K=1&layers=f[euler,4]&trace=error'];
+  for (const [[w, h], link] of [[1280, 800], [1366, 768], [1920, 1080]].flatMap((size) => lessons.map((l) => [size, l]))) {
+    const ctx = await contextFor([w, h]);
+    const page = await ctx.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${server.url}${link}`);
+    await page.waitForSelector('#main-canvas[data-drawn="true"]');
+    await page.keyboard.press('f');
+    await page.waitForSelector('.app.presenter');
+    await page.waitForSelector('#lesson-caption');
+    const canvas = await page.locator('#main-canvas').boundingBox();
+    const caption = await page.locator('#lesson-caption').boundingBox();
+    const apart = caption.x >= canvas.x + canvas.width || caption.x + caption.width <= canvas.x
+      || caption.y >= canvas.y + canvas.height || caption.y + caption.height <= canvas.y;
+    assert.ok(apart, `${w}x${h}: caption ${JSON.stringify(caption)} over canvas ${JSON.stringify(canvas)}`);
+    assert.ok(caption.x + caption.width <= w && caption.y + caption.height <= h, `${w}x${h}: caption inside the screen`);
+    assert.ok(canvas.height >= 0.6 * h, `${w}x${h}: canvas ${canvas.height}px of ${h}`);
+    const size = await page.$eval('#lesson-caption', (el) => parseFloat(getComputedStyle(el).fontSize));
+    assert.ok(size >= 28, `${w}x${h}: caption ${size}px`);
+    // All of it readable: nothing cut off (it scrolls only if it must, and here it need not).
+    const fits = await page.$eval('#lesson-caption', (el) => el.scrollHeight <= el.clientHeight + 1);
+    assert.ok(fits, `${w}x${h}: the caption overflows its box`);
+    await shot(page, `layout-presenter-lesson-${w}-${link.slice(8, 14)}`);
+    assert.deepEqual(problems, [], problems.join('\n'));
+    await ctx.close();
+  }
+});
+
 test('presenter mode: by key and by button, big captions, Train and the timeline at hand, Esc leaves', async () => {
   const ctx = await contextFor([1920, 1080]);
   const page = await ctx.newPage();

@@ -90,6 +90,7 @@ pub fn App(bench: Option<bench::Options>) -> impl IntoView {
             class="app"
             class:embedded=move || ui.embed.with(|e| e.embed)
             class:presenter=move || ui.presenter.get()
+            class:has-lesson=move || ui.lesson.get().is_some() && !ui.hidden("caption")
             class:hide-toolbar=move || ui.hidden("toolbar")
             class:hide-filmstrip=move || ui.hidden("filmstrip")
         >
@@ -130,12 +131,17 @@ pub fn App(bench: Option<bench::Options>) -> impl IntoView {
                         on:pointercancel=move |ev| { pointer::up(ui, ev) }
                         on:pointerleave=move |_| { pointer::left(ui) }
                     ></canvas>
-                    <Show when=move || !ui.hidden("caption")>
+                    // Over the top of the canvas on a desktop and a phone; beside it in presenter
+                    // mode, where it must never hide the density it talks about.
+                    <Show when=move || !ui.hidden("caption") && !ui.presenter.get()>
                         <LessonCaption />
                     </Show>
                     <ToolHint />
                 </div>
                 <LegendBar />
+                <Show when=move || !ui.hidden("caption") && ui.presenter.get()>
+                    <LessonCaption />
+                </Show>
             </div>
             // On a phone, what is below the canvas scrolls in place between the canvas and the
             // bar (the page itself never scrolls); on a desktop each takes its own grid area.
