@@ -25,7 +25,7 @@ use std::fmt;
 use rand::Rng;
 
 use super::adam::clip_global_norm;
-use super::cnf::fm::FmScratch;
+use super::cnf::fm_step::FmScratch;
 use super::cnf::CnfField;
 use super::energy::Energy;
 use super::flow::{Direction, Flow, Workspace};

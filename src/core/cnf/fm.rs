@@ -9,11 +9,8 @@
 //! (the mean over the batch of the squared norm summed over both components). A step needs one
 //! forward and one backward pass of the MLP, no ODE solve and no trace: it is simulation-free.
 
-use rand::Rng;
-
 use super::mlp_field::{layout::*, MlpField};
 use crate::core::mlp::{dot16, gemm, Mat};
-use crate::core::num::normal_pair;
 use crate::core::points::Points;
 
 /// One minibatch of the flow-matching regression: the inputs `(x_t, t)` and targets `x₁ − x₀`.
@@ -202,52 +199,4 @@ pub fn eval_set(data: &Points, n: usize) -> FmBatch {
         );
     }
     e
-}
-
-/// Reusable state of flow-matching steps inside the app's trainer (`core::train`): the
-/// regression batch, the field and the buffers.
-#[derive(Clone, Debug, Default)]
-pub struct FmScratch {
-    batch: FmBatch,
-    work: FmWork,
-    field: Option<MlpField>,
-}
-
-impl FmScratch {
-    /// A flow-matching minibatch from data rows `(xs, ys)` (its `x₁`), with `x₀ ~ N(0, I)` and
-    /// `t ~ U[0, 1)` from `rng`, and its loss at `params`; the gradient is written to `grads`.
-    pub fn step<R: Rng + ?Sized>(
-        &mut self,
-        params: &[f64],
-        xs: &[f64],
-        ys: &[f64],
-        rng: &mut R,
-        grads: &mut [f64],
-    ) -> f64 {
-        self.batch.clear();
-        for (&x, &y) in xs.iter().zip(ys) {
-            let x0 = normal_pair(rng);
-            let t = rng.random::<f64>();
-            self.batch.push(x0, [x, y], t);
-        }
-        self.loss(params, Some(grads))
-    }
-
-    /// The loss of the last minibatch at `params` (and its gradient, if asked).
-    pub fn loss(&mut self, params: &[f64], grads: Option<&mut [f64]>) -> f64 {
-        let field = match &mut self.field {
-            Some(f) => {
-                // Only the regression: no trace, so `M` need not follow.
-                f.set_params_untraced(params);
-                f
-            }
-            None => self.field.insert(
-                MlpField::new(params.to_vec(), super::mlp_field::Act::Silu).unwrap_or_else(|| {
-                    MlpField::new(vec![0.0; params.len()], super::mlp_field::Act::Silu)
-                        .expect("zeros")
-                }),
-            ),
-        };
-        loss_grad(field, &self.batch, grads, &mut self.work)
-    }
 }

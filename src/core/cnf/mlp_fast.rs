@@ -99,39 +99,52 @@ impl MlpFast {
     }
 
     /// `h ← s(h)`, `d ← s′(h)` over a row (one copy, as [`MlpField`]'s).
-    #[inline(never)]
     fn activate(&self, h: &mut [f32], d: &mut [f32]) {
         match self.act {
-            Act::Silu => {
-                let mut hp = h.chunks_exact_mut(2);
-                let mut dp = d.chunks_exact_mut(2);
-                for (hh, dd) in (&mut hp).zip(&mut dp) {
-                    let (ta, tb) = fastmath::tanh_pair_f32(0.5 * hh[0], 0.5 * hh[1]);
-                    let (sa, sb) = (0.5 + 0.5 * ta, 0.5 + 0.5 * tb);
-                    dd[0] = sa * (1.0 + hh[0] * (1.0 - sa));
-                    dd[1] = sb * (1.0 + hh[1] * (1.0 - sb));
-                    hh[0] *= sa;
-                    hh[1] *= sb;
-                }
-                for (hh, dd) in hp.into_remainder().iter_mut().zip(dp.into_remainder()) {
-                    let (ta, _) = fastmath::tanh_pair_f32(0.5 * *hh, 0.0);
-                    let s = 0.5 + 0.5 * ta;
-                    *dd = s * (1.0 + *hh * (1.0 - s));
-                    *hh *= s;
-                }
-            }
+            Act::Silu => silu_rows32(h, d),
         }
     }
 }
 
+/// SiLU over a row in `f32`: `h ← s(h)`, `d ← s′(h)` (also flow matching's `f32` step,
+/// `fm32.rs`).
+#[inline(never)]
+pub(crate) fn silu_rows32(h: &mut [f32], d: &mut [f32]) {
+    let mut hp = h.chunks_exact_mut(2);
+    let mut dp = d.chunks_exact_mut(2);
+    for (hh, dd) in (&mut hp).zip(&mut dp) {
+        let (ta, tb) = fastmath::tanh_pair_f32(0.5 * hh[0], 0.5 * hh[1]);
+        let (sa, sb) = (0.5 + 0.5 * ta, 0.5 + 0.5 * tb);
+        dd[0] = sa * (1.0 + hh[0] * (1.0 - sa));
+        dd[1] = sb * (1.0 + hh[1] * (1.0 - sb));
+        hh[0] *= sa;
+        hh[1] *= sb;
+    }
+    for (hh, dd) in hp.into_remainder().iter_mut().zip(dp.into_remainder()) {
+        let (ta, _) = fastmath::tanh_pair_f32(0.5 * *hh, 0.0);
+        let s = 0.5 + 0.5 * ta;
+        *dd = s * (1.0 + *hh * (1.0 - s));
+        *hh *= s;
+    }
+}
+
+/// A strided `f32` matrix: `(data, rows, cols, row stride, column stride)`.
+pub(crate) type View32<'a> = (&'a [f32], usize, usize, usize, usize);
+
+/// `y ← a·b` with `y` column-major `a.rows × b.cols`: one instantiation of nalgebra's `gemm`
+/// (→ `matrixmultiply`'s `sgemm`) for every `f32` product, whatever the operands' layouts.
+pub(crate) fn sgemm(y: &mut [f32], a: View32, b: View32) {
+    let av = DMatrixView::from_slice_with_strides(a.0, a.1, a.2, a.3, a.4);
+    let bv = DMatrixView::from_slice_with_strides(b.0, b.1, b.2, b.3, b.4);
+    let mut yv = DMatrixViewMut::from_slice(y, a.1, b.2);
+    yv.gemm(1.0, &av, &bv, 0.0);
+}
+
 /// `y ← x Wᵀ` for `x` column-major `n × H` and `W` row-major `H × H` (so `y[o, b] = Σᵢ W[o, i]
 /// x[i, b]`, feature-major like `x`).
-fn gemm32(y: &mut [f32], x: &[f32], w: &[f32], n: usize) {
+pub(crate) fn gemm32(y: &mut [f32], x: &[f32], w: &[f32], n: usize) {
     if n >= GEMM_MIN {
-        let xv = DMatrixView::from_slice(&x[..n * H], n, H);
-        let wt = DMatrixView::from_slice_with_strides(&w[..H * H], H, H, 1, H);
-        let mut yv = DMatrixViewMut::from_slice(&mut y[..n * H], n, H);
-        yv.gemm(1.0, &xv, &wt, 0.0);
+        sgemm(&mut y[..n * H], (x, n, H, 1, n), (w, H, H, 1, H));
         return;
     }
     y[..n * H].fill(0.0);

@@ -110,12 +110,6 @@ impl MlpField {
         &self.m
     }
 
-    /// Replaces the parameters (same length) without recomputing `M`: for flow matching, whose
-    /// loss never takes the trace. The trace paths must not be used until [`MlpField::set_params`].
-    pub(crate) fn set_params_untraced(&mut self, params: &[f64]) {
-        self.params.copy_from_slice(params);
-    }
-
     /// Replaces the parameters (same length) and recomputes `M`.
     pub fn set_params(&mut self, params: &[f64]) {
         self.params.copy_from_slice(params);

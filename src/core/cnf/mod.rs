@@ -22,6 +22,8 @@ pub mod bench;
 pub mod density;
 pub mod field;
 pub mod fm;
+pub mod fm32;
+pub mod fm_step;
 pub mod gmm;
 pub mod hutchinson;
 pub mod layer;
