@@ -62,6 +62,20 @@ fn one_shot(flow: &Flow, what: Picture, n: usize) -> Vec<f64> {
     out
 }
 
+/// The picture of `what` computed one chunk per call equals `expect` bit for bit.
+fn assert_sliced_equals(f: &Flow, what: Picture, n: usize, expect: &[f64]) {
+    let mut job = DensityJob::new(f, what, window(), n);
+    let mut ws = Workspace::default();
+    while !job.is_done() {
+        job.run(&mut ws, &mut || false);
+    }
+    assert!(job
+        .values()
+        .iter()
+        .zip(expect)
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+}
+
 #[test]
 fn sliced_hutchinson_pictures_equal_one_shot_pictures() {
     // Each pixel keeps its probes whichever slice computes it: the picture of Hutchinson's
@@ -76,16 +90,7 @@ fn sliced_hutchinson_pictures_equal_one_shot_pictures() {
     for stage in [0.5, 1.0] {
         let what = Picture::Density { stage, probes: 1 };
         let expect = one_shot(&f, what, n);
-        let mut job = DensityJob::new(&f, what, window(), n);
-        let mut ws = Workspace::default();
-        while !job.is_done() {
-            job.run(&mut ws, &mut || false);
-        }
-        assert!(job
-            .values()
-            .iter()
-            .zip(&expect)
-            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert_sliced_equals(&f, what, n, &expect);
         let exact = one_shot(&f, Picture::Density { stage, probes: 0 }, n);
         assert!(expect.iter().zip(&exact).any(|(a, b)| (a - b).abs() > 1e-3));
     }
@@ -106,16 +111,7 @@ fn sliced_solver_error_pictures_equal_one_shot_pictures() {
     for stage in [0.5, 1.0] {
         let what = Picture::SolverError { stage };
         let expect = one_shot(&f, what, n);
-        let mut job = DensityJob::new(&f, what, window(), n);
-        let mut ws = Workspace::default();
-        while !job.is_done() {
-            job.run(&mut ws, &mut || false);
-        }
-        assert!(job
-            .values()
-            .iter()
-            .zip(&expect)
-            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert_sliced_equals(&f, what, n, &expect);
         assert!(
             expect.iter().any(|e| e.abs() > 1e-6),
             "Euler × 3 is not exact"
