@@ -12,8 +12,9 @@ use crate::ui::context::{NoticeKind, Ui};
 pub fn start(ui: Ui, which: Compare) {
     match ui.session.with_value(|s| CompareRun::new(s, which)) {
         Ok(run) => {
-            ui.compare_captions
-                .set(run.entries().iter().map(|e| e.label.clone()).collect());
+            // The full captions at once (label, step 0, parameter count): not the bare labels
+            // until the first panel is painted.
+            ui.compare_captions.set(run.captions());
             ui.compare_run.set_value(Some(run));
             ui.compare_epoch.update_value(|e| *e += 1);
             ui.compare.set(Some(which));
