@@ -9,8 +9,9 @@ use flow_playground::core::stream::Stream;
 use flow_playground::core::words::{Reader, Writer};
 use flow_playground::core::{
     Annealing, Energy, Hyper, ImageLimits, Init, Keep, LayerKind, Objective, Points, Preset,
-    Trainer,
+    Trainer, TypedEnergy,
 };
+use flow_playground::state::GALLERY;
 use rand::rngs::SmallRng;
 use rand::{RngCore, SeedableRng};
 
@@ -66,9 +67,14 @@ fn moons(n: usize) -> Objective {
     Objective::MaxLikelihood { train, heldout }
 }
 
-fn energy() -> Objective {
+/// U2, or (`typed`) the gallery's banana typed as a formula: its text and quadrature travel too.
+fn energy(typed: bool) -> Objective {
     Objective::Energy {
-        energy: Energy::U2,
+        energy: if typed {
+            TypedEnergy::new(GALLERY[0].formula).unwrap().into()
+        } else {
+            Energy::U2.into()
+        },
         annealing: Annealing::Linear {
             start: 0.01,
             steps: 500,
@@ -114,7 +120,16 @@ fn cases() -> Vec<Trainer> {
         e.batch = 32;
         e.eval_every = 5;
         e.eval_samples = 64;
-        out.push(Trainer::new(kinds, Init::SmallNormal(0.1), energy(), e, 11 + i as u64).unwrap());
+        out.push(
+            Trainer::new(
+                kinds,
+                Init::SmallNormal(0.1),
+                energy(i % 2 == 1),
+                e,
+                11 + i as u64,
+            )
+            .unwrap(),
+        );
     }
     out
 }

@@ -81,7 +81,7 @@ fn huge_learning_rate_reports_divergence_and_restores_parameters() {
     let objectives = [
         ml_objective(Preset::TwoMoons.generate(500, 0.2, 3)),
         Objective::Energy {
-            energy: Energy::U1,
+            energy: Energy::U1.into(),
             annealing: Annealing::Off,
         },
     ];
@@ -174,7 +174,7 @@ fn same_seed_gives_bit_identical_parameters_and_losses() {
     for objective in [
         ml_objective(data),
         Objective::Energy {
-            energy: Energy::U3,
+            energy: Energy::U3.into(),
             annealing: Annealing::PAPER,
         },
     ] {
@@ -264,7 +264,7 @@ fn planar_32_reverse_kl_reaches_the_u1_floor() {
     };
     hyper.eval_samples = 20_000;
     let objective = Objective::Energy {
-        energy: Energy::U1,
+        energy: Energy::U1.into(),
         annealing: ENERGY_ANNEALING_DEFAULT,
     };
     let mut t = Trainer::new(&kinds, Init::Default, objective, hyper, 1).unwrap();
@@ -293,7 +293,7 @@ fn planar_32_reverse_kl_reaches_the_u1_floor() {
 fn run_while_respects_the_callers_budget() {
     let kinds = StackPattern::AllRadial.kinds(4);
     let objective = Objective::Energy {
-        energy: Energy::U2,
+        energy: Energy::U2.into(),
         annealing: Annealing::Off,
     };
     let mut t = Trainer::new(&kinds, Init::Default, objective, Hyper::energy_default(), 3).unwrap();

@@ -94,15 +94,18 @@ fn a_link_round_trip_restores_the_session_exactly() {
 #[test]
 fn energies_keep_their_annealing_and_floor() {
     let mut s = Session::new();
-    s.set_target(Mode::Energy(Energy::U2)).unwrap();
+    s.set_target(Mode::Energy(Energy::U2.into())).unwrap();
     s.set_anneal(true, 1500).unwrap();
     let cfg = s.to_config(parts());
-    assert_eq!(cfg.mode, Mode::Energy(Energy::U2));
+    assert_eq!(cfg.mode, Mode::Energy(Energy::U2.into()));
     assert_eq!((cfg.train.anneal, cfg.train.anneal_steps), (true, 1500));
     let b = opened(&state::encode(&cfg));
     assert_eq!(b.anneal(), (true, 1500));
-    assert_eq!(b.energy(), Some(Energy::U2));
-    assert_eq!(TargetChoice::of(b.mode()), TargetChoice::Energy(Energy::U2));
+    assert_eq!(b.energy().and_then(|e| e.paper()), Some(Energy::U2));
+    assert_eq!(
+        TargetChoice::of(&b.mode()),
+        TargetChoice::Energy(Energy::U2.into())
+    );
 }
 
 #[test]
@@ -293,9 +296,9 @@ fn undo_history_is_bounded_in_memory() {
 #[test]
 fn the_comparison_trains_in_equal_steps() {
     let mut s = Session::new();
-    s.set_target(Mode::Energy(Energy::U1)).unwrap();
+    s.set_target(Mode::Energy(Energy::U1.into())).unwrap();
     let mut run = CompareRun::new(&s, Compare::Depths).unwrap();
-    assert_eq!(run.energy(), Some(Energy::U1));
+    assert_eq!(run.energy().and_then(|e| e.paper()), Some(Energy::U1));
     let labels: Vec<&str> = run.entries().iter().map(|e| e.label.as_str()).collect();
     assert_eq!(labels, ["planar K = 2", "planar K = 8", "planar K = 32"]);
     let mut budget = 13;
@@ -488,7 +491,7 @@ fn stats_never_show_nan() {
 fn switching_targets_uses_each_targets_defaults() {
     let mut s = Session::new();
     s.set_lr(0.05).unwrap();
-    s.set_target(Mode::Energy(Energy::U3)).unwrap();
+    s.set_target(Mode::Energy(Energy::U3.into())).unwrap();
     assert_eq!(
         s.lr(),
         flow_playground::core::Hyper::energy_default().lr,

@@ -6,10 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use flow_playground::core::{init_params, Energy, Init, LayerKind, Preset};
+use flow_playground::core::{init_params, Energy, Init, LayerKind, Preset, TypedEnergy};
 use flow_playground::state::points_codec::{
     decode_points, encode_points, quantize_point, STEPS_PER_UNIT,
 };
+use flow_playground::state::GALLERY;
 use flow_playground::state::{
     decode, encode, encode_with_warnings, link_fit, notice, Compare, Config, EmbedConfig, Lesson,
     Mode, Overlays, PresetInfo, Scale, TrainConfig, ViewConfig, FORMAT_VERSION, MAX_DECODE_INPUT,
@@ -53,7 +54,12 @@ fn arb_mode_and_points() -> impl Strategy<Value = (Mode, Vec<[f64; 2]>)> {
         arb_preset().prop_map(|p| (Mode::Points(Some(p)), p.generate())),
         // … or with edited points (written to the link).
         (arb_preset(), drawn.clone()).prop_map(|(p, pts)| (Mode::Points(Some(p)), pts)),
-        (0..4usize, drawn).prop_map(|(i, p)| (Mode::Energy(Energy::ALL[i]), p)),
+        (0..4usize, drawn.clone()).prop_map(|(i, p)| (Mode::Energy(Energy::ALL[i].into()), p)),
+        // A typed energy from the gallery (its formula travels as `u`).
+        (0..GALLERY.len(), drawn).prop_map(|(i, p)| {
+            let t = TypedEnergy::new(GALLERY[i].formula).expect("gallery formulas fit");
+            (Mode::Energy(t.into()), p)
+        }),
     ]
 }
 
@@ -142,7 +148,7 @@ fn arb_config() -> impl Strategy<Value = Config> {
                 let k = kinds.len();
                 arb_view(k).prop_map(move |view| Config {
                     version: FORMAT_VERSION,
-                    mode,
+                    mode: mode.clone(),
                     points: points.clone(),
                     kinds: kinds.clone(),
                     params: params.clone(),

@@ -49,7 +49,7 @@ fn old_links_decode_as_before() {
     assert_eq!(c.params, params);
     assert_eq!(
         (c.seed, c.view.stage, c.mode),
-        (9, 1.5, Mode::Energy(Energy::U2))
+        (9, 1.5, Mode::Energy(Energy::U2.into()))
     );
     for (text, want) in [
         ("16p", vec![LayerKind::Planar; 16]),

@@ -49,7 +49,7 @@ fn unknown_lessons_and_comparisons_are_ignored_with_a_warning() {
 fn figure_3_lessons_compare_k_2_8_32_planar_on_their_energy() {
     for (i, e) in Energy::ALL.into_iter().enumerate() {
         let c = Lesson::Figure3(e).config();
-        assert_eq!(c.mode, Mode::Energy(e));
+        assert_eq!(c.mode, Mode::Energy(e.into()));
         assert_eq!(c.compare, Some(Compare::Depths));
         assert_eq!(Lesson::ALL[i], Lesson::Figure3(e));
     }

@@ -7,10 +7,11 @@
 
 use std::collections::BTreeSet;
 
-use flow_playground::core::{init_params, Energy, Init, LayerKind, Preset};
+use flow_playground::core::{init_params, Energy, Init, LayerKind, Preset, TypedEnergy};
 use flow_playground::session::{Session, ViewParts};
 use flow_playground::state::{
-    self, Compare, Config, EmbedConfig, Lesson, Mode, Overlays, Owner, PresetInfo, Scale, KEYS,
+    self, Compare, Config, EmbedConfig, Lesson, Mode, Overlays, Owner, PresetInfo, Scale, GALLERY,
+    KEYS,
 };
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -21,9 +22,13 @@ fn lattice(r: &mut SmallRng) -> f64 {
 
 fn random_config(r: &mut SmallRng) -> Config {
     let mut c = Config::default();
-    c.mode = match r.random_range(0..4) {
+    c.mode = match r.random_range(0..5) {
         0 => Mode::Points(None),
-        1 => Mode::Energy(Energy::ALL[r.random_range(0..4)]),
+        1 => Mode::Energy(Energy::ALL[r.random_range(0..4)].into()),
+        2 => {
+            let g = GALLERY[r.random_range(0..GALLERY.len())];
+            Mode::Energy(TypedEnergy::new(g.formula).expect("gallery fits").into())
+        }
         _ => Mode::Points(Some(PresetInfo {
             preset: Preset::ALL[r.random_range(0..Preset::ALL.len())],
             n: r.random_range(1..=600),
@@ -31,7 +36,7 @@ fn random_config(r: &mut SmallRng) -> Config {
             seed: r.random(),
         })),
     };
-    c.points = match c.mode {
+    c.points = match c.mode.clone() {
         Mode::Points(Some(p)) if r.random_bool(0.7) => p.generate(),
         _ => (0..r.random_range(0..300))
             .map(|_| [lattice(r), lattice(r)])

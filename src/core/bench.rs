@@ -133,7 +133,7 @@ fn timed_steps(t: &mut Trainer, steps: usize, now: &dyn Fn() -> f64) -> (usize, 
 pub fn run_reverse(steps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     let kinds = vec![LayerKind::Planar; K];
     let objective = Objective::Energy {
-        energy: Energy::U1,
+        energy: Energy::U1.into(),
         annealing: Annealing::Off,
     };
     let mut t = Trainer::new(

@@ -20,8 +20,8 @@
 //! characters from 0) and a plain message. The derivatives are those of the formula as written
 //! (`abs`, `min`, `max` take one side's derivative at their kinks).
 //!
-//! The derivative rules: `docs/maths/formulas.md`. Not yet used by the app (issue 22 wires it to
-//! the target menu); tested in `tests/core_formula.rs` against closed forms, the paper's
+//! The derivative rules: `docs/maths/formulas.md`. The app's typed energies
+//! (`typed_energy.rs`) are formulas; tested in `tests/core_formula.rs` against closed forms, the paper's
 //! energies and finite differences.
 
 /// Longest formula (characters).
@@ -87,6 +87,10 @@ pub struct Formula {
     nodes: Vec<Node>,
     root: usize,
 }
+
+/// Room for a formula's node values, reused across evaluations.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch(Vec<Dual>);
 
 /// A value with its partial derivatives in `x` and `y`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -244,7 +248,7 @@ impl Formula {
         p.skip_space();
         if p.i < p.s.len() {
             let c = p.s[p.i];
-            return Err(p.err(&format!("unexpected '{c}'")));
+            return Err(p.err(&format!("unexpected '{}'", c.escape_debug())));
         }
         Ok(Formula {
             nodes: p.nodes,
@@ -263,14 +267,25 @@ impl Formula {
         (d.v, [d.dx, d.dy])
     }
 
+    /// [`Formula::value_grad`] with the node values kept in `scratch` (no allocation once it
+    /// has grown: for loops over many points).
+    pub fn value_grad_with(&self, x: f64, y: f64, scratch: &mut Scratch) -> (f64, [f64; 2]) {
+        let d = self.eval_into(x, y, &mut scratch.0);
+        (d.v, [d.dx, d.dy])
+    }
+
     /// Nodes in the tree (a measure of the formula's cost per evaluation).
     pub fn size(&self) -> usize {
         self.nodes.len()
     }
 
     fn eval(&self, x: f64, y: f64) -> Dual {
+        self.eval_into(x, y, &mut Vec::with_capacity(self.nodes.len()))
+    }
+
+    fn eval_into(&self, x: f64, y: f64, vals: &mut Vec<Dual>) -> Dual {
         // Children always come before their parent, so one pass in order evaluates the tree.
-        let mut vals: Vec<Dual> = Vec::with_capacity(self.nodes.len());
+        vals.clear();
         for n in &self.nodes {
             let d = match *n {
                 Node::Num(v) => Dual::c(v),
@@ -298,6 +313,14 @@ impl Formula {
             vals.push(d);
         }
         vals[self.root]
+    }
+}
+
+/// `s` cut to 24 characters (with `…`) for a message.
+fn short(s: &str) -> String {
+    match s.char_indices().nth(24) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
     }
 }
 
@@ -447,7 +470,7 @@ impl Parser {
                 .to_ascii_lowercase();
             return self.named(&name, start);
         }
-        Err(self.err(&format!("unexpected '{c}'")))
+        Err(self.err(&format!("unexpected '{}'", c.escape_debug())))
     }
 
     fn close(&mut self, what: &str) -> Result<(), FormulaError> {
@@ -473,7 +496,8 @@ impl Parser {
             return Err(FormulaError {
                 pos: start,
                 message: format!(
-                    "unknown name '{name}' (use x, y, pi, e or a function such as exp)"
+                    "unknown name '{}' (use x, y, pi, e or a function such as exp)",
+                    short(name)
                 ),
             });
         }
@@ -538,11 +562,11 @@ impl Parser {
             }
         }
         let text: String = self.s[start..self.i].iter().collect();
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => self.push(Node::Num(v)),
+        match super::decimal::parse(&text) {
+            Some(v) if v.is_finite() => self.push(Node::Num(v)),
             _ => Err(FormulaError {
                 pos: start,
-                message: format!("'{text}' is too large a number"),
+                message: format!("'{}' is too large a number", short(&text)),
             }),
         }
     }

@@ -24,6 +24,8 @@
 //! | `flow`, `grid` | a stack of layers: stages, densities, push-forward, probe, sampling; the density grid |
 //! | `tape` | batched forward activations + backward pass for training |
 //! | `objective`, `energy` | maximum likelihood; reverse KL to the paper's U1–U4 |
+//! | `decimal` | decimal text to `f64`, correctly rounded, without the standard parser's 10 kB tables (links, files, typed fields and formulas) |
+//! | `formula`, `typed_energy`, `energy_target` | typed formulas with exact gradients; a typed energy checked and normalised by quadrature; what reverse KL fits (a paper energy or a typed one) |
 //! | `adam`, `train`, `history` | optimiser; the long-lived trainer; its loss history |
 //! | `stream`, `words` | the trainer's random streams with readable state; a flat `f64` encoding that carries a trainer to the page's worker and back (`train/image.rs`) |
 //! | `stack` | layer patterns and seeded initialisation |
@@ -37,7 +39,9 @@ pub mod bench;
 pub mod cnf;
 pub mod coupling;
 pub mod dataset;
+pub mod decimal;
 pub mod energy;
+pub mod energy_target;
 pub mod fastmath;
 pub mod flow;
 pub mod formula;
@@ -60,12 +64,14 @@ pub mod sylvester;
 pub mod tape;
 pub mod train;
 pub mod trajectory;
+pub mod typed_energy;
 pub mod words;
 
 pub use adam::Adam;
 pub use coupling::{AffineCoupling, Keep};
 pub use dataset::{standardized_moons, Preset};
 pub use energy::Energy;
+pub use energy_target::EnergyTarget;
 pub use flow::{Direction, Flow, Grid, Probe, Workspace};
 pub use history::{Eval, HistoryEntry};
 pub use layer::{Layer, LayerKind, LayerMap};
@@ -82,3 +88,4 @@ pub use train::{
     DivergenceReason, Hyper, ImageLimits, LrSchedule, Objective, Progress, RunSummary, StepOutcome,
     TrainError, Trainer,
 };
+pub use typed_energy::TypedEnergy;

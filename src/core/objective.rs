@@ -17,7 +17,7 @@
 
 use rand::Rng;
 
-use super::energy::Energy;
+use super::energy_target::Potential;
 use super::fastmath;
 use super::flow::{Flow, Workspace};
 use super::num::{std_normal_log_pdf, LN_2PI};
@@ -124,7 +124,7 @@ pub fn mean_nll(flow: &Flow, xs: &[f64], ys: &[f64], ws: &mut Workspace) -> f64 
 /// `u_buf` is scratch (resized to the batch). The layers are applied base → model.
 pub fn reverse_kl_loss_grad(
     flow: &Flow,
-    energy: Energy,
+    energy: impl Potential,
     beta: f64,
     z0x: &[f64],
     z0y: &[f64],
@@ -144,7 +144,7 @@ pub fn reverse_kl_loss_grad(
     }
     u_buf.resize(b, 0.0);
     let (xx, xy, gx, gy) = tape.output_and_seeds();
-    energy.eval_batch(xx, xy, u_buf, gx, gy);
+    energy.u_grad_batch(xx, xy, u_buf, gx, gy);
     let inv_b = 1.0 / b as f64;
     let scale = beta * inv_b;
     for i in 0..b {
@@ -174,7 +174,7 @@ pub fn reverse_kl_loss_grad(
 /// direction; exact log-densities), in blocks without allocation.
 pub fn evaluate_energy<R: Rng + ?Sized>(
     flow: &Flow,
-    energy: Energy,
+    energy: impl Potential,
     n: usize,
     rng: &mut R,
     ws: &mut Workspace,
@@ -188,7 +188,7 @@ pub fn evaluate_energy<R: Rng + ?Sized>(
         let m = BLOCK.min(n - done);
         flow.sample_with_log_density(rng, &mut xs[..m], &mut ys[..m], &mut lq[..m], ws);
         for i in 0..m {
-            let f = lq[i] + energy.value([xs[i], ys[i]]);
+            let f = lq[i] + energy.u([xs[i], ys[i]]);
             sum += f;
             acc.push(-f);
         }

@@ -27,7 +27,7 @@ use rand::Rng;
 use super::adam::clip_global_norm;
 use super::cnf::fm_step::FmScratch;
 use super::cnf::CnfField;
-use super::energy::Energy;
+use super::energy_target::EnergyTarget;
 use super::flow::{Direction, Flow, Workspace};
 use super::history::{Eval, HistoryEntry};
 use super::layer::LayerKind;
@@ -83,7 +83,7 @@ pub enum Objective {
     /// Reverse KL (free energy) to `exp(−U)`.
     Energy {
         /// The target.
-        energy: Energy,
+        energy: EnergyTarget,
         /// `β` schedule.
         annealing: Annealing,
     },
@@ -525,7 +525,7 @@ impl Trainer {
                 let n = self.progress.hyper.eval_samples.max(1);
                 Some(Eval::Energy(evaluate_energy(
                     &self.flow,
-                    *energy,
+                    energy,
                     n,
                     &mut self.progress.eval_rng,
                     &mut self.ws,
@@ -590,7 +590,7 @@ impl Trainer {
             Objective::Energy { energy, annealing } => {
                 reverse_kl_loss_grad(
                     &self.flow,
-                    *energy,
+                    energy,
                     annealing.beta(self.progress.step),
                     &self.batch_x,
                     &self.batch_y,
@@ -651,7 +651,7 @@ impl Trainer {
                 let beta = annealing.beta(self.progress.step);
                 let r = reverse_kl_loss_grad(
                     &self.flow,
-                    *energy,
+                    energy,
                     beta,
                     &self.batch_x,
                     &self.batch_y,

@@ -3,7 +3,7 @@
 //! trainer (the main model's seed and hyper-parameters), trained one step each in turn so they
 //! have always taken the same number of steps.
 
-use crate::core::{Energy, Eval, Hyper, Init, Trainer};
+use crate::core::{EnergyTarget, Eval, Hyper, Init, Trainer};
 use crate::state::numtext::thousands;
 use crate::state::Compare;
 
@@ -26,7 +26,7 @@ pub struct Entry {
 pub struct CompareRun {
     which: Compare,
     entries: Vec<Entry>,
-    energy: Option<Energy>,
+    energy: Option<EnergyTarget>,
     next: usize,
 }
 
@@ -71,7 +71,7 @@ impl CompareRun {
         Ok(CompareRun {
             which,
             entries,
-            energy: s.energy(),
+            energy: s.energy().cloned(),
             next: 0,
         })
     }
@@ -96,8 +96,8 @@ impl CompareRun {
     }
 
     /// The energy whose target panel is shown, if the target is one.
-    pub fn energy(&self) -> Option<Energy> {
-        self.energy
+    pub fn energy(&self) -> Option<&EnergyTarget> {
+        self.energy.as_ref()
     }
 
     /// One step of each flow in turn while `keep_going()`; the last divergence recovered from

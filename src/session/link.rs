@@ -63,16 +63,16 @@ impl Session {
     /// trained on (a model is still shown).
     pub fn apply_config(&mut self, cfg: &Config) -> Result<(), String> {
         // As in `to_config`: a preset whose points differ from what it generates is drawn points.
-        let mode = match cfg.mode {
+        let mode = match &cfg.mode {
             Mode::Points(Some(info)) if info.generate() != cfg.points => Mode::Points(None),
-            m => m,
+            m => m.clone(),
         };
+        let mut hyper = hyper_for(&mode, cfg.train.lr, cfg.train.batch);
         self.set_from_link(
             mode,
             cfg.points.clone(),
             (cfg.train.anneal, cfg.train.anneal_steps),
         );
-        let mut hyper = hyper_for(mode, cfg.train.lr, cfg.train.batch);
         hyper.clip = cfg.train.clip;
         let r = self.rebuild(&cfg.kinds, cfg.seed, hyper);
         self.set_params(&cfg.params_or_init());

@@ -15,8 +15,8 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use crate::core::{
-    Annealing, Energy, Flow, Hyper, Init, Layer, LayerKind, LrSchedule, Objective, Points, Preset,
-    Probe, Progress, StackPattern, Trainer, Vec2, Workspace,
+    Annealing, EnergyTarget, Flow, Hyper, Init, Layer, LayerKind, LrSchedule, Objective, Points,
+    Preset, Probe, Progress, StackPattern, Trainer, Vec2, Workspace,
 };
 use crate::render::overlay::{base_grid, Polylines};
 use crate::state::{ImportMode, Mode, PresetInfo, Warning};
@@ -34,23 +34,23 @@ pub const LR_INPUT_MAX: f64 = crate::state::LR_MAX;
 const N_PARTICLES: usize = 500;
 
 /// What the flow fits, as the target menu names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TargetChoice {
     /// A preset point cloud.
     Preset(Preset),
     /// Points drawn by hand, imported, or an edited preset.
     Drawn,
-    /// One of the paper's energies.
-    Energy(Energy),
+    /// One of the paper's energies, or a typed one.
+    Energy(EnergyTarget),
 }
 
 impl TargetChoice {
     /// The menu entry of a session mode.
-    pub fn of(mode: Mode) -> Self {
+    pub fn of(mode: &Mode) -> Self {
         match mode {
             Mode::Points(Some(info)) => TargetChoice::Preset(info.preset),
             Mode::Points(None) => TargetChoice::Drawn,
-            Mode::Energy(e) => TargetChoice::Energy(e),
+            Mode::Energy(e) => TargetChoice::Energy(e.clone()),
         }
     }
 }
@@ -90,7 +90,7 @@ pub fn annealing_of(on: bool, steps: u32) -> Annealing {
 }
 
 /// The engine's defaults for a target, with the given learning rate and batch.
-pub fn hyper_for(mode: Mode, lr: f64, batch: usize) -> Hyper {
+pub fn hyper_for(mode: &Mode, lr: f64, batch: usize) -> Hyper {
     let mut h = match mode {
         Mode::Points(_) => Hyper::ml_default(),
         Mode::Energy(_) => Hyper::energy_default(),
@@ -101,7 +101,7 @@ pub fn hyper_for(mode: Mode, lr: f64, batch: usize) -> Hyper {
 }
 
 /// The engine's default hyper-parameters for a target.
-fn default_hyper(mode: Mode) -> Hyper {
+fn default_hyper(mode: &Mode) -> Hyper {
     match mode {
         Mode::Points(_) => Hyper::ml_default(),
         Mode::Energy(_) => Hyper::energy_default(),
@@ -132,10 +132,10 @@ impl Session {
     /// planar K = 16 from seed 1.
     pub fn new() -> Self {
         let cfg = crate::state::Config::default();
-        let mode = cfg.mode;
+        let mode = cfg.mode.clone();
         let points = cfg.points.clone();
-        let hyper = hyper_for(mode, cfg.train.lr, cfg.train.batch);
-        let objective = objective_of(mode, &points, annealing_of(true, cfg.train.anneal_steps));
+        let hyper = hyper_for(&mode, cfg.train.lr, cfg.train.batch);
+        let objective = objective_of(&mode, &points, annealing_of(true, cfg.train.anneal_steps));
         let trainer = Trainer::new(&cfg.kinds, Init::Default, objective, hyper, cfg.seed)
             // (Not `expect`: that would ship `TrainError`'s `Debug` for a case that cannot happen.)
             .unwrap_or_else(|_| panic!("the default preset is valid training data"));
@@ -183,12 +183,12 @@ impl Session {
 
     /// What the flow is fitted to.
     pub fn mode(&self) -> Mode {
-        self.mode
+        self.mode.clone()
     }
 
     /// The energy fitted, if the target is one.
-    pub fn energy(&self) -> Option<Energy> {
-        match self.mode {
+    pub fn energy(&self) -> Option<&EnergyTarget> {
+        match &self.mode {
             Mode::Energy(e) => Some(e),
             Mode::Points(_) => None,
         }
@@ -222,7 +222,7 @@ impl Session {
     /// Entropy floor (best possible NLL) while the points are an unedited preset at its default
     /// noise.
     pub fn preset_floor(&self) -> Option<f64> {
-        match self.mode {
+        match &self.mode {
             Mode::Points(Some(info))
                 if (info.noise - info.preset.default_noise()).abs() < 1e-12 =>
             {
@@ -273,7 +273,7 @@ impl Session {
             kinds,
             Init::Default,
             self.trainer.objective().clone(),
-            for_stack(kinds, self.mode, *self.trainer.hyper()),
+            for_stack(kinds, &self.mode, *self.trainer.hyper()),
             self.seed(),
         )
         .map_err(|e| e.to_string())?;
@@ -337,9 +337,10 @@ impl Session {
             }
             Mode::Energy(_) => mode,
         };
-        self.mode = mode;
         let kinds = self.flow().kinds().to_vec();
-        self.rebuild(&kinds, self.seed(), default_hyper(mode))
+        let hyper = default_hyper(&mode);
+        self.mode = mode;
+        self.rebuild(&kinds, self.seed(), hyper)
     }
 
     /// A new learning rate (kept across rebuilds until the target changes). Up to
@@ -418,7 +419,7 @@ impl Session {
             // A new target: fresh weights (the user's learning rate stays if it was points).
             let hyper = match self.mode {
                 Mode::Points(_) => *self.trainer.hyper(),
-                Mode::Energy(_) => default_hyper(Mode::Points(None)),
+                Mode::Energy(_) => default_hyper(&Mode::Points(None)),
             };
             self.mode = Mode::Points(None);
             let kinds = self.flow().kinds().to_vec();
@@ -552,7 +553,7 @@ impl Session {
     /// The objective for the current target, points and annealing.
     pub(crate) fn objective(&self) -> Objective {
         objective_of(
-            self.mode,
+            &self.mode,
             &self.points,
             annealing_of(self.anneal, self.anneal_steps),
         )
@@ -565,7 +566,7 @@ impl Session {
         seed: u64,
         hyper: Hyper,
     ) -> Result<(), String> {
-        let hyper = for_stack(kinds, self.mode, hyper);
+        let hyper = for_stack(kinds, &self.mode, hyper);
         match Trainer::new(kinds, Init::Default, self.objective(), hyper, seed) {
             Ok(t) => {
                 self.trainer = t;
@@ -599,7 +600,7 @@ impl Session {
 /// constant, as in the reference fits (docs/maths/continuous.md, "Flow matching"): a cosine
 /// decay over the app's 4,000 steps would stop it after ten seconds of a run that wants twenty
 /// thousand steps.
-fn for_stack(kinds: &[LayerKind], mode: Mode, hyper: Hyper) -> Hyper {
+fn for_stack(kinds: &[LayerKind], mode: &Mode, hyper: Hyper) -> Hyper {
     let flow_matching = matches!(mode, Mode::Points(_))
         && matches!(kinds, [LayerKind::Cnf(s)] if s.field == crate::core::cnf::CnfField::Mlp);
     Hyper {
@@ -613,9 +614,12 @@ fn for_stack(kinds: &[LayerKind], mode: Mode, hyper: Hyper) -> Hyper {
     }
 }
 
-fn objective_of(mode: Mode, points: &[Vec2], annealing: Annealing) -> Objective {
+fn objective_of(mode: &Mode, points: &[Vec2], annealing: Annealing) -> Objective {
     match mode {
-        Mode::Energy(energy) => Objective::Energy { energy, annealing },
+        Mode::Energy(energy) => Objective::Energy {
+            energy: energy.clone(),
+            annealing,
+        },
         Mode::Points(_) => {
             let (mut train, mut heldout) = (Points::with_capacity(points.len()), Points::default());
             for (i, p) in points.iter().enumerate() {

@@ -6,7 +6,7 @@
 //! of the link's table, [`super::keys::KEYS`] (which also implements `check` and `sanitize`): each key's range, and the cross-key rules
 //! (`params` fit the stack, `stage ∈ [0, K]`, `sel < K`, the batch within the memory budget).
 
-use crate::core::{init_params, Energy, Hyper, Init, LayerKind, Preset};
+use crate::core::{init_params, Energy, EnergyTarget, Hyper, Init, LayerKind, Preset};
 
 use super::layers_codec::n_params;
 use super::lessons::{Compare, Lesson};
@@ -56,13 +56,14 @@ impl PresetInfo {
 }
 
 /// What the flow is trained on.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Mode {
     /// Maximum likelihood on `Config::points`, which came from a preset (`Some`) or were drawn
     /// or imported (`None`).
     Points(Option<PresetInfo>),
-    /// Reverse KL to one of the paper's energies (`Config::points` is kept but unused).
-    Energy(Energy),
+    /// Reverse KL to one of the paper's energies or a typed one (`Config::points` is kept
+    /// but unused).
+    Energy(EnergyTarget),
 }
 
 /// Training settings.

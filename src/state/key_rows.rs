@@ -2,7 +2,7 @@
 //! number: the objective and its preset, the stack, the window, lists, and the bulky payloads.
 //! Each is named for its key and its role (`read_…`, `write_…`, `…_ok`, `repair_…`).
 
-use crate::core::{Energy, Preset};
+use crate::core::{Energy, EnergyTarget, Preset, TypedEnergy};
 
 use super::config::{
     energy_slug, preset_slug, Config, Mode, Overlays, PresetInfo, Scale, SOLVER_ERROR_PICTURE,
@@ -14,7 +14,7 @@ use super::ranges::{
     max_batch, train_bytes, Whole, BATCH, CENTER, CLIP, FORMAT_VERSION, HALF_EXTENT, HIDE_ENTRIES,
     LAYERS, NOISE, PRESET_N, TRAIN_BUDGET_BYTES,
 };
-use super::text::{fmt_f64, is_identifier, parse_f64, parse_u64, quote};
+use super::text::{fmt_f64, is_identifier, parse_f64, parse_u64, percent_encode, quote};
 use super::warning::Warnings;
 
 /// `ignored lr = 20: must be in (0, 1000000]`, the repair message of a value out of range.
@@ -58,10 +58,11 @@ fn preset_mut(c: &mut Config) -> Option<&mut PresetInfo> {
 }
 
 pub(crate) fn write_mode(c: &Config) -> Option<String> {
-    Some(match c.mode {
+    Some(match &c.mode {
         Mode::Points(None) => "draw".to_string(),
         Mode::Points(Some(p)) => preset_slug(p.preset).to_string(),
-        Mode::Energy(e) => energy_slug(e).to_string(),
+        Mode::Energy(EnergyTarget::Paper(e)) => energy_slug(*e).to_string(),
+        Mode::Energy(EnergyTarget::Typed(_)) => TYPED_MODE.to_string(),
     })
 }
 
@@ -75,19 +76,52 @@ fn parse_mode(m: &str) -> Option<Mode> {
     Energy::ALL
         .into_iter()
         .find(|&e| energy_slug(e) == m)
-        .map(Mode::Energy)
+        .map(|e| Mode::Energy(e.into()))
 }
+
+/// The `mode` of a typed energy, whose formula is the key `u`.
+pub(crate) const TYPED_MODE: &str = "typed";
 
 pub(crate) fn read_mode(c: &mut Config, r: &mut Raw) {
     let Some(m) = r.get("mode").map(str::to_ascii_lowercase) else {
         return;
     };
+    if m == TYPED_MODE {
+        read_typed(c, r);
+        return;
+    }
     match parse_mode(&m) {
         Some(mode) => c.mode = mode,
         None => r.ignore(
             "mode",
             "unknown mode (use draw, a preset such as moons, or u1 to u4)",
         ),
+    }
+}
+
+/// `mode=typed`: the energy is the formula `u` (checked as the target menu checks it).
+fn read_typed(c: &mut Config, r: &mut Raw) {
+    let Some(text) = r.get("u").map(str::to_string) else {
+        r.ignore("mode", "mode=typed needs its formula as u=…");
+        return;
+    };
+    match TypedEnergy::new(&text) {
+        Ok(t) => c.mode = Mode::Energy(t.into()),
+        Err(e) => {
+            let why = format!(
+                "the typed energy U = {} cannot be fitted: {e}",
+                quote(&text)
+            );
+            r.ignore("u", &why);
+        }
+    }
+}
+
+/// The formula of a typed energy, percent-encoded (read by [`read_mode`]).
+pub(crate) fn write_formula(c: &Config) -> Option<String> {
+    match &c.mode {
+        Mode::Energy(EnergyTarget::Typed(t)) => Some(percent_encode(t.text())),
+        _ => None,
     }
 }
 

@@ -89,7 +89,7 @@ fn train_default() -> TrainConfig {
 
 /// Every key, in the order links write them; the bulky base64url ones last (a truncated link
 /// loses those first).
-pub static KEYS: [Key; 29] = [
+pub static KEYS: [Key; 30] = [
     Key {
         name: "v",
         values: doc("`1`"),
@@ -103,12 +103,23 @@ pub static KEYS: [Key; 29] = [
     },
     Key {
         name: "mode",
-        values: doc("`draw`, a preset (`moons 8gaussians circles rings pinwheel spirals checkerboard swissroll`), `u1`–`u4`"),
+        values: doc("`draw`, a preset (`moons 8gaussians circles rings pinwheel spirals checkerboard swissroll`), `u1`–`u4`, `typed`"),
         default: doc("`moons`"),
-        meaning: doc("objective: points (drawn or preset) or an energy"),
+        meaning: doc("objective: points (drawn or preset), an energy of the paper, or a typed energy"),
         owner: Owner::Session,
         write: rows::write_mode,
         read: rows::read_mode,
+        check: always_holds,
+        repair: nothing_to_repair,
+    },
+    Key {
+        name: "u",
+        values: doc("a formula of `x`, `y` (percent-encoded; at most 1,000 characters)"),
+        default: doc("none"),
+        meaning: doc("the typed energy U(x, y), density ∝ exp(−U) (with `mode=typed`; read with `mode`)"),
+        owner: Owner::Session,
+        write: rows::write_formula,
+        read: |_, _| {},
         check: always_holds,
         repair: nothing_to_repair,
     },

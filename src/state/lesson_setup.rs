@@ -16,7 +16,7 @@ impl Lesson {
         };
         match self {
             Lesson::Figure3(e) => {
-                c.mode = Mode::Energy(e);
+                c.mode = Mode::Energy(e.into());
                 c.kinds = vec![LayerKind::Planar; 32];
                 // The paper anneals β (without it the flows settle on one of U1's two modes);
                 // a lecture cannot wait 10,000 steps, so β reaches 1 after 1,500.
@@ -93,7 +93,7 @@ impl Lesson {
                 c.view.trace_probes = 1;
             }
             Lesson::ResidualStep => {
-                c.mode = Mode::Energy(Energy::U1);
+                c.mode = Mode::Energy(Energy::U1.into());
                 c.kinds = StackPattern::ContinuousPlanar.kinds(1);
                 c.train.anneal = true;
                 c.train.anneal_steps = ANNEAL_STEPS_FAST;
@@ -105,7 +105,7 @@ impl Lesson {
                 c.view.overlays.field = true;
             }
             Lesson::OneLayer | Lesson::Constraint => {
-                c.mode = Mode::Energy(Energy::U1);
+                c.mode = Mode::Energy(Energy::U1.into());
                 c.kinds = vec![LayerKind::Planar];
                 // Raw planar parameters (u₀, u₁, w₀, w₁, b).
                 c.params = if self == Lesson::OneLayer {

@@ -23,7 +23,7 @@
 //! | `lesson_setup` | the state each lesson sets up |
 //! | `json`, `text`, `warning` | a tiny JSON reader; the codecs' exact number text and strict parsing; warnings |
 //! | `numtext` | numbers as text for display (`num`, `fmt_lr`, `fmt_edit`, `thousands`), for every layer above |
-//! | `decimal` | decimal text to `f64`, correctly rounded, without the standard parser's tables |
+//! | `decimal` | re-exported from `core::decimal` (the formula parser needs it too): decimal text to `f64`, correctly rounded, without the standard parser's tables |
 //! | `embed_msg` | an embed's control API: commands from the parent page, events back |
 //!
 //! ## The link's keys
@@ -35,8 +35,9 @@
 pub mod base64;
 pub mod config;
 pub mod csv;
-pub mod decimal;
+pub use crate::core::decimal;
 pub mod embed_msg;
+pub mod energy_gallery;
 pub mod fragment;
 pub mod import;
 mod json;
@@ -62,6 +63,7 @@ pub use config::{
     MAX_LAYERS, MAX_POINTS, SOLVER_ERROR_PICTURE,
 };
 pub use csv::{parse_points_csv, points_to_csv};
+pub use energy_gallery::{GalleryEnergy, GALLERY};
 pub use fragment::{
     decode, encode, encode_with_warnings, encoded_len, link_fit, LinkFit, MAX_DECODE_INPUT,
     MAX_URL_FRAGMENT,

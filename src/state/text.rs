@@ -90,6 +90,21 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// `s` with every byte that could end or change a link's value (`&`, `=`, `#`, `%`, space,
+/// controls, non-ASCII …) written as `%XX`; letters, digits and `. _ - ~ * ( ) , ^ / + ! :` as
+/// they are, so a formula stays readable in a link.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b".-_~*(),^/+!:".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Decodes `%XX` escapes (as browsers and chat apps may add them); malformed escapes are kept
 /// literally, invalid UTF-8 becomes `�`. Borrowed when there is nothing to decode.
 pub fn percent_decode(s: &str) -> Cow<'_, str> {

@@ -9,7 +9,7 @@
 use super::density::log_normal;
 use super::field::FieldVjp;
 use super::solve::Method;
-use crate::core::energy::Energy;
+use crate::core::energy_target::Potential;
 use crate::core::num::Vec2;
 
 /// One point's forward solve from `t0` to `t1` by `method`, keeping every stage's input;
@@ -155,7 +155,7 @@ pub struct OdeWork {
 /// Returns `(annealed loss, free energy at β = 1)`.
 pub fn energy_loss_grad<F: FieldVjp + ?Sized>(
     field: &F,
-    energy: Energy,
+    energy: impl Potential,
     beta: f64,
     base: &[Vec2],
     steps: usize,
@@ -175,7 +175,7 @@ pub fn energy_loss_grad<F: FieldVjp + ?Sized>(
             &mut work.tape,
             &mut work.field,
         );
-        let (u, gu) = energy.value_grad(z1);
+        let (u, gu) = energy.u_grad(z1);
         let lq = log_normal(z0[0], z0[1]) - a1;
         loss += (lq + beta * u) * inv_b;
         free += (lq + u) * inv_b;

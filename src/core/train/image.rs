@@ -14,13 +14,16 @@
 use super::super::adam::Adam;
 use super::super::cnf::{CnfField, CnfSpec, Method};
 use super::super::energy::Energy;
+use super::super::energy_target::EnergyTarget;
 use super::super::flow::Flow;
+use super::super::formula::MAX_LEN;
 use super::super::history::{read_eval, write_eval, History};
 use super::super::layer::LayerKind;
 use super::super::objective::Annealing;
 use super::super::points::Points;
 use super::super::stack::Init;
 use super::super::stream::Stream;
+use super::super::typed_energy::{Quadrature, TypedEnergy};
 use super::super::words::{Malformed, Reader, Writer};
 use super::{check_hyper, check_objective, Hyper, LrSchedule, Objective, Progress, Trainer};
 
@@ -219,7 +222,7 @@ fn write_objective(w: &mut Writer, o: &Objective) {
         }
         Objective::Energy { energy, annealing } => {
             w.usize(1);
-            w.usize(Energy::ALL.iter().position(|e| e == energy).unwrap_or(0));
+            write_energy(w, energy);
             match *annealing {
                 Annealing::Off => w.usize(0),
                 Annealing::Linear { start, steps } => {
@@ -250,7 +253,7 @@ fn read_objective(r: &mut Reader, max_points: usize) -> Result<Objective, Malfor
             Objective::MaxLikelihood { train, heldout }
         }
         _ => {
-            let energy = Energy::ALL[r.usize(Energy::ALL.len() - 1)?];
+            let energy = read_energy(r)?;
             let annealing = match r.usize(1)? {
                 0 => Annealing::Off,
                 _ => Annealing::Linear {
@@ -305,4 +308,46 @@ fn read_kind(r: &mut Reader) -> Result<LayerKind, Malformed> {
         method,
         steps,
     }))
+}
+
+/// A paper energy as its index; a typed one as index 4, its text (one word per character)
+/// and its quadrature.
+fn write_energy(w: &mut Writer, e: &EnergyTarget) {
+    match e {
+        EnergyTarget::Paper(p) => w.usize(Energy::ALL.iter().position(|q| q == p).unwrap_or(0)),
+        EnergyTarget::Typed(t) => {
+            w.usize(Energy::ALL.len());
+            let codes: Vec<f64> = t.text().chars().map(|c| f64::from(u32::from(c))).collect();
+            w.f64s(&codes);
+            let q = t.quadrature();
+            for x in [q.log_z, q.error, q.edge_share] {
+                w.f64(x);
+            }
+        }
+    }
+}
+
+fn read_energy(r: &mut Reader) -> Result<EnergyTarget, Malformed> {
+    let i = r.usize(Energy::ALL.len())?;
+    if let Some(p) = Energy::ALL.get(i) {
+        return Ok(EnergyTarget::Paper(*p));
+    }
+    let text: String = r
+        .f64s(MAX_LEN)?
+        .into_iter()
+        .map(|c| {
+            (c.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&c))
+                .then(|| char::from_u32(c as u32))
+                .flatten()
+                .ok_or(Malformed("a typed energy's text is not characters"))
+        })
+        .collect::<Result<_, _>>()?;
+    let quad = Quadrature {
+        log_z: r.finite()?,
+        error: r.finite()?,
+        edge_share: r.finite()?,
+    };
+    TypedEnergy::with_quadrature(&text, quad)
+        .map(EnergyTarget::from)
+        .map_err(|_| Malformed("a typed energy's formula does not parse"))
 }

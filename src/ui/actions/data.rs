@@ -18,18 +18,18 @@ pub fn set_target(ui: Ui, choice: TargetChoice) {
         Mode::Points(Some(p)) => (p.n, p.seed),
         _ => (1000, 1),
     });
-    let mode = match choice {
+    let mode = match &choice {
         TargetChoice::Preset(p) => Mode::Points(Some(PresetInfo {
-            preset: p,
+            preset: *p,
             n,
             noise: p.default_noise(),
             seed,
         })),
         TargetChoice::Drawn => Mode::Points(None),
-        TargetChoice::Energy(e) => Mode::Energy(e),
+        TargetChoice::Energy(e) => Mode::Energy(e.clone()),
     };
     set_mode(ui, mode);
-    match choice {
+    match &choice {
         TargetChoice::Energy(_)
             if matches!(ui.tool.get_untracked(), Tool::Brush | Tool::Eraser) =>
         {
@@ -41,7 +41,7 @@ pub fn set_target(ui: Ui, choice: TargetChoice) {
 }
 
 /// Fits `mode` (one undo step; ends a lesson).
-fn set_mode(ui: Ui, mode: Mode) {
+pub(super) fn set_mode(ui: Ui, mode: Mode) {
     history::checkpoint(ui);
     ui.lesson.set(None);
     let r = ui.session.try_update_value(|s| s.set_target(mode));

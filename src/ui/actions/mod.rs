@@ -8,6 +8,7 @@
 //! | `training` | train / pause, one step, reset, the frame's training slice, divergence |
 //! | `model` | the stack's depth, pattern and seed |
 //! | `data` | the target, preset settings, learning rate, batch, annealing, brush strokes, imports |
+//! | `typed` | a typed energy: check its formula, fit it or say where it is wrong |
 //! | `layers` | the layer editor on one layer: handle drags, typed values |
 //! | `stack` | the layer editor on the stack: add where clicked, move, duplicate, delete |
 //! | `selection` | the layer open in the editor |
@@ -35,4 +36,5 @@ pub mod model;
 pub mod selection;
 pub mod stack;
 pub mod training;
+pub mod typed;
 pub mod view;

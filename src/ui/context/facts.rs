@@ -56,7 +56,7 @@ impl Facts {
             pattern: fact(session, version, |s| pattern_of(s.flow().kinds())),
             seed: fact(session, version, Session::seed),
             direction: fact(session, version, |s| s.flow().direction()),
-            target: fact(session, version, |s| TargetChoice::of(s.mode())),
+            target: fact(session, version, |s| TargetChoice::of(&s.mode())),
             preset: fact(session, version, |s| match s.mode() {
                 Mode::Points(p) => p,
                 Mode::Energy(_) => None,

@@ -28,6 +28,16 @@ use crate::render::{DensityScale, ViewTransform};
 use crate::session::{CompareRun, GifRecording, History, Session, Stats};
 use crate::state::{Compare, EmbedConfig, Lesson};
 
+/// Why a typed formula cannot be fitted: the message, and the character it points at (a syntax
+/// error).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormulaProblem {
+    /// Plain text, e.g. `at character 9: expected ")"`.
+    pub message: String,
+    /// Character offset of the problem (0-based), if it has one.
+    pub at: Option<usize>,
+}
+
 /// A brush or pan stroke in progress.
 #[derive(Clone, Copy, Debug)]
 pub struct Stroke {
@@ -119,6 +129,10 @@ pub struct Ui {
     pub compare_captions: RwSignal<Vec<String>>,
     /// Undo / redo availability (published by `actions::history`).
     pub undo_redo: RwSignal<(bool, bool)>,
+    /// The typed energy's formula as the user left it (kept when it cannot be fitted).
+    pub formula_draft: RwSignal<String>,
+    /// Why the draft cannot be fitted, if it cannot.
+    pub formula_problem: RwSignal<Option<FormulaProblem>>,
     /// Progress of a GIF being made (`None`: none).
     pub gif_status: RwSignal<Option<String>>,
     /// Why the address bar holds no link (the state is too big for one), if it does not.
@@ -195,6 +209,8 @@ impl Ui {
             compare_training: RwSignal::new(false),
             compare_captions: RwSignal::new(Vec::new()),
             undo_redo: RwSignal::new((false, false)),
+            formula_draft: RwSignal::new(String::new()),
+            formula_problem: RwSignal::new(None),
             gif_status: RwSignal::new(None),
             link_note: RwSignal::new(None),
             panel: RwSignal::new(Panel::Data),

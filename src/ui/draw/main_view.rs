@@ -4,7 +4,7 @@
 
 use web_sys::HtmlCanvasElement;
 
-use crate::core::{Energy, Probe};
+use crate::core::{EnergyTarget, Probe};
 use crate::render::field_arrows::field_arrows;
 use crate::render::fm_paths::conditional_paths;
 use crate::render::overlay::{contours, Polylines};
@@ -25,7 +25,7 @@ use super::trails::Trails;
 use crate::ui::browser::{now_ms, report};
 
 /// Target contours for an energy and a view window (centre x, y, half-extent).
-type ContourCache = (Energy, [f64; 3], Vec<[[f64; 2]; 2]>);
+type ContourCache = (EnergyTarget, [f64; 3], Vec<[[f64; 2]; 2]>);
 
 /// Reusable buffers and caches of the main view.
 pub struct MainView {
@@ -168,9 +168,10 @@ impl MainView {
                 Some(energy) => {
                     let key = [window.center[0], window.center[1], window.half_extent];
                     let fresh =
-                        matches!(&self.contour_cache, Some((e, k, _)) if *e == energy && *k == key);
+                        matches!(&self.contour_cache, Some((e, k, _)) if e == energy && *k == key);
                     if !fresh {
-                        self.contour_cache = Some((energy, key, target_contours(energy, window)));
+                        self.contour_cache =
+                            Some((energy.clone(), key, target_contours(energy, window)));
                     }
                     if let Some((_, _, segs)) = &self.contour_cache {
                         draw2d::segments(&ctx, &view, segs, "rgba(0,0,0,0.55)", 3.2 * dpr);
@@ -416,7 +417,7 @@ fn draw_probe(
 }
 
 /// Contours of the target density exp(−U) at 10 %, 30 %, 60 % and 90 % of its peak in view.
-fn target_contours(energy: Energy, window: ViewTransform) -> Vec<[[f64; 2]; 2]> {
+fn target_contours(energy: &EnergyTarget, window: ViewTransform) -> Vec<[[f64; 2]; 2]> {
     let n = 160;
     let v = ViewTransform {
         width: n as f64,
@@ -425,11 +426,9 @@ fn target_contours(energy: Energy, window: ViewTransform) -> Vec<[[f64; 2]; 2]> 
     };
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
     v.pixel_centers(n, n, &mut xs, &mut ys);
-    let field: Vec<f64> = xs
-        .iter()
-        .zip(&ys)
-        .map(|(x, y)| -energy.value([*x, *y]))
-        .collect();
+    let mut field = vec![0.0; xs.len()];
+    energy.values(&xs, &ys, &mut field);
+    field.iter_mut().for_each(|u| *u = -*u);
     let top = field
         .iter()
         .copied()

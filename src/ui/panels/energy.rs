@@ -2,22 +2,34 @@
 
 use leptos::prelude::*;
 
+use crate::core::EnergyTarget;
 use crate::session::TargetChoice;
 use crate::state::{ANNEAL_STEPS_FAST, ANNEAL_STEPS_PAPER};
-use crate::ui::actions::data;
+use crate::ui::actions::{data, typed};
 use crate::ui::context::use_ui;
+
+use super::formula::FormulaEditor;
 
 /// The energy part of the Target panel.
 #[component]
 pub fn EnergyInfo() -> impl IntoView {
     let ui = use_ui();
     let f = ui.facts;
-    let text = move || match f.target.get() {
-        TargetChoice::Energy(e) => e.description().to_string(),
-        _ => String::new(),
+    let paper = move || match f.target.get() {
+        TargetChoice::Energy(EnergyTarget::Paper(e)) => Some(e),
+        _ => None,
     };
     view! {
-        <p class="muted">{text}</p>
+        {move || match paper() {
+            Some(e) => view! {
+                <p class="muted">{e.description()}</p>
+                <button id="edit-as-formula" on:click=move |_| typed::edit_paper(ui, e)>
+                    {format!("Edit {} as a formula", e.name())}
+                </button>
+            }
+            .into_any(),
+            None => view! { <FormulaEditor /> }.into_any(),
+        }}
         <div class="row">
             <label class="inline">
                 <input

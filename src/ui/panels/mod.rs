@@ -9,6 +9,7 @@ pub mod compare;
 pub mod energy;
 pub mod fields;
 pub mod filmstrip;
+pub mod formula;
 pub mod help;
 pub mod layer_details;
 pub mod layer_verdict;

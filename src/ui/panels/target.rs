@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::core::{Energy, Preset};
+use crate::core::{Energy, EnergyTarget, Preset};
 use crate::session::{TargetChoice, HELDOUT_EVERY, MAX_POINTS};
-use crate::ui::actions::data;
-use crate::ui::context::use_ui;
+use crate::ui::actions::{data, typed, view};
+use crate::ui::context::{use_ui, Panel};
 
 use super::brush::BrushControls;
 use super::energy::EnergyInfo;
@@ -20,7 +20,8 @@ fn target_value(t: TargetChoice) -> String {
             Preset::ALL.iter().position(|q| *q == p).unwrap_or(0)
         ),
         TargetChoice::Drawn => "drawn".into(),
-        TargetChoice::Energy(e) => format!("energy:{}", e.name()),
+        TargetChoice::Energy(EnergyTarget::Paper(e)) => format!("energy:{}", e.name()),
+        TargetChoice::Energy(EnergyTarget::Typed(_)) => TYPED.into(),
     }
 }
 
@@ -38,8 +39,11 @@ fn parse_target(v: &str) -> Option<TargetChoice> {
     Energy::ALL
         .iter()
         .find(|e| e.name() == name)
-        .map(|e| TargetChoice::Energy(*e))
+        .map(|e| TargetChoice::Energy((*e).into()))
 }
+
+/// The target menu's value of a typed energy (which one is the Data panel's to say).
+const TYPED: &str = "typed";
 
 /// The target menu.
 #[component]
@@ -52,7 +56,11 @@ pub fn TargetSelect() -> impl IntoView {
             aria-label="Fit the flow to"
             prop:value=move || target_value(target.get())
             on:change=move |ev| {
-                if let Some(t) = parse_target(&event_target_value(&ev)) {
+                let v = event_target_value(&ev);
+                if v == TYPED {
+                    typed::start(ui);
+                    view::open_panel(ui, Panel::Data);
+                } else if let Some(t) = parse_target(&v) {
                     data::set_target(ui, t);
                 }
             }
@@ -62,7 +70,8 @@ pub fn TargetSelect() -> impl IntoView {
                     .iter()
                     .map(|p| {
                         let t = TargetChoice::Preset(*p);
-                        view! { <option value=target_value(t) selected=move || { target.get() == t }>{p.display_name()}</option> }
+                        let value = target_value(t.clone());
+                        view! { <option value=value selected=move || { target.get() == t }>{p.display_name()}</option> }
                     })
                     .collect_view()}
                 <option value="drawn" selected=move || { target.get() == TargetChoice::Drawn }>"Draw your own"</option>
@@ -71,10 +80,13 @@ pub fn TargetSelect() -> impl IntoView {
                 {Energy::ALL
                     .iter()
                     .map(|e| {
-                        let t = TargetChoice::Energy(*e);
-                        view! { <option value=target_value(t) selected=move || { target.get() == t }>{format!("{} (Table 1)", e.name())}</option> }
+                        let t = TargetChoice::Energy((*e).into());
+                        view! { <option value=target_value(t.clone()) selected=move || { target.get() == t }>{format!("{} (Table 1)", e.name())}</option> }
                     })
                     .collect_view()}
+            </optgroup>
+            <optgroup label="Your own (reverse KL)">
+                <option value=TYPED selected=move || matches!(target.get(), TargetChoice::Energy(EnergyTarget::Typed(_)))>"Typed energy U(x, y)…"</option>
             </optgroup>
         </select>
     }
@@ -93,7 +105,8 @@ pub fn TargetPanel() -> impl IntoView {
             <p class="muted small">{move || match f.target.get() {
                 TargetChoice::Preset(p) => format!("Fitting the {} preset (maximum likelihood). Choose another target at the top.", p.display_name()),
                 TargetChoice::Drawn => "Fitting your points (maximum likelihood): draw them with the Draw tool.".to_string(),
-                TargetChoice::Energy(e) => format!("Fitting the paper's energy {} (reverse KL).", e.name()),
+                TargetChoice::Energy(EnergyTarget::Paper(e)) => format!("Fitting the paper's energy {} (reverse KL).", e.name()),
+                TargetChoice::Energy(EnergyTarget::Typed(_)) => "Fitting your typed energy (reverse KL).".to_string(),
             }}</p>
             <Show when=is_points fallback=|| view! { <EnergyInfo /> }>
                 <Show when=move || preset().is_some()>

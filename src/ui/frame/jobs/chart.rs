@@ -11,7 +11,7 @@ use crate::ui::frame::{Frame, FrameJob, Part, Periodic};
 
 /// What the chart plots, cheaply: steps, history length, the last loss, the objective, the
 /// axis, and the chart's on-screen size (a panel opening gives a hidden chart its size).
-type Key = (u64, usize, u64, Option<u8>, u64, bool, (i32, i32));
+type Key = (u64, usize, u64, Option<u64>, u64, bool, (i32, i32));
 
 fn key(ui: Ui) -> Key {
     let log_x = ui.chart.with_value(|c| c.log_x);
@@ -23,7 +23,7 @@ fn key(ui: Ui) -> Key {
             tr.step_count(),
             tr.history().len(),
             tr.history().last().map_or(0, |h| h.loss.to_bits()),
-            s.energy().map(|e| e as u8),
+            s.energy().and_then(|e| e.log_z()).map(f64::to_bits),
             s.preset_floor().map_or(0, f64::to_bits),
             log_x,
             size,
