@@ -109,3 +109,36 @@ test('a link with a formula that cannot be fitted opens with a notice that quote
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
+
+test('points drawn from a typed density: the held-out NLL comes within 0.15 nats of its entropy', async () => {
+  const { ctx, page, problems } = await openPage(browser, server.url);
+  await openTab(page, 'data');
+  await page.click('#density-source summary');
+  // A bad density first: refused, the points stay.
+  await page.fill('#density-formula', 'x');
+  await page.click('#density-sample');
+  await page.waitForSelector('#density-status.problem');
+  assert.match(await page.textContent('#density-status'), /undefined/);
+  assert.match(await page.textContent('#points-info'), /^1000 points/);
+  await page.fill('#density-formula', 'exp(-x^2/2 - 2*(y - x^2/2 + 1)^2)');
+  await page.fill('#density-count', '4000');
+  await page.click('#density-sample');
+  await page.waitForFunction(() => /^4000 points/.test(document.querySelector('#points-info').textContent));
+  const entropy = Number((await page.textContent('#density-status')).match(/entropy is (\d+\.\d+)/)[1]);
+  assert.ok(Math.abs(entropy - 2.1445) < 2e-3, `entropy ${entropy}`);
+  await page.click('#train-button');
+  const t0 = Date.now();
+  await page.waitForFunction((h) => {
+    const m = document.querySelector('#train-stats').textContent.match(/held-out NLL (-?\d+\.\d+)/);
+    return m && Number(m[1]) < h + 0.15;
+  }, entropy, { timeout: 60000 });
+  const nll = Number((await page.textContent('#train-stats')).match(/held-out NLL (-?\d+\.\d+)/)[1]);
+  console.log(`# typed density: held-out NLL ${nll} vs entropy ${entropy} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await page.click('#train-button');
+  await shot(page, 'typed-density');
+  // Undo brings the 1,000 moons back.
+  await page.click('#undo-button');
+  await page.waitForFunction(() => /^1000 points/.test(document.querySelector('#points-info').textContent));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

@@ -25,7 +25,7 @@
 //! | `tape` | batched forward activations + backward pass for training |
 //! | `objective`, `energy` | maximum likelihood; reverse KL to the paper's U1–U4 |
 //! | `decimal` | decimal text to `f64`, correctly rounded, without the standard parser's 10 kB tables (links, files, typed fields and formulas) |
-//! | `formula`, `typed_energy`, `energy_target` | typed formulas with exact gradients; a typed energy checked and normalised by quadrature; what reverse KL fits (a paper energy or a typed one) |
+//! | `formula`, `typed_energy`, `typed_density`, `energy_target` | typed formulas with exact gradients; a typed energy checked and normalised by quadrature; a typed density to draw points from; what reverse KL fits (a paper energy or a typed one) |
 //! | `adam`, `train`, `history` | optimiser; the long-lived trainer; its loss history |
 //! | `stream`, `words` | the trainer's random streams with readable state; a flat `f64` encoding that carries a trainer to the page's worker and back (`train/image.rs`) |
 //! | `stack` | layer patterns and seeded initialisation |
@@ -64,6 +64,7 @@ pub mod sylvester;
 pub mod tape;
 pub mod train;
 pub mod trajectory;
+pub mod typed_density;
 pub mod typed_energy;
 pub mod words;
 

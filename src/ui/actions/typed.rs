@@ -1,17 +1,20 @@
-//! A typed energy `U(x, y)`: the formula is checked (parsed, defined on the integration box,
+//! Typed targets. An energy `U(x, y)`: the formula is checked (parsed, defined on the integration box,
 //! normalisable there) before anything changes; a good one becomes the target (one undo step),
 //! a bad one leaves the target as it was and the text where it was, with the message and the
-//! position of the problem.
+//! position of the problem. A density `p(x, y)`: checked the same way, then points drawn from it
+//! replace the data.
 
 use leptos::prelude::*;
 
+use crate::core::typed_density::TypedDensity;
 use crate::core::typed_energy::TypedProblem;
 use crate::core::{Energy, TypedEnergy};
+use crate::session::MAX_POINTS;
 use crate::state::energy_gallery::paper_formula;
-use crate::state::{Mode, GALLERY};
+use crate::state::{ImportMode, Mode, GALLERY};
 use crate::ui::context::{FormulaProblem, Ui};
 
-use super::data;
+use super::{common, data, history};
 
 /// Fits the energy `text`, or reports what is wrong with it (nothing else changes).
 pub fn apply(ui: Ui, text: &str) {
@@ -64,4 +67,32 @@ pub fn edit_draft(ui: Ui, text: &str) {
     if ui.formula_problem.get_untracked().is_some() {
         ui.formula_problem.set(None);
     }
+}
+
+/// Replaces the points with `n` drawn from the density `text` (one undo step), or reports what
+/// is wrong with it (nothing changes). Says the entropy the held-out NLL can approach.
+pub fn sample_density(ui: Ui, text: &str, n: usize) {
+    ui.density_draft.set(text.to_string());
+    let d = match TypedDensity::new(text) {
+        Ok(d) => d,
+        Err(e) => {
+            ui.density_note.set(Some(Err(e.to_string())));
+            return;
+        }
+    };
+    let n = n.clamp(1, MAX_POINTS);
+    let pts = d.sample(n, 1);
+    history::checkpoint(ui);
+    ui.lesson.set(None);
+    let cap = ui
+        .session
+        .try_update_value(|s| s.import_points(&pts, ImportMode::Replace))
+        .flatten();
+    common::after_points_edit(ui);
+    ui.density_note.set(Some(Ok(format!(
+        "{n} points drawn from p (undo brings the previous ones back). Its entropy is {:.4} nats: \
+         the held-out NLL of a perfect model is about this, and no model does better on average.{}",
+        d.entropy(),
+        cap.map(|w| format!(" {w}")).unwrap_or_default()
+    ))));
 }

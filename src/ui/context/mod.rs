@@ -133,6 +133,10 @@ pub struct Ui {
     pub formula_draft: RwSignal<String>,
     /// Why the draft cannot be fitted, if it cannot.
     pub formula_problem: RwSignal<Option<FormulaProblem>>,
+    /// The typed density's formula as the user left it.
+    pub density_draft: RwSignal<String>,
+    /// What the last "draw points from p" said: the entropy, or why it could not.
+    pub density_note: RwSignal<Option<Result<String, String>>>,
     /// Progress of a GIF being made (`None`: none).
     pub gif_status: RwSignal<Option<String>>,
     /// Why the address bar holds no link (the state is too big for one), if it does not.
@@ -211,6 +215,8 @@ impl Ui {
             undo_redo: RwSignal::new((false, false)),
             formula_draft: RwSignal::new(String::new()),
             formula_problem: RwSignal::new(None),
+            density_draft: RwSignal::new(String::new()),
+            density_note: RwSignal::new(None),
             gif_status: RwSignal::new(None),
             link_note: RwSignal::new(None),
             panel: RwSignal::new(Panel::Data),

@@ -6,6 +6,7 @@ pub mod caption;
 pub mod chart;
 pub mod cnf_solver;
 pub mod compare;
+pub mod density_source;
 pub mod energy;
 pub mod fields;
 pub mod filmstrip;

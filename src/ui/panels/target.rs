@@ -9,6 +9,7 @@ use crate::ui::actions::{data, typed, view};
 use crate::ui::context::{use_ui, Panel};
 
 use super::brush::BrushControls;
+use super::density_source::DensitySource;
 use super::energy::EnergyInfo;
 use super::fields::revert;
 
@@ -168,6 +169,7 @@ pub fn TargetPanel() -> impl IntoView {
                     <button on:click=move |_| { data::clear_points(ui) }>"Clear points"</button>
                 </div>
                 <BrushControls />
+                <DensitySource />
                 {move || f.data_problem.get().map(|p| view! { <p class="problem" role="alert">{format!("Training is off: {p}")}</p> })}
             </Show>
         </section>
