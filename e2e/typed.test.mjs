@@ -2,7 +2,9 @@
 // reason and position when it cannot be, carried by links and undone like any target.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, shot, openPage, openTab } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, shot, openPage, openTab, root } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -142,3 +144,35 @@ test('points drawn from a typed density: the held-out NLL comes within 0.15 nats
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });
+
+const AXE = fs.readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+for (const [name, opts] of [
+  ['laptop-light', { viewport: { width: 1280, height: 800 }, colorScheme: 'light' }],
+  ['phone-dark', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' }],
+]) {
+  test(`axe-core: the typed-energy editor with an error, and the density sampler (${name})`, async () => {
+    // bypassCSP lets the injected audit run; the page's own scripts are unchanged.
+    const { ctx, page, problems } = await openPage(browser, `${server.url}#v=1&mode=typed&u=${enc(BANANA)}`, { ...opts, bypassCSP: true });
+    await openTab(page, 'data');
+    await page.fill('#energy-formula', 'x^2 + (y');
+    await page.click('#formula-apply');
+    await page.waitForSelector('#formula-status.problem');
+    await shot(page, `typed-editor-${name}`);
+    const audit = async () => {
+      await page.evaluate(AXE);
+      return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+        .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`));
+    };
+    assert.deepEqual(await audit(), []);
+    await page.selectOption('#target-select', 'preset:0');
+    await page.click('#density-source summary');
+    await page.fill('#density-formula', 'x');
+    await page.click('#density-sample');
+    await page.waitForSelector('#density-status.problem');
+    await shot(page, `density-source-${name}`);
+    assert.deepEqual(await audit(), []);
+    assert.deepEqual(problems, [], problems.join('\n'));
+    await ctx.close();
+  });
+}
