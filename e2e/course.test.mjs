@@ -173,3 +173,21 @@ test('the single-file embed\'s size (reported)', () => {
   console.log(`embed.html: ${(raw.length / 1000).toFixed(1)} kB raw, ${(gz / 1000).toFixed(1)} kB gzipped`);
   assert.ok(gz < 800_000, 'embed.html is far larger than the app it holds');
 });
+
+test('the article snippet in a course platform\'s sandbox says why it cannot load, and where to go', async () => {
+  // The app's own page framed with allow-scripts alone: its module script is refused (opaque
+  // origin, no CORS header). Its placeholder says so at once instead of "loading…" forever.
+  const site = await coursePage({
+    'index.html': COURSE(`<iframe src="${app.url}${STATE}&amp;embed=1" title="Flow Playground" width="640" height="820" sandbox="allow-scripts"></iframe>`),
+  });
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(site.url);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('#boot[data-failed="true"]').waitFor({ timeout: 5000 });
+  assert.match(await frame.locator('.boot-note').textContent(), /sandboxed without allow-same-origin.*embed\.html/);
+  assert.equal(await frame.locator('.boot-note a').getAttribute('target'), '_blank');
+  assert.ok((await frame.locator('.boot-note a').getAttribute('href')).startsWith(`${app.url}#v=1&mode=8gaussians`));
+  await shot(page, 'course-article-snippet-refused');
+  await ctx.close();
+});

@@ -22,7 +22,7 @@ const one = (what, ok) => {
   if (found.length !== 1) throw new Error(`embed-html: expected one ${what} in ${dist}, found ${found.length}`);
   return join(dist, found[0]);
 };
-const glue = one('wasm-bindgen glue', (f) => f.endsWith('.js') && f !== 'loader.js' && !f.startsWith('worker-'));
+const glue = one('wasm-bindgen glue', (f) => f.endsWith('.js') && f !== 'loader.js' && f !== 'boot.js' && !f.startsWith('worker-'));
 const wasm = one('.wasm', (f) => f.endsWith('_bg.wasm'));
 const css = one('.css', (f) => f.endsWith('.css'));
 
