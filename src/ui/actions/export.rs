@@ -58,11 +58,12 @@ pub fn single_file(ui: Ui) {
     let state = super::link::embed_state(ui);
     let app = page::app_url();
     leptos::task::spawn_local(async move {
-        let r = match fetch::text("embed.html").await {
-            Ok(html) => state::embed_file::bake(&html, &app, &state)
-                .and_then(|file| download::text("flow-playground-embed.html", "text/html", &file)),
-            Err(e) => Err(e),
-        };
-        report(ui, r);
+        let html = fetch::text("embed.html").await;
+        report(
+            ui,
+            html.ok_or_else(|| "embed.html could not be fetched from the app's site".to_string())
+                .and_then(|h| state::embed_file::bake(&h, &app, &state))
+                .and_then(|f| download::text("flow-playground-embed.html", "text/html", &f)),
+        );
     });
 }
