@@ -47,6 +47,13 @@ fn every_command_parses() {
                 ..OverlayChange::default()
             }),
         ),
+        // An authored lesson's steps (the message counts from 1).
+        (r#"{"type":"flow:next-step"}"#, EmbedCommand::Step(1)),
+        (r#"{"type":"flow:prev-step"}"#, EmbedCommand::Step(-1)),
+        (
+            r#"{"type":"flow:go-step","step":3}"#,
+            EmbedCommand::GoStep(2),
+        ),
         // Whitespace, member order and extra members do not matter.
         (
             " { \"stage\" : 1.5 , \"from\" : \"article\", \"type\" : \"flow:set-stage\" } ",
@@ -107,6 +114,10 @@ fn near_misses_are_not_commands() {
         "{\"type\":\"flow:load\",\"config\":\"v=2&mode=u1\"}",
         "{\"type\":\"flow:load\",\"config\":{\"v\":1}}",
         "{\"type\":\"flow:overlays\"}",
+        "{\"type\":\"flow:go-step\"}",
+        "{\"type\":\"flow:go-step\",\"step\":0}",
+        "{\"type\":\"flow:go-step\",\"step\":1.5}",
+        "{\"type\":\"flow:go-step\",\"step\":\"2\"}",
         "{\"type\":\"flow:overlays\",\"colour\":true}",
         "{\"type\":\"flow:overlays\",\"grid\":1}",
         "{\"type\":\"flow:overlays\",\"grid\":true,\"data\":\"yes\"}",

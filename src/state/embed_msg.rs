@@ -62,6 +62,10 @@ pub enum EmbedCommand {
     Load(String),
     /// Turn overlays on or off.
     Overlays(OverlayChange),
+    /// An authored lesson's next (`+1`) or previous (`-1`) step.
+    Step(i32),
+    /// An authored lesson's step (0-based; the message counts from 1).
+    GoStep(usize),
 }
 
 /// The command `text` describes, or `None` if it is not one (never panics; bounded work).
@@ -101,6 +105,14 @@ pub fn parse(text: &str) -> Option<EmbedCommand> {
             _ => None,
         },
         "flow:overlays" => overlays(&msg).map(EmbedCommand::Overlays),
+        "flow:next-step" => Some(EmbedCommand::Step(1)),
+        "flow:prev-step" => Some(EmbedCommand::Step(-1)),
+        "flow:go-step" => match msg.get("step")? {
+            Json::Num(n) if (1.0..=1000.0).contains(n) && n.fract() == 0.0 => {
+                Some(EmbedCommand::GoStep(*n as usize - 1))
+            }
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -33,6 +33,7 @@
 //! and the functions that write, read, check and repair it. `README.md` ("Links") lists the
 //! keys for users; a test (`tests/state_link_table.rs`) checks that list against the table.
 
+pub mod authored;
 pub mod base64;
 pub mod config;
 pub mod csv;

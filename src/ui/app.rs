@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::actions::{link, view};
+use super::actions::{authored, link, view};
 use super::bench;
 use super::browser::{page, parent};
 use super::context::{use_ui, Ui};
@@ -20,6 +20,7 @@ use super::panels::timeline::{StageInfo, TimelineBar};
 use super::panels::toolstrip::{ToolHint, ToolStrip};
 use super::panels::topbar::{Brand, PageButtons};
 use super::panels::trainbar::TrainBar;
+use crate::state::authored::AuthoredLesson;
 use crate::state::numtext::num;
 
 /// The jobs of the frame loop, in the order they run each frame. `framed`: the page is shown in
@@ -59,8 +60,14 @@ fn jobs(
 pub fn App(bench: Option<bench::Options>) -> impl IntoView {
     let ui = Ui::new(page::reduced_motion());
     provide_context(ui);
-    // A link wins over the browser's saved session; both go through the tolerant decoder.
-    link::restore(ui);
+    // A lesson link opens the lesson at its first step; any other link wins over the browser's
+    // saved session; both go through the tolerant decoder.
+    match AuthoredLesson::from_fragment(&page::hash()) {
+        Some(lesson) => authored::open(ui, lesson),
+        None => {
+            link::restore(ui);
+        }
+    }
     if bench.is_none() {
         view::show_hint_once(ui);
     }
@@ -90,7 +97,7 @@ pub fn App(bench: Option<bench::Options>) -> impl IntoView {
             class="app"
             class:embedded=move || ui.embed.with(|e| e.embed)
             class:presenter=move || ui.presenter.get()
-            class:has-lesson=move || ui.lesson.get().is_some() && !ui.hidden("caption")
+            class:has-lesson=move || (ui.lesson.get().is_some() || ui.step_at.get().is_some()) && !ui.hidden("caption")
             class:hide-toolbar=move || ui.hidden("toolbar")
             class:hide-filmstrip=move || ui.hidden("filmstrip")
         >

@@ -177,7 +177,11 @@ pub fn save(ui: Ui, saver: &mut Saver) {
         return;
     }
     let fit = state::link_fit(&frag);
-    page::replace_hash(if fit.fits() { &frag } else { "" });
+    // While an authored lesson is presented, the address keeps the lesson's link (a reload or a
+    // copied address opens the lesson, not one of its steps).
+    if ui.step_at.get_untracked().is_none() {
+        page::replace_hash(if fit.fits() { &frag } else { "" });
+    }
     // Said where links are made (the Share panel), not as a notice over the canvas: a trained
     // coupling stack is simply too big for a link, and the panel says what to do instead.
     let note = match fit {

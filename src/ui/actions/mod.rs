@@ -15,6 +15,7 @@
 //! | `view` | stage, playback, overlays, zoom and pan, tool, probe |
 //! | `compare` | the comparison: open, close, train |
 //! | `lesson` | one-click lessons |
+//! | `authored` | lessons the user authors: steps, presenting, the lesson as a link or a file |
 //! | `embed` | what an embedding page asks: a lesson, a link's state (keeping the embed settings) |
 //! | `history` | undo checkpoints, undo, redo |
 //! | `link` | the state ↔ link config: restore on start, save to the URL and storage, apply |
@@ -22,6 +23,7 @@
 //! | `gif` | recording GIFs |
 //! | `common` | what every rebuild or point edit is followed by |
 
+pub mod authored;
 pub mod common;
 pub mod compare;
 pub mod data;

@@ -26,6 +26,7 @@ use crate::render::chart::PlotArea;
 use crate::render::editor::EditorQuery;
 use crate::render::{DensityScale, ViewTransform};
 use crate::session::{CompareRun, GifRecording, History, Session, Stats};
+use crate::state::authored::AuthoredLesson;
 use crate::state::{Compare, EmbedConfig, Lesson};
 
 /// Why a typed formula cannot be fitted: the message, and the character it points at (a syntax
@@ -133,6 +134,12 @@ pub struct Ui {
     pub formula_draft: RwSignal<String>,
     /// Why the draft cannot be fitted, if it cannot.
     pub formula_problem: RwSignal<Option<FormulaProblem>>,
+    /// The lesson the user is authoring (or opened).
+    pub authored: RwSignal<AuthoredLesson>,
+    /// The authored step shown while presenting (`None`: not presenting).
+    pub step_at: RwSignal<Option<usize>>,
+    /// The authored lesson's last shared link, or why it could not be one.
+    pub authored_link: RwSignal<Option<Result<String, String>>>,
     /// The typed density's formula as the user left it.
     pub density_draft: RwSignal<String>,
     /// What the last "draw points from p" said: the entropy, or why it could not.
@@ -215,6 +222,9 @@ impl Ui {
             undo_redo: RwSignal::new((false, false)),
             formula_draft: RwSignal::new(String::new()),
             formula_problem: RwSignal::new(None),
+            authored: RwSignal::new(AuthoredLesson::default()),
+            step_at: RwSignal::new(None),
+            authored_link: RwSignal::new(None),
             density_draft: RwSignal::new(String::new()),
             density_note: RwSignal::new(None),
             gif_status: RwSignal::new(None),

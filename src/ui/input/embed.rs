@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::state::embed_msg::{self, EmbedCommand};
-use crate::ui::actions::{embed, training, view};
+use crate::ui::actions::{authored, embed, training, view};
 use crate::ui::browser::parent;
 use crate::ui::context::{NoticeKind, Overlays, Ui};
 
@@ -46,6 +46,8 @@ fn run(ui: Ui, cmd: EmbedCommand) {
         EmbedCommand::TrainSteps(n) => training::train_steps(ui, n),
         EmbedCommand::Lesson(l) => embed::set_lesson(ui, l),
         EmbedCommand::Load(text) => embed::load(ui, &text),
+        EmbedCommand::Step(dir) => authored::step(ui, dir),
+        EmbedCommand::GoStep(i) => authored::go(ui, i),
         EmbedCommand::Overlays(c) => {
             let set: [(Option<bool>, OverlaySetter); 4] = [
                 (c.grid, |o, on| o.grid = on),

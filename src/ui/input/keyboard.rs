@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::ui::actions::{history, stack, training, view};
+use crate::ui::actions::{authored, history, stack, training, view};
 use crate::ui::browser::{parent, report};
 use crate::ui::context::Ui;
 
@@ -77,6 +77,8 @@ pub fn install(ui: Ui) {
                 view::close_help(ui);
             } else if ui.presenter.get_untracked() {
                 view::exit_presenter(ui);
+            } else if ui.step_at.get_untracked().is_some() {
+                authored::stop(ui);
             } else {
                 stack::escape(ui);
                 if embedded {
@@ -91,6 +93,21 @@ pub fn install(ui: Ui) {
         if embedded && DECK_KEYS.contains(&key.as_str()) && !on_control(el.as_ref()) {
             parent::post(&format!(r#"{{"type":"flow:key","key":"{key}"}}"#));
             return;
+        }
+        // Presenting an authored lesson: → and ← (Page Down / Up, a clicker's keys) move between
+        // its steps.
+        // (A focused button does not keep them; a slider does.)
+        if !typing && tag != "INPUT" && ui.step_at.get_untracked().is_some() {
+            let dir = match key.as_str() {
+                "ArrowRight" | "PageDown" => 1,
+                "ArrowLeft" | "PageUp" => -1,
+                _ => 0,
+            };
+            if dir != 0 {
+                ev.prevent_default();
+                authored::step(ui, dir);
+                return;
+            }
         }
         let own_key = matches!(key.as_str(), " " | "Enter" | "ArrowRight" | "ArrowLeft");
         if typing || (own_key && matches!(tag.as_str(), "BUTTON" | "INPUT")) {

@@ -6,6 +6,8 @@ use crate::state::Lesson;
 use crate::ui::actions::lesson;
 use crate::ui::context::use_ui;
 
+use super::authoring::AuthoringPanel;
+
 /// The panel.
 #[component]
 pub fn LessonsPanel() -> impl IntoView {
@@ -33,5 +35,6 @@ pub fn LessonsPanel() -> impl IntoView {
             </div>
             <p class="muted small">"The Compare tab fits the same target with other flows, side by side."</p>
         </section>
+        <AuthoringPanel />
     }
 }

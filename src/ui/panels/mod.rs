@@ -1,6 +1,7 @@
 //! The page's components, one per file. Each reads the `Ui` context (`model::use_ui`), shows
 //! values derived from it, and calls actions; none keeps its own copy of session state.
 
+pub mod authoring;
 pub mod brush;
 pub mod caption;
 pub mod chart;

@@ -1,0 +1,110 @@
+// Authored lessons (issue 22): three steps authored in the UI, shared as a link, opened in a
+// fresh browser and stepped with →: each step shows the authoring browser's pixels.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, shot, openPage, openTab, settled, frames } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** An exact digest of the main canvas's pixels (read through a scratch copy). */
+const digest = (page) => page.$eval('#main-canvas', (src) => {
+  const c = document.createElement('canvas');
+  c.width = src.width; c.height = src.height;
+  const ctx = c.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(src, 0, 0);
+  const d = ctx.getImageData(0, 0, c.width, c.height).data;
+  let h = 2166136261 >>> 0;
+  for (let i = 0; i < d.length; i += 1) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+  return `${c.width}x${c.height}:${h.toString(16)}`;
+});
+const stepCaption = (page) => page.textContent('#step-caption p');
+const still = async (page) => { await settled(page); await frames(page); };
+
+test('a 3-step lesson authored in the UI, shared as a link, shows each step exactly in a fresh browser', async () => {
+  const a = await openPage(browser, `${server.url}#v=1&mode=moons&K=4&layers=4p&stage=0`);
+  await openTab(a.page, 'lessons');
+  await a.page.fill('#authored-title', 'Planar flows');
+  await a.page.press('#authored-title', 'Tab');
+  const captions = ['The base density N(0, I): *nothing* has happened yet.', 'The paper\'s U1 with 4 planar layers.', 'Eight Gaussians: back to stage 0 on arrival.'];
+  // Step 1: the moons at stage 0.
+  await a.page.click('#authored-add');
+  // Step 2: U1 at stage 4 (the model).
+  await a.page.selectOption('#target-select', 'energy:U1');
+  await a.page.focus('#stage-slider');
+  await a.page.keyboard.press('End');
+  await a.page.waitForFunction(() => document.querySelector('#stage-slider').value === '4');
+  await openTab(a.page, 'lessons');
+  await a.page.click('#authored-add');
+  // Step 3: eight Gaussians at stage 4, and "go to stage 0" on arrival.
+  await a.page.selectOption('#target-select', 'preset:1');
+  await openTab(a.page, 'lessons');
+  await a.page.click('#authored-add');
+  for (const [i, c] of captions.entries()) {
+    await a.page.fill(`#step-caption-${i}`, c);
+    await a.page.press(`#step-caption-${i}`, 'Tab');
+  }
+  await a.page.selectOption('#step-action-2', 'stage:0');
+  // Present: ← / → step, the captions and the counter follow; the pictures are recorded.
+  await a.page.click('#authored-present');
+  const seen = [];
+  for (let i = 0; i < 3; i += 1) {
+    if (i > 0) await a.page.keyboard.press('ArrowRight');
+    await a.page.waitForFunction((n) => document.querySelector('#step-caption')?.textContent.includes(`step ${n} / 3`), i + 1);
+    await still(a.page);
+    seen.push(await digest(a.page));
+    await shot(a.page, `authored-step-${i + 1}`);
+  }
+  assert.match(await stepCaption(a.page), /Eight Gaussians: back to stage 0/);
+  assert.equal(await a.page.inputValue('#target-select'), 'preset:1');
+  assert.equal(await a.page.inputValue('#stage-slider'), '0', 'the arrival action ran');
+  assert.notEqual(seen[1], seen[0], 'U1 at stage 4 is not the base density');
+  assert.equal(seen[2], seen[0], 'stage 0 is the base density N(0, I) whatever the flow');
+  assert.equal(await a.page.$eval('#step-caption em', (e) => e.textContent).catch(() => null), null, 'step 3 has no emphasis');
+  await a.page.keyboard.press('ArrowLeft');
+  await a.page.keyboard.press('ArrowLeft');
+  await a.page.waitForFunction(() => document.querySelector('#step-caption')?.textContent.includes('step 1 / 3'));
+  assert.equal(await a.page.textContent('#step-caption em'), 'nothing', '*emphasis* in italics');
+  // Share.
+  await a.page.click('#authored-link');
+  const link = await a.page.inputValue('#authored-url');
+  assert.ok(link.startsWith(server.url) && link.includes('#authored='), link.slice(0, 80));
+
+  // A fresh browser opens the lesson at step 1; → shows steps 2 and 3 with the same pixels.
+  const b = await openPage(browser, link);
+  for (let i = 0; i < 3; i += 1) {
+    if (i > 0) await b.page.keyboard.press('ArrowRight');
+    await b.page.waitForFunction((n) => document.querySelector('#step-caption')?.textContent.includes(`Planar flows · step ${n} / 3`), i + 1);
+    await still(b.page);
+    assert.equal(await digest(b.page), seen[i], `step ${i + 1}'s pixels differ from the authoring browser's`);
+    assert.ok((await stepCaption(b.page)).includes(captions[i].replaceAll('*', '')), await stepCaption(b.page));
+  }
+  // The address keeps the lesson while it is presented; Esc stops presenting.
+  assert.ok((await b.page.evaluate(() => location.hash)).startsWith('#authored='));
+  await b.page.keyboard.press('Escape');
+  await b.page.waitForSelector('#step-caption', { state: 'detached' });
+  assert.deepEqual(b.problems, [], b.problems.join('\n'));
+  assert.deepEqual(a.problems, [], a.problems.join('\n'));
+  await b.ctx.close();
+  await a.ctx.close();
+});
+
+test('a damaged lesson link opens the app with a notice; the lesson file round-trips', async () => {
+  const { ctx, page, problems } = await openPage(browser, `${server.url}#authored=not-a-lesson`);
+  await page.waitForSelector('.notice');
+  assert.match(await page.textContent('.notice'), /Could not open the lesson/);
+  assert.ok(!/NaN|Infinity/.test(await page.textContent('body')));
+  await page.click('.notice [aria-label="Dismiss notice"]');
+  // Author one step, save it, open the file: the step is shown.
+  await openTab(page, 'lessons');
+  await page.click('#authored-add');
+  await page.fill('#step-caption-0', 'From a file');
+  await page.press('#step-caption-0', 'Tab');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#authored-save')]);
+  const file = await dl.path();
+  await page.setInputFiles('#authored-open', file);
+  await page.waitForFunction(() => /From a file/.test(document.querySelector('#step-caption')?.textContent ?? ''));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

@@ -1,0 +1,163 @@
+//! Lessons the user authors: add the current view as a step, edit, reorder and delete steps,
+//! present them (go to a step: its state, its caption, its action on arrival), share the lesson
+//! as a link or a file, and open one.
+
+use leptos::prelude::*;
+
+use crate::state::authored::{AuthoredLesson, LessonStep, StepAction, MAX_STEPS};
+use crate::state::{self};
+use crate::ui::browser::{clipboard, download, page};
+use crate::ui::context::{NoticeKind, Ui};
+
+use super::{history, link, training, view};
+
+/// The current view, as the lesson's last step (a caption to write).
+pub fn add_step(ui: Ui) {
+    if ui.authored.with_untracked(|l| l.steps.len()) >= MAX_STEPS {
+        ui.notify(
+            NoticeKind::Warn,
+            format!("A lesson has at most {MAX_STEPS} steps."),
+        );
+        return;
+    }
+    let state = state::encode(&link::snapshot(ui));
+    ui.authored.update(|l| {
+        l.steps.push(LessonStep {
+            state,
+            caption: String::new(),
+            action: StepAction::None,
+        })
+    });
+}
+
+/// Edits step `i`'s caption.
+pub fn set_caption(ui: Ui, i: usize, text: &str) {
+    ui.authored.update(|l| {
+        if let Some(s) = l.steps.get_mut(i) {
+            s.caption = text.chars().take(state::authored::MAX_CAPTION).collect();
+        }
+    });
+}
+
+/// Sets step `i`'s action on arrival (`text` as the file writes it; anything else is "none").
+pub fn set_action(ui: Ui, i: usize, text: &str) {
+    let a = StepAction::parse(text).unwrap_or(StepAction::None);
+    ui.authored.update(|l| {
+        if let Some(s) = l.steps.get_mut(i) {
+            s.action = a;
+        }
+    });
+}
+
+/// The lesson's title.
+pub fn set_title(ui: Ui, text: &str) {
+    ui.authored
+        .update(|l| l.title = text.chars().take(state::authored::MAX_TITLE).collect());
+}
+
+/// Moves step `i` one place up (`-1`) or down (`+1`).
+pub fn move_step(ui: Ui, i: usize, dir: i32) {
+    ui.authored.update(|l| {
+        let j = i as i64 + i64::from(dir);
+        if j >= 0 && (j as usize) < l.steps.len() && i < l.steps.len() {
+            l.steps.swap(i, j as usize);
+        }
+    });
+}
+
+/// Deletes step `i`.
+pub fn delete_step(ui: Ui, i: usize) {
+    ui.authored.update(|l| {
+        if i < l.steps.len() {
+            l.steps.remove(i);
+        }
+    });
+    if ui
+        .step_at
+        .get_untracked()
+        .is_some_and(|s| s >= ui.authored.with_untracked(|l| l.steps.len()))
+    {
+        ui.step_at.set(None);
+    }
+}
+
+/// Shows step `i` (past the end: the last): its state (one undo step), its caption, then its
+/// action.
+pub fn go(ui: Ui, i: usize) {
+    let i = i.min(ui.authored.with_untracked(|l| l.steps.len()).saturating_sub(1));
+    let Some(step) = ui.authored.with_untracked(|l| l.steps.get(i).cloned()) else {
+        return;
+    };
+    let (cfg, _ignored) = state::decode(&step.state);
+    history::checkpoint(ui);
+    link::apply(ui, &cfg);
+    ui.lesson.set(None);
+    ui.step_at.set(Some(i));
+    match step.action {
+        StepAction::None => {}
+        StepAction::Play => {
+            view::set_stage(ui, 0.0);
+            view::toggle_play(ui);
+        }
+        StepAction::Train(n) => training::train_steps(ui, n),
+        StepAction::Stage(s) => view::set_stage(ui, s),
+    }
+}
+
+/// The next (`+1`) or previous (`-1`) step, while presenting.
+pub fn step(ui: Ui, dir: i32) {
+    let n = ui.authored.with_untracked(|l| l.steps.len());
+    let at = ui.step_at.get_untracked();
+    let next = match at {
+        None => 0,
+        Some(i) => (i as i64 + i64::from(dir)).clamp(0, n as i64 - 1) as usize,
+    };
+    if n > 0 && Some(next) != at {
+        go(ui, next);
+    }
+}
+
+/// Stops presenting (the view stays as it is).
+pub fn stop(ui: Ui) {
+    ui.step_at.set(None);
+}
+
+/// The lesson's link: copied to the clipboard and shown; or why it cannot be one.
+pub fn share(ui: Ui) {
+    match ui.authored.with_untracked(AuthoredLesson::to_fragment) {
+        Ok(f) => {
+            let url = format!("{}#{f}", page::base_url());
+            ui.authored_link.set(Some(Ok(url.clone())));
+            clipboard::copy(&url, move |ok| {
+                if ok {
+                    ui.notify(NoticeKind::Info, "The lesson's link is on the clipboard.");
+                }
+            });
+        }
+        Err(e) => ui.authored_link.set(Some(Err(e))),
+    }
+}
+
+/// Saves the lesson as a JSON file.
+pub fn save_file(ui: Ui) {
+    let json = ui.authored.with_untracked(AuthoredLesson::to_json);
+    if let Err(e) = download::text("lesson.json", "application/json", &json) {
+        ui.notify(NoticeKind::Error, format!("Could not save the lesson: {e}"));
+    }
+}
+
+/// Opens a lesson (from a file's text or a link) and shows its first step; a bad one changes
+/// nothing and says why.
+pub fn open(ui: Ui, lesson: Result<AuthoredLesson, String>) {
+    match lesson {
+        Ok(l) if l.steps.is_empty() => {
+            ui.notify(NoticeKind::Warn, "That lesson has no steps.");
+        }
+        Ok(l) => {
+            ui.authored.set(l);
+            ui.authored_link.set(None);
+            go(ui, 0);
+        }
+        Err(e) => ui.notify(NoticeKind::Error, format!("Could not open the lesson: {e}")),
+    }
+}
