@@ -64,9 +64,10 @@ test('served the way scripts/serve.sh serves it: no console error or warning, wa
     assert.equal(wasm?.headers['content-type'], 'application/wasm');
     assert.ok(responses.every((r) => !('access-control-allow-origin' in r.headers)));
     assert.ok(responses.every((r) => r.status < 400), JSON.stringify(responses.map((r) => [r.url, r.status])));
-    // Nothing injected: the page's only script is the loader the build wrote.
+    // Nothing injected: the page's only scripts are the two the build wrote (boot.js explains a
+    // failed start in the placeholder; loader.js starts the app).
     const scripts = await page.$$eval('script', (ss) => ss.map((s) => s.getAttribute('src')));
-    assert.deepEqual(scripts, ['./loader.js']);
+    assert.deepEqual(scripts, ['./boot.js', './loader.js']);
     // A reload (the browser's cache in play) is as clean; a missing file is a plain 404. (Once
     // the network is idle: a reload aborts a favicon request still in flight.)
     await page.waitForLoadState('networkidle');
