@@ -46,6 +46,8 @@ fn run(ui: Ui, cmd: EmbedCommand) {
         EmbedCommand::TrainSteps(n) => training::train_steps(ui, n),
         EmbedCommand::Lesson(l) => embed::set_lesson(ui, l),
         EmbedCommand::Load(text) => embed::load(ui, &text),
+        EmbedCommand::SetPoints(pts) => embed::set_points(ui, &pts),
+        EmbedCommand::GetModel => parent::post(&embed::model_event(ui).to_json()),
         EmbedCommand::Overlays(c) => {
             let set: [(Option<bool>, OverlaySetter); 4] = [
                 (c.grid, |o, on| o.grid = on),
