@@ -22,6 +22,10 @@ let labLog = '';
 const packaged = execFileSync(python, ['-c',
   'import flow_playground.widget as w; print(int(bool(w.packaged_html())))']).toString().trim() === '1';
 
+const t0 = Date.now();
+/** Progress on stderr (where a slow JupyterLab spends its time). */
+const log = (what) => process.stderr.write(`[notebook ${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}\n`);
+
 function freePort() {
   return new Promise((resolve) => {
     import('node:net').then(({ createServer }) => {
@@ -82,6 +86,7 @@ after(async () => {
 /** Appends a cell with `code`, runs it as Shift+Enter would, and returns its printed text
  *  (throws with the traceback's name and value on an error). */
 async function cell(code) {
+  log(`run: ${code.split('\n')[0].slice(0, 70)}`);
   const out = await page.evaluate(async (code) => {
     const app = window.jupyterapp;
     const nb = app.shell.currentWidget.content;
@@ -99,20 +104,39 @@ async function cell(code) {
   return out.filter((o) => o.output_type === 'stream').map((o) => [].concat(o.text).join('')).join('');
 }
 
-/** The widget's state as Python reads it, from a new cell. */
+/** Runs `code` in the notebook's kernel without adding a cell (as the console would) and returns
+ *  its printed text. */
+function kernelRun(code) {
+  return page.evaluate(async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const future = kernel.requestExecute({ code, store_history: false });
+    let out = '';
+    future.onIOPub = (msg) => {
+      if (msg.header.msg_type === 'stream') out += msg.content.text;
+      if (msg.header.msg_type === 'error') out += `ERROR ${msg.content.ename}: ${msg.content.evalue}`;
+    };
+    await future.done;
+    return out;
+  }, code);
+}
+
+/** The widget's state as Python reads it. */
 async function status() {
-  const text = await cell(`print(json.dumps(dict(ready=w.ready, k=w.k, step=w.step, training=w.training,
+  const text = await kernelRun(`print(json.dumps(dict(ready=w.ready, k=w.k, step=w.step, training=w.training,
     loss=w.loss, rev=w._points_rev, n_app=len(w._app_points), n=len(w.points), link=w.link,
     app_has_points=bool(np.array_equal(np.array(w._app_points).reshape(-1, 2), w.points)),
     has_model=bool(w.model_json))))`);
-  return JSON.parse(text.trim().split('\n').pop());
+  try { return JSON.parse(text.trim().split('\n').pop()); } catch { throw new Error(`status: ${text}`); }
 }
 
-/** Runs status cells until `pred` holds (each is a round trip through kernel and page). */
+/** Asks for the status until `pred` holds (each is a round trip through kernel and page). */
 async function until(what, pred) {
-  let s;
+  let s, last = '';
   for (let i = 0; i < 600; i += 1) {
     s = await status();
+    const text = JSON.stringify({ ...s, link: s.link.slice(0, 40) });
+    if (text !== last) log(`status: ${text}`);
+    last = text;
     if (pred(s)) return s;
     await page.waitForTimeout(250);
   }
@@ -137,8 +161,8 @@ w`);
   // The app draws inside the widget's frame.
   await page.waitForFunction(() => document.querySelector('.jp-OutputArea iframe.flow-playground-widget'));
   let frame;
-  await page.waitForFunction(() => true);
   for (;;) { frame = appFrame(); if (frame) break; await page.waitForTimeout(100); }
+  log(`the app's frame: ${frame.url()}`);
   await frame.waitForSelector('#main-canvas', { timeout: 60_000 });
   const s0 = await until('the app reports 300 points and its model', (s) => s.ready && s.rev === 1
     && s.n_app === 300 && s.app_has_points && s.has_model && s.k === 8);
@@ -155,11 +179,11 @@ w`);
 
   // Train from Python; the parameters Python reads change, and log_prob follows the app's flow.
   await cell('p0 = w.params.copy(); lp0 = w.log_prob(xy).mean(); w.train(steps=300)');
-  const s1 = await until('300 steps trained and reported', (s) => s.step >= 300 && !s.training && s.has_model);
+  // The model is reported after the step event: wait for the link that records 300 steps.
+  const s1 = await until('300 steps trained and the trained model reported', (s) => s.step === 300
+    && !s.training && /[#&]step=300(&|$)/.test(s.link));
   assert.ok(Number.isFinite(s1.loss), `loss ${s1.loss}`);
-  const moved = JSON.parse((await cell(`import time
-# The model the app reported after its last step (training stopped) is the trained one.
-print(json.dumps(dict(changed=float(np.abs(w.params - p0).max()), n=int(w.params.size),
+  const moved = JSON.parse((await cell(`print(json.dumps(dict(changed=float(np.abs(w.params - p0).max()), n=int(w.params.size),
     lp0=float(lp0), lp1=float(w.log_prob(xy).mean()), layers=w.layers, stage=w.stage)))`)).trim());
   assert.equal(moved.n, 8 * 5, 'eight planar layers of five raw values');
   assert.ok(moved.changed > 1e-3, `params did not change: ${JSON.stringify(moved)}`);
