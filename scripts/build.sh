@@ -4,7 +4,8 @@
 #   scripts/build.sh [DIST]      (default: dist/)
 # Runs `trunk build --release` (offline; wasm-opt -Oz via index.html; the post-build hook moves
 # the loader out of index.html and repairs binaryen < 110's table export) into DIST, then prints
-# the bundle's sizes. Builds into different DIST directories may run at once (serve and test in
+# the bundle's sizes. Then writes the single-file embed DIST/embed.html
+# (scripts/embed-html/build.mjs). Builds into different DIST directories may run at once (serve and test in
 # one checkout): they take turns on a lock, since Trunk writes wasm-bindgen's and wasm-opt's
 # intermediate files to fixed paths under the cargo target directory.
 set -euo pipefail
@@ -19,4 +20,14 @@ if ! flock -n 9; then
   flock 9
 fi
 trunk build --release --dist "$dist"
+# The single-file embed for course platforms (dist/embed.html: everything inlined; not part of
+# the bundle a visitor of the app downloads). Needs node and esbuild (scripts/setup.sh).
+if command -v node >/dev/null && [ -d node_modules/esbuild ]; then
+  node scripts/embed-html/build.mjs "$dist"
+  printf 'embed.html (gzip -9): %s kB (%s kB raw)\n' \
+    "$(gzip -9 -c "$dist/embed.html" | wc -c | awk '{printf "%.1f", $1 / 1000}')" \
+    "$(wc -c <"$dist/embed.html" | awk '{printf "%.1f", $1 / 1000}')"
+else
+  echo "[build] node or esbuild missing (scripts/setup.sh installs them): no embed.html" >&2
+fi
 scripts/bundle-size.sh "$dist" --report

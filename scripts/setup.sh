@@ -66,12 +66,15 @@ else
 fi
 
 # 6. npm packages: esbuild, which the release build uses to minify wasm-bindgen's JS glue
+#    (and to bundle the single-file embed, dist/embed.html), reveal.js for docs/slides-example.html,
 #    (scripts/trunk-post-build.sh), and for tests playwright-core (it never downloads a browser)
-#    and axe-core. Installed for serving too, so both commands ship the same bundle.
+#    and axe-core; reveal.js for docs/slides-example.html (and its test). esbuild also bundles the
+#    single-file embed (dist/embed.html). Installed for serving too, so both commands ship the
+#    same bundle. `npm ci` installs from package-lock.json (the npm cache serves it offline).
 if command -v npm >/dev/null && [ -f package.json ]; then
-  if [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ] \
+  if [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/reveal.js ] \
      || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm packages (esbuild; playwright-core and axe-core for tests)"
+    log "installing npm packages (esbuild; playwright-core, axe-core and reveal.js for tests)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
 elif [ "$need_browser" = 1 ]; then

@@ -110,7 +110,7 @@ done
 # glue's hash, so a cached page never starts a worker of another build.
 glue=""
 for js in "$dir"/*.js; do
-  case "$(basename "$js")" in loader.js | worker-*.js) ;; *) glue=$(basename "$js") ;; esac
+  case "$(basename "$js")" in loader.js | boot.js | worker-*.js) ;; *) glue=$(basename "$js") ;; esac
 done
 wasm_file=""
 for w in "$dir"/*_bg.wasm; do wasm_file=$(basename "$w"); done

@@ -25,6 +25,7 @@
 //! | `numtext` | numbers as text for display (`num`, `fmt_lr`, `fmt_edit`, `thousands`), for every layer above |
 //! | `decimal` | decimal text to `f64`, correctly rounded, without the standard parser's tables |
 //! | `embed_msg` | an embed's control API: commands from the parent page, events back |
+//! | `embed_file` | the downloadable single-file embed: the app's address and a state baked into `embed.html` |
 //!
 //! ## The link's keys
 //!
@@ -36,6 +37,7 @@ pub mod base64;
 pub mod config;
 pub mod csv;
 pub mod decimal;
+pub mod embed_file;
 pub mod embed_msg;
 pub mod fragment;
 pub mod import;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::state;
 use crate::state::numtext::num;
-use crate::ui::browser::download;
+use crate::ui::browser::{download, fetch, page};
 use crate::ui::context::{NoticeKind, Ui};
 use crate::ui::draw::compose;
 
@@ -50,4 +50,20 @@ pub fn model_json(ui: Ui) {
         Some(j) => report(ui, download::text("model.json", "application/json", &j)),
         None => ui.notify(NoticeKind::Error, "The model could not be exported."),
     }
+}
+
+/// The single-file embed for a course platform's file area: the deployed `embed.html` (beside
+/// the app, fetched now) with the app's address and the current state baked in.
+pub fn single_file(ui: Ui) {
+    let state = super::link::embed_state(ui);
+    let app = page::app_url();
+    leptos::task::spawn_local(async move {
+        let html = fetch::text("embed.html").await;
+        report(
+            ui,
+            html.ok_or_else(|| "embed.html could not be fetched from the app's site".to_string())
+                .and_then(|h| state::embed_file::bake(&h, &app, &state))
+                .and_then(|f| download::text("flow-playground-embed.html", "text/html", &f)),
+        );
+    });
 }

@@ -111,7 +111,10 @@ fn show(ui: Ui, cfg: &Config, problem: Option<String>) {
         half_extent: v.half_extent,
         ..ViewTransform::new(1.0, 1.0)
     });
-    ui.embed.set(cfg.embed.clone());
+    // The single-file embed (`embed.html`) is an embed whatever its link says.
+    let mut embed = cfg.embed.clone();
+    embed.embed |= page::standalone();
+    ui.embed.set(embed);
     // The layer open in the editor (its handles show at its input stage, as the link's stage).
     selection::select(ui, v.selected, false);
     ui.lesson.set(cfg.lesson);
@@ -129,12 +132,16 @@ fn show(ui: Ui, cfg: &Config, problem: Option<String>) {
     ui.bump();
 }
 
-/// On start: restores from the link, else from local storage (a `#bench` fragment is not a
-/// link). True if something was restored.
+/// On start: restores from the link, else from the state baked into a downloaded single-file
+/// embed, else from local storage (a `#bench` fragment is not a link). True if something was
+/// restored.
 pub fn restore(ui: Ui) -> bool {
     let hash = page::hash();
+    let baked = page::meta("flow-playground-state").filter(|s| !s.is_empty());
     let (source, text) = if !hash.is_empty() && hash != "bench" && !hash.starts_with("bench&") {
         ("link", hash)
+    } else if let Some(state) = baked {
+        ("file's state", state)
     } else if let Some(saved) = storage::get(STORAGE_KEY) {
         ("saved session", saved)
     } else {
@@ -203,7 +210,7 @@ pub fn share_url(ui: Ui) -> Result<String, String> {
 pub fn full_page_url(ui: Ui) -> String {
     let mut cfg = snapshot(ui);
     cfg.embed = EmbedConfig::default();
-    format!("{}#{}", page::base_url(), state::encode(&cfg))
+    format!("{}#{}", page::app_url(), state::encode(&cfg))
 }
 
 /// The `sandbox` of the embed snippet. `allow-same-origin` keeps the embedded page's own origin
@@ -217,21 +224,51 @@ pub fn full_page_url(ui: Ui) -> String {
 pub const EMBED_SANDBOX: &str =
     "allow-scripts allow-same-origin allow-downloads allow-popups allow-popups-to-escape-sandbox";
 
-/// An `<iframe>` snippet embedding the current state (canvas and timeline only).
-pub fn embed_snippet(ui: Ui) -> Result<String, String> {
+/// The current state as a link fragment in embed mode (of any length: a file holds it).
+pub fn embed_state(ui: Ui) -> String {
     let mut cfg = snapshot(ui);
     cfg.embed = EmbedConfig {
         embed: true,
         hide: Vec::new(),
     };
-    let frag = state::encode(&cfg);
-    if let Some(m) = state::link_fit(&frag).message() {
-        return Err(m);
+    state::encode(&cfg)
+}
+
+/// The current state's link fragment in embed mode, if it fits in a URL.
+pub fn embed_fragment(ui: Ui) -> Result<String, String> {
+    let frag = embed_state(ui);
+    match state::link_fit(&frag).message() {
+        Some(m) => Err(m),
+        None => Ok(frag),
     }
-    let src = format!("{}#{frag}", page::base_url())
-        .replace('&', "&amp;")
-        .replace('"', "&quot;");
-    Ok(format!(
-        "<iframe src=\"{src}\" title=\"Flow Playground: normalizing flow demo\" width=\"640\" height=\"820\" style=\"border:0;max-width:100%\" sandbox=\"{EMBED_SANDBOX}\" loading=\"lazy\"></iframe>"
+}
+
+/// The address of the single-file embed (`embed.html` beside the app) showing the current state.
+pub fn course_url(ui: Ui) -> Result<String, String> {
+    let app = page::app_url();
+    let dir = &app[..app.rfind('/').map_or(0, |i| i + 1)];
+    Ok(format!("{dir}embed.html#{}", embed_fragment(ui)?))
+}
+
+fn iframe(src: &str, sandbox: &str) -> String {
+    let src = src.replace('&', "&amp;").replace('"', "&quot;");
+    format!(
+        "<iframe src=\"{src}\" title=\"Flow Playground: normalizing flow demo\" width=\"640\" height=\"820\" style=\"border:0;max-width:100%\" sandbox=\"{sandbox}\" loading=\"lazy\"></iframe>"
+    )
+}
+
+/// An `<iframe>` snippet embedding the current state (canvas and timeline only).
+pub fn embed_snippet(ui: Ui) -> Result<String, String> {
+    let frag = embed_fragment(ui)?;
+    Ok(iframe(
+        &format!("{}#{frag}", page::base_url()),
+        EMBED_SANDBOX,
     ))
+}
+
+/// The course-platform snippet: the single-file embed in the sandbox Canvas and Moodle give
+/// third-party frames (`allow-scripts`, an opaque origin), where the app's own page cannot
+/// load its module and WebAssembly from a host without CORS headers.
+pub fn course_snippet(ui: Ui) -> Result<String, String> {
+    Ok(iframe(&course_url(ui)?, "allow-scripts"))
 }

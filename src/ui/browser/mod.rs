@@ -4,6 +4,7 @@
 
 pub mod clipboard;
 pub mod download;
+pub mod fetch;
 pub mod files;
 pub mod page;
 pub mod parent;

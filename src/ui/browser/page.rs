@@ -24,6 +24,32 @@ pub fn base_url() -> String {
         .unwrap_or_default()
 }
 
+/// The `content` of `<meta name="{name}">`, if the page has one.
+pub fn meta(name: &str) -> Option<String> {
+    document()?
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()??
+        .get_attribute("content")
+}
+
+/// Where the full app is: `<meta name="flow-playground-app">` of the single-file embed
+/// (`embed.html`, `scripts/embed-html/build.mjs`) resolved against the page, else the page's
+/// own address (the app itself).
+pub fn app_url() -> String {
+    let here = base_url();
+    match meta("flow-playground-app") {
+        Some(href) => web_sys::Url::new_with_base(&href, &here)
+            .map(|u| u.href())
+            .unwrap_or(here),
+        None => here,
+    }
+}
+
+/// The page is the single-file embed (`embed.html`): always in embed mode.
+pub fn standalone() -> bool {
+    meta("flow-playground-app").is_some()
+}
+
 /// Replaces the current history entry's fragment (no new entry, so dragging a slider never
 /// floods the back button).
 pub fn replace_hash(fragment: &str) {

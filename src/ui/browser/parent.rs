@@ -67,3 +67,18 @@ pub fn post(json: &str) {
         );
     }
 }
+
+/// Gives the keyboard focus back to the page around the frame: this page's focused element lets
+/// go and the parent window is asked to take the focus (browsers may refuse a cross-origin
+/// parent; the embed's `flow:key` event for Escape tells the parent to take it itself).
+pub fn give_back_focus() {
+    if let Some(el) = super::page::document().and_then(|d| d.active_element()) {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            report::warn("releasing the focus", el.blur());
+        }
+    }
+    if let Some(p) = parent() {
+        report::warn("focusing the parent page", p.focus());
+    }
+    post(r#"{"type":"flow:key","key":"Escape"}"#);
+}

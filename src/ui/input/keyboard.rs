@@ -2,14 +2,39 @@
 //! pauses, → one training step, r resets, p plays the timeline, `,` and `.` move one layer, f
 //! presenter mode, ? the help, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo, Esc closes the
 //! help, leaves presenter mode, cancels placing a layer or closes the selection. Ignored while
-//! typing in a field (fields keep their own undo).
+//! typing in a field (fields keep their own undo). In an embed, a slide deck's keys (arrows,
+//! Space, Page Up/Down, Home/End) go to the parent page unless a control has focus, and Esc gives
+//! the focus back to it.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::ui::actions::{history, stack, training, view};
-use crate::ui::browser::report;
+use crate::ui::browser::{parent, report};
 use crate::ui::context::Ui;
+
+/// The keys a slide deck moves with: an embed hands them to its parent page (`flow:key`).
+pub const DECK_KEYS: [&str; 9] = [
+    "ArrowRight",
+    "ArrowLeft",
+    "ArrowUp",
+    "ArrowDown",
+    " ",
+    "PageUp",
+    "PageDown",
+    "Home",
+    "End",
+];
+
+/// Whether `el` is (inside) a control or a canvas with focus of its own.
+fn on_control(el: Option<&web_sys::Element>) -> bool {
+    el.and_then(|e| {
+        e.closest("button, input, select, textarea, a[href], [tabindex], canvas")
+            .ok()
+            .flatten()
+    })
+    .is_some()
+}
 
 /// Installs the shortcuts for the page's lifetime.
 pub fn install(ui: Ui) {
@@ -46,6 +71,7 @@ pub fn install(ui: Ui) {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
+        let embedded = ui.embed.with_untracked(|e| e.embed);
         if key == "Escape" {
             if ui.help.get_untracked() {
                 view::close_help(ui);
@@ -53,7 +79,17 @@ pub fn install(ui: Ui) {
                 view::exit_presenter(ui);
             } else {
                 stack::escape(ui);
+                if embedded {
+                    // Focus goes back to the page around the frame (a slide deck).
+                    parent::give_back_focus();
+                }
             }
+            return;
+        }
+        // An embed never keeps a slide deck's keys: unless a control or the canvas has focus,
+        // they go to the parent page (README, "Embed it in slides").
+        if embedded && DECK_KEYS.contains(&key.as_str()) && !on_control(el.as_ref()) {
+            parent::post(&format!(r#"{{"type":"flow:key","key":"{key}"}}"#));
             return;
         }
         let own_key = matches!(key.as_str(), " " | "Enter" | "ArrowRight" | "ArrowLeft");

@@ -59,6 +59,23 @@ pub fn SharePanel() -> impl IntoView {
                 <button id="png-button" on:click=move |_| { export::png(ui, 1.0) }>"PNG"</button>
                 <button id="png2-button" on:click=move |_| { export::png(ui, 2.0) }>"PNG 2×"</button>
             </div>
+            <div class="row">
+                <button
+                    id="course-button"
+                    title="An iframe for Canvas, Moodle and other course platforms, whose sandbox gives frames no origin: the single-file embed (embed.html) draws there"
+                    on:click=move |_| {
+                        match link::course_snippet(ui) {
+                            Ok(s) => offer(ui, shown, s, "The course-platform snippet"),
+                            Err(m) => ui.notify(NoticeKind::Warn, m),
+                        }
+                    }
+                >"Embed in a course platform"</button>
+                <button
+                    id="single-file-button"
+                    title="One HTML file with the app and this state inside, to upload to a course platform's file area"
+                    on:click=move |_| { export::single_file(ui) }
+                >"Single HTML file"</button>
+            </div>
             {move || ui.link_note.get().map(|m| view! { <p class="link-note" id="link-note" role="status">{m}</p> })}
             <div class="row">
                 <button

@@ -1,7 +1,8 @@
 //! The page's end (see `ui/worker`): starts the worker, posts commands, and keeps what it says.
 //!
 //! The worker's script is named by `<meta name="flow-playground-worker">` in `index.html`
-//! (written at build time, relative to the page, so the app works under any sub-path). If the
+//! (written at build time, relative to the page, so the app works under any sub-path); the
+//! single-file embed (`embed.html`) instead offers a function that starts a blob worker. If the
 //! worker cannot be made (no `Worker`, a sandbox or a policy that forbids it), fails to load,
 //! or has not said hello within [`HELLO_TIMEOUT_MS`], the client reports [`Status::Failed`]
 //! and the page trains on its own thread as before (same numbers, no alarm: one console line).
@@ -62,17 +63,37 @@ fn script_url() -> Result<String, String> {
         .map_err(|_| "bad worker script URL".to_string())
 }
 
+/// `globalThis.flowPlaygroundWorker`, the worker factory of the single-file embed.
+fn standalone_factory() -> Option<js_sys::Function> {
+    js_sys::Reflect::get(&js_sys::global(), &"flowPlaygroundWorker".into())
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
 impl Client {
     /// Starts the worker (it says hello when its module runs).
     pub fn spawn() -> Result<Client, String> {
-        let url = script_url()?;
-        let opts = WorkerOptions::new();
-        opts.set_type(WorkerType::Module);
-        opts.set_name("flow-playground-trainer");
-        let worker = Worker::new_with_options(&url, &opts).map_err(|e| {
+        let refused = |e: JsValue| {
             crate::ui::browser::report::error_name(&e)
                 .unwrap_or_else(|| "the browser refused to start a worker".into())
-        })?;
+        };
+        let worker = match standalone_factory() {
+            // The single-file embed (embed.html) starts a classic blob worker and hands it the
+            // module itself: there is no worker script to fetch in an opaque origin.
+            Some(make) => make
+                .call0(&JsValue::NULL)
+                .map_err(refused)?
+                .dyn_into::<Worker>()
+                .map_err(|_| "the page's worker factory made no worker".to_string())?,
+            None => {
+                let url = script_url()?;
+                let opts = WorkerOptions::new();
+                opts.set_type(WorkerType::Module);
+                opts.set_name("flow-playground-trainer");
+                Worker::new_with_options(&url, &opts).map_err(refused)?
+            }
+        };
         let inbox = Rc::new(RefCell::new(Inbox::default()));
         let ib = inbox.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
