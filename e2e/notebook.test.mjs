@@ -148,6 +148,13 @@ function appFrame() {
     && (f.url() === 'about:srcdoc' || (app && f.url().startsWith(app.url))));
 }
 
+test('the package carries the app build that dist has (no silent fallback to a served dist)', () => {
+  const built = path.join(process.env.E2E_DIST || path.join(import.meta.dirname, '..', 'dist'), 'embed.html');
+  if (fs.existsSync(built)) assert.ok(packaged, `${built} exists but the installed widget has no embed.html`);
+  log(packaged ? 'the widget shows its packaged embed.html (srcdoc, sandbox allow-scripts)'
+    : 'no embed.html: the widget shows the served dist/ (src=)');
+});
+
 test('the widget renders, takes NumPy points, trains, and hands back the trained flow', { timeout: 600_000 }, async () => {
   const src = packaged ? '' : `, src=${JSON.stringify(app.url)}`;
   await cell(`import json
@@ -167,6 +174,9 @@ w`);
   const s0 = await until('the app reports 300 points and its model', (s) => s.ready && s.rev === 1
     && s.n_app === 300 && s.app_has_points && s.has_model && s.k === 8);
   assert.equal(s0.step, 0);
+  // The whole canvas is inside the widget (the frame fits the app at the cell's width).
+  const box = await frame.$eval('#main-canvas', (c) => ({ bottom: c.getBoundingClientRect().bottom, h: innerHeight }));
+  assert.ok(box.bottom <= box.h + 1, `the canvas is cut off: bottom ${box.bottom} > frame ${box.h}`);
   const stats = await canvasStats(frame, '#main-canvas');
   assert.ok(stats.std > 5, `the canvas is blank (std ${stats.std})`);
   await shot(page, 'notebook-widget-rendered');
@@ -189,7 +199,7 @@ w`);
   assert.ok(moved.changed > 1e-3, `params did not change: ${JSON.stringify(moved)}`);
   assert.ok(moved.lp1 > moved.lp0 + 0.05, `log_prob of the data did not rise: ${JSON.stringify(moved)}`);
   assert.deepEqual(moved.layers, Array(8).fill('planar'));
-  assert.match(s1.link, /#v=1&/);
+  assert.match(s1.link, packaged ? /^#v=1&/ : /^http:.*#v=1&/);
   assert.doesNotMatch(s1.link, /embed=1/, 'w.link opens the full app');
   await shot(page, 'notebook-widget-trained');
   const after = await canvasStats(frame, '#main-canvas');

@@ -28,8 +28,16 @@ function render({ model, el }) {
   frame.title = "Flow Playground";
   frame.className = "flow-playground-widget";
   frame.setAttribute("sandbox", model.get("sandbox"));
-  frame.style.cssText = `width:100%;height:${model.get("height")}px;border:0;display:block`;
+  frame.style.cssText = "width:100%;border:0;display:block";
   el.appendChild(frame);
+  // Height 0: as tall as the app's square canvas and its bar need at the cell's width.
+  const fit = () => {
+    const h = model.get("height") || Math.min(1000, Math.max(320, Math.round(el.clientWidth * 0.92 + 40)));
+    frame.style.height = `${h}px`;
+  };
+  const resize = new ResizeObserver(fit);
+  resize.observe(el);
+  fit();
 
   let ready = false;
   const queue = [];
@@ -106,7 +114,7 @@ function render({ model, el }) {
   };
   model.on("msg:custom", onCustom);
   model.on("change:_points_request", sendPoints);
-  model.on("change:height", () => (frame.style.height = `${model.get("height")}px`));
+  model.on("change:height", fit);
   // Edits made in the frame by hand (drawing points, a layer edit) reach Python too.
   const poll = setInterval(() => {
     if (ready && performance.now() - lastModelAsk >= POLL_MS) askModel();
@@ -118,6 +126,8 @@ function render({ model, el }) {
 
   return () => {
     clearInterval(poll);
+    resize.disconnect();
+    model.off("change:height", fit);
     window.removeEventListener("message", onMessage);
     model.off("msg:custom", onCustom);
     model.off("change:_points_request", sendPoints);

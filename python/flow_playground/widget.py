@@ -141,7 +141,8 @@ class FlowPlayground(anywidget.AnyWidget):
     ``spirals``, ``checkerboard``, ``swissroll``), an energy (``u1``–``u4``) or ``draw``
     (points drawn by hand or given as ``points``). ``layers``: families with counts
     (``"planar*16"``, ``"scale + affine*8"``, ``"radial*4 + planar*4"``). ``seed``, ``lr``,
-    ``batch``, ``n`` (a preset's size) as in the app; ``link_extra``: more of a link's
+    ``batch``, ``n`` (a preset's size) as in the app; ``height`` in pixels (0: as tall as the app
+    needs at the cell's width); ``link_extra``: more of a link's
     ``key=value`` pairs (``"show=grid,particles"``). ``src``: the URL of a hosted copy of the
     app to show instead of the packaged one; ``app_url``: where ``w.link`` points
     (default: the app's own address in the frame).
@@ -153,7 +154,7 @@ class FlowPlayground(anywidget.AnyWidget):
     _html = traitlets.Unicode("").tag(sync=True)
     src = traitlets.Unicode("").tag(sync=True)
     sandbox = traitlets.Unicode("allow-scripts allow-downloads").tag(sync=True)
-    height = traitlets.Int(560).tag(sync=True)
+    height = traitlets.Int(0).tag(sync=True)  # pixels; 0: fit the app to the cell's width
     config = traitlets.Unicode("").tag(sync=True)
     _points_request = traitlets.Dict({"rev": 0, "points": []}).tag(sync=True)
     # Page -> Python (what the app reports).
@@ -169,7 +170,7 @@ class FlowPlayground(anywidget.AnyWidget):
     _points_rev = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, points=None, target=None, layers="planar*16", *, seed=None, lr=None,
-                 batch=None, n=None, link_extra=None, height=560, src=None, app_url=None,
+                 batch=None, n=None, link_extra=None, height=0, src=None, app_url=None,
                  sandbox=None, **kwargs):
         config = build_config(target, layers, seed, lr, batch, n, points is not None, link_extra)
         html = "" if src else packaged_html()
@@ -247,11 +248,17 @@ class FlowPlayground(anywidget.AnyWidget):
 
     @property
     def link(self):
-        """The link that opens this state in the full app ('' before the app reports, or when
-        the state is too big for a link: then save ``w.model_json``)."""
-        if self._app_url and "#" in self._link:
-            return self._app_url.split("#")[0] + "#" + self._link.split("#", 1)[1]
-        return self._link
+        """The link that opens this state in the full app: ``app_url#v=1&…`` (with the packaged
+        app and no ``app_url``, just ``#v=1&…``, for any copy's address); '' before the app
+        reports, or when the state is too big for a link (then ``w.save_model``)."""
+        if "#" not in self._link:
+            return self._link
+        base, frag = self._link.split("#", 1)
+        if self._app_url:
+            return self._app_url.split("#")[0] + "#" + frag
+        # The packaged app has no address of its own (about:srcdoc): the fragment alone, for
+        # any copy of the app.
+        return self._link if base.startswith("http") else "#" + frag
 
     @property
     def flow(self):

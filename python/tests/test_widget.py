@@ -133,12 +133,14 @@ def test_state_reported_by_the_app():
     assert w.params.shape == (0,) and w.layers == [] and w.link == ""
     text = model_path("stack").read_text()
     page_reports(w, ready=True, k=12, step=40, loss=2.5, training=True, _stage=12.0, model_json=text,
-                 _link="about:srcdoc#v=1&mode=moons&K=12&layers=x")
+                 _link="http://127.0.0.1:1/#v=1&mode=moons&K=12&layers=x")
     assert (w.step, w.loss, w.training, w.stage, w.k) == (40, 2.5, True, 12.0, 12)
     doc = json.loads(text)
     assert w.layers == [l["type"] for l in doc["layers"]]
     assert np.array_equal(w.params, np.concatenate([np.array(l["raw"], float) for l in doc["layers"]]))
-    assert w.link == "about:srcdoc#v=1&mode=moons&K=12&layers=x"
+    assert w.link == "http://127.0.0.1:1/#v=1&mode=moons&K=12&layers=x"
+    w._link = "about:srcdoc#v=1&mode=moons&K=12&layers=x"
+    assert w.link == "#v=1&mode=moons&K=12&layers=x", "the packaged app has no address"
     w._app_url = "https://example.org/flow/"
     assert w.link == "https://example.org/flow/#v=1&mode=moons&K=12&layers=x"
 
