@@ -195,6 +195,7 @@ w`);
   assert.ok(Number.isFinite(s1.loss), `loss ${s1.loss}`);
   const moved = JSON.parse((await cell(`print(json.dumps(dict(changed=float(np.abs(w.params - p0).max()), n=int(w.params.size),
     lp0=float(lp0), lp1=float(w.log_prob(xy).mean()), layers=w.layers, stage=w.stage)))`)).trim());
+  log(`after training: ${JSON.stringify({ ...moved, loss: s1.loss })}`);
   assert.equal(moved.n, 8 * 5, 'eight planar layers of five raw values');
   assert.ok(moved.changed > 1e-3, `params did not change: ${JSON.stringify(moved)}`);
   assert.ok(moved.lp1 > moved.lp0 + 0.05, `log_prob of the data did not rise: ${JSON.stringify(moved)}`);
