@@ -252,3 +252,90 @@ fn a_step_count_must_be_a_whole_number_in_range() {
         assert_eq!(parse(&text), None, "{text}");
     }
 }
+
+#[test]
+fn points_and_model_requests_parse() {
+    assert_eq!(
+        parse(r#"{"type":"flow:set-points","points":[[0.5,-1],[1e4,-1e4],[0,2.25e-3]]}"#),
+        Some(EmbedCommand::SetPoints(vec![
+            [0.5, -1.0],
+            [1e4, -1e4],
+            [0.0, 2.25e-3]
+        ]))
+    );
+    // No points: the data is cleared (the app then says it cannot train).
+    assert_eq!(
+        parse(r#"{"type":"flow:set-points","points":[]}"#),
+        Some(EmbedCommand::SetPoints(vec![]))
+    );
+    assert_eq!(
+        parse(r#"{"type":"flow:get-model","id":3}"#),
+        Some(EmbedCommand::GetModel)
+    );
+    // The most points a link holds, each written in full, fit in one message.
+    let n = flow_playground::state::config::MAX_POINTS;
+    let pts: Vec<[f64; 2]> = (0..n)
+        .map(|i| [-1234.567890123456 + i as f64 * 0.1, 0.1 + 1e-13 * i as f64])
+        .collect();
+    let body: Vec<String> = pts.iter().map(|p| format!("[{},{}]", p[0], p[1])).collect();
+    let text = format!(
+        "{{\"type\":\"flow:set-points\",\"points\":[{}]}}",
+        body.join(",")
+    );
+    assert!(text.len() <= MAX_MESSAGE_LEN, "{}", text.len());
+    assert_eq!(parse(&text), Some(EmbedCommand::SetPoints(pts)));
+}
+
+#[test]
+fn bad_points_refuse_the_whole_message() {
+    let n = flow_playground::state::config::MAX_POINTS;
+    let too_many = format!(
+        "{{\"type\":\"flow:set-points\",\"points\":[{}]}}",
+        vec!["[0,0]"; n + 1].join(",")
+    );
+    assert_eq!(parse(&too_many), None, "more than MAX_POINTS");
+    for bad in [
+        "null",
+        "{}",
+        "\"[[0,0]]\"",
+        "[[0,0],null]",
+        "[[0,null]]",  // NaN, as JSON.stringify writes it
+        "[[0,1e999]]", // overflows to infinity
+        "[[0,-1e999]]",
+        "[[10000.5,0]]", // beyond the coordinate limit
+        "[[0,-1e300]]",
+        "[[0]]",
+        "[[0,1,2]]",
+        "[[\"0.5\",1]]",
+        "[[true,1]]",
+        "[{\"x\":0,\"y\":1}]",
+        "[0,1]",
+    ] {
+        let text = format!("{{\"type\":\"flow:set-points\",\"points\":{bad}}}");
+        assert_eq!(parse(&text), None, "{text}");
+    }
+    assert_eq!(parse(r#"{"type":"flow:set-points"}"#), None);
+}
+
+#[test]
+fn the_model_event_carries_json_link_and_points() {
+    let e = EmbedEvent::Model {
+        json: Some("{\n  \"K\": 1, \"raw\": [\"a\\\"b\"]\n}".into()),
+        link: Some("https://example.org/#v=1&K=1".into()),
+        points: vec![[0.5, -1.0], [0.1, 1e-7]],
+    };
+    assert_eq!(
+        e.to_json(),
+        "{\"type\":\"flow:model\",\"json\":\"{\\n  \\\"K\\\": 1, \\\"raw\\\": [\\\"a\\\\\\\"b\\\"]\\n}\",\"link\":\"https://example.org/#v=1&K=1\",\"points\":[\n  [0.5, -1],\n  [0.1, 0.0000001]\n]}"
+    );
+    let none = EmbedEvent::Model {
+        json: None,
+        link: None,
+        points: vec![],
+    };
+    assert_eq!(
+        none.to_json(),
+        r#"{"type":"flow:model","json":null,"link":null,"points":[]}"#
+    );
+    assert_eq!(parse(&none.to_json()), None, "an event is not a command");
+}

@@ -13,15 +13,22 @@
 //! | `flow:set-lesson` | `lesson`: a lesson's slug (`fig3-u1` …) | sets the lesson up, as its button does |
 //! | `flow:load` | `config`: a link's fragment (`v=1&…`, or the whole link) | shows that state |
 //! | `flow:overlays` | any of `grid`, `particles`, `data`, `volume`: boolean | turns those overlays on or off |
+//! | `flow:set-points` | `points`: `[[x, y], …]`, at most [`MAX_POINTS`], each coordinate a finite number within ±[`COORD_LIMIT`] | the points to fit (they replace the current ones; one undo step) |
+//! | `flow:get-model` | — | replies with a `flow:model` event |
 //!
 //! Anything else — not JSON, not an object, an unknown `type`, a field missing or of the wrong
 //! type, an unknown lesson, a `config` that is not a link (it has no `v=1`), an `overlays`
-//! naming none — is not a command: [`parse`] returns `None` and the embed does nothing.
+//! naming none, `points` with more than [`MAX_POINTS`] pairs or any coordinate that is not a finite
+//! number within ±[`COORD_LIMIT`] (JSON writes NaN as `null`) — is not a command: [`parse`] returns `None` and the embed does nothing.
 //! Unknown extra fields are allowed (a newer page may send more).
 
+use crate::core::points::COORD_LIMIT;
+
+use super::config::MAX_POINTS;
 use super::fragment::MAX_DECODE_INPUT;
 use super::json::{self, Json, Parser};
 use super::lessons::Lesson;
+use super::points_json::points_to_json;
 
 /// Longest message text considered (a `flow:load` carries a whole link).
 pub const MAX_MESSAGE_LEN: usize = MAX_DECODE_INPUT + 4096;
@@ -66,6 +73,10 @@ pub enum EmbedCommand {
     Step(i32),
     /// An authored lesson's step (0-based; the message counts from 1).
     GoStep(usize),
+    /// Fit these points (each finite, within ±`COORD_LIMIT`; at most `MAX_POINTS`).
+    SetPoints(Vec<[f64; 2]>),
+    /// Reply with the model, the link and the points ([`EmbedEvent::Model`]).
+    GetModel,
 }
 
 /// The command `text` describes, or `None` if it is not one (never panics; bounded work).
@@ -113,6 +124,8 @@ pub fn parse(text: &str) -> Option<EmbedCommand> {
             }
             _ => None,
         },
+        "flow:set-points" => points(msg.get("points")?).map(EmbedCommand::SetPoints),
+        "flow:get-model" => Some(EmbedCommand::GetModel),
         _ => None,
     }
 }
@@ -122,6 +135,26 @@ pub fn parse(text: &str) -> Option<EmbedCommand> {
 fn is_link(text: &str) -> bool {
     let frag = text.split_once('#').map_or(text, |(_, f)| f);
     frag.len() <= MAX_DECODE_INPUT && frag.split('&').any(|pair| pair.trim() == "v=1")
+}
+
+/// `[[x, y], …]` with every coordinate finite and within ±`COORD_LIMIT`, at most `MAX_POINTS`
+/// pairs; anything else refuses the whole list.
+fn points(v: &Json) -> Option<Vec<[f64; 2]>> {
+    let Json::Arr(items) = v else { return None };
+    if items.len() > MAX_POINTS {
+        return None;
+    }
+    let coord = |c: &Json| match c {
+        Json::Num(x) if x.is_finite() && x.abs() <= COORD_LIMIT => Some(*x),
+        _ => None,
+    };
+    items
+        .iter()
+        .map(|p| match p {
+            Json::Arr(xy) if xy.len() == 2 => Some([coord(&xy[0])?, coord(&xy[1])?]),
+            _ => None,
+        })
+        .collect()
 }
 
 fn overlays(msg: &Json) -> Option<OverlayChange> {
@@ -171,11 +204,20 @@ pub enum EmbedEvent {
     },
     /// The lesson shown changed (`None`: no lesson).
     Lesson(Option<Lesson>),
+    /// The reply to `flow:get-model`.
+    Model {
+        /// The model file's text (`state::model_to_json`), `None` if it could not be written.
+        json: Option<String>,
+        /// The link that opens this state as the full app, `None` if it is too long for a link.
+        link: Option<String>,
+        /// The points (in points mode: the data; under an energy: those kept for later).
+        points: Vec<[f64; 2]>,
+    },
 }
 
 impl EmbedEvent {
     /// The event as JSON text: an object with a `type` (`flow:ready`, `flow:stage`, `flow:step`,
-    /// `flow:lesson`) and the fields above (`null` for none).
+    /// `flow:lesson`, `flow:model`) and the fields above (`null` for none).
     pub fn to_json(&self) -> String {
         let lesson = |l: &Option<Lesson>| l.map_or("null".into(), |l| json::string(l.slug()));
         match self {
@@ -198,6 +240,15 @@ impl EmbedEvent {
             ),
             EmbedEvent::Lesson(l) => {
                 format!("{{\"type\":\"flow:lesson\",\"lesson\":{}}}", lesson(l))
+            }
+            EmbedEvent::Model { json, link, points } => {
+                let text = |t: &Option<String>| t.as_deref().map_or("null".into(), json::string);
+                format!(
+                    "{{\"type\":\"flow:model\",\"json\":{},\"link\":{},\"points\":{}}}",
+                    text(json),
+                    text(link),
+                    points_to_json(points).trim_end()
+                )
             }
         }
     }

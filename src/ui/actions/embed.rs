@@ -1,14 +1,17 @@
-//! What the embedding page may ask of a framed app that changes its state: a lesson or a link's
-//! state, each one undoable step, keeping the frame's embed settings (`input/embed.rs` parses the
-//! messages and calls these, or the view and training actions a click calls).
+//! What the embedding page may ask of a framed app that changes its state: a lesson, a link's
+//! state or the points, each one undoable step, keeping the frame's embed settings; and what it
+//! may read back: the model, the link and the points (`input/embed.rs` parses the messages and
+//! calls these, or the view and training actions a click calls).
 
 use leptos::prelude::*;
 
+use crate::state::embed_msg::EmbedEvent;
+use crate::state::import::ImportMode;
 use crate::state::lessons::Lesson;
 use crate::state::{self, EmbedConfig};
-use crate::ui::context::Ui;
+use crate::ui::context::{NoticeKind, Ui};
 
-use super::{history, lesson, link, training};
+use super::{common, history, lesson, link, training};
 
 /// Sets `l` up, as its button does.
 pub fn set_lesson(ui: Ui, l: Lesson) {
@@ -33,6 +36,41 @@ pub fn load(ui: Ui, text: &str) {
         history::checkpoint(ui);
         link::apply(ui, &cfg);
     });
+}
+
+/// Fits `points` (already checked: finite, within range, not too many): they replace the
+/// current points or a preset's cloud, as an import that replaces does (one undoable step).
+pub fn set_points(ui: Ui, points: &[[f64; 2]]) {
+    history::checkpoint(ui);
+    let cap = ui
+        .session
+        .try_update_value(|s| s.import_points(points, ImportMode::Replace))
+        .flatten();
+    common::after_points_edit(ui);
+    if let Some(w) = cap {
+        ui.notify(NoticeKind::Warn, w.to_string());
+    }
+}
+
+/// The reply to `flow:get-model`: the model file's text, the link that opens this state as the
+/// full app (`None` when it is too long for a link), and the points.
+pub fn model_event(ui: Ui) -> EmbedEvent {
+    let (json, points) = ui.session.with_value(|s| {
+        let f = s.flow();
+        (
+            state::model_to_json(f.kinds(), f.params(), f.direction()),
+            s.points().to_vec(),
+        )
+    });
+    let url = link::full_page_url(ui);
+    let fits = url
+        .split_once('#')
+        .is_some_and(|(_, frag)| state::link_fit(frag).fits());
+    EmbedEvent::Model {
+        json,
+        link: fits.then_some(url),
+        points,
+    }
 }
 
 /// Runs `f` (which shows a new state) but keeps the frame's embed settings: the host page chose

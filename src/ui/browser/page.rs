@@ -52,7 +52,14 @@ pub fn standalone() -> bool {
 
 /// Replaces the current history entry's fragment (no new entry, so dragging a slider never
 /// floods the back button).
+///
+/// Does nothing in a document that has no address of its own (`about:srcdoc`, the notebook
+/// widget's frame: a relative `#…` would resolve against the parent's address, which an
+/// opaque-origin frame may not take; the widget reads the link with `flow:get-model`).
 pub fn replace_hash(fragment: &str) {
+    if base_url().starts_with("about:") {
+        return;
+    }
     if let Some(h) = window().and_then(|w| w.history().ok()) {
         let url = format!("#{fragment}");
         report::warn_once(

@@ -48,6 +48,8 @@ fn run(ui: Ui, cmd: EmbedCommand) {
         EmbedCommand::Load(text) => embed::load(ui, &text),
         EmbedCommand::Step(dir) => authored::step(ui, dir),
         EmbedCommand::GoStep(i) => authored::go(ui, i),
+        EmbedCommand::SetPoints(pts) => embed::set_points(ui, &pts),
+        EmbedCommand::GetModel => parent::post(&embed::model_event(ui).to_json()),
         EmbedCommand::Overlays(c) => {
             let set: [(Option<bool>, OverlaySetter); 4] = [
                 (c.grid, |o, on| o.grid = on),
