@@ -4,7 +4,7 @@
 //! settings are checked with clear messages.
 
 use flow_playground::session::gif_plan::frames_per_layer;
-use flow_playground::session::video_plan::{parse_fps, parse_until, Until, VideoPlan};
+use flow_playground::session::video_plan::{parse_fps, parse_until, Until, VideoFormat, VideoPlan};
 
 /// Runs a plan on a frame loop ticking every `tick` ms (plus `jitter(i)`); returns the times of
 /// the captured frames, the stages they showed, and when it finished.
@@ -38,7 +38,7 @@ fn run(
 fn the_layer_video_shows_the_gifs_stages_at_the_frame_rate() {
     for k in [1usize, 3, 16, 64] {
         for fps in [10u32, 15, 24, 30, 60] {
-            let (mut plan, first) = VideoPlan::layers(k, 2.5, fps, true);
+            let (mut plan, first) = VideoPlan::layers(k, 2.5, fps, VideoFormat::WebM);
             let per = frames_per_layer(k);
             let n = per * k + 1;
             assert_eq!(plan.planned_frames(), Some(n));
@@ -67,7 +67,7 @@ fn the_layer_video_shows_the_gifs_stages_at_the_frame_rate() {
 
 #[test]
 fn the_last_frame_restores_the_stage_shown_before() {
-    let (mut plan, first) = VideoPlan::layers(2, 1.25, 30, true);
+    let (mut plan, first) = VideoPlan::layers(2, 1.25, 30, VideoFormat::WebM);
     assert_eq!(first, 0.0);
     let mut last_set = None;
     for i in 0..1000 {
@@ -85,7 +85,7 @@ fn the_last_frame_restores_the_stage_shown_before() {
 #[test]
 fn a_stuttering_loop_still_gives_every_frame_in_order() {
     // Frames of 16.7 ms with a 45 ms stall every 7th: no frame is lost or repeated.
-    let (mut plan, first) = VideoPlan::layers(16, 16.0, 30, true);
+    let (mut plan, first) = VideoPlan::layers(16, 16.0, 30, VideoFormat::WebM);
     let (times, stages, _) = run(&mut plan, first, 1000.0 / 60.0, |i| (i / 7) as f64 * 45.0);
     assert_eq!(times.len(), 65);
     assert!(stages.windows(2).all(|w| w[1] > w[0]));
@@ -94,7 +94,7 @@ fn a_stuttering_loop_still_gives_every_frame_in_order() {
 
 #[test]
 fn png_frames_come_one_per_drawn_frame() {
-    let (mut plan, first) = VideoPlan::layers(16, 16.0, 15, false);
+    let (mut plan, first) = VideoPlan::layers(16, 16.0, 15, VideoFormat::Zip);
     let (times, stages, end) = run(&mut plan, first, 16.0, |_| 0.0);
     assert_eq!(times.len(), 65);
     assert_eq!(stages[0], 0.0);
@@ -106,7 +106,7 @@ fn png_frames_come_one_per_drawn_frame() {
 #[test]
 fn training_by_seconds_and_by_steps() {
     // 8 s at 15 fps: 120 frames over 8 s, then training stops (the recording started it).
-    let mut plan = VideoPlan::training(Until::Seconds(8.0), 100, true, 15);
+    let mut plan = VideoPlan::training(Until::Seconds(8.0), 100, true, 15, VideoFormat::Zip);
     assert_eq!(plan.planned_frames(), Some(120));
     let mut n = 0;
     let mut stopped = false;
@@ -123,7 +123,7 @@ fn training_by_seconds_and_by_steps() {
     assert_eq!(n, 120);
     assert!(stopped);
     // 300 steps at 5 steps a frame: ends at step 400; it did not start training, so leaves it.
-    let mut plan = VideoPlan::training(Until::Steps(300), 100, false, 30);
+    let mut plan = VideoPlan::training(Until::Steps(300), 100, false, 30, VideoFormat::WebM);
     assert_eq!(plan.planned_frames(), None);
     for i in 0..10_000u64 {
         let step = 100 + 5 * i;
@@ -136,7 +136,7 @@ fn training_by_seconds_and_by_steps() {
         assert!((plan.progress(0.0, step) - (step - 100) as f64 / 300.0).abs() < 1e-12);
     }
     // Training paused by hand ends the recording, keeping what was recorded.
-    let mut plan = VideoPlan::training(Until::Seconds(8.0), 0, false, 30);
+    let mut plan = VideoPlan::training(Until::Seconds(8.0), 0, false, 30, VideoFormat::WebM);
     assert!(plan.after_frame(0.0, true, 0).capture.is_some());
     let s = plan.after_frame(40.0, false, 3);
     assert!(s.finished);
@@ -171,12 +171,24 @@ fn settings_are_checked_with_clear_messages() {
 #[test]
 fn names() {
     assert_eq!(
-        VideoPlan::layers(16, 0.0, 15, true).0.base_name(),
-        "flow-layers-k16"
+        VideoPlan::layers(16, 0.0, 15, VideoFormat::WebM)
+            .0
+            .file_name(),
+        "flow-layers-k16.webm"
     );
     assert_eq!(
-        VideoPlan::training(Until::Steps(5), 0, false, 15).base_name(),
-        "flow-training"
+        VideoPlan::layers(16, 0.0, 15, VideoFormat::Zip)
+            .0
+            .file_name(),
+        "flow-layers-k16-frames.zip"
+    );
+    for f in [VideoFormat::WebM, VideoFormat::Mp4, VideoFormat::Zip] {
+        assert_eq!(VideoFormat::from_key(f.key()), Some(f));
+    }
+    assert_eq!(VideoFormat::from_key("avi"), None);
+    assert_eq!(
+        VideoPlan::training(Until::Steps(5), 0, false, 15, VideoFormat::Mp4).file_name(),
+        "flow-training.mp4"
     );
     assert_eq!(VideoPlan::frame_name(7), "frame-00007.png");
 }

@@ -46,4 +46,4 @@ pub use model::{
 };
 pub use stats::Stats;
 pub use training::{Divergence, TrainReport};
-pub use video_plan::{VideoPlan, VideoStep};
+pub use video_plan::{VideoFormat, VideoPlan, VideoStep};

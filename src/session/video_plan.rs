@@ -15,7 +15,7 @@ pub const FPS_CHOICES: [u32; 5] = [10, 15, 24, 30, 60];
 /// The default frame rate.
 pub const DEFAULT_FPS: u32 = 15;
 /// The default training recording: seconds.
-pub const DEFAULT_TRAIN_SECONDS: f64 = 8.0;
+pub const DEFAULT_TRAIN_SECONDS: &str = "8";
 /// Longest recording (seconds of a video, or the time a step count may take).
 pub const MAX_SECONDS: f64 = 600.0;
 /// Most training steps one recording may ask for.
@@ -44,8 +44,8 @@ pub fn parse_until(amount: &str, unit: &str) -> Result<Until, String> {
                 "“{a}” is not a step count: give a whole number from 1 to {MAX_STEPS}."
             )),
         },
-        _ => match a.parse::<f64>() {
-            Ok(s) if s.is_finite() && (1.0..=MAX_SECONDS).contains(&s) => Ok(Until::Seconds(s)),
+        _ => match crate::state::decimal::parse(a) {
+            Some(s) if s.is_finite() && (1.0..=MAX_SECONDS).contains(&s) => Ok(Until::Seconds(s)),
             _ => Err(format!(
                 "“{a}” is not a length in seconds: give a number from 1 to {MAX_SECONDS}."
             )),
@@ -58,6 +58,57 @@ pub fn parse_fps(text: &str) -> Result<u32, String> {
     match text.trim().parse::<u32>() {
         Ok(f) if FPS_CHOICES.contains(&f) => Ok(f),
         _ => Err(format!("“{text}” is not a frame rate offered.")),
+    }
+}
+
+/// What a recording makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoFormat {
+    /// A WebM video (VP9 or VP8).
+    WebM,
+    /// An MP4 video (H.264), where the browser can record one.
+    Mp4,
+    /// The frames as PNG files in a ZIP.
+    Zip,
+}
+
+impl VideoFormat {
+    /// The file extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            VideoFormat::WebM => "webm",
+            VideoFormat::Mp4 => "mp4",
+            VideoFormat::Zip => "zip",
+        }
+    }
+
+    /// The recorder's MIME types to try, best first (none for the ZIP).
+    pub fn mime_candidates(self) -> &'static [&'static str] {
+        match self {
+            VideoFormat::WebM => &[
+                "video/webm;codecs=vp9",
+                "video/webm;codecs=vp8",
+                "video/webm",
+            ],
+            VideoFormat::Mp4 => &[
+                "video/mp4;codecs=avc1.42E01F",
+                "video/mp4;codecs=avc1",
+                "video/mp4",
+            ],
+            VideoFormat::Zip => &[],
+        }
+    }
+
+    /// The menu's value for it, and back.
+    pub fn key(self) -> &'static str {
+        self.ext()
+    }
+
+    /// Reads a menu value.
+    pub fn from_key(key: &str) -> Option<Self> {
+        [VideoFormat::WebM, VideoFormat::Mp4, VideoFormat::Zip]
+            .into_iter()
+            .find(|f| f.key() == key)
     }
 }
 
@@ -91,6 +142,7 @@ pub struct VideoStep {
 pub struct VideoPlan {
     job: Job,
     fps: u32,
+    format: VideoFormat,
     /// Frames keep the frame rate's times (a video, or any training run); else one per frame drawn.
     paced: bool,
     first_at: Option<f64>,
@@ -100,20 +152,31 @@ pub struct VideoPlan {
 
 impl VideoPlan {
     /// The layer animation of a `k`-layer flow at `fps`; the view shows `restore` now and again
-    /// afterwards; `paced`: a video (frames at their times), not PNG frames. Returns the plan and
-    /// the first stage to show.
-    pub fn layers(k: usize, restore: f64, fps: u32, paced: bool) -> (Self, f64) {
+    /// afterwards. A video's frames keep their times; PNG frames come one per frame drawn.
+    /// Returns the plan and the first stage to show.
+    pub fn layers(k: usize, restore: f64, fps: u32, format: VideoFormat) -> (Self, f64) {
         let per = frames_per_layer(k);
         let stages: Vec<f64> = (0..=per * k).map(|i| i as f64 / per as f64).collect();
         let first = stages[0];
         (
-            Self::with(Job::Layers { stages, restore, k }, fps, paced),
+            Self::with(
+                Job::Layers { stages, restore, k },
+                fps,
+                format,
+                format != VideoFormat::Zip,
+            ),
             first,
         )
     }
 
     /// A training run from step `step0`; `started`: the recording started training (and stops it).
-    pub fn training(until: Until, step0: u64, started: bool, fps: u32) -> Self {
+    pub fn training(
+        until: Until,
+        step0: u64,
+        started: bool,
+        fps: u32,
+        format: VideoFormat,
+    ) -> Self {
         Self::with(
             Job::Training {
                 until,
@@ -121,14 +184,16 @@ impl VideoPlan {
                 started,
             },
             fps,
+            format,
             true,
         )
     }
 
-    fn with(job: Job, fps: u32, paced: bool) -> Self {
+    fn with(job: Job, fps: u32, format: VideoFormat, paced: bool) -> Self {
         VideoPlan {
             job,
             fps: fps.max(1),
+            format,
             paced,
             first_at: None,
             captured: 0,
@@ -139,6 +204,19 @@ impl VideoPlan {
     /// Milliseconds between frames.
     pub fn period_ms(&self) -> f64 {
         1000.0 / f64::from(self.fps)
+    }
+
+    /// What it makes.
+    pub fn format(&self) -> VideoFormat {
+        self.format
+    }
+
+    /// The file's name.
+    pub fn file_name(&self) -> String {
+        match self.format {
+            VideoFormat::Zip => format!("{}-frames.zip", self.base_name()),
+            f => format!("{}.{}", self.base_name(), f.ext()),
+        }
     }
 
     /// The frame rate.

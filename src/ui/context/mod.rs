@@ -25,7 +25,7 @@ use crate::core::{LayerKind, Vec2};
 use crate::render::chart::PlotArea;
 use crate::render::editor::EditorQuery;
 use crate::render::{DensityScale, ViewTransform};
-use crate::session::{CompareRun, GifRecording, History, Session, Stats};
+use crate::session::{CompareRun, GifRecording, History, Session, Stats, VideoPlan};
 use crate::state::{Compare, EmbedConfig, Lesson};
 
 /// A brush or pan stroke in progress.
@@ -121,6 +121,10 @@ pub struct Ui {
     pub undo_redo: RwSignal<(bool, bool)>,
     /// Progress of a GIF being made (`None`: none).
     pub gif_status: RwSignal<Option<String>>,
+    /// A video or PNG-frame ZIP being made: what happens (spoken; it moves in tenths) (`None`: none).
+    pub video_status: RwSignal<Option<String>>,
+    /// Its progress in [0, 1] (the bar moves every frame).
+    pub video_progress: RwSignal<f64>,
     /// Why the address bar holds no link (the state is too big for one), if it does not.
     pub link_note: RwSignal<Option<String>>,
     /// The side panel open.
@@ -145,6 +149,8 @@ pub struct Ui {
     pub stroke: StoredValue<Option<Stroke>, LocalStorage>,
     /// The GIF recorder.
     pub gif: StoredValue<Option<GifRecording>, LocalStorage>,
+    /// The video recorder's schedule.
+    pub video: StoredValue<Option<VideoPlan>, LocalStorage>,
     /// The loss chart's geometry.
     pub chart: StoredValue<ChartState, LocalStorage>,
     /// Per-frame work, for the `#bench` page.
@@ -196,6 +202,8 @@ impl Ui {
             compare_captions: RwSignal::new(Vec::new()),
             undo_redo: RwSignal::new((false, false)),
             gif_status: RwSignal::new(None),
+            video_status: RwSignal::new(None),
+            video_progress: RwSignal::new(0.0),
             link_note: RwSignal::new(None),
             panel: RwSignal::new(Panel::Data),
             presenter: RwSignal::new(false),
@@ -207,6 +215,7 @@ impl Ui {
             editor: StoredValue::new_local(EditorState::default()),
             stroke: StoredValue::new_local(None),
             gif: StoredValue::new_local(None),
+            video: StoredValue::new_local(None),
             chart: StoredValue::new_local(ChartState::default()),
             times: StoredValue::new_local(FrameTimes::default()),
             train_place: RwSignal::new(TrainPlace::Page),
