@@ -112,6 +112,20 @@ pub struct Live {
 
 /// After a frame was drawn: captures it if due, moves on, or finishes.
 pub fn after_frame(ui: Ui, live: &mut Live) {
+    if live.stopping.as_ref().is_some_and(Recorder::done) {
+        live.stopping = None;
+    }
+    if ui.video.with_value(Option::is_none) {
+        // Cancelled (or never begun): drop whatever was under way.
+        let closing = live.closing.take().map(|(r, _)| r);
+        if let Some(r) = live.recorder.take().or(closing) {
+            r.cancel();
+            live.stopping = Some(r);
+        }
+        live.pngs = None;
+        live.canvas = None;
+        return;
+    }
     match live.closing.take() {
         Some((r, 0)) => {
             r.stop();
@@ -119,20 +133,6 @@ pub fn after_frame(ui: Ui, live: &mut Live) {
         }
         Some((r, n)) => live.closing = Some((r, n - 1)),
         None => {}
-    }
-    if live.stopping.as_ref().is_some_and(Recorder::done) {
-        live.stopping = None;
-    }
-    let active = ui.video.with_value(Option::is_some);
-    if !active {
-        // Cancelled (or never begun): drop whatever was under way.
-        if let Some(r) = live.recorder.take() {
-            r.cancel();
-            live.stopping = Some(r);
-        }
-        live.pngs = None;
-        live.canvas = None;
-        return;
     }
     if let Err(e) = step(ui, live) {
         fail(ui, live, e);
@@ -296,12 +296,14 @@ fn png_later(c: &HtmlCanvasElement, i: usize, pngs: Pngs) -> Result<(), String> 
         }
     }
     let cb = Closure::once_into_js(move |blob: Option<web_sys::Blob>| {
-        let Some(blob) = blob else { return };
         leptos::task::spawn_local(async move {
-            let Ok(buf) = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await else {
-                return;
+            // A frame the browser could not encode arrives empty (the ZIP then says so).
+            let bytes = match blob {
+                Some(b) => wasm_bindgen_futures::JsFuture::from(b.array_buffer())
+                    .await
+                    .map_or_else(|_| Vec::new(), |buf| js_sys::Uint8Array::new(&buf).to_vec()),
+                None => Vec::new(),
             };
-            let bytes = js_sys::Uint8Array::new(&buf).to_vec();
             if let Some(slot) = pngs.borrow_mut().get_mut(i) {
                 *slot = Some(bytes);
             }
@@ -328,7 +330,10 @@ fn finish_zip(ui: Ui, live: &mut Live) -> Result<(), String> {
     };
     let mut z = ZipWriter::new();
     for (i, f) in frames.iter().enumerate() {
-        z.add(&VideoPlan::frame_name(i), f.as_deref().unwrap_or_default())?;
+        match f.as_deref() {
+            Some(png) if !png.is_empty() => z.add(&VideoPlan::frame_name(i), png)?,
+            _ => return Err(format!("the browser could not encode frame {i} as PNG")),
+        }
     }
     let n = z.len();
     let bytes = z.finish();
