@@ -20,6 +20,7 @@
 //! | `coupling` | a coupling layer's 1-D transformer curve ([`coupling::CouplingCurve`]) |
 //! | `chart` | the loss chart laid out as canvas lines and labels, and the sparkline |
 //! | `gif` | the GIF89a encoder (palette, mapping, LZW) |
+//! | `zip` | a ZIP of stored files and its CRC-32 (the PNG-frame export) |
 
 pub mod chart;
 pub mod clip;
@@ -39,6 +40,7 @@ pub mod sylvester_handles;
 pub mod trails;
 pub mod transform;
 pub mod view_plan;
+pub mod zip;
 
 pub use colormap::{Colormap, Rgb};
 pub use heatmap::{DensityScale, Heatmap};

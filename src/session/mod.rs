@@ -16,6 +16,7 @@
 //! | `layer_fields` | the layer editor's typed fields: each kind's parameters, read and set with the checks that keep a layer invertible |
 //! | `verdict` | a layer's invertibility verdict (the numbers and the warning the layer panel words) |
 //! | `gif_plan` | the GIF recorder's schedule (which stage, when to capture) and its encoder call |
+//! | `video_plan` | the video and PNG-frame recorder's schedule (stages, frame times, when it ends) and the checks on its settings |
 //!
 //! Single sources of truth: the stack's kinds, parameters and seed live in the trainer; the
 //! target (preset and how it was generated, drawn points, or an energy) in [`Session::mode`];
@@ -33,6 +34,7 @@ pub mod stats;
 pub mod train_job;
 pub mod training;
 pub mod verdict;
+pub mod video_plan;
 pub mod worker_protocol;
 
 pub use compare::CompareRun;
@@ -44,3 +46,4 @@ pub use model::{
 };
 pub use stats::Stats;
 pub use training::{Divergence, TrainReport};
+pub use video_plan::{VideoFormat, VideoPlan, VideoStep};

@@ -45,6 +45,7 @@ fn jobs(
         Box::new(jobs::thumbs::Thumbs::default()),
         Box::new(jobs::compare::Compare::default()),
         Box::new(jobs::gif::Gif::default()),
+        Box::new(jobs::video::Video::default()),
     ];
     if let Some(options) = bench {
         v.push(Box::new(bench::Bench::new(options)));

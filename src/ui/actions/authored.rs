@@ -84,7 +84,11 @@ pub fn delete_step(ui: Ui, i: usize) {
 /// Shows step `i` (past the end: the last): its state (one undo step), its caption, then its
 /// action.
 pub fn go(ui: Ui, i: usize) {
-    let i = i.min(ui.authored.with_untracked(|l| l.steps.len()).saturating_sub(1));
+    let i = i.min(
+        ui.authored
+            .with_untracked(|l| l.steps.len())
+            .saturating_sub(1),
+    );
     let Some(step) = ui.authored.with_untracked(|l| l.steps.get(i).cloned()) else {
         return;
     };

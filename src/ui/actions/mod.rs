@@ -21,6 +21,7 @@
 //! | `link` | the state ↔ link config: restore on start, save to the URL and storage, apply |
 //! | `export` | PNG, files, the share link and the embed snippet |
 //! | `gif` | recording GIFs |
+//! | `video` | recording videos (WebM, MP4) and PNG-frame ZIPs |
 //! | `common` | what every rebuild or point edit is followed by |
 
 pub mod authored;
@@ -39,4 +40,5 @@ pub mod selection;
 pub mod stack;
 pub mod training;
 pub mod typed;
+pub mod video;
 pub mod view;

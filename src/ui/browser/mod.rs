@@ -1,5 +1,5 @@
 //! Thin wrappers over `web_sys`: the clock, the page (location, history, media queries),
-//! local storage, downloads, reading files, the clipboard, the parent window of a framed page, and
+//! local storage, downloads, reading files, the clipboard, recording a canvas as video, the parent window of a framed page, and
 //! the one path for their failures ([`report`]). A leaf: nothing else of `ui`.
 
 pub mod clipboard;
@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod files;
 pub mod page;
 pub mod parent;
+pub mod recorder;
 pub mod report;
 pub mod storage;
 

@@ -25,7 +25,7 @@ use crate::core::{LayerKind, Vec2};
 use crate::render::chart::PlotArea;
 use crate::render::editor::EditorQuery;
 use crate::render::{DensityScale, ViewTransform};
-use crate::session::{CompareRun, GifRecording, History, Session, Stats};
+use crate::session::{CompareRun, GifRecording, History, Session, Stats, VideoPlan};
 use crate::state::authored::AuthoredLesson;
 use crate::state::{Compare, EmbedConfig, Lesson};
 
@@ -146,6 +146,10 @@ pub struct Ui {
     pub density_note: RwSignal<Option<Result<String, String>>>,
     /// Progress of a GIF being made (`None`: none).
     pub gif_status: RwSignal<Option<String>>,
+    /// A video or PNG-frame ZIP being made: what happens (spoken; it moves in tenths) (`None`: none).
+    pub video_status: RwSignal<Option<String>>,
+    /// Its progress in [0, 1] (the bar moves every frame).
+    pub video_progress: RwSignal<f64>,
     /// Why the address bar holds no link (the state is too big for one), if it does not.
     pub link_note: RwSignal<Option<String>>,
     /// The side panel open.
@@ -170,6 +174,8 @@ pub struct Ui {
     pub stroke: StoredValue<Option<Stroke>, LocalStorage>,
     /// The GIF recorder.
     pub gif: StoredValue<Option<GifRecording>, LocalStorage>,
+    /// The video recorder's schedule.
+    pub video: StoredValue<Option<VideoPlan>, LocalStorage>,
     /// The loss chart's geometry.
     pub chart: StoredValue<ChartState, LocalStorage>,
     /// Per-frame work, for the `#bench` page.
@@ -228,6 +234,8 @@ impl Ui {
             density_draft: RwSignal::new(String::new()),
             density_note: RwSignal::new(None),
             gif_status: RwSignal::new(None),
+            video_status: RwSignal::new(None),
+            video_progress: RwSignal::new(0.0),
             link_note: RwSignal::new(None),
             panel: RwSignal::new(Panel::Data),
             presenter: RwSignal::new(false),
@@ -239,6 +247,7 @@ impl Ui {
             editor: StoredValue::new_local(EditorState::default()),
             stroke: StoredValue::new_local(None),
             gif: StoredValue::new_local(None),
+            video: StoredValue::new_local(None),
             chart: StoredValue::new_local(ChartState::default()),
             times: StoredValue::new_local(FrameTimes::default()),
             train_place: RwSignal::new(TrainPlace::Page),

@@ -29,4 +29,5 @@ pub mod toolstrip;
 pub mod topbar;
 pub mod train;
 pub mod trainbar;
+pub mod video;
 pub mod view_opts;

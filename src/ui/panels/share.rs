@@ -1,4 +1,4 @@
-//! The Share & export panel: copy the link, the embed snippet, PNG and GIF exports, points and
+//! The Share & export panel: copy the link, the embed snippet, PNG, GIF and video exports, points and
 //! model files, imports.
 
 use leptos::prelude::*;
@@ -7,6 +7,8 @@ use crate::state::MAX_IMPORT_BYTES;
 use crate::ui::actions::{data, export, gif, link};
 use crate::ui::browser::{clipboard, files};
 use crate::ui::context::{use_ui, NoticeKind, Ui};
+
+use super::video::VideoExport;
 
 /// Shows `text` for copying and tries the clipboard.
 fn offer(ui: Ui, shown: RwSignal<String>, text: String, what: &'static str) {
@@ -95,6 +97,7 @@ pub fn SharePanel() -> impl IntoView {
                 </Show>
             </div>
             <p id="gif-status" class="muted small" aria-live="polite">{move || ui.gif_status.get().unwrap_or_default()}</p>
+            <VideoExport />
             <Show when=move || !shown.get().is_empty()>
                 <textarea id="share-text" class="share-text" readonly aria-label="Link or embed snippet" prop:value=move || shown.get()></textarea>
             </Show>

@@ -10,3 +10,4 @@ pub mod save;
 pub mod stats;
 pub mod thumbs;
 pub mod train;
+pub mod video;
