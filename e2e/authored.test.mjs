@@ -2,6 +2,7 @@
 // fresh browser and stepped with →: each step shows the authoring browser's pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { serve, launch, shot, openPage, openTab, settled, frames } from './harness.mjs';
 
 let server, browser;
@@ -69,7 +70,15 @@ test('a 3-step lesson authored in the UI, shared as a link, shows each step exac
   // Share.
   await a.page.click('#authored-link');
   const link = await a.page.inputValue('#authored-url');
-  assert.ok(link.startsWith(server.url) && link.includes('#authored='), link.slice(0, 80));
+  assert.ok(link.startsWith(server.url) && link.includes('#authored-z='), link.slice(0, 80));
+  // The link is the lesson's JSON, raw-deflated: Node's zlib (an independent inflater) reads it.
+  const lessonJson = JSON.parse(zlib.inflateRawSync(Buffer.from(link.split('#authored-z=')[1], 'base64url')).toString());
+  assert.equal(lessonJson.format, 'flow-playground-lesson');
+  assert.equal(lessonJson.title, 'Planar flows');
+  assert.deepEqual(lessonJson.steps.map((s) => s.caption), captions);
+  assert.deepEqual(lessonJson.steps.map((s) => s.action), ['none', 'none', 'stage:0']);
+  const plainLength = Buffer.from(JSON.stringify(lessonJson)).toString('base64url').length;
+  console.error(`lesson link: ${link.length} characters (uncompressed it would be ~${plainLength + server.url.length + 10})`);
 
   // A fresh browser opens the lesson at step 1; → shows steps 2 and 3 with the same pixels.
   const b = await openPage(browser, link);
@@ -81,13 +90,43 @@ test('a 3-step lesson authored in the UI, shared as a link, shows each step exac
     assert.ok((await stepCaption(b.page)).includes(captions[i].replaceAll('*', '')), await stepCaption(b.page));
   }
   // The address keeps the lesson while it is presented; Esc stops presenting.
-  assert.ok((await b.page.evaluate(() => location.hash)).startsWith('#authored='));
+  assert.ok((await b.page.evaluate(() => location.hash)).startsWith('#authored-z='));
   await b.page.keyboard.press('Escape');
   await b.page.waitForSelector('#step-caption', { state: 'detached' });
   assert.deepEqual(b.problems, [], b.problems.join('\n'));
   assert.deepEqual(a.problems, [], a.problems.join('\n'));
   await b.ctx.close();
   await a.ctx.close();
+});
+
+test('lessons deflated by another compressor or not compressed at all open; damaged ones say so', async () => {
+  const lesson = {
+    format: 'flow-playground-lesson', version: 1, title: 'From Node',
+    steps: [
+      { state: 'v=1&mode=moons&K=4&layers=4p&stage=4', caption: 'Moons at the model.', action: 'none' },
+      { state: 'v=1&mode=u2&K=4&layers=4p&stage=2', caption: 'U2, stage 2.', action: 'none' },
+    ],
+  };
+  const json = Buffer.from(JSON.stringify(lesson));
+  for (const frag of [`authored-z=${zlib.deflateRawSync(json, { level: 9 }).toString('base64url')}`, `authored=${json.toString('base64url')}`]) {
+    const { ctx, page, problems } = await openPage(browser, `${server.url}#${frag}`);
+    await page.waitForFunction(() => /From Node · step 1 \/ 2: Moons at the model\./.test(document.querySelector('#step-caption')?.textContent ?? ''));
+    assert.equal(await page.inputValue('#stage-slider'), '4');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => /step 2 \/ 2: U2, stage 2\./.test(document.querySelector('#step-caption')?.textContent ?? ''));
+    assert.equal(await page.inputValue('#target-select'), 'energy:U2');
+    assert.equal(await page.inputValue('#stage-slider'), '2');
+    assert.equal(await page.evaluate(() => location.hash), `#${frag}`, 'the address keeps the lesson');
+    assert.deepEqual(problems, [], problems.join('\n'));
+    await ctx.close();
+  }
+  for (const frag of ['authored-z=AAAA', 'authored-z=%%%', `authored-z=${zlib.deflateRawSync(Buffer.from('{"format":"x"}')).toString('base64url')}`]) {
+    const { ctx, page } = await openPage(browser, `${server.url}#${frag}`);
+    await page.waitForSelector('.notice');
+    assert.match(await page.textContent('.notice'), /Could not open the lesson/, frag);
+    assert.ok(!/NaN|Infinity/.test(await page.textContent('body')));
+    await ctx.close();
+  }
 });
 
 test('a damaged lesson link opens the app with a notice; the lesson file round-trips', async () => {
@@ -105,6 +144,48 @@ test('a damaged lesson link opens the app with a notice; the lesson file round-t
   const file = await dl.path();
   await page.setInputFiles('#authored-open', file);
   await page.waitForFunction(() => /From a file/.test(document.querySelector('#step-caption')?.textContent ?? ''));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
+test('a built-in lesson made one\'s own: one step that starts it; "train until" stops at its target', async () => {
+  const { ctx, page, problems } = await openPage(browser, `${server.url}#v=1&mode=moons&K=4&layers=4p`);
+  await openTab(page, 'lessons');
+  assert.equal(await page.isDisabled('#lesson-adopt'), true, 'no lesson shown yet');
+  await page.click('[data-lesson="planar-vs-radial"]');
+  await openTab(page, 'lessons');
+  await page.click('#lesson-adopt');
+  assert.match(await page.inputValue('#step-caption-0'), /two circles fitted by 16 planar and by 16 radial layers/);
+  assert.equal(await page.inputValue('#step-action-0'), 'start');
+  // Every lesson as one: a step each, all starting their lesson.
+  await page.click('#lessons-adopt-all');
+  assert.equal(await page.inputValue('#authored-title'), 'The lessons of Flow Playground');
+  assert.equal(await page.locator('#authored-steps > li').count(), 13);
+  // Step 5 (planar vs radial) presented: its comparison trains, as its button would.
+  await page.click('[aria-label="Show step 5"]');
+  await page.waitForFunction(() => /step 5 \/ 13/.test(document.querySelector('#step-caption')?.textContent ?? ''));
+  await page.waitForFunction(() => /Pause/.test(document.querySelector('#train-button')?.textContent ?? ''));
+  assert.equal(await page.inputValue('#target-select'), 'preset:' + await page.$eval('#target-select', (s) => s.value.split(':')[1]));
+  await page.click('#train-button');
+  await page.keyboard.press('Escape');
+  // "Train until": U1 with 4 planar layers until the free energy is at most 0.
+  await page.goto(`${server.url}#v=1&mode=u1&K=4&layers=4p&seed=1`);
+  await page.waitForSelector('#main-canvas[data-drawn="true"]');
+  await openTab(page, 'lessons');
+  await page.click('#authored-add');
+  await page.selectOption('#step-action-0', 'reach');
+  await page.fill('#step-reach-0', '0');
+  await page.press('#step-reach-0', 'Tab');
+  await page.click('[aria-label="Show step 1"]');
+  await page.waitForFunction(() => /Reached -?\d+\.\d+ \(at most 0\)/.test(document.querySelector('.notice-text')?.textContent ?? ''), null, { timeout: 60000 });
+  const reached = Number((await page.textContent('.notice-text')).match(/Reached (-?\d+\.\d+)/)[1]);
+  assert.ok(reached <= 0, `${reached}`);
+  // Training paused there: the step count stays put.
+  const stepOf = () => page.evaluate(() => Number(document.querySelector('#train-stats').textContent.match(/step ([\d,]+)/i)?.[1].replace(/,/g, '') ?? NaN));
+  const s1 = await stepOf();
+  await frames(page);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await stepOf(), s1, 'training paused at the target');
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });

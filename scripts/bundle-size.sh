@@ -3,12 +3,12 @@
 # wasm-bindgen glue and loader.js) and the CSS of a release build.
 #   scripts/bundle-size.sh [DIST] [--report]
 # Prints the three sizes and their total in kB (1 kB = 1,000 bytes, as the README reports them);
-# fails above the budget (BUDGET_KB, default 510 = 510,000 bytes; README, "Bundle size") unless
+# fails above the budget (BUDGET_KB, default 520 = 520,000 bytes; README, "Bundle size") unless
 # --report is given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dist=${1:-dist}
-budget_kb=${BUDGET_KB:-510}
+budget_kb=${BUDGET_KB:-520}
 report_only=0
 [ "${2:-}" = --report ] && report_only=1
 gz() { local n=0 f; for f in "$@"; do [ -f "$f" ] && n=$((n + $(gzip -9 -c "$f" | wc -c))); done; echo "$n"; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command 2: every test, in order, stopping at the first failure. Ends with "N passed, N failed".
 #   1 rustfmt   2 clippy (native + wasm32)   3 native cargo test   4 wasm-bindgen-test in headless
-#   Chromium   5 release build (scripts/build.sh dist)   6 bundle size (<= 510 kB gzipped)
+#   Chromium   5 release build (scripts/build.sh dist)   6 bundle size (<= 520 kB gzipped)
 #   7 Playwright end-to-end tests of the app against dist/ on loopback   8 harness tests: the
 #   #bench page runner (e2e/bench.test.mjs checks the benchmark harness, not the product)
 #   9 the Python package (python/, scripts/test-python.sh: a cached virtual environment with
@@ -56,7 +56,7 @@ stage "5/10 release build (scripts/build.sh dist: trunk build --release, wasm-op
 scripts/build.sh dist 2>&1 | tail -n 5
 [ "${PIPESTATUS[0]}" = 0 ] || fail "release build (scripts/build.sh)"
 
-stage "6/10 bundle size: wasm + JS + CSS, gzip -9, at most 510 kB"
+stage "6/10 bundle size: wasm + JS + CSS, gzip -9, at most 520 kB"
 if scripts/bundle-size.sh dist; then passed=$((passed + 1)); else failed=$((failed + 1)); fail "bundle size over budget"; fi
 
 # Count node --test's "# pass N" / "# fail N" lines.

@@ -2,7 +2,7 @@
 //! oversized lessons are refused with a plain message.
 
 use flow_playground::state::authored::{AuthoredLesson, LessonStep, StepAction, MAX_STEPS};
-use flow_playground::state::{decode, encode, Config};
+use flow_playground::state::{decode, encode, Config, Lesson};
 
 fn lesson() -> AuthoredLesson {
     let base = encode(&Config::default());
@@ -62,6 +62,9 @@ fn actions_read_back_and_bad_ones_are_refused() {
         StepAction::Play,
         StepAction::Train(1),
         StepAction::Stage(0.25),
+        StepAction::Start,
+        StepAction::Reach(2.52),
+        StepAction::Reach(-1.8775),
     ] {
         assert_eq!(StepAction::parse(&a.text()), Some(a));
     }
@@ -73,6 +76,10 @@ fn actions_read_back_and_bad_ones_are_refused() {
         "stage:NaN",
         "stage:99",
         "train:",
+        "reach:",
+        "reach:inf",
+        "reach:1e9",
+        "start:1",
     ] {
         assert_eq!(StepAction::parse(bad), None, "{bad}");
     }
@@ -124,4 +131,23 @@ fn damaged_foreign_and_oversized_lessons_say_why() {
     );
     let l = AuthoredLesson::from_json(&long).unwrap();
     assert_eq!((l.title.len(), l.steps[0].caption.len()), (120, 2000));
+}
+
+#[test]
+fn every_builtin_lesson_is_a_lesson_of_this_format() {
+    let all = AuthoredLesson::builtin("All", &Lesson::ALL);
+    assert_eq!(all.steps.len(), Lesson::ALL.len());
+    let back = AuthoredLesson::from_json(&all.to_json()).unwrap();
+    assert_eq!(back, all);
+    for (l, step) in Lesson::ALL.iter().zip(&back.steps) {
+        // The step's state sets the lesson up exactly as its button does.
+        let (cfg, warnings) = decode(&step.state);
+        assert!(warnings.is_empty(), "{}: {warnings:?}", l.slug());
+        assert_eq!(encode(&cfg), encode(&l.config()), "{}", l.slug());
+        assert_eq!(cfg.lesson, Some(*l));
+        assert_eq!(step.caption, l.caption());
+        assert_eq!(step.action, StepAction::Start);
+    }
+    // The whole set still fits in a link.
+    assert!(all.to_fragment().is_ok());
 }

@@ -25,6 +25,11 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// What a fit is judged by: the held-out NLL (points) or the free energy (energies).
+    pub fn evaluation(&self) -> Option<f64> {
+        self.heldout.or(self.free_energy.map(|(f, _)| f))
+    }
+
     /// The session's numbers, with the measured training rate.
     pub fn of(s: &Session, steps_per_s: f64) -> Self {
         let tr = s.trainer();

@@ -1,7 +1,10 @@
 //! Lessons a lecturer authors: a title and a sequence of steps, each a complete state (the text
 //! a link holds), a caption and an optional action on arrival. One JSON shape serves the file
-//! and the link; the link is `authored=` and the JSON in base64url, with a plain message when a
-//! lesson is too long for a link (a file holds any size).
+//! and the link. The link is `authored-z=` and the JSON deflated (raw deflate, RFC 1951: the
+//! browser's `CompressionStream` does it; steps repeat most of their state, so a lesson shrinks
+//! several-fold) in base64url, or `authored=` and the JSON itself in base64url where a browser
+//! cannot compress; with a plain message when a lesson is too long for a link (a file holds any
+//! size).
 //!
 //! ```json
 //! {"format": "flow-playground-lesson", "version": 1, "title": "…",
@@ -9,12 +12,16 @@
 //! ```
 //!
 //! Actions: `"none"`, `"play"` (play the layers), `"train:N"` (train N steps), `"stage:S"` (go to
-//! stage S). Bounded: at most [`MAX_STEPS`] steps, captions of [`MAX_CAPTION`] characters, a
+//! stage S), `"start"` (start training as the step's lesson does), `"reach:X"` (train until the
+//! held-out NLL or the free energy is at most X). The built-in lessons are lessons of this format
+//! ([`AuthoredLesson::builtin`]): one step each, their state and caption, action `"start"`. Bounded: at most [`MAX_STEPS`] steps, captions of [`MAX_CAPTION`] characters, a
 //! title of [`MAX_TITLE`]; each step's state is read as any link is (tolerantly) when shown.
 
 use super::base64;
+use super::fragment;
 use super::fragment::MAX_URL_FRAGMENT;
 use super::json::{self, Json, Parser};
+use super::lessons::Lesson;
 use super::text::{fmt_f64, parse_f64, parse_u64};
 
 /// The file's `format` value.
@@ -27,8 +34,23 @@ pub const MAX_CAPTION: usize = 2000;
 pub const MAX_TITLE: usize = 120;
 /// Most training steps an arrival may ask for.
 pub const MAX_TRAIN: u64 = 100_000;
-/// The link key of an authored lesson.
+/// The link key of an authored lesson (its JSON in base64url).
 pub const LINK_KEY: &str = "authored=";
+/// The link key of an authored lesson whose JSON is deflated (then base64url).
+pub const LINK_KEY_Z: &str = "authored-z=";
+/// Longest lesson JSON a link may inflate to (a file may be as long as an import).
+pub const MAX_INFLATED: usize = 4 << 20;
+
+/// What a lesson link holds, before any inflating.
+#[derive(Debug)]
+pub enum LessonLink {
+    /// The lesson (or why it cannot be read).
+    Plain(Result<AuthoredLesson, String>),
+    /// Deflated JSON to inflate, then read with [`AuthoredLesson::from_inflated`].
+    Deflated(Vec<u8>),
+    /// A damaged link.
+    Damaged(String),
+}
 
 /// What happens when a step is shown.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -41,6 +63,11 @@ pub enum StepAction {
     Train(u64),
     /// Go to this stage.
     Stage(f64),
+    /// Start training as the step's lesson does (a built-in lesson's comparison too), or plainly.
+    Start,
+    /// Train until the held-out NLL (points) or the free energy (energies) is at most this, or
+    /// [`MAX_TRAIN`] steps.
+    Reach(f64),
 }
 
 impl StepAction {
@@ -51,6 +78,8 @@ impl StepAction {
             StepAction::Play => "play".into(),
             StepAction::Train(n) => format!("train:{n}"),
             StepAction::Stage(s) => format!("stage:{}", fmt_f64(s)),
+            StepAction::Start => "start".into(),
+            StepAction::Reach(x) => format!("reach:{}", fmt_f64(x)),
         }
     }
 
@@ -59,7 +88,11 @@ impl StepAction {
         Some(match s.trim() {
             "" | "none" => StepAction::None,
             "play" => StepAction::Play,
+            "start" => StepAction::Start,
             t => match t.split_once(':')? {
+                ("reach", x) => {
+                    StepAction::Reach(parse_f64(x).filter(|x| x.is_finite() && x.abs() <= 1e3)?)
+                }
                 ("train", n) => {
                     StepAction::Train(parse_u64(n).filter(|n| (1..=MAX_TRAIN).contains(n))?)
                 }
@@ -97,6 +130,23 @@ fn cut(s: &str, max: usize) -> String {
 }
 
 impl AuthoredLesson {
+    /// Built-in lessons in this format: a step each (the state it sets up, its caption, action
+    /// `start`), titled `title`.
+    pub fn builtin(title: &str, lessons: &[Lesson]) -> AuthoredLesson {
+        AuthoredLesson {
+            title: cut(title, MAX_TITLE),
+            steps: lessons
+                .iter()
+                .take(MAX_STEPS)
+                .map(|l| LessonStep {
+                    state: fragment::encode(&l.config()),
+                    caption: cut(&l.caption(), MAX_CAPTION),
+                    action: StepAction::Start,
+                })
+                .collect(),
+        }
+    }
+
     /// The lesson as its JSON file.
     pub fn to_json(&self) -> String {
         let steps: Vec<String> = self
@@ -161,16 +211,34 @@ impl AuthoredLesson {
 
     /// The lesson as a link fragment (without `#`), or why it is too long for one.
     pub fn to_fragment(&self) -> Result<String, String> {
-        let f = format!("{LINK_KEY}{}", base64::encode(self.to_json().as_bytes()));
-        if f.len() <= MAX_URL_FRAGMENT {
-            Ok(f)
-        } else {
-            Err(format!(
-                "this lesson is {} characters as a link, more than the {MAX_URL_FRAGMENT} a link can \
-                 hold: save it as a file instead (trained models with many parameters take room)",
-                f.len()
-            ))
+        fragment_fits(format!(
+            "{LINK_KEY}{}",
+            base64::encode(self.to_json().as_bytes())
+        ))
+    }
+
+    /// The link fragment of this lesson's JSON deflated to `deflated`, or why it is too long.
+    pub fn fragment_of_deflated(deflated: &[u8]) -> Result<String, String> {
+        fragment_fits(format!("{LINK_KEY_Z}{}", base64::encode(deflated)))
+    }
+
+    /// The lesson from its inflated JSON bytes.
+    pub fn from_inflated(bytes: Vec<u8>) -> Result<AuthoredLesson, String> {
+        String::from_utf8(bytes)
+            .map_err(|_| "the lesson link is damaged".to_string())
+            .and_then(|t| AuthoredLesson::from_json(&t))
+    }
+
+    /// Reads a lesson link's fragment (without `#`); `None` if it is not a lesson.
+    pub fn read_fragment(fragment: &str) -> Option<LessonLink> {
+        let f = fragment.trim();
+        if let Some(b64) = f.strip_prefix(LINK_KEY_Z) {
+            return Some(match base64::decode(b64.trim()) {
+                Ok(bytes) if !bytes.is_empty() => LessonLink::Deflated(bytes),
+                _ => LessonLink::Damaged("the lesson link is damaged (not base64url)".into()),
+            });
         }
+        AuthoredLesson::from_fragment(f).map(LessonLink::Plain)
     }
 
     /// Reads `authored=…` (the fragment without `#`); `None` if the fragment is not a lesson.
@@ -179,11 +247,21 @@ impl AuthoredLesson {
         Some(
             base64::decode(b64.trim())
                 .map_err(|_| "the lesson link is damaged (not base64url)".to_string())
-                .and_then(|bytes| {
-                    String::from_utf8(bytes).map_err(|_| "the lesson link is damaged".to_string())
-                })
-                .and_then(|t| AuthoredLesson::from_json(&t)),
+                .and_then(AuthoredLesson::from_inflated),
         )
+    }
+}
+
+/// `f` if it fits in a link, else why not.
+fn fragment_fits(f: String) -> Result<String, String> {
+    if f.len() <= MAX_URL_FRAGMENT {
+        Ok(f)
+    } else {
+        Err(format!(
+            "this lesson is {} characters as a link, more than the {MAX_URL_FRAGMENT} a link can \
+             hold: save it as a file instead (trained models with many parameters take room)",
+            f.len()
+        ))
     }
 }
 

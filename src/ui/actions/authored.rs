@@ -4,12 +4,14 @@
 
 use leptos::prelude::*;
 
-use crate::state::authored::{AuthoredLesson, LessonStep, StepAction, MAX_STEPS};
-use crate::state::{self};
-use crate::ui::browser::{clipboard, download, page};
+use crate::state::authored::{
+    AuthoredLesson, LessonLink, LessonStep, StepAction, MAX_INFLATED, MAX_STEPS,
+};
+use crate::state::{self, Lesson};
+use crate::ui::browser::{clipboard, compress, download, page};
 use crate::ui::context::{NoticeKind, Ui};
 
-use super::{history, link, training, view};
+use super::{history, lesson, link, training, view};
 
 /// The current view, as the lesson's last step (a caption to write).
 pub fn add_step(ui: Ui) {
@@ -39,14 +41,42 @@ pub fn set_caption(ui: Ui, i: usize, text: &str) {
     });
 }
 
-/// Sets step `i`'s action on arrival (`text` as the file writes it; anything else is "none").
+/// Sets step `i`'s action on arrival (`text` as the file writes it, or `reach`: train until the
+/// evaluation is what it is now, to be edited; anything else is "none").
 pub fn set_action(ui: Ui, i: usize, text: &str) {
-    let a = StepAction::parse(text).unwrap_or(StepAction::None);
+    let a = if text == "reach" {
+        let now = ui.stats.with_untracked(|s| s.evaluation()).unwrap_or(0.0);
+        StepAction::Reach((now * 100.0).round() / 100.0)
+    } else {
+        StepAction::parse(text).unwrap_or(StepAction::None)
+    };
+    set_step_action(ui, i, a);
+}
+
+/// Step `i`'s target for "train until" (`text` a number; anything else changes nothing).
+pub fn set_reach(ui: Ui, i: usize, text: &str) {
+    if let Some(a @ StepAction::Reach(_)) = StepAction::parse(&format!("reach:{}", text.trim())) {
+        set_step_action(ui, i, a);
+    }
+}
+
+fn set_step_action(ui: Ui, i: usize, a: StepAction) {
     ui.authored.update(|l| {
         if let Some(s) = l.steps.get_mut(i) {
             s.action = a;
         }
     });
+}
+
+/// The built-in lessons (`lessons`) as the user's own lesson, to edit, extend and save.
+pub fn adopt(ui: Ui, title: &str, lessons: &[Lesson]) {
+    ui.authored.set(AuthoredLesson::builtin(title, lessons));
+    ui.authored_link.set(None);
+    ui.step_at.set(None);
+    ui.notify(
+        NoticeKind::Info,
+        "Under \"Your lesson\" now: edit, add steps, present, save.",
+    );
 }
 
 /// The lesson's title.
@@ -105,6 +135,11 @@ pub fn go(ui: Ui, i: usize) {
         }
         StepAction::Train(n) => training::train_steps(ui, n),
         StepAction::Stage(s) => view::set_stage(ui, s),
+        StepAction::Reach(x) => training::train_to(ui, x),
+        StepAction::Start => match cfg.lesson {
+            Some(l) => lesson::start(ui, l),
+            None => training::start(ui),
+        },
     }
 }
 
@@ -126,9 +161,22 @@ pub fn stop(ui: Ui) {
     ui.step_at.set(None);
 }
 
-/// The lesson's link: copied to the clipboard and shown; or why it cannot be one.
+/// The lesson's link, deflated where the browser can (else plain): copied to the clipboard and
+/// shown; or why it cannot be one.
 pub fn share(ui: Ui) {
-    match ui.authored.with_untracked(AuthoredLesson::to_fragment) {
+    let json = ui.authored.with_untracked(AuthoredLesson::to_json);
+    leptos::task::spawn_local(async move {
+        let fragment = match compress::deflate(json.as_bytes()).await {
+            Some(z) => AuthoredLesson::fragment_of_deflated(&z),
+            None => ui.authored.with_untracked(AuthoredLesson::to_fragment),
+        };
+        show_link(ui, fragment);
+    });
+}
+
+/// Shows (and copies) a lesson's link, or why there is none.
+fn show_link(ui: Ui, fragment: Result<String, String>) {
+    match fragment {
         Ok(f) => {
             let url = format!("{}#{f}", page::base_url());
             ui.authored_link.set(Some(Ok(url.clone())));
@@ -147,6 +195,30 @@ pub fn save_file(ui: Ui) {
     let json = ui.authored.with_untracked(AuthoredLesson::to_json);
     if let Err(e) = download::text("lesson.json", "application/json", &json) {
         ui.notify(NoticeKind::Error, format!("Could not save the lesson: {e}"));
+    }
+}
+
+/// Opens a lesson link (inflating it first if it is deflated); the address keeps the link
+/// meanwhile.
+pub fn open_link(ui: Ui, link: LessonLink) {
+    match link {
+        LessonLink::Plain(lesson) => open(ui, lesson),
+        LessonLink::Damaged(e) => open(ui, Err(e)),
+        LessonLink::Deflated(z) => {
+            ui.lesson_opening.set(true);
+            leptos::task::spawn_local(async move {
+                let lesson = match compress::inflate(&z, MAX_INFLATED).await {
+                    Some(json) => AuthoredLesson::from_inflated(json),
+                    None => Err(
+                        "the lesson link is damaged (its compressed data cannot be read, \
+                                 or this browser cannot read compressed links)"
+                            .into(),
+                    ),
+                };
+                ui.lesson_opening.set(false);
+                open(ui, lesson);
+            });
+        }
     }
 }
 

@@ -16,6 +16,11 @@ const STEPS_VS_ERROR_TRAINING: u64 = 4000;
 pub fn apply(ui: Ui, l: Lesson) {
     history::checkpoint(ui);
     link::apply(ui, &l.config());
+    start(ui, l);
+}
+
+/// What lesson `l` does once its state is set up (an authored step's `start` action too).
+pub fn start(ui: Ui, l: Lesson) {
     match l {
         Lesson::OneLayer | Lesson::Constraint => {
             ui.tool.set(Tool::Edit);

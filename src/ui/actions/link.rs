@@ -177,9 +177,9 @@ pub fn save(ui: Ui, saver: &mut Saver) {
         return;
     }
     let fit = state::link_fit(&frag);
-    // While an authored lesson is presented, the address keeps the lesson's link (a reload or a
-    // copied address opens the lesson, not one of its steps).
-    if ui.step_at.get_untracked().is_none() {
+    // While an authored lesson is opened or presented, the address keeps the lesson's link (a
+    // reload or a copied address opens the lesson, not one of its steps).
+    if ui.step_at.get_untracked().is_none() && !ui.lesson_opening.get_untracked() {
         page::replace_hash(if fit.fits() { &frag } else { "" });
     }
     // Said where links are made (the Share panel), not as a notice over the canvas: a trained

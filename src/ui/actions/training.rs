@@ -41,6 +41,32 @@ pub fn start(ui: Ui) {
 pub fn pause(ui: Ui) {
     ui.training.set(false);
     ui.train_until.set_value(None);
+    ui.train_goal.set_value(None);
+}
+
+/// Trains until the evaluation (held-out NLL or free energy) is at most `goal`, at most
+/// `MAX_TRAIN` steps.
+pub fn train_to(ui: Ui, goal: f64) {
+    train_steps(ui, crate::state::authored::MAX_TRAIN);
+    ui.train_goal.set_value(Some(goal));
+}
+
+/// Pauses training once `stats` meet the goal of [`train_to`] (the frame loop's stats job calls
+/// this with each refresh).
+pub fn check_goal(ui: Ui, stats: &Stats) {
+    let Some(goal) = ui.train_goal.get_value() else {
+        return;
+    };
+    if let Some(v) = stats.evaluation().filter(|v| *v <= goal) {
+        pause(ui);
+        ui.notify(
+            NoticeKind::Info,
+            format!(
+                "Reached {v:.3} (at most {goal}) after {} steps.",
+                stats.step
+            ),
+        );
+    }
 }
 
 /// One training step (pauses training first).

@@ -1,8 +1,9 @@
 //! Thin wrappers over `web_sys`: the clock, the page (location, history, media queries),
-//! local storage, downloads, reading files, the clipboard, recording a canvas as video, the parent window of a framed page, and
+//! local storage, compression, downloads, reading files, the clipboard, recording a canvas as video, the parent window of a framed page, and
 //! the one path for their failures ([`report`]). A leaf: nothing else of `ui`.
 
 pub mod clipboard;
+pub mod compress;
 pub mod download;
 pub mod fetch;
 pub mod files;

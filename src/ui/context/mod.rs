@@ -138,6 +138,8 @@ pub struct Ui {
     pub authored: RwSignal<AuthoredLesson>,
     /// The authored step shown while presenting (`None`: not presenting).
     pub step_at: RwSignal<Option<usize>>,
+    /// A lesson link is being inflated (the address keeps it meanwhile).
+    pub lesson_opening: RwSignal<bool>,
     /// The authored lesson's last shared link, or why it could not be one.
     pub authored_link: RwSignal<Option<Result<String, String>>>,
     /// The typed density's formula as the user left it.
@@ -184,6 +186,8 @@ pub struct Ui {
     pub train_place: RwSignal<TrainPlace>,
     /// Training pauses by itself at this step (the embed's `flow:train` with `steps`).
     pub train_until: StoredValue<Option<u64>>,
+    /// Pause once the evaluation is at most this (an authored step's `reach`).
+    pub train_goal: StoredValue<Option<f64>>,
 }
 
 impl Ui {
@@ -230,6 +234,7 @@ impl Ui {
             formula_problem: RwSignal::new(None),
             authored: RwSignal::new(AuthoredLesson::default()),
             step_at: RwSignal::new(None),
+            lesson_opening: RwSignal::new(false),
             authored_link: RwSignal::new(None),
             density_draft: RwSignal::new(String::new()),
             density_note: RwSignal::new(None),
@@ -252,6 +257,7 @@ impl Ui {
             times: StoredValue::new_local(FrameTimes::default()),
             train_place: RwSignal::new(TrainPlace::Page),
             train_until: StoredValue::new(None),
+            train_goal: StoredValue::new(None),
         }
     }
 

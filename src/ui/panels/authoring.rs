@@ -10,13 +10,23 @@ use crate::ui::browser::files;
 use crate::ui::context::use_ui;
 
 /// The actions a step can take on arrival, as its menu offers them.
-const ACTIONS: [(&str, &str); 5] = [
+const ACTIONS: [(&str, &str); 7] = [
     ("none", "nothing"),
     ("play", "play the layers"),
+    ("start", "start training"),
     ("train:500", "train 500 steps"),
     ("train:3000", "train 3,000 steps"),
+    ("reach", "train until ≤ …"),
     ("stage:0", "go to stage 0"),
 ];
+
+/// The menu entry showing `a` (`reach` for every target; a file's other values as themselves).
+fn menu_value(a: StepAction) -> String {
+    match a {
+        StepAction::Reach(_) => "reach".into(),
+        a => a.text(),
+    }
+}
 
 /// The section.
 #[component]
@@ -80,9 +90,30 @@ fn StepRow(i: usize) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let action = move || {
+    let action = Memo::new(move |_| {
         ui.authored
-            .with(|l| l.steps.get(i).map_or(StepAction::None, |s| s.action).text())
+            .with(|l| l.steps.get(i).map_or(StepAction::None, |s| s.action))
+    });
+    // A value from a file that the menu does not list is shown as itself.
+    let extra = move || {
+        let v = menu_value(action.get());
+        (!ACTIONS.iter().any(|(a, _)| *a == v))
+            .then(|| view! { <option value=v.clone()>{v.clone()}</option> })
+    };
+    let reach = move || match action.get() {
+        StepAction::Reach(x) => Some(view! {
+            <label class="field reach">
+                <span>"until the held-out NLL or free energy is at most (nats)"</span>
+                <input
+                    id=format!("step-reach-{i}")
+                    type="number"
+                    step="0.01"
+                    prop:value=x.to_string()
+                    on:change=move |ev| authored::set_reach(ui, i, &event_target_value(&ev))
+                />
+            </label>
+        }),
+        _ => None,
     };
     view! {
         <li class="step" class:current=move || ui.step_at.get() == Some(i)>
@@ -99,16 +130,18 @@ fn StepRow(i: usize) -> impl IntoView {
                 <select
                     id=format!("step-action-{i}")
                     aria-label=format!("On arriving at step {}", i + 1)
-                    prop:value=action
+                    prop:value=move || menu_value(action.get())
                     on:change=move |ev| authored::set_action(ui, i, &event_target_value(&ev))
                 >
                     {ACTIONS.iter().map(|(v, label)| view! { <option value=*v>{*label}</option> }).collect_view()}
+                    {extra}
                 </select>
                 <button aria-label=format!("Show step {}", i + 1) title="Show this step" on:click=move |_| authored::go(ui, i)>"▶"</button>
                 <button aria-label=format!("Move step {} up", i + 1) title="Move up" on:click=move |_| authored::move_step(ui, i, -1)>"↑"</button>
                 <button aria-label=format!("Move step {} down", i + 1) title="Move down" on:click=move |_| authored::move_step(ui, i, 1)>"↓"</button>
                 <button aria-label=format!("Delete step {}", i + 1) title="Delete" on:click=move |_| authored::delete_step(ui, i)>"✕"</button>
             </div>
+            {reach}
         </li>
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::state::Lesson;
-use crate::ui::actions::lesson;
+use crate::ui::actions::{authored, lesson};
 use crate::ui::context::use_ui;
 
 use super::authoring::AuthoringPanel;
@@ -32,6 +32,27 @@ pub fn LessonsPanel() -> impl IntoView {
                         }
                     })
                     .collect_view()}
+            </div>
+            <div class="row">
+                <button
+                    id="lesson-adopt"
+                    prop:disabled=move || ui.lesson.get().is_none()
+                    title="This lesson as a lesson of your own: one step to edit, extend, present and save"
+                    on:click=move |_| {
+                        if let Some(l) = ui.lesson.get_untracked() {
+                            authored::adopt(ui, &l.title(), &[l]);
+                        }
+                    }
+                >
+                    "Make this lesson my own"
+                </button>
+                <button
+                    id="lessons-adopt-all"
+                    title="Every lesson above as one lesson of your own, a step each"
+                    on:click=move |_| authored::adopt(ui, "The lessons of Flow Playground", &Lesson::ALL)
+                >
+                    "All of them as one lesson"
+                </button>
             </div>
             <p class="muted small">"The Compare tab fits the same target with other flows, side by side."</p>
         </section>

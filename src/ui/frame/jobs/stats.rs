@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::session::Stats;
+use crate::ui::actions::training;
 use crate::ui::frame::{Frame, FrameJob};
 
 /// The stats job and its rate window.
@@ -40,6 +41,9 @@ impl FrameJob for StatsJob {
         };
         let stats = ui.session.with_value(|s| Stats::of(s, rate));
         if ui.stats.get_untracked() != stats {
+            if ui.training.get_untracked() {
+                training::check_goal(ui, &stats);
+            }
             ui.stats.set(stats);
         }
     }

@@ -217,6 +217,7 @@ impl FrameJob for Train {
     fn run(&mut self, f: &mut Frame) {
         if !f.ui.training.get_untracked() {
             f.ui.train_until.set_value(None);
+            f.ui.train_goal.set_value(None);
         }
         let place = if self.remote(f.ui) {
             TrainPlace::Worker
