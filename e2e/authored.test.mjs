@@ -174,8 +174,8 @@ test('a built-in lesson made one\'s own: one step that starts it; "train until" 
   await openTab(page, 'lessons');
   await page.click('#authored-add');
   await page.selectOption('#step-action-0', 'reach');
-  await page.fill('#step-reach-0', '0');
-  await page.press('#step-reach-0', 'Tab');
+  await page.fill('#step-param-0', '0');
+  await page.press('#step-param-0', 'Tab');
   await page.click('[aria-label="Show step 1"]');
   await page.waitForFunction(() => /Reached -?\d+\.\d+ \(at most 0\)/.test(document.querySelector('.notice-text')?.textContent ?? ''), null, { timeout: 60000 });
   const reached = Number((await page.textContent('.notice-text')).match(/Reached (-?\d+\.\d+)/)[1]);
@@ -186,6 +186,19 @@ test('a built-in lesson made one\'s own: one step that starts it; "train until" 
   await frames(page);
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await stepOf(), s1, 'training paused at the target');
+  // "Probe a point": arriving at the step traces (1, 0.5) through the layers (the Probe panel).
+  await page.click('[aria-label="Dismiss notice"]');
+  await openTab(page, 'lessons');
+  await page.selectOption('#step-action-0', 'probe');
+  await page.fill('#step-param-0', '1, 0.5');
+  await page.press('#step-param-0', 'Tab');
+  await page.fill('#step-param-0', 'one, half');
+  await page.press('#step-param-0', 'Tab');
+  await page.waitForFunction(() => /is not two numbers x, y within ±100/.test(document.querySelector('.notice-text')?.textContent ?? ''));
+  assert.equal(await page.inputValue('#step-param-0'), '1, 0.5', 'a bad point changes nothing');
+  await page.click('[aria-label="Show step 1"]');
+  await page.waitForSelector('#panel-probe:not([hidden])');
+  await page.waitForFunction(() => /1\.000?.*0\.500?/.test(document.querySelector('#panel-probe')?.textContent ?? ''));
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });

@@ -65,6 +65,7 @@ fn actions_read_back_and_bad_ones_are_refused() {
         StepAction::Start,
         StepAction::Reach(2.52),
         StepAction::Reach(-1.8775),
+        StepAction::Probe(1.5, -0.25),
     ] {
         assert_eq!(StepAction::parse(&a.text()), Some(a));
     }
@@ -80,6 +81,10 @@ fn actions_read_back_and_bad_ones_are_refused() {
         "reach:inf",
         "reach:1e9",
         "start:1",
+        "probe:1",
+        "probe:1,",
+        "probe:1,1e9",
+        "probe:x,y",
     ] {
         assert_eq!(StepAction::parse(bad), None, "{bad}");
     }

@@ -13,9 +13,11 @@
 //!
 //! Actions: `"none"`, `"play"` (play the layers), `"train:N"` (train N steps), `"stage:S"` (go to
 //! stage S), `"start"` (start training as the step's lesson does), `"reach:X"` (train until the
-//! held-out NLL or the free energy is at most X). The built-in lessons are lessons of this format
-//! ([`AuthoredLesson::builtin`]): one step each, their state and caption, action `"start"`. Bounded: at most [`MAX_STEPS`] steps, captions of [`MAX_CAPTION`] characters, a
-//! title of [`MAX_TITLE`]; each step's state is read as any link is (tolerantly) when shown.
+//! held-out NLL or the free energy is at most X), `"probe:X,Y"` (probe that point). The
+//! built-in lessons are lessons of this format ([`AuthoredLesson::builtin`]): one step each,
+//! their state and caption, action `"start"`. Bounded: at most [`MAX_STEPS`] steps, captions of
+//! [`MAX_CAPTION`] characters, a title of [`MAX_TITLE`]; each step's state is read as any link
+//! is (tolerantly) when shown.
 
 use super::base64;
 use super::fragment;
@@ -68,6 +70,8 @@ pub enum StepAction {
     /// Train until the held-out NLL (points) or the free energy (energies) is at most this, or
     /// [`MAX_TRAIN`] steps.
     Reach(f64),
+    /// Probe this point (data space, at the step's stage): the ledger of its path.
+    Probe(f64, f64),
 }
 
 impl StepAction {
@@ -80,6 +84,7 @@ impl StepAction {
             StepAction::Stage(s) => format!("stage:{}", fmt_f64(s)),
             StepAction::Start => "start".into(),
             StepAction::Reach(x) => format!("reach:{}", fmt_f64(x)),
+            StepAction::Probe(x, y) => format!("probe:{},{}", fmt_f64(x), fmt_f64(y)),
         }
     }
 
@@ -92,6 +97,11 @@ impl StepAction {
             t => match t.split_once(':')? {
                 ("reach", x) => {
                     StepAction::Reach(parse_f64(x).filter(|x| x.is_finite() && x.abs() <= 1e3)?)
+                }
+                ("probe", xy) => {
+                    let (x, y) = xy.split_once(',')?;
+                    let coord = |v: &str| parse_f64(v.trim()).filter(|v| v.abs() <= 100.0);
+                    StepAction::Probe(coord(x)?, coord(y)?)
                 }
                 ("train", n) => {
                     StepAction::Train(parse_u64(n).filter(|n| (1..=MAX_TRAIN).contains(n))?)

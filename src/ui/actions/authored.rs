@@ -44,7 +44,9 @@ pub fn set_caption(ui: Ui, i: usize, text: &str) {
 /// Sets step `i`'s action on arrival (`text` as the file writes it, or `reach`: train until the
 /// evaluation is what it is now, to be edited; anything else is "none").
 pub fn set_action(ui: Ui, i: usize, text: &str) {
-    let a = if text == "reach" {
+    let a = if text == "probe" {
+        StepAction::Probe(0.0, 0.0)
+    } else if text == "reach" {
         let now = ui.stats.with_untracked(|s| s.evaluation()).unwrap_or(0.0);
         StepAction::Reach((now * 100.0).round() / 100.0)
     } else {
@@ -53,10 +55,34 @@ pub fn set_action(ui: Ui, i: usize, text: &str) {
     set_step_action(ui, i, a);
 }
 
-/// Step `i`'s target for "train until" (`text` a number; anything else changes nothing).
-pub fn set_reach(ui: Ui, i: usize, text: &str) {
-    if let Some(a @ StepAction::Reach(_)) = StepAction::parse(&format!("reach:{}", text.trim())) {
-        set_step_action(ui, i, a);
+/// The number(s) of step `i`'s action: "train until"'s target, the probed point `x, y`
+/// (anything else changes nothing, says why and returns false).
+pub fn set_param(ui: Ui, i: usize, text: &str) -> bool {
+    let kind = match ui
+        .authored
+        .with_untracked(|l| l.steps.get(i).map(|s| s.action))
+    {
+        Some(StepAction::Reach(_)) => "reach",
+        Some(StepAction::Probe(..)) => "probe",
+        _ => return false,
+    };
+    match StepAction::parse(&format!("{kind}:{}", text.trim())) {
+        Some(a) => {
+            set_step_action(ui, i, a);
+            true
+        }
+        None => {
+            let want = if kind == "probe" {
+                "two numbers x, y within ±100"
+            } else {
+                "a number within ±1000"
+            };
+            ui.notify(
+                NoticeKind::Warn,
+                format!("Step {}: \"{}\" is not {want}.", i + 1, text.trim()),
+            );
+            false
+        }
     }
 }
 
@@ -136,6 +162,7 @@ pub fn go(ui: Ui, i: usize) {
         StepAction::Train(n) => training::train_steps(ui, n),
         StepAction::Stage(s) => view::set_stage(ui, s),
         StepAction::Reach(x) => training::train_to(ui, x),
+        StepAction::Probe(x, y) => view::probe_at(ui, [x, y]),
         StepAction::Start => match cfg.lesson {
             Some(l) => lesson::start(ui, l),
             None => training::start(ui),

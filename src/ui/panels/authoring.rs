@@ -9,14 +9,17 @@ use crate::ui::actions::authored;
 use crate::ui::browser::files;
 use crate::ui::context::use_ui;
 
+use super::fields::revert;
+
 /// The actions a step can take on arrival, as its menu offers them.
-const ACTIONS: [(&str, &str); 7] = [
+const ACTIONS: [(&str, &str); 8] = [
     ("none", "nothing"),
     ("play", "play the layers"),
     ("start", "start training"),
     ("train:500", "train 500 steps"),
     ("train:3000", "train 3,000 steps"),
     ("reach", "train until ≤ …"),
+    ("probe", "probe a point…"),
     ("stage:0", "go to stage 0"),
 ];
 
@@ -24,6 +27,7 @@ const ACTIONS: [(&str, &str); 7] = [
 fn menu_value(a: StepAction) -> String {
     match a {
         StepAction::Reach(_) => "reach".into(),
+        StepAction::Probe(..) => "probe".into(),
         a => a.text(),
     }
 }
@@ -100,20 +104,32 @@ fn StepRow(i: usize) -> impl IntoView {
         (!ACTIONS.iter().any(|(a, _)| *a == v))
             .then(|| view! { <option value=v.clone()>{v.clone()}</option> })
     };
-    let reach = move || match action.get() {
-        StepAction::Reach(x) => Some(view! {
-            <label class="field reach">
-                <span>"until the held-out NLL or free energy is at most (nats)"</span>
+    // The number(s) an action takes, as text.
+    let param = move || {
+        let (label, value) = match action.get() {
+            StepAction::Reach(x) => (
+                "until the held-out NLL or free energy is at most (nats)",
+                x.to_string(),
+            ),
+            StepAction::Probe(x, y) => ("the point x, y", format!("{x}, {y}")),
+            _ => return None,
+        };
+        Some(view! {
+            <label class="field step-param">
+                <span>{label}</span>
                 <input
-                    id=format!("step-reach-{i}")
-                    type="number"
-                    step="0.01"
-                    prop:value=x.to_string()
-                    on:change=move |ev| authored::set_reach(ui, i, &event_target_value(&ev))
+                    id=format!("step-param-{i}")
+                    type="text"
+                    inputmode="decimal"
+                    prop:value=value.clone()
+                    on:change=move |ev| {
+                        if !authored::set_param(ui, i, &event_target_value(&ev)) {
+                            revert(&ev, value.clone());
+                        }
+                    }
                 />
             </label>
-        }),
-        _ => None,
+        })
     };
     view! {
         <li class="step" class:current=move || ui.step_at.get() == Some(i)>
@@ -141,7 +157,7 @@ fn StepRow(i: usize) -> impl IntoView {
                 <button aria-label=format!("Move step {} down", i + 1) title="Move down" on:click=move |_| authored::move_step(ui, i, 1)>"↓"</button>
                 <button aria-label=format!("Delete step {}", i + 1) title="Delete" on:click=move |_| authored::delete_step(ui, i)>"✕"</button>
             </div>
-            {reach}
+            {param}
         </li>
     }
 }
