@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { serve, launch, shot, openPage, openTab, settled, frames } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, shot, openPage, openTab, settled, frames, root } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -201,4 +203,57 @@ test('a built-in lesson made one\'s own: one step that starts it; "train until" 
   await page.waitForFunction(() => /1\.000?.*0\.500?/.test(document.querySelector('#panel-probe')?.textContent ?? ''));
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
+});
+
+const AXE = fs.readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const audit = async (page) => {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`));
+};
+const longLesson = {
+  format: 'flow-playground-lesson', version: 1, title: 'Planar flows, step by step',
+  steps: [
+    { state: 'v=1&mode=u1&K=4&layers=4p&stage=4', caption: 'One planar layer is f(z) = z + u·h(wᵀz + b): it moves the plane along u by an amount that depends only on wᵀz + b, so *each layer folds along one line*. Four layers on U1 already split the Gaussian in two; the density is exact at every stage.', action: 'none' },
+    { state: 'v=1&mode=moons&K=4&layers=4p&stage=2', caption: 'Stage 2 of 4 on the moons.', action: 'none' },
+  ],
+};
+
+test('presenting an authored lesson in presenter mode: the step caption beside the canvas at every projector size; axe finds nothing', async () => {
+  const frag = `authored-z=${zlib.deflateRawSync(Buffer.from(JSON.stringify(longLesson))).toString('base64url')}`;
+  for (const [w, h] of [[1280, 800], [1366, 768], [1920, 1080]]) {
+    const { ctx, page, problems } = await openPage(browser, `${server.url}#${frag}`, { viewport: { width: w, height: h }, bypassCSP: true });
+    await page.waitForSelector('#step-caption');
+    await page.keyboard.press('f');
+    await page.waitForSelector('.app.presenter');
+    await still(page);
+    const canvas = await page.locator('#main-canvas').boundingBox();
+    const caption = await page.locator('#step-caption').boundingBox();
+    const apart = caption.x >= canvas.x + canvas.width || caption.x + caption.width <= canvas.x
+      || caption.y >= canvas.y + canvas.height || caption.y + caption.height <= canvas.y;
+    assert.ok(apart, `${w}x${h}: caption ${JSON.stringify(caption)} over canvas ${JSON.stringify(canvas)}`);
+    assert.ok(caption.x + caption.width <= w && caption.y + caption.height <= h, `${w}x${h}: caption inside the screen`);
+    assert.ok(canvas.height >= 0.6 * h, `${w}x${h}: canvas ${canvas.height}px of ${h}`);
+    assert.ok(await page.$eval('#step-caption', (el) => el.scrollHeight <= el.clientHeight + 1), `${w}x${h}: the caption overflows`);
+    await shot(page, `authored-presenter-${w}x${h}`);
+    if (w === 1366) assert.deepEqual(await audit(page), [], 'presenter mode, step caption');
+    // → in presenter mode goes on to step 2.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => /step 2 \/ 2/.test(document.querySelector('#step-caption')?.textContent ?? ''));
+    assert.deepEqual(problems, [], problems.join('\n'));
+    await ctx.close();
+  }
+  for (const [name, opts] of [
+    ['laptop-light', { viewport: { width: 1280, height: 800 }, colorScheme: 'light' }],
+    ['phone-dark', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' }],
+  ]) {
+    const { ctx, page } = await openPage(browser, `${server.url}#${frag}`, { ...opts, bypassCSP: true });
+    await page.waitForSelector('#step-caption');
+    await openTab(page, 'lessons');
+    await page.selectOption('#step-action-1', 'reach');
+    await page.locator('#authored-steps').scrollIntoViewIfNeeded();
+    await shot(page, `authored-panel-${name}`);
+    assert.deepEqual(await audit(page), [], `authoring panel, ${name}`);
+    await ctx.close();
+  }
 });
