@@ -199,3 +199,94 @@ fn formulas_are_bounded_in_length_and_depth() {
     // Overflow is a value, not a failure: the caller checks finiteness on its grid.
     assert_eq!(f("exp(1000*x)").value(1.0, 0.0), f64::INFINITY);
 }
+
+/// Parses `text` and, if it is a formula, evaluates it at a few points: never a panic; an error
+/// points inside the text (or just past its end).
+fn parses_without_panic(text: &str) {
+    match Formula::parse(text) {
+        Ok(f) => {
+            for (x, y) in [(0.0, 0.0), (1.5, -2.0), (-7.9, 7.9), (1e-300, -1e300)] {
+                let _ = f.value(x, y);
+                let _ = f.value_grad(x, y);
+            }
+        }
+        Err(e) => {
+            assert!(e.pos <= text.chars().count(), "{text:?}: {e:?}");
+            assert!(!e.message.is_empty(), "{text:?}");
+        }
+    }
+}
+
+#[test]
+fn fuzzed_input_never_panics() {
+    let mut r = SmallRng::seed_from_u64(22);
+    // Random bytes (as the text box would receive them, lossily decoded).
+    for _ in 0..20_000 {
+        let n = r.random_range(0..64);
+        let bytes: Vec<u8> = (0..n).map(|_| r.random()).collect();
+        parses_without_panic(&String::from_utf8_lossy(&bytes));
+    }
+    // Token soup from the language's own alphabet: far more of it gets deep into the parser.
+    const TOKENS: [&str; 30] = [
+        "x",
+        "y",
+        "pi",
+        "e",
+        "1",
+        "2.5",
+        "1e3",
+        ".5",
+        "1e-400",
+        "1e400",
+        "+",
+        "-",
+        "*",
+        "/",
+        "^",
+        "(",
+        ")",
+        ",",
+        " ",
+        "exp",
+        "log",
+        "sqrt",
+        "atan2",
+        "min",
+        "max",
+        "logaddexp",
+        "sin",
+        "tanh",
+        "abs",
+        "ln",
+    ];
+    for _ in 0..50_000 {
+        let n = r.random_range(1..40);
+        let text: String = (0..n)
+            .map(|_| TOKENS[r.random_range(0..TOKENS.len())])
+            .collect();
+        parses_without_panic(&text);
+    }
+    // Huge and odd numbers, long chains, deep nesting of every kind.
+    let nine = "9".repeat(400);
+    for text in [
+        nine.as_str(),
+        "1e999999999999999999999",
+        "0.000000000000000000000000000000000000000000000000000000001e-999",
+        "1e+",
+        "1.2.3",
+        "..5",
+        "0x1F",
+        "1_000",
+        "∞",
+        "x^y^x^y^x^y^x^y^x^y^x^y^x^y",
+        "exp(exp(exp(exp(exp(exp(x))))))",
+    ] {
+        parses_without_panic(text);
+    }
+    parses_without_panic(&"-".repeat(MAX_LEN - 1));
+    parses_without_panic(&("-".repeat(MAX_LEN - 1) + "x"));
+    parses_without_panic(&"x^".repeat(MAX_LEN / 2));
+    parses_without_panic(&"exp(".repeat(MAX_LEN / 4));
+    parses_without_panic(&("sin(".repeat(MAX_DEPTH * 2) + "x" + &")".repeat(MAX_DEPTH * 2)));
+    parses_without_panic(&"(".repeat(100_000));
+}
