@@ -7,7 +7,7 @@ use crate::ui::browser::report;
 use crate::ui::context::use_ui;
 
 /// Every shortcut: keys and what they do.
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 13] = [
     ("Space", "train / pause"),
     ("→", "one training step"),
     ("r", "reset to the initial weights"),
@@ -23,6 +23,10 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ),
     ("← → Home End", "on the loss chart: read its values"),
     ("← →", "on the panel tabs: the next tab"),
+    (
+        "→ ← PageDown PageUp",
+        "presenting your lesson: next / previous step (Esc stops)",
+    ),
 ];
 
 /// The dialog.
