@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, shot, openPage, openTab, settled, frames, root } from './harness.mjs';
+import os from 'node:os';
+import { serve, launch, shot, openPage, openTab, settled, frames, root, watchConsole } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -22,6 +23,12 @@ const digest = (page) => page.$eval('#main-canvas', (src) => {
   for (let i = 0; i < d.length; i += 1) h = Math.imul(h ^ d[i], 16777619) >>> 0;
   return `${c.width}x${c.height}:${h.toString(16)}`;
 });
+/** Serves `html` as index.html from a fresh directory on its own port: another origin. */
+const articleServer = (html) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flow-lesson-article-'));
+  fs.writeFileSync(path.join(dir, 'index.html'), html);
+  return serve(dir);
+};
 const stepCaption = (page) => page.textContent('#step-caption p');
 const still = async (page) => { await settled(page); await frames(page); };
 
@@ -256,4 +263,40 @@ test('presenting an authored lesson in presenter mode: the step caption beside t
     assert.deepEqual(await audit(page), [], `authoring panel, ${name}`);
     await ctx.close();
   }
+});
+
+test('a lesson embedded in an article on another origin: canvas, timeline and the step caption; the article steps it', async () => {
+  const frag = `authored-z=${zlib.deflateRawSync(Buffer.from(JSON.stringify(longLesson))).toString('base64url')}`;
+  const { ctx: c0, page: p0 } = await openPage(browser, `${server.url}#${frag}`);
+  await p0.waitForSelector('#step-caption');
+  await openTab(p0, 'lessons');
+  await p0.click('#authored-link');
+  const code = await p0.inputValue('#authored-embed');
+  await c0.close();
+  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#authored-z=[A-Za-z0-9_-]+&amp;embed=1" [^>]*sandbox="allow-scripts allow-same-origin[^"]*"/);
+  const site = await articleServer(`<!doctype html><title>Article</title><link rel="icon" href="data:,">
+    <script>window.send = (m) => document.querySelector('iframe').contentWindow.postMessage(m, '*');</script>
+    <h1>Planar flows</h1>${code}<p>After.</p>`);
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 1000 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(site.url);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('#main-canvas[data-drawn="true"]').waitFor({ timeout: 30000 });
+  await frame.locator('#step-caption').waitFor();
+  assert.match(await frame.locator('#step-caption').textContent(), /Planar flows, step by step · step 1 \/ 2/);
+  assert.equal(await frame.locator('.app.embedded').count(), 1, 'an embed: no panels');
+  assert.equal(await frame.locator('header').isVisible(), false);
+  await page.evaluate(() => window.send({ type: 'flow:next-step' }));
+  await frame.locator('#step-caption', { hasText: 'step 2 / 2' }).waitFor();
+  assert.equal(await frame.locator('.app.embedded').count(), 1, 'still an embed at step 2');
+  assert.equal(await frame.locator('#stage-slider').inputValue(), '2');
+  await frame.locator('#step-prev').click();
+  await frame.locator('#step-caption', { hasText: 'step 1 / 2' }).waitFor();
+  await page.evaluate(() => window.send({ type: 'flow:go-step', step: 9 }));
+  await frame.locator('#step-caption', { hasText: 'step 2 / 2' }).waitFor();
+  await shot(page, 'authored-embed-article');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+  await site.close();
 });

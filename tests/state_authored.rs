@@ -51,6 +51,13 @@ fn file_and_link_round_trip_exactly() {
         let (_, warnings) = decode(&s.state);
         assert!(warnings.is_empty(), "{warnings:?}");
     }
+    // Flags after the lesson: embed mode.
+    let embedded = format!("{f}&embed=1");
+    assert!(AuthoredLesson::embedded(&embedded) && !AuthoredLesson::embedded(&f));
+    match AuthoredLesson::read_fragment(&embedded) {
+        Some(flow_playground::state::authored::LessonLink::Plain(Ok(back))) => assert_eq!(back, l),
+        other => panic!("{other:?}"),
+    }
     // Not a lesson link: None, so the app reads it as a state.
     assert!(AuthoredLesson::from_fragment("v=1&mode=moons").is_none());
 }

@@ -40,6 +40,8 @@ pub const MAX_TRAIN: u64 = 100_000;
 pub const LINK_KEY: &str = "authored=";
 /// The link key of an authored lesson whose JSON is deflated (then base64url).
 pub const LINK_KEY_Z: &str = "authored-z=";
+/// What a lesson link adds to embed the lesson (canvas, timeline and the step caption).
+pub const EMBED_FLAG: &str = "embed=1";
 /// Longest lesson JSON a link may inflate to (a file may be as long as an import).
 pub const MAX_INFLATED: usize = 4 << 20;
 
@@ -239,9 +241,11 @@ impl AuthoredLesson {
             .and_then(|t| AuthoredLesson::from_json(&t))
     }
 
-    /// Reads a lesson link's fragment (without `#`); `None` if it is not a lesson.
+    /// Reads a lesson link's fragment (without `#`); `None` if it is not a lesson. Flags after
+    /// the lesson (`&embed=1`) are read by [`AuthoredLesson::embedded`].
     pub fn read_fragment(fragment: &str) -> Option<LessonLink> {
         let f = fragment.trim();
+        let f = f.split_once('&').map_or(f, |(lesson, _flags)| lesson);
         if let Some(b64) = f.strip_prefix(LINK_KEY_Z) {
             return Some(match base64::decode(b64.trim()) {
                 Ok(bytes) if !bytes.is_empty() => LessonLink::Deflated(bytes),
@@ -249,6 +253,11 @@ impl AuthoredLesson {
             });
         }
         AuthoredLesson::from_fragment(f).map(LessonLink::Plain)
+    }
+
+    /// Whether a lesson link asks to be shown as an embed (`…&embed=1`).
+    pub fn embedded(fragment: &str) -> bool {
+        fragment.trim().split('&').skip(1).any(|f| f == EMBED_FLAG)
     }
 
     /// Reads `authored=…` (the fragment without `#`); `None` if the fragment is not a lesson.

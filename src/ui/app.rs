@@ -63,8 +63,14 @@ pub fn App(bench: Option<bench::Options>) -> impl IntoView {
     provide_context(ui);
     // A lesson link opens the lesson at its first step; any other link wins over the browser's
     // saved session; both go through the tolerant decoder.
-    match AuthoredLesson::read_fragment(&page::hash()) {
-        Some(lesson) => authored::open_link(ui, lesson),
+    let hash = page::hash();
+    match AuthoredLesson::read_fragment(&hash) {
+        Some(lesson) => {
+            if AuthoredLesson::embedded(&hash) {
+                authored::embed(ui);
+            }
+            authored::open_link(ui, lesson)
+        }
         None => {
             link::restore(ui);
         }

@@ -150,7 +150,10 @@ pub fn go(ui: Ui, i: usize) {
     };
     let (cfg, _ignored) = state::decode(&step.state);
     history::checkpoint(ui);
+    // A step never changes whether the app is an embed (an embedded lesson stays one).
+    let embed = ui.embed.get_untracked();
     link::apply(ui, &cfg);
+    ui.embed.set(embed);
     ui.lesson.set(None);
     ui.step_at.set(Some(i));
     match step.action {
@@ -199,6 +202,11 @@ pub fn share(ui: Ui) {
         };
         show_link(ui, fragment);
     });
+}
+
+/// Shows the lesson as an embed (a lesson link with `&embed=1`): canvas, timeline, step caption.
+pub fn embed(ui: Ui) {
+    ui.embed.update(|e| e.embed = true);
 }
 
 /// Shows (and copies) a lesson's link, or why there is none.

@@ -254,6 +254,11 @@ pub fn course_url(ui: Ui) -> Result<String, String> {
     Ok(format!("{dir}embed.html#{}", embed_fragment(ui)?))
 }
 
+/// An `<iframe>` snippet for `src` in the app's embed sandbox (an authored lesson's embed).
+pub fn iframe_snippet(src: &str) -> String {
+    iframe(src, EMBED_SANDBOX)
+}
+
 fn iframe(src: &str, sandbox: &str) -> String {
     let src = src.replace('&', "&amp;").replace('"', "&quot;");
     format!(

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::state::authored::{AuthoredLesson, StepAction, MAX_CAPTION};
+use crate::state::authored::{AuthoredLesson, StepAction, EMBED_FLAG, MAX_CAPTION};
 use crate::state::MAX_IMPORT_BYTES;
-use crate::ui::actions::authored;
+use crate::ui::actions::{authored, link};
 use crate::ui::browser::files;
 use crate::ui::context::use_ui;
 
@@ -75,7 +75,17 @@ pub fn AuthoringPanel() -> impl IntoView {
                 </label>
             </div>
             {move || ui.authored_link.get().map(|r| match r {
-                Ok(url) => view! { <textarea id="authored-url" class="share-text" readonly aria-label="The lesson's link" prop:value=url></textarea> }.into_any(),
+                Ok(url) => {
+                    let snippet = link::iframe_snippet(&format!("{url}&{EMBED_FLAG}"));
+                    view! {
+                        <textarea id="authored-url" class="share-text" readonly aria-label="The lesson's link" prop:value=url></textarea>
+                        <label class="field">
+                            <span>"Embed it in an article (the caption and ← → come along)"</span>
+                            <textarea id="authored-embed" class="share-text" readonly prop:value=snippet></textarea>
+                        </label>
+                    }
+                    .into_any()
+                }
                 Err(e) => view! { <p class="problem" role="alert" id="authored-url">{e}</p> }.into_any(),
             })}
         </section>

@@ -175,6 +175,12 @@ pub fn StageInfo() -> impl IntoView {
                 )
             } else if s >= k as f64 {
                 format!("Stage {k} of {k}: the model density.")
+            } else if s.fract() == 0.0 {
+                // Between two steps: the first `s` layers are applied, the next one is not.
+                format!(
+                    "Stage {s} of {k}: after {s} of {k} layers. Next: step {step}, a {} layer.",
+                    kind.family()
+                )
             } else {
                 format!(
                     "Stage {} of {k}: inside step {step}, a {} layer.",
