@@ -300,3 +300,38 @@ test('a lesson embedded in an article on another origin: canvas, timeline and th
   await ctx.close();
   await site.close();
 });
+
+test('the lesson being written survives a reload; opening someone else\'s lesson link keeps it; New lesson asks first', async () => {
+  const { ctx, page, problems } = await openPage(browser, `${server.url}#v=1&mode=moons&K=4&layers=4p`);
+  await openTab(page, 'lessons');
+  await page.click('#authored-add');
+  await page.fill('#step-caption-0', 'Mine, not yet saved anywhere');
+  await page.press('#step-caption-0', 'Tab');
+  await page.reload();
+  await page.waitForSelector('#main-canvas[data-drawn="true"]');
+  await openTab(page, 'lessons');
+  assert.equal(await page.inputValue('#step-caption-0'), 'Mine, not yet saved anywhere', 'kept across the reload');
+  // Someone else's lesson, opened in another tab, is shown there but does not replace the draft.
+  const other = await ctx.newPage();
+  await other.goto(`${server.url}#authored-z=${zlib.deflateRawSync(Buffer.from(JSON.stringify(longLesson))).toString('base64url')}`);
+  await other.waitForSelector('#step-caption');
+  await other.close();
+  const again = await ctx.newPage();
+  await again.goto(server.url);
+  await again.waitForSelector('#main-canvas[data-drawn="true"]');
+  await openTab(again, 'lessons');
+  assert.equal(await again.inputValue('#step-caption-0'), 'Mine, not yet saved anywhere');
+  // New lesson: cancelled, nothing goes; confirmed, the draft is empty, and stays so.
+  again.once('dialog', (d) => d.dismiss());
+  await again.click('#authored-new');
+  assert.equal(await again.locator('#authored-steps > li').count(), 1);
+  again.once('dialog', (d) => { assert.match(d.message(), /This lesson's 1 step will be gone/); d.accept(); });
+  await again.click('#authored-new');
+  await again.waitForFunction(() => document.querySelectorAll('#authored-steps > li').length === 0);
+  await again.reload();
+  await again.waitForSelector('#main-canvas[data-drawn="true"]');
+  await openTab(again, 'lessons');
+  assert.equal(await again.locator('#authored-steps > li').count(), 0);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});

@@ -72,6 +72,7 @@ pub fn App(bench: Option<bench::Options>) -> impl IntoView {
             authored::open_link(ui, lesson)
         }
         None => {
+            authored::restore_draft(ui);
             link::restore(ui);
         }
     }

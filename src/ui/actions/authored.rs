@@ -8,10 +8,35 @@ use crate::state::authored::{
     AuthoredLesson, LessonLink, LessonStep, StepAction, MAX_INFLATED, MAX_STEPS,
 };
 use crate::state::{self, Lesson};
-use crate::ui::browser::{clipboard, compress, download, page};
+use crate::ui::browser::{clipboard, compress, download, page, storage};
 use crate::ui::context::{NoticeKind, Ui};
 
 use super::{history, lesson, link, training, view};
+
+/// Where the lesson being written is kept between visits (not in an embed).
+const DRAFT_KEY: &str = "flow-playground:lesson-draft:v1";
+
+/// Keeps the lesson in the browser after an edit (a lesson merely opened from a link does not
+/// replace the user's own draft until it is edited).
+fn keep_draft(ui: Ui) {
+    if ui.embed.with_untracked(|e| e.embed) {
+        return;
+    }
+    let json = ui.authored.with_untracked(AuthoredLesson::to_json);
+    if !storage::set(DRAFT_KEY, &json) {
+        ui.notify(
+            NoticeKind::Warn,
+            "This browser will not keep your lesson between visits (storage is full or disabled): save it as a file.",
+        );
+    }
+}
+
+/// The lesson the user was writing on their last visit, if any (unread if damaged).
+pub fn restore_draft(ui: Ui) {
+    if let Some(Ok(l)) = storage::get(DRAFT_KEY).map(|t| AuthoredLesson::from_json(&t)) {
+        ui.authored.set(l);
+    }
+}
 
 /// The current view, as the lesson's last step (a caption to write).
 pub fn add_step(ui: Ui) {
@@ -30,6 +55,7 @@ pub fn add_step(ui: Ui) {
             action: StepAction::None,
         })
     });
+    keep_draft(ui);
 }
 
 /// Edits step `i`'s caption.
@@ -39,6 +65,7 @@ pub fn set_caption(ui: Ui, i: usize, text: &str) {
             s.caption = text.chars().take(state::authored::MAX_CAPTION).collect();
         }
     });
+    keep_draft(ui);
 }
 
 /// Sets step `i`'s action on arrival (`text` as the file writes it, or `reach`: train until the
@@ -92,6 +119,7 @@ fn set_step_action(ui: Ui, i: usize, a: StepAction) {
             s.action = a;
         }
     });
+    keep_draft(ui);
 }
 
 /// The built-in lessons (`lessons`) as the user's own lesson, to edit, extend and save.
@@ -103,12 +131,14 @@ pub fn adopt(ui: Ui, title: &str, lessons: &[Lesson]) {
         NoticeKind::Info,
         "Under \"Your lesson\" now: edit, add steps, present, save.",
     );
+    keep_draft(ui);
 }
 
 /// The lesson's title.
 pub fn set_title(ui: Ui, text: &str) {
     ui.authored
         .update(|l| l.title = text.chars().take(state::authored::MAX_TITLE).collect());
+    keep_draft(ui);
 }
 
 /// Moves step `i` one place up (`-1`) or down (`+1`).
@@ -119,6 +149,7 @@ pub fn move_step(ui: Ui, i: usize, dir: i32) {
             l.steps.swap(i, j as usize);
         }
     });
+    keep_draft(ui);
 }
 
 /// Deletes step `i`.
@@ -135,6 +166,7 @@ pub fn delete_step(ui: Ui, i: usize) {
     {
         ui.step_at.set(None);
     }
+    keep_draft(ui);
 }
 
 /// Shows step `i` (past the end: the last): its state (one undo step), its caption, then its
@@ -255,6 +287,36 @@ pub fn open_link(ui: Ui, link: LessonLink) {
             });
         }
     }
+}
+
+/// Opens a lesson file the user chose (kept as their draft, as an edit is).
+pub fn open_file(ui: Ui, lesson: Result<AuthoredLesson, String>) {
+    let ok = lesson.as_ref().is_ok_and(|l| !l.steps.is_empty());
+    open(ui, lesson);
+    if ok {
+        keep_draft(ui);
+    }
+}
+
+/// Starts a new, empty lesson, once the user confirms (their draft is replaced).
+pub fn start_new(ui: Ui) {
+    let n = ui.authored.with_untracked(|l| l.steps.len());
+    let steps = if n == 1 {
+        "1 step".to_string()
+    } else {
+        format!("{n} steps")
+    };
+    if n > 0
+        && !page::confirm(&format!(
+            "Start a new lesson? This lesson's {steps} will be gone (save it as a file first to keep it)."
+        ))
+    {
+        return;
+    }
+    ui.authored.set(AuthoredLesson::default());
+    ui.authored_link.set(None);
+    ui.step_at.set(None);
+    keep_draft(ui);
 }
 
 /// Opens a lesson (from a file's text or a link) and shows its first step; a bad one changes

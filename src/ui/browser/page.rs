@@ -194,3 +194,11 @@ pub fn no_worker() -> bool {
                 .any(|p| p == "noworker")
         })
 }
+
+/// Asks the user `question` (OK / Cancel); false where the browser cannot ask (a sandboxed frame
+/// without `allow-modals`).
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}

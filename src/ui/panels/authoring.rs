@@ -42,7 +42,7 @@ pub fn AuthoringPanel() -> impl IntoView {
             return;
         };
         files::read_text(file, MAX_IMPORT_BYTES, move |r| {
-            authored::open(ui, r.and_then(|t| AuthoredLesson::from_json(&t)))
+            authored::open_file(ui, r.and_then(|t| AuthoredLesson::from_json(&t)))
         });
     };
     view! {
@@ -69,6 +69,7 @@ pub fn AuthoringPanel() -> impl IntoView {
             <div class="row">
                 <button id="authored-link" prop:disabled=move || n.get() == 0 on:click=move |_| authored::share(ui)>"Copy the lesson's link"</button>
                 <button id="authored-save" prop:disabled=move || n.get() == 0 on:click=move |_| authored::save_file(ui)>"Save as a file"</button>
+                <button id="authored-new" prop:disabled=move || n.get() == 0 on:click=move |_| authored::start_new(ui)>"New lesson"</button>
                 <label class="file-button">
                     "Open a lesson file…"
                     <input id="authored-open" type="file" accept=".json,application/json" on:change=open_file />
