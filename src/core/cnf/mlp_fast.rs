@@ -210,7 +210,8 @@ impl Field for MlpFast {
         tr: &mut [f64],
         work: &mut FieldWork,
     ) {
-        if self.panels {
+        // `cfg!` first: on wasm32 the panels are dead code and stay out of the bundle.
+        if cfg!(not(target_arch = "wasm32")) && self.panels {
             self.eval_panels(t as f32, zx, zy, [vx, vy, tr], work);
             return;
         }
