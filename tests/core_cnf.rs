@@ -635,6 +635,24 @@ fn mixed_precision_field_agrees_with_the_float64_one() {
                 && (v1[1] - vy[39]).abs() < 1e-5
                 && (t1 - tr[39]).abs() < 1e-5
         );
+        // Native builds evaluate by panels of 24 points (the last one padded); wasm32 by
+        // `gemm32` chunks. Both paths agree, at any batch size.
+        let wasm_path = MlpFast::new(&f).gemm_path();
+        for n in [1, 23, 24, 37, 300] {
+            let zx: Vec<f64> = (0..n).map(|k| -3.0 + 0.021 * k as f64).collect();
+            let zy: Vec<f64> = (0..n).map(|k| 2.5 - 0.017 * k as f64).collect();
+            let mut got = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+            let mut want = got.clone();
+            for (fld, o) in [(&fast, &mut got), (&wasm_path, &mut want)] {
+                let [a, b, c] = o;
+                fld.eval(0.7, &zx, &zy, a, b, c, &mut w);
+            }
+            for (g, e) in got.iter().zip(&want) {
+                for (x, y) in g.iter().zip(e) {
+                    assert!((x - y).abs() < 1e-5 * (1.0 + y.abs()), "n {n}: {x} vs {y}");
+                }
+            }
+        }
     }
 }
 

@@ -154,7 +154,7 @@ pub fn tanh_pair(a: f64, b: f64) -> (f64, f64) {
 
 /// Eigen's 13/6-degree rational for `tanh` in `f32` (`generic_fast_tanh_float`): `x·P(x²)/Q(x²)`
 /// on `[−9, 9]`, `±1` in `f32` beyond; a few ulp.
-const TANH_F32_P: [f32; 7] = [
+pub(crate) const TANH_F32_P: [f32; 7] = [
     -2.76076847742355e-16,
     2.00018790482477e-13,
     -8.60467152213735e-11,
@@ -163,7 +163,7 @@ const TANH_F32_P: [f32; 7] = [
     6.37261928875436e-04,
     4.89352455891786e-03,
 ];
-const TANH_F32_Q: [f32; 4] = [
+pub(crate) const TANH_F32_Q: [f32; 4] = [
     1.19825839466702e-06,
     1.18534705686654e-04,
     2.26843463243900e-03,

@@ -10,10 +10,13 @@
 //!   warm-up; checksum `mean_logp`. Timed with the mixed-precision field ([`MlpFast`], `f32`
 //!   inside as the peer) and with the `f64` one (`ms_per_grid_f64`, `mean_logp_f64`).
 //! - `cnf_nll`: the same solver on the 2,000 moons; `nll` (and `ms_f64`, `nll_f64`).
+//!
+//! Natively, `cnf_grid` and `cnf_nll` are also timed with the points split over two threads
+//! (`ms_per_grid_2_threads`, `ms_2_threads`), as the peer's XLA uses both cores.
 
 use std::hint::black_box;
 
-use super::density::log_density;
+use super::density::log_density_threads;
 use super::field::Field;
 use super::fm::eval_set;
 use super::fm32::{loss_grad32, FmWork32};
@@ -27,6 +30,10 @@ use crate::core::layer::LayerKind;
 use crate::core::points::Points;
 use crate::core::stack::Init;
 use crate::core::train::{Objective, StepOutcome, Trainer};
+
+/// Native builds also time `cnf_grid` and `cnf_nll` with the points split over two threads
+/// (`*_2_threads`), the peer's two cores; the page has one thread for them.
+const NATIVE: bool = cfg!(not(target_arch = "wasm32"));
 
 /// RK4 steps of `cnf_grid` and `cnf_nll`.
 pub const ODE_STEPS: usize = 32;
@@ -76,31 +83,26 @@ pub fn run_fm_train(steps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     }
 }
 
-/// Milliseconds per `log_density` of the points (mean of `reps` after one warm-up), and the
-/// log-densities.
+/// Milliseconds per `log_density` of the points on `threads` threads (mean of `reps` after one
+/// warm-up), and the log-densities.
 fn time_density(
-    field: &dyn Field,
+    field: &(dyn Field + Sync),
+    threads: usize,
     xs: &[f64],
     ys: &[f64],
     reps: usize,
     now: &dyn Fn() -> f64,
 ) -> (f64, Vec<f64>) {
     let mut out = vec![0.0; xs.len()];
-    let mut w = SolveWork::default();
-    log_density(field, 1.0, Method::Rk4, ODE_STEPS, xs, ys, &mut out, &mut w);
+    let mut w = vec![SolveWork::default(); threads.max(1)];
+    let run = |xs: &[f64], ys: &[f64], out: &mut [f64], w: &mut [SolveWork]| {
+        log_density_threads(field, threads, 1.0, Method::Rk4, ODE_STEPS, xs, ys, out, w);
+    };
+    run(xs, ys, &mut out, &mut w);
     let reps = reps.max(1);
     let t0 = now();
     for _ in 0..reps {
-        log_density(
-            field,
-            1.0,
-            Method::Rk4,
-            ODE_STEPS,
-            black_box(xs),
-            black_box(ys),
-            &mut out,
-            &mut w,
-        );
+        run(black_box(xs), black_box(ys), &mut out, &mut w);
         black_box(&mut out);
     }
     ((now() - t0) / reps as f64, out)
@@ -121,14 +123,22 @@ pub fn run_cnf_grid(n: usize, reps: usize, f64_reps: usize, now: &dyn Fn() -> f6
             ys.push(-4.0 + j as f64 * step);
         }
     }
-    let (ms, out) = time_density(&MlpFast::new(&field), &xs, &ys, reps, now);
+    let fast = MlpFast::new(&field);
+    let (ms, out) = time_density(&fast, 1, &xs, &ys, reps, now);
     let mut fields = vec![
         ("n", n as f64),
         ("ms_per_grid", ms),
         ("mean_logp", mean(&out)),
     ];
+    if NATIVE {
+        let (ms2, out2) = time_density(&fast, 2, &xs, &ys, reps, now);
+        fields.extend([
+            ("ms_per_grid_2_threads", ms2),
+            ("mean_logp_2_threads", mean(&out2)),
+        ]);
+    }
     if f64_reps > 0 {
-        let (ms64, out64) = time_density(&field, &xs, &ys, f64_reps, now);
+        let (ms64, out64) = time_density(&field, 1, &xs, &ys, f64_reps, now);
         fields.extend([("ms_per_grid_f64", ms64), ("mean_logp_f64", mean(&out64))]);
     }
     BenchResult::Fields {
@@ -141,10 +151,15 @@ pub fn run_cnf_grid(n: usize, reps: usize, f64_reps: usize, now: &dyn Fn() -> f6
 pub fn run_cnf_nll(reps: usize, f64_reps: usize, now: &dyn Fn() -> f64) -> BenchResult {
     let field = MlpField::new(splitmix_params(), Act::Silu).expect("finite parameters");
     let data = standardized_moons(2000, 0.05, 0);
-    let (ms, out) = time_density(&MlpFast::new(&field), &data.x, &data.y, reps, now);
+    let fast = MlpFast::new(&field);
+    let (ms, out) = time_density(&fast, 1, &data.x, &data.y, reps, now);
     let mut fields = vec![("ms", ms), ("nll", -mean(&out))];
+    if NATIVE {
+        let (ms2, out2) = time_density(&fast, 2, &data.x, &data.y, reps, now);
+        fields.extend([("ms_2_threads", ms2), ("nll_2_threads", -mean(&out2))]);
+    }
     if f64_reps > 0 {
-        let (ms64, out64) = time_density(&field, &data.x, &data.y, f64_reps, now);
+        let (ms64, out64) = time_density(&field, 1, &data.x, &data.y, f64_reps, now);
         fields.extend([("ms_f64", ms64), ("nll_f64", -mean(&out64))]);
     }
     BenchResult::Fields {

@@ -90,3 +90,54 @@ pub fn push_forward<F: Field + ?Sized>(
         logp.copy_from_slice(&base);
     }
 }
+
+/// [`log_density`] with the points split into `threads` contiguous parts, each solved on its
+/// own thread (`std::thread::scope`). Native only: on wasm32 (the page computes its pictures on
+/// one thread) it is [`log_density`]. The points are independent, so the result is the
+/// one-thread result, bit for bit.
+pub fn log_density_threads<F: Field + Sync + ?Sized>(
+    field: &F,
+    threads: usize,
+    tau: f64,
+    method: Method,
+    steps: usize,
+    xs: &[f64],
+    ys: &[f64],
+    out: &mut [f64],
+    works: &mut [SolveWork],
+) {
+    let n = xs.len();
+    let threads = if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        threads.clamp(1, works.len().max(1)).min(n.max(1))
+    };
+    if threads <= 1 {
+        if let Some(w) = works.first_mut() {
+            log_density(field, tau, method, steps, xs, ys, out, w);
+        } else {
+            log_density(
+                field,
+                tau,
+                method,
+                steps,
+                xs,
+                ys,
+                out,
+                &mut SolveWork::default(),
+            );
+        }
+        return;
+    }
+    let part = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts = xs
+            .chunks(part)
+            .zip(ys.chunks(part))
+            .zip(out[..n].chunks_mut(part))
+            .zip(works.iter_mut());
+        for (((x, y), o), w) in parts {
+            s.spawn(move || log_density(field, tau, method, steps, x, y, o, w));
+        }
+    });
+}

@@ -11,6 +11,7 @@ use nalgebra::{DMatrixView, DMatrixViewMut};
 
 use super::field::{Field, FieldWork};
 use super::mlp_field::{layout::*, Act, MlpField};
+use super::mlp_panel::{panel, Panel, P};
 use crate::core::fastmath;
 use crate::core::num::Vec2;
 
@@ -19,6 +20,11 @@ use crate::core::num::Vec2;
 pub struct MlpFast {
     p: Vec<f32>,
     m: Vec<f32>,
+    /// `W₂` and `M` as rows, for the native panels ([`super::mlp_panel`]).
+    w2_rows: Vec<[f32; H]>,
+    m_rows: Vec<[f32; H]>,
+    /// Native builds evaluate by panels; wasm32 (and [`MlpFast::gemm_path`]) by `gemm32`.
+    panels: bool,
     act: Act,
     exact: MlpField,
 }
@@ -30,12 +36,47 @@ impl MlpFast {
     /// The mixed-precision twin of `field`.
     pub fn new(field: &MlpField) -> Self {
         let p: Vec<f32> = field.params().iter().map(|&v| v as f32).collect();
-        let m = field.trace_matrix().iter().map(|&v| v as f32).collect();
+        let m: Vec<f32> = field.trace_matrix().iter().map(|&v| v as f32).collect();
+        let rows = |v: &[f32]| -> Vec<[f32; H]> { v.as_chunks::<H>().0.to_vec() };
         MlpFast {
+            w2_rows: rows(&p[W2..C2]),
+            m_rows: rows(&m),
             p,
             m,
+            panels: cfg!(not(target_arch = "wasm32")),
             act: field.act(),
             exact: field.clone(),
+        }
+    }
+
+    /// The same field evaluated as on wasm32 (chunks through `gemm32`): what native tests
+    /// compare the panels with.
+    pub fn gemm_path(mut self) -> Self {
+        self.panels = false;
+        self
+    }
+
+    /// The native evaluation: panels of [`mlp_panel::P`] points (the last one padded).
+    fn eval_panels(&self, t: f32, zx: &[f64], zy: &[f64], out: [&mut [f64]; 3], w: &mut FieldWork) {
+        let [b0, b1, ..] = w.take32(H * P);
+        let mut buf = Panel::new(b0, b1);
+        let [vx, vy, tr] = out;
+        let n = zx.len();
+        let mut s = 0;
+        while s < n {
+            let k = (n - s).min(P);
+            let (mut x, mut y) = ([0f32; P], [0f32; P]);
+            for l in 0..k {
+                x[l] = zx[s + l] as f32;
+                y[l] = zy[s + l] as f32;
+            }
+            let [ox, oy, ot] = panel(&self.p, &self.w2_rows, &self.m_rows, t, &x, &y, &mut buf);
+            for l in 0..k {
+                vx[s + l] = ox[l] as f64;
+                vy[s + l] = oy[l] as f64;
+                tr[s + l] = ot[l] as f64;
+            }
+            s += k;
         }
     }
 
@@ -169,6 +210,11 @@ impl Field for MlpFast {
         tr: &mut [f64],
         work: &mut FieldWork,
     ) {
+        // `cfg!` first: on wasm32 the panels are dead code and stay out of the bundle.
+        if cfg!(not(target_arch = "wasm32")) && self.panels {
+            self.eval_panels(t as f32, zx, zy, [vx, vy, tr], work);
+            return;
+        }
         let n = zx.len();
         let chunk = n.min(super::mlp_field::CHUNK);
         let bufs = work.take32(chunk * H);

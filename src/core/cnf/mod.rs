@@ -9,6 +9,7 @@
 //! | `planar_cnf` | the continuous planar flow of width `M`, parameters linear in `t` |
 //! | `mlp_field` | the flow-matching MLP `[z, t] → 64 → 64 → 2`, exact trace `d₂ᵀMd₁` |
 //! | `mlp_fast` | the same field in mixed precision (`f32` inside) for pictures and the benchmark grid |
+//! | `mlp_panel` | `mlp_fast`'s native evaluation: panels of 24 points, each panel's layers fused in L1 |
 //! | `gmm` | a Gaussian mixture's ideal flow-matching field and `p_t`, in closed form |
 //! | `solve` | Euler, midpoint, RK4 on batches; Dormand–Prince 5(4), Bogacki–Shampine 3(2) per point |
 //! | `density` | `log p_τ` by the backward augmented ODE; push-forward with densities along paths |
@@ -29,6 +30,7 @@ pub mod hutchinson;
 pub mod layer;
 pub mod mlp_fast;
 pub mod mlp_field;
+mod mlp_panel;
 pub mod planar_cnf;
 pub mod solve;
 pub mod solver_error;
