@@ -173,3 +173,15 @@ fn conditioner_kernels_in_the_browser_match_the_exact_scalar_path() {
         }
     }
 }
+
+mod gemm_cases;
+
+/// The `f32x4` matrix product (`core::cnf::gemm_wasm`, SIMD128 here) is bit-identical to the
+/// triple loop at tile-edge sizes and in every layout (`tests/core_gemm32.rs` runs the same
+/// cases on the portable lanes natively).
+#[wasm_bindgen_test]
+fn simd_gemm_matches_triple_loop() {
+    let sizes = [0, 1, 3, 4, 5, 7, 8, 9, 13, 33, 64, 65];
+    assert_eq!(gemm_cases::check_all(&sizes), sizes.len().pow(3) * 9);
+    assert_eq!(gemm_cases::check_all(&[64, 256]), 8 * 9);
+}

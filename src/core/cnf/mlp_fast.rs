@@ -7,6 +7,7 @@
 //! SiLU in `f32` through `σ(a) = ½ + ½ tanh(a/2)` with [`fastmath::tanh_pair_f32`] (one division
 //! for two units).
 
+#[cfg(not(target_arch = "wasm32"))]
 use nalgebra::{DMatrixView, DMatrixViewMut};
 
 use super::field::{Field, FieldWork};
@@ -170,10 +171,19 @@ pub(crate) fn silu_rows32(h: &mut [f32], d: &mut [f32]) {
 }
 
 /// A strided `f32` matrix: `(data, rows, cols, row stride, column stride)`.
-pub(crate) type View32<'a> = (&'a [f32], usize, usize, usize, usize);
+pub(crate) type View32<'a> = super::gemm_wasm::View<'a>;
+
+/// `y ← a·b` with `y` column-major `a.rows × b.cols`, whatever the operands' layouts: on
+/// WebAssembly the SIMD128 kernel of [`super::gemm_wasm`] (`matrixmultiply` has none there),
+/// elsewhere one instantiation of nalgebra's `gemm` (→ `matrixmultiply`'s `sgemm`).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn sgemm(y: &mut [f32], a: View32, b: View32) {
+    super::gemm_wasm::gemm(y, a, b, &mut super::gemm_wasm::GemmWork::default());
+}
 
 /// `y ← a·b` with `y` column-major `a.rows × b.cols`: one instantiation of nalgebra's `gemm`
 /// (→ `matrixmultiply`'s `sgemm`) for every `f32` product, whatever the operands' layouts.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn sgemm(y: &mut [f32], a: View32, b: View32) {
     let av = DMatrixView::from_slice_with_strides(a.0, a.1, a.2, a.3, a.4);
     let bv = DMatrixView::from_slice_with_strides(b.0, b.1, b.2, b.3, b.4);

@@ -8,6 +8,7 @@
 //! | `field` | the [`Field`] trait (`v`, exact trace, Jacobian) and [`FieldVjp`] (backprop) |
 //! | `planar_cnf` | the continuous planar flow of width `M`, parameters linear in `t` |
 //! | `mlp_field` | the flow-matching MLP `[z, t] → 64 → 64 → 2`, exact trace `d₂ᵀMd₁` |
+//! | `gemm_wasm` | the `f32` matrix product on WebAssembly (SIMD128; `matrixmultiply` has no wasm kernel) |
 //! | `mlp_fast` | the same field in mixed precision (`f32` inside) for pictures and the benchmark grid |
 //! | `mlp_panel` | `mlp_fast`'s native evaluation: panels of 24 points, each panel's layers fused in L1 |
 //! | `gmm` | a Gaussian mixture's ideal flow-matching field and `p_t`, in closed form |
@@ -25,6 +26,7 @@ pub mod field;
 pub mod fm;
 pub mod fm32;
 pub mod fm_step;
+pub mod gemm_wasm;
 pub mod gmm;
 pub mod hutchinson;
 pub mod layer;
