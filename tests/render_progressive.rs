@@ -12,7 +12,7 @@ use flow_playground::core::cnf::CnfSpec;
 use flow_playground::core::{init_params, Direction, Flow, Init, Keep, LayerKind, Workspace};
 use flow_playground::render::progressive::{
     first_n, heavy, target_n, DensityJob, Model, Picture, Refiner, Subject, MOVING_MIN,
-    MOVING_PERIOD_MS, N_MAX,
+    MOVING_PERIOD_MS, N_MAX, REST_FIRST,
 };
 use flow_playground::render::ViewTransform;
 
@@ -232,8 +232,10 @@ fn heavy_means_a_conditioner_network() {
     assert!(!heavy(&flow(&light, Direction::Normalizing, 1)));
 }
 
-/// The fake clock of [`frame`] (ms, as f64 bits), across frames (one test uses it).
+/// The fake clock of [`frame`] (ms, as f64 bits), across frames.
 static CLOCK: AtomicU64 = AtomicU64::new(0);
+/// Held by each test that uses the fake clock: they take turns (tests run on parallel threads).
+static CLOCK_USER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn clock() -> f64 {
     f64::from_bits(CLOCK.load(Ordering::Relaxed))
@@ -266,6 +268,8 @@ fn frame(
 
 #[test]
 fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
+    let _turn = CLOCK_USER.lock().unwrap_or_else(|e| e.into_inner());
+    set_clock(0.0);
     let kinds = spline_stack();
     let f1 = flow(&kinds, Direction::Normalizing, 1);
     let f2 = flow(&kinds, Direction::Normalizing, 2);
@@ -374,4 +378,52 @@ fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
         first.is_some_and(|n| n < 256),
         "{first:?}: coarse after a change of subject"
     );
+}
+
+#[test]
+fn after_training_pauses_a_heavy_picture_refines_from_128_not_straight_to_256() {
+    let _turn = CLOCK_USER.lock().unwrap_or_else(|e| e.into_inner());
+    set_clock(0.0);
+    let kinds = spline_stack();
+    let f1 = flow(&kinds, Direction::Normalizing, 1);
+    let f2 = flow(&kinds, Direction::Normalizing, 2);
+    let subject = Subject::new(
+        Picture::Density {
+            stage: 4.0,
+            probes: 0,
+        },
+        window(),
+    );
+    let mut r = Refiner::new();
+    // Training: a coarse first picture, then the moving one (96², this cost's floor).
+    let mut shown = None;
+    for i in 0..1000 {
+        let m = Model {
+            version: 10 + i,
+            ..Model::of(&f1, 1)
+        };
+        if let Some(n) = frame(&mut r, &f1, subject, m, true, 2.0) {
+            shown = Some(n);
+            if n == MOVING_MIN {
+                break;
+            }
+        }
+    }
+    assert_eq!(shown, Some(MOVING_MIN));
+    // Pause: the paused model's pictures come 128², then 256² — the first a quarter of the
+    // rest picture's work, so the density at rest shows that much sooner.
+    let m2 = Model::of(&f2, 2);
+    let mut sides = Vec::new();
+    let mut frames = 0;
+    let mut first_at = None;
+    while sides.last() != Some(&256) {
+        frames += 1;
+        if let Some(n) = frame(&mut r, &f2, subject, m2, false, 0.1) {
+            first_at.get_or_insert(frames);
+            sides.push(n);
+        }
+        assert!(frames < 10_000);
+    }
+    assert_eq!(sides, [REST_FIRST, 256]);
+    assert_eq!(first_at, Some(128 * 128 / 64));
 }

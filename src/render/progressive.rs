@@ -33,6 +33,8 @@ pub const N_MIN: usize = 16;
 pub const MOVING_PERIOD_MS: f64 = 250.0;
 /// While the model moves, a new push of the overlays' points starts at most this often (ms).
 pub const PUSH_PERIOD_MS: f64 = 100.0;
+/// The first side a heavy picture of a new model at rest starts from (then it doubles).
+pub const REST_FIRST: usize = 128;
 /// The coarsest refined picture while the model moves: a heavy stack in training still shows
 /// at least this resolution, however long it takes (a slice per frame).
 pub const MOVING_MIN: usize = 96;
@@ -318,7 +320,15 @@ impl Refiner {
             Some((s, m, n)) if s == *subject && m == model => {
                 (n < target).then(|| if moving { target } else { (2 * n).min(target) })
             }
-            Some((s, _, _)) if s == *subject => Some(target),
+            // A new model of the same subject: while it moves, the moving target; at rest (a
+            // pause after training) first what fits a frame or a side of [`REST_FIRST`] — a
+            // heavy stack's rest target (256²: ~4 s through an ODE in the browser) would leave
+            // the last training picture on screen that long — then doubling as above.
+            Some((s, _, _)) if s == *subject => Some(if moving {
+                target
+            } else {
+                first_n(c, target).max(REST_FIRST.min(target))
+            }),
             _ => Some(first_n(c, target)),
         }
     }
