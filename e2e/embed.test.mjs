@@ -179,7 +179,9 @@ test('control API faults: pausing stops a lesson\'s comparison, a notice goes wi
   await app_().waitForFunction(() => Number(document.querySelector('#compare-canvas-0')?.getAttribute('data-step')) >= 20, null, { timeout: 30000 });
   // (The comparison's step count is observable: it moves while it trains.)
   const moving = (await compareSteps())[0];
-  await app_().waitForFunction((s) => Number(document.querySelector('#compare-canvas-0').getAttribute('data-step')) > s, moving, { timeout: 10000 });
+  // (30 s: once, in a CI run on the loaded 2-core machine, it did not move within 10 s; see the
+  // stop-28 note.)
+  await app_().waitForFunction((s) => Number(document.querySelector('#compare-canvas-0').getAttribute('data-step')) > s, moving, { timeout: 30000 });
   n = await eventCount(page);
   await send({ type: 'flow:pause-training' });
   await waitEvent(page, 'flow:step', '!e.training', n);
