@@ -266,6 +266,26 @@ fn frame(
     .map(|j| j.n())
 }
 
+/// Frames at rest (a chunk each) until the 256² picture is shown: the sides shown, the frame of
+/// the first, and the frames taken.
+fn refine_at_rest(
+    r: &mut Refiner,
+    f: &Flow,
+    subject: Subject,
+    model: Model,
+) -> (Vec<usize>, Option<usize>, usize) {
+    let (mut sides, mut first_at, mut frames) = (Vec::new(), None, 0);
+    while sides.last() != Some(&256) {
+        frames += 1;
+        if let Some(n) = frame(r, f, subject, model, false, 0.1) {
+            first_at.get_or_insert(frames);
+            sides.push(n);
+        }
+        assert!(frames < 10_000);
+    }
+    (sides, first_at, frames)
+}
+
 #[test]
 fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
     let _turn = CLOCK_USER.lock().unwrap_or_else(|e| e.into_inner());
@@ -285,13 +305,7 @@ fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
     // First frame: the 32² coarse picture (16 chunks of 64 at 0.5 ms) fits a 10 ms frame.
     assert_eq!(frame(&mut r, &f1, subject, m1, false, 10.0), Some(32));
     // At rest the side doubles up to 256²: 64², 128², 256², each a chunk per frame.
-    let mut sides = Vec::new();
-    let mut frames = 0;
-    while sides.last() != Some(&256) {
-        frames += 1;
-        sides.extend(frame(&mut r, &f1, subject, m1, false, 0.1));
-        assert!(frames < 10_000);
-    }
+    let (sides, _, frames) = refine_at_rest(&mut r, &f1, subject, m1);
     assert_eq!(sides, [64, 128, 256]);
     assert_eq!(frames, (64 * 64 + 128 * 128 + 256 * 256) / 64);
     // Nothing left: no job, nothing shown.
@@ -412,18 +426,7 @@ fn after_training_pauses_a_heavy_picture_refines_from_128_not_straight_to_256() 
     assert_eq!(shown, Some(MOVING_MIN));
     // Pause: the paused model's pictures come 128², then 256² — the first a quarter of the
     // rest picture's work, so the density at rest shows that much sooner.
-    let m2 = Model::of(&f2, 2);
-    let mut sides = Vec::new();
-    let mut frames = 0;
-    let mut first_at = None;
-    while sides.last() != Some(&256) {
-        frames += 1;
-        if let Some(n) = frame(&mut r, &f2, subject, m2, false, 0.1) {
-            first_at.get_or_insert(frames);
-            sides.push(n);
-        }
-        assert!(frames < 10_000);
-    }
+    let (sides, first_at, _) = refine_at_rest(&mut r, &f2, subject, Model::of(&f2, 2));
     assert_eq!(sides, [REST_FIRST, 256]);
     assert_eq!(first_at, Some(128 * 128 / 64));
 }

@@ -113,20 +113,9 @@ pub fn log_density_threads<F: Field + Sync + ?Sized>(
         threads.clamp(1, works.len().max(1)).min(n.max(1))
     };
     if threads <= 1 {
-        if let Some(w) = works.first_mut() {
-            log_density(field, tau, method, steps, xs, ys, out, w);
-        } else {
-            log_density(
-                field,
-                tau,
-                method,
-                steps,
-                xs,
-                ys,
-                out,
-                &mut SolveWork::default(),
-            );
-        }
+        let mut own = SolveWork::default();
+        let w = works.first_mut().unwrap_or(&mut own);
+        log_density(field, tau, method, steps, xs, ys, out, w);
         return;
     }
     let part = n.div_ceil(threads);
