@@ -42,8 +42,9 @@ fn jobs(
         // The periodic jobs, in the priority of their turns while training.
         Box::new(jobs::chart::Chart::default()),
         Box::new(jobs::save::Save::default()),
-        Box::new(jobs::thumbs::Thumbs::default()),
+        // (The comparison's painter is due only when a panel needs work; the filmstrip always.)
         Box::new(jobs::compare::Compare::default()),
+        Box::new(jobs::thumbs::Thumbs::default()),
         Box::new(jobs::gif::Gif::default()),
         Box::new(jobs::video::Video::default()),
     ];

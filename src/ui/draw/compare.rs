@@ -56,12 +56,45 @@ impl ComparePainter {
         *self = ComparePainter::default();
     }
 
-    /// Redraws at most one panel: the first whose flow moved (or whose window changed) since it
-    /// was drawn, no more often than every `REDRAW_MS` per panel while `training`. Returns true
-    /// if one was drawn.
+    /// The panel to redraw now, if any: a flow panel in progress goes on (newer steps do not
+    /// restart it: it would never end while the flows train), else the first whose flow moved
+    /// (or whose window changed) since it was drawn, no more often than every `REDRAW_MS` per
+    /// panel.
+    fn due(&self, run: &CompareRun, window: ViewTransform, now: f64) -> Option<usize> {
+        let n = run.entries().len() + 1; // panel 0: the target (energies only)
+        if let Some((i, _, w, _)) = &self.job {
+            if *i < n && *w == window {
+                return Some(*i);
+            }
+        }
+        let step_of = |i: usize| run.entries()[i - 1].trainer.step_count();
+        (1..=n).map(|j| (self.last_panel + j) % n).find(|&i| {
+            if i == 0 && run.energy().is_none() {
+                return false;
+            }
+            match self.drawn.get(i).copied().flatten() {
+                None => true,
+                Some((step, w)) => {
+                    w != window
+                        || (i > 0
+                            && step_of(i) != step
+                            && now - self.last_draw >= REDRAW_MS / n as f64)
+                }
+            }
+        })
+    }
+
+    /// Whether [`ComparePainter::draw_one`] has a panel to work on now (the frame loop gives it
+    /// a turn then).
+    pub fn wants(&self, run: &CompareRun, window: ViewTransform) -> bool {
+        self.due(run, window, now_ms()).is_some()
+    }
+
+    /// Redraws at most one panel (see `due`); a panel at a resolution other than the one wanted
+    /// now is redrawn from scratch. Returns true if one was drawn.
     pub fn draw_one(&mut self, run: &CompareRun, window: ViewTransform, training: bool) -> bool {
         let now = now_ms();
-        let n = run.entries().len() + 1; // panel 0: the target (energies only)
+        let n = run.entries().len() + 1;
         self.drawn.resize(n, None);
         let step_of = |i: usize| {
             if i == 0 {
@@ -70,25 +103,7 @@ impl ComparePainter {
                 run.entries()[i - 1].trainer.step_count()
             }
         };
-        let due = (1..=n).map(|j| (self.last_panel + j) % n).find(|&i| {
-            if i == 0 && run.energy().is_none() {
-                return false;
-            }
-            match self.drawn[i] {
-                None => true,
-                Some((step, w)) => {
-                    w != window
-                        || (step_of(i) != step && now - self.last_draw >= REDRAW_MS / n as f64)
-                }
-            }
-        });
-        // A flow panel in progress goes on (newer steps do not restart it: it would never end
-        // while the flows train).
-        let due = match &self.job {
-            Some((i, _, w, _)) if *i < n && *w == window => Some(*i),
-            _ => due,
-        };
-        let Some(due) = due else {
+        let Some(due) = self.due(run, window, now) else {
             return false;
         };
         if !training && self.n < N_MAX {

@@ -8,8 +8,8 @@
 //!
 //! **Turn-taking while training on the page** (without the worker, `ui/worker`; with it the
 //! page takes no steps and the main view draws every frame) (the frame budget, `FRAME_BUDGET_MS`): frames alternate
-//! between redrawing the main view and one *periodic* job (the chart, the save, or a slice of
-//! the filmstrip — the first that is due, in registration order). Both are chosen before the
+//! between redrawing the main view and one *periodic* job (the chart, the save, a slice of a
+//! comparison panel or of the filmstrip — the first that is due, in registration order). Both are chosen before the
 //! training slice, which gets what the budget leaves after their expected cost (moving averages
 //! of what they took). When not training every job runs when it has something to do.
 //!
@@ -44,6 +44,8 @@ pub enum Periodic {
     Save,
     /// A slice of the filmstrip.
     Thumbs,
+    /// One of the comparison's panels (a slice of it).
+    Compare,
 }
 
 /// Which part of the `#bench` breakdown a job's time counts in.
@@ -174,14 +176,16 @@ impl Scheduler {
             job.run(&mut f);
             let spent = now_ms() - t;
             let slot = match job.part() {
-                Part::Train => &mut f.parts.train,
-                Part::Draw => &mut f.parts.draw,
-                Part::Thumbs => &mut f.parts.thumbs,
-                Part::Chart => &mut f.parts.chart,
-                Part::Save => &mut f.parts.save,
-                Part::Other => continue,
+                Part::Train => Some(&mut f.parts.train),
+                Part::Draw => Some(&mut f.parts.draw),
+                Part::Thumbs => Some(&mut f.parts.thumbs),
+                Part::Chart => Some(&mut f.parts.chart),
+                Part::Save => Some(&mut f.parts.save),
+                Part::Other => None,
             };
-            *slot += spent;
+            if let Some(slot) = slot {
+                *slot += spent;
+            }
             // Costs are learnt from the turns the jobs really took while training.
             let took_turn = match job.part() {
                 Part::Draw => f.drew,

@@ -1,11 +1,14 @@
-//! The comparison's panels: one redrawn per frame at most (while the main flow trains, only on
-//! frames that did not redraw the main view), then their captions.
+//! The comparison's panels: one redrawn per frame at most, then their captions. While the main
+//! flow trains the painter is a periodic job: it takes its turn beside the main view like the
+//! chart and the filmstrip (it used to run only on frames where the main view did not redraw;
+//! with the worker the main view can redraw on every frame, and on a loaded machine the panels
+//! then froze while both trained).
 
 use leptos::prelude::*;
 
 use crate::ui::context::Ui;
 use crate::ui::draw::compare::ComparePainter;
-use crate::ui::frame::{Frame, FrameJob};
+use crate::ui::frame::{Frame, FrameJob, Periodic};
 
 /// The comparison job and its painter.
 #[derive(Default)]
@@ -28,7 +31,26 @@ impl Compare {
     }
 }
 
+/// What a panel's turn is expected to cost (ms) before one was measured: its slice and the blit.
+const EXPECTED_MS: f64 = 5.0;
+
 impl FrameJob for Compare {
+    fn periodic(&self) -> Option<Periodic> {
+        Some(Periodic::Compare)
+    }
+
+    fn due(&self, f: &Frame) -> bool {
+        let window = f.ui.window.get_untracked();
+        f.ui.compare.get_untracked().is_some()
+            && f.ui
+                .compare_run
+                .with_value(|r| r.as_ref().is_some_and(|r| self.painter.wants(r, window)))
+    }
+
+    fn expected_ms(&self, measured: Option<f64>) -> f64 {
+        measured.unwrap_or(EXPECTED_MS)
+    }
+
     fn run(&mut self, f: &mut Frame) {
         let ui = f.ui;
         let epoch = ui.compare_epoch.get_value();
@@ -36,7 +58,9 @@ impl FrameJob for Compare {
             self.painter.restart();
             self.epoch = epoch;
         }
-        if ui.compare.get_untracked().is_none() || (f.training && f.drew) {
+        if ui.compare.get_untracked().is_none()
+            || (f.training && f.extra != Some(Periodic::Compare))
+        {
             return;
         }
         let window = ui.window.get_untracked();
