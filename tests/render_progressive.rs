@@ -11,8 +11,8 @@ use flow_playground::core::cnf::solver_error::solver_error;
 use flow_playground::core::cnf::CnfSpec;
 use flow_playground::core::{init_params, Direction, Flow, Init, Keep, LayerKind, Workspace};
 use flow_playground::render::progressive::{
-    first_n, heavy, target_n, DensityJob, Model, Picture, Refiner, Subject, MOVING_MIN,
-    MOVING_PERIOD_MS, N_MAX, REST_FIRST,
+    first_n, heavy, target_n, Chunker, DensityJob, Model, Picture, Refiner, Subject, CHUNK,
+    CHUNK_MS, MIN_CHUNK, MOVING_MIN, MOVING_PERIOD_MS, N_MAX, REST_FIRST,
 };
 use flow_playground::render::ViewTransform;
 
@@ -67,7 +67,7 @@ fn assert_sliced_equals(f: &Flow, what: Picture, n: usize, expect: &[f64]) {
     let mut job = DensityJob::new(f, what, window(), n);
     let mut ws = Workspace::default();
     while !job.is_done() {
-        job.run(&mut ws, &mut || false);
+        job.run(&mut ws, &|| 0.0, &mut || false);
     }
     assert!(job
         .values()
@@ -149,7 +149,7 @@ fn sliced_pictures_equal_one_shot_pictures() {
             let mut calls = 0;
             while !job.is_done() {
                 // One chunk per call, as a frame whose time is up after its first chunk.
-                let got = job.run(&mut ws, &mut || false);
+                let got = job.run(&mut ws, &|| 0.0, &mut || false);
                 assert!(got > 0, "a call computes at least one chunk");
                 calls += 1;
             }
@@ -166,6 +166,39 @@ fn sliced_pictures_equal_one_shot_pictures() {
 }
 
 #[test]
+fn chunks_are_sized_from_the_clock() {
+    // The rule: the next chunk takes about CHUNK_MS at the last chunk's cost per point, within
+    // [MIN_CHUNK, CHUNK]; a chunk the clock did not see move is cheap.
+    let mut c = Chunker::default();
+    assert_eq!(c.size(), MIN_CHUNK, "a job's first chunk measures");
+    c.observe(16, 0.25 * CHUNK_MS);
+    assert_eq!(c.size(), CHUNK, "cheap points: the largest chunk");
+    c.observe(20, CHUNK_MS); // 20 points per CHUNK_MS
+    assert_eq!(c.size(), 20);
+    c.observe(16, 20.0 * CHUNK_MS); // an ODE solve per point in a slow browser
+    assert_eq!(c.size(), MIN_CHUNK);
+    c.observe(64, 0.0);
+    assert_eq!(c.size(), CHUNK);
+    // Wired into a job: with a clock that moves 5 ms at every read, each chunk "costs" 5 ms, so
+    // the job stays at its smallest chunk; with a clock that does not move, it grows.
+    let kinds = spline_stack();
+    let f = flow(&kinds, Direction::Normalizing, 3);
+    let what = Picture::Density {
+        stage: 4.0,
+        probes: 0,
+    };
+    let mut job = DensityJob::new(&f, what, window(), 40);
+    let mut ws = Workspace::default();
+    let ticks = AtomicU64::new(0);
+    let slow = || 5.0 * ticks.fetch_add(1, Ordering::Relaxed) as f64;
+    for _ in 0..3 {
+        assert_eq!(job.run(&mut ws, &slow, &mut || false), MIN_CHUNK);
+    }
+    assert_eq!(job.run(&mut ws, &|| 0.0, &mut || false), MIN_CHUNK);
+    assert_eq!(job.run(&mut ws, &|| 0.0, &mut || false), CHUNK);
+}
+
+#[test]
 fn a_job_shows_the_model_it_started_with() {
     let kinds = spline_stack();
     let (a, b) = (
@@ -178,10 +211,10 @@ fn a_job_shows_the_model_it_started_with() {
     };
     let mut job = DensityJob::new(&a, what, window(), 24);
     let mut ws = Workspace::default();
-    job.run(&mut ws, &mut || false);
+    job.run(&mut ws, &|| 0.0, &mut || false);
     // The session's model moves on (`b`); the job keeps its copy of `a`.
     drop(b);
-    job.run(&mut ws, &mut || true);
+    job.run(&mut ws, &|| 0.0, &mut || true);
     assert!(job.is_done());
     assert_eq!(job.values(), &one_shot(&a, what, 24)[..]);
 }
@@ -266,6 +299,12 @@ fn frame(
     .map(|j| j.n())
 }
 
+/// The chunks of an `n × n` job under the fake clock (which does not move within a chunk, so
+/// after the first, measuring one, every chunk is the largest).
+fn chunks(n: usize) -> usize {
+    1 + (n * n - MIN_CHUNK).div_ceil(CHUNK)
+}
+
 /// Frames at rest (a chunk each) until the 256² picture is shown: the sides shown, the frame of
 /// the first, and the frames taken.
 fn refine_at_rest(
@@ -302,12 +341,13 @@ fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
     );
     let (m1, m2) = (Model::of(&f1, 1), Model::of(&f2, 2));
     let mut r = Refiner::new();
-    // First frame: the 32² coarse picture (16 chunks of 64 at 0.5 ms) fits a 10 ms frame.
+    // First frame: the 32² coarse picture (a chunk of 16, then 16 of 64, at 0.5 ms each) fits a
+    // 10 ms frame.
     assert_eq!(frame(&mut r, &f1, subject, m1, false, 10.0), Some(32));
     // At rest the side doubles up to 256²: 64², 128², 256², each a chunk per frame.
     let (sides, _, frames) = refine_at_rest(&mut r, &f1, subject, m1);
     assert_eq!(sides, [64, 128, 256]);
-    assert_eq!(frames, (64 * 64 + 128 * 128 + 256 * 256) / 64);
+    assert_eq!(frames, chunks(64) + chunks(128) + chunks(256));
     // Nothing left: no job, nothing shown.
     assert!(!r.busy(&subject, m1, false, N_MAX));
     assert_eq!(frame(&mut r, &f1, subject, m1, false, 10.0), None);
@@ -336,11 +376,11 @@ fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
     // Two chunks a frame (0.5 ms each in 1 ms).
     assert_eq!(
         i as usize,
-        96 * 96 / 64 / 2 - 1,
+        chunks(96).div_ceil(2) - 1,
         "one job, never restarted by new parameters"
     );
     // The next picture of the moving model starts at once (the first took longer than the
-    // period); 4 chunks per frame finish it in 36 frames, nothing shown in between.
+    // period); 4 chunks per frame finish it in 37 frames, nothing shown in between.
     let mut next = None;
     for j in 0..400 {
         let m = Model {
@@ -352,7 +392,10 @@ fn the_refiner_shows_coarse_then_fine_and_keeps_its_job_through_training() {
             break;
         }
     }
-    assert_eq!(next, Some((MOVING_MIN, 96 * 96 / 64 / 4 - 1)));
+    assert_eq!(
+        next,
+        Some((MOVING_MIN, (chunks(96).div_ceil(4) - 1) as u64))
+    );
     // With time for a whole picture each frame, a new one still starts only a period after the
     // last one started.
     let t0 = clock();
@@ -428,5 +471,5 @@ fn after_training_pauses_a_heavy_picture_refines_from_128_not_straight_to_256() 
     // rest picture's work, so the density at rest shows that much sooner.
     let (sides, first_at, _) = refine_at_rest(&mut r, &f2, subject, Model::of(&f2, 2));
     assert_eq!(sides, [REST_FIRST, 256]);
-    assert_eq!(first_at, Some(128 * 128 / 64));
+    assert_eq!(first_at, Some(chunks(128)));
 }

@@ -15,9 +15,46 @@ use crate::core::cnf::solver_error::solver_error;
 use crate::core::{Flow, LayerKind, Workspace};
 use crate::render::ViewTransform;
 
-/// Points computed between two looks at the clock (a fraction of a millisecond for a planar
-/// stack, ~1.6 ms for 64 spline coupling layers in the browser).
+/// The most points computed between two looks at the clock (a fraction of a millisecond for a
+/// planar stack, ~1.6 ms for 64 spline coupling layers in the browser).
 pub const CHUNK: usize = 64;
+/// The fewest, and the first chunk of a job, which measures what a point costs: a continuous
+/// flow's point is an ODE solve (~0.2 ms in the browser, so 64 of them held a frame for 12–36 ms
+/// past its slice).
+pub const MIN_CHUNK: usize = 16;
+/// Milliseconds a chunk is sized to take (from the last chunk's cost per point): how far a slice
+/// can run past its end.
+pub const CHUNK_MS: f64 = 2.0;
+
+/// Chunk sizes that keep each chunk near [`CHUNK_MS`], learnt from the clock (also the
+/// filmstrip's bands).
+#[derive(Clone, Copy, Debug)]
+pub struct Chunker {
+    size: usize,
+}
+
+impl Default for Chunker {
+    fn default() -> Self {
+        Chunker { size: MIN_CHUNK }
+    }
+}
+
+impl Chunker {
+    /// The next chunk's size (points).
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// `points` took `ms`: the next chunk's size.
+    pub fn observe(&mut self, points: usize, ms: f64) {
+        let per_point = ms / points.max(1) as f64;
+        self.size = if per_point > 0.0 {
+            ((CHUNK_MS / per_point) as usize).clamp(MIN_CHUNK, CHUNK)
+        } else {
+            CHUNK
+        };
+    }
+}
 /// Milliseconds the coarse first picture after a change should take.
 pub const FIRST_MS: f64 = 8.0;
 /// Milliseconds of work a refined picture should take while the model moves (training, a
@@ -79,6 +116,7 @@ pub struct DensityJob {
     ys: Vec<f64>,
     vals: Vec<f64>,
     done: usize,
+    chunker: Chunker,
 }
 
 impl DensityJob {
@@ -101,6 +139,7 @@ impl DensityJob {
             xs,
             ys,
             done: 0,
+            chunker: Chunker::default(),
         }
     }
 
@@ -124,13 +163,19 @@ impl DensityJob {
         self.done
     }
 
-    /// Computes chunks of [`CHUNK`] points while `keep_going()` says so (at least one chunk).
-    /// Returns how many points it computed.
-    pub fn run(&mut self, ws: &mut Workspace, keep_going: &mut dyn FnMut() -> bool) -> usize {
+    /// Computes chunks of points while `keep_going()` says so (at least one chunk), each sized
+    /// by `clock` (ms) to take about [`CHUNK_MS`]. Returns how many points it computed.
+    pub fn run(
+        &mut self,
+        ws: &mut Workspace,
+        clock: &dyn Fn() -> f64,
+        keep_going: &mut dyn FnMut() -> bool,
+    ) -> usize {
         let start = self.done;
         let total = self.vals.len();
         while self.done < total {
-            let (a, b) = (self.done, (self.done + CHUNK).min(total));
+            let (a, b) = (self.done, (self.done + self.chunker.size).min(total));
+            let t0 = clock();
             let (xs, ys, out) = (&self.xs[a..b], &self.ys[a..b], &mut self.vals[a..b]);
             match self.what {
                 Picture::Density { stage, probes } => picture_log_density(
@@ -151,6 +196,7 @@ impl DensityJob {
                 }
             }
             self.done = b;
+            self.chunker.observe(b - a, clock() - t0);
             if !keep_going() {
                 break;
             }
@@ -368,7 +414,7 @@ impl Refiner {
         }
         let (_, job_model, job) = self.job.as_mut()?;
         let t0 = clock();
-        let points = job.run(ws, keep_going);
+        let points = job.run(ws, clock, keep_going);
         let key = (job_model.shape, job.what().costly());
         let done = job.is_done();
         self.observe_key(key, points, clock() - t0);
@@ -416,16 +462,24 @@ struct PushJob {
     xs: Vec<f64>,
     ys: Vec<f64>,
     done: usize,
+    chunker: Chunker,
 }
 
 impl PushJob {
-    fn run(&mut self, ws: &mut Workspace, keep_going: &mut dyn FnMut() -> bool) {
+    fn run(
+        &mut self,
+        ws: &mut Workspace,
+        clock: &dyn Fn() -> f64,
+        keep_going: &mut dyn FnMut() -> bool,
+    ) {
         let total = self.xs.len();
         while self.done < total {
-            let (a, b) = (self.done, (self.done + CHUNK).min(total));
+            let (a, b) = (self.done, (self.done + self.chunker.size).min(total));
+            let t0 = clock();
             self.flow
                 .push_to_stage(self.stage, &mut self.xs[a..b], &mut self.ys[a..b], ws);
             self.done = b;
+            self.chunker.observe(b - a, clock() - t0);
             if !keep_going() {
                 break;
             }
@@ -462,7 +516,7 @@ impl Pusher {
         self.shown.map(|(k, _)| k.stage)
     }
 
-    /// One frame's work at time `now` (ms): starts the push `key` needs for `flow` at `model`
+    /// One frame's work by `clock` (ms): starts the push `key` needs for `flow` at `model`
     /// (from `src`; for a model that only moved, no sooner than [`PUSH_PERIOD_MS`] after the
     /// last), pushes while `keep_going()` says so, and returns true when a push finished (new
     /// points to draw).
@@ -475,9 +529,10 @@ impl Pusher {
         src_x: &[f64],
         src_y: &[f64],
         ws: &mut Workspace,
-        now: f64,
+        clock: &dyn Fn() -> f64,
         keep_going: &mut dyn FnMut() -> bool,
     ) -> bool {
+        let now = clock();
         if self.job.as_ref().is_some_and(|(k, _, _)| *k != key) {
             self.job = None;
         }
@@ -494,13 +549,14 @@ impl Pusher {
                 xs: src_x[..n].to_vec(),
                 ys: src_y[..n].to_vec(),
                 done: 0,
+                chunker: Chunker::default(),
             };
             self.job = Some((key, model, job));
         }
         let Some((_, _, job)) = self.job.as_mut() else {
             return false;
         };
-        job.run(ws, keep_going);
+        job.run(ws, clock, keep_going);
         if job.done < job.xs.len() {
             return false;
         }

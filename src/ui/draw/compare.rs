@@ -153,7 +153,7 @@ impl ComparePainter {
                 return false;
             };
             let deadline = now + PANEL_SLICE_MS;
-            job.run(&mut self.ws, &mut || now_ms() < deadline);
+            job.run(&mut self.ws, &now_ms, &mut || now_ms() < deadline);
             if !job.is_done() {
                 return false;
             }

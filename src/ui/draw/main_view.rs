@@ -110,7 +110,7 @@ impl MainView {
                 &src.xs,
                 &src.ys,
                 &mut self.ws,
-                now_ms(),
+                &now_ms,
                 &mut || now_ms() < deadline,
             );
             if fresh {
@@ -131,7 +131,7 @@ impl MainView {
                 px,
                 py,
                 &mut self.ws,
-                now_ms(),
+                &now_ms,
                 &mut || now_ms() < deadline,
             );
         }

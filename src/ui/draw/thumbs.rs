@@ -3,9 +3,10 @@
 use web_sys::HtmlCanvasElement;
 
 use crate::core::Workspace;
+use crate::render::progressive::Chunker;
 use crate::render::{Colormap, DensityScale, Heatmap, ViewTransform};
 use crate::session::Session;
-use crate::ui::browser::page;
+use crate::ui::browser::{now_ms, page};
 
 use super::canvas;
 
@@ -32,27 +33,28 @@ pub fn draw_range(sess: &Session, window: ViewTransform, lo: f64, hi: f64) {
     }
 }
 
-/// Rows of a thumbnail a [`Slicer`] computes between two looks at the clock.
-const BAND_ROWS: usize = 4;
-
 /// The filmstrip refreshed a slice per frame while training: thumbnails in page order,
-/// round-robin, each computed a band of [`BAND_ROWS`] rows at a time, so that a slice can stop
-/// inside a thumbnail (one thumbnail of a spline coupling stack takes ~10 ms in Chromium, far
-/// more than a slice's budget). A thumbnail reaches the page when its last band is done; its
-/// bands may come from models a few training steps apart, and the whole filmstrip is redrawn
-/// from one model as soon as training stops.
+/// round-robin, each computed a chunk of points at a time, so that a slice can stop inside a
+/// thumbnail (one thumbnail of a spline coupling stack takes ~10 ms in Chromium, of a continuous
+/// flow more, far more than a slice's budget). Chunks are sized from the clock to take about
+/// [`CHUNK_MS`](crate::render::progressive::CHUNK_MS) (`progressive::Chunker`; bands of four
+/// rows, 192 ODE solves, held frames for 20–36 ms), the first of each thumbnail small, as its
+/// stage may cost more than the last one's. A thumbnail reaches the page when its last chunk is
+/// done; its chunks may come from models a few training steps apart, and the whole filmstrip is
+/// redrawn from one model as soon as training stops.
 #[derive(Default)]
 pub struct Slicer {
     /// Buffers for the window they were made for.
     painter: Option<(ViewTransform, Painter)>,
-    /// The thumbnail in progress (page order), its stage and its next row.
+    /// The thumbnail in progress (page order), its stage and its next point.
     index: usize,
     stage: Option<f64>,
-    row: usize,
+    point: usize,
+    chunker: Chunker,
 }
 
 impl Slicer {
-    /// Computes bands until `done()` says the time is up (at least one band, at most one round
+    /// Computes chunks until `done()` says the time is up (at least one chunk, at most one round
     /// of the whole filmstrip), putting each finished thumbnail on the page. Returns how many
     /// it finished, and how many the filmstrip has.
     pub fn run(
@@ -67,29 +69,33 @@ impl Slicer {
         let mut finished = 0;
         if self.painter.as_ref().is_none_or(|(w, _)| *w != window) {
             self.painter = Some((window, Painter::new(window)));
-            self.row = 0;
+            self.point = 0;
         }
         let Some((_, painter)) = self.painter.as_mut() else {
             return (0, list.len());
         };
-        for _ in 0..list.len() * THUMB_N.div_ceil(BAND_ROWS) {
+        let total = THUMB_N * THUMB_N;
+        while finished < list.len() {
             self.index %= list.len();
             let el = &list[self.index];
             let stage = stage_of(el);
-            if stage != self.stage {
-                (self.stage, self.row) = (stage, 0);
+            if stage != self.stage || self.point == 0 {
+                (self.stage, self.point) = (stage, 0);
+                self.chunker = Chunker::default();
             }
             if let Some(stage) = stage {
-                let end = (self.row + BAND_ROWS).min(THUMB_N);
-                painter.rows(sess, stage, self.row, end);
-                self.row = end;
+                let end = (self.point + self.chunker.size()).min(total);
+                let t0 = now_ms();
+                painter.points(sess, stage, self.point, end);
+                self.chunker.observe(end - self.point, now_ms() - t0);
+                self.point = end;
             }
-            if stage.is_none() || self.row == THUMB_N {
+            if stage.is_none() || self.point == total {
                 if stage.is_some() {
                     painter.show(el);
                 }
                 finished += 1;
-                (self.index, self.stage, self.row) = (self.index + 1, None, 0);
+                (self.index, self.stage, self.point) = (self.index + 1, None, 0);
             }
             if done() {
                 break;
@@ -98,10 +104,10 @@ impl Slicer {
         (finished, list.len())
     }
 
-    /// Starts the next round at a thumbnail's first row (the model or the window changed: a
+    /// Starts the next round at a thumbnail's first point (the model or the window changed: a
     /// thumbnail half computed belongs to the old one).
     pub fn restart_thumb(&mut self) {
-        (self.stage, self.row) = (None, 0);
+        (self.stage, self.point) = (None, 0);
     }
 }
 
@@ -144,13 +150,12 @@ impl Painter {
     }
 
     fn paint(&mut self, sess: &Session, el: &HtmlCanvasElement, stage: f64) {
-        self.rows(sess, stage, 0, THUMB_N);
+        self.points(sess, stage, 0, THUMB_N * THUMB_N);
         self.show(el);
     }
 
-    /// The log-density of rows `r0..r1` at `stage`.
-    fn rows(&mut self, sess: &Session, stage: f64, r0: usize, r1: usize) {
-        let (a, b) = (r0 * THUMB_N, r1 * THUMB_N);
+    /// The log-density of points `a..b` (row-major) at `stage`.
+    fn points(&mut self, sess: &Session, stage: f64, a: usize, b: usize) {
         sess.flow().log_density(
             stage,
             &self.xs[a..b],
