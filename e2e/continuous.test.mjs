@@ -112,6 +112,35 @@ test('flow matching from a link trains in the page; the timeline is the ODE time
   await ctx.close();
 });
 
+test('playing the time with the warped grid and particles on shows a new exact p_t several times a second', async () => {
+  const { ctx, page, problems } = await openPage(browser, `${server.url}#v=1&mode=moons&K=1&layers=f&seed=2&lr=0.001&clip=off&show=grid,particles,data`);
+  await page.click('#train-button');
+  await page.waitForFunction(() => /held-out NLL/.test(document.querySelector('#train-stats').textContent), null, { timeout: 30000 });
+  await framesFor(page, 2000, 30);
+  await page.click('#train-button');
+  await settled(page);
+  // 3 s of play: the stages of the pictures drawn (each an exact density at its t). The grid's and
+  // particles' pushes through the ODE never finish while t moves; they used to take half of each
+  // frame's slice, and the density then finished less often (here ~30 pictures in 3 s instead of
+  // ~60; after a minute of training, in e2e/bench-continuous.mjs, 2–21 in 6 s instead of 55).
+  await page.click('button.play');
+  const stages = await page.evaluate(() => new Promise((done) => {
+    const t0 = performance.now();
+    const seen = new Set();
+    const tick = () => {
+      const c = document.querySelector('#main-canvas');
+      seen.add(c.getAttribute('data-pictures') + '@' + c.getAttribute('data-stage'));
+      if (performance.now() - t0 < 3000) requestAnimationFrame(tick); else done([...seen]);
+    };
+    requestAnimationFrame(tick);
+  }));
+  await page.click('button.play');
+  const times = new Set(stages.map((s) => s.split('@')[1]));
+  assert.ok(stages.length >= 10 && times.size >= 8, `pictures while playing 3 s: ${stages.length} (${times.size} times of t)`);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await ctx.close();
+});
+
 test('the lesson "A planar flow is a residual step" trains planar K = 8 against the continuous planar flow of width 8 on U1', async () => {
   const { ctx, page, problems } = await openPage(browser, server.url);
   await openTab(page, 'lessons');

@@ -16,8 +16,13 @@ use crate::ui::draw::main_view::MainView as Painter;
 use crate::ui::draw::{canvas, handles};
 use crate::ui::frame::{Frame, FrameJob, Part};
 
-/// Milliseconds of a frame a heavy stack's picture may take (at rest, or training in the worker).
+/// Milliseconds of a frame a heavy stack's picture may take at rest (or playing, or dragging).
 const REFINE_MS: f64 = 8.0;
+/// The same while the worker trains: the frame also adopts the worker's snapshot, draws the
+/// overlays and gives one periodic job (chart, filmstrip, comparison) its turn, all within one
+/// refresh (with 8 ms here a flow-matching field's frames took 13.7 ms of work at the median and
+/// one frame in ten missed its refresh).
+const REFINE_WORKER_TRAINING_MS: f64 = 5.0;
 /// The same while training on the page (the frame's steps need the rest).
 const REFINE_PAGE_TRAINING_MS: f64 = 4.0;
 
@@ -166,22 +171,26 @@ impl FrameJob for MainView {
         let mut drawn_n = None;
         if heavy {
             // Training on the page leaves the picture less of the frame.
-            let slice = if f.training && !f.worker {
-                REFINE_PAGE_TRAINING_MS
-            } else {
-                REFINE_MS
+            let slice = match (f.training, f.worker) {
+                (true, false) => REFINE_PAGE_TRAINING_MS,
+                (true, true) => REFINE_WORKER_TRAINING_MS,
+                (false, _) => REFINE_MS,
             };
             let moving = inputs.training || inputs.dragging;
-            // The overlays' pushes first (half the slice at most), then the density.
-            let fresh = ui.session.with_value(|s| {
-                p.advance_pushes(
-                    s,
-                    key.stage,
-                    key.version,
-                    key.overlays,
-                    t_heat + slice / 2.0,
-                )
-            });
+            // The overlays' pushes first (half the slice at most), then the density. Not while
+            // playing (heavy then means a continuous layer): the stage moves on every frame, so
+            // no push of an ODE's grid or particles would finish, and the half slice they took
+            // left the density too little to finish either (two pictures in 6 s of play).
+            let fresh = !inputs.playing
+                && ui.session.with_value(|s| {
+                    p.advance_pushes(
+                        s,
+                        key.stage,
+                        key.version,
+                        key.overlays,
+                        t_heat + slice / 2.0,
+                    )
+                });
             if fresh {
                 plan.draw = true;
                 plan.overlays = true;
