@@ -2,7 +2,8 @@
 # The benchmarks of shared/bench/SCENARIOS.md in one run, one JSON line per scenario on stdout:
 #   1. native engine: cargo run --release --example bench -- --scenario all   ("impl": "native")
 #   2. in headless Chromium: the release app opened at #bench (engine scenarios compiled to wasm,
-#      "impl": "wasm", then the UI scenarios train, scrub, drag), via e2e/bench-run.mjs
+#      "impl": "wasm", then the UI scenarios train, scrub, drag), via e2e/bench-run.mjs, and
+#      (not with --quick) a continuous flow trained and played in the page, e2e/bench-continuous.mjs
 #   3. the JAX peer (../shared/bench/peer_jax.py), if ~/peer/bin/python exists
 #      (python3 -m venv ~/peer && ~/peer/bin/pip install jax)
 # Usage: scripts/bench.sh [--quick]   (--quick: short wasm/UI workload and 200 native steps)
@@ -28,6 +29,10 @@ if [ ! -f "$dist/index.html" ] || [ -n "$(find src engine app assets index.html 
 fi
 echo "# wasm in headless Chromium (#bench$([ -n "$quick" ] && echo '&quick'))" >&2
 E2E_DIST="$(realpath "$dist")" node e2e/bench-run.mjs $quick
+if [ -z "$quick" ]; then
+  echo "# a continuous flow in the page (e2e/bench-continuous.mjs, ~80 s)" >&2
+  E2E_DIST="$(realpath "$dist")" node e2e/bench-continuous.mjs
+fi
 
 if [ -x "$HOME/peer/bin/python" ] && [ -f "$peer" ]; then
   echo "# JAX peer ($peer)" >&2
