@@ -22,6 +22,16 @@ const pct = (xs, q) => {
 };
 const r1 = (x) => Math.round(x * 10) / 10;
 const intervals = (ticks) => ticks.slice(1).map((t, i) => t - ticks[i]);
+/** `{prefix}_frames` and the interval's p50, p95 and max (ms) of animation-frame times `ticks`. */
+const frameStats = (prefix, ticks) => {
+  const d = intervals(ticks);
+  return {
+    [`${prefix}_frames`]: d.length,
+    [`${prefix}_interval_ms_p50`]: r1(pct(d, 0.5)),
+    [`${prefix}_interval_ms_p95`]: r1(pct(d, 0.95)),
+    [`${prefix}_interval_ms_max`]: r1(Math.max(...d)),
+  };
+};
 
 const server = await serve();
 const browser = await launch();
@@ -80,28 +90,20 @@ try {
   const playTicks = play.ticks.filter((t) => t >= tPlay + 200 && t <= tPlay + PLAY_S * 1000);
   const stages = play.stages.filter((s) => Number.isFinite(s));
 
-  const ti = intervals(trainTicks);
-  const pi = intervals(playTicks);
   const at = (s) => train.nll.filter(([t]) => t <= s * 1000).at(-1)?.[1] ?? null;
   const firstBelow = train.nll.find(([, v]) => v <= 2.52);
   console.log(JSON.stringify({
     scenario: 'continuous_page',
     link: LINK,
     train_s: TRAIN_S,
-    train_frames: ti.length,
-    train_interval_ms_p50: r1(pct(ti, 0.5)),
-    train_interval_ms_p95: r1(pct(ti, 0.95)),
-    train_interval_ms_max: r1(Math.max(...ti)),
-    heldout_nll_at_s: Object.fromEntries([10, 20, 30, 45, 60].map((s) => [s, at(s)])),
+    ...frameStats('train', trainTicks),
+    heldout_nll_at_s: Object.fromEntries([10, 20, 30, 45, 60].filter((s) => s <= TRAIN_S).map((s) => [s, at(s)])),
     seconds_to_2_52: firstBelow ? r1(firstBelow[0] / 1000) : null,
     stats_at_pause: stepsText.trim().replace(/\s+/g, ' '),
     pause_to_density_s: Math.round(shown - tPause) / 1000,
     pause_density_grid_n: grid,
     play_s: PLAY_S,
-    play_frames: pi.length,
-    play_interval_ms_p50: r1(pct(pi, 0.5)),
-    play_interval_ms_p95: r1(pct(pi, 0.95)),
-    play_interval_ms_max: r1(Math.max(...pi)),
+    ...frameStats('play', playTicks),
     play_stages_distinct: new Set(stages.map((s) => s.toFixed(2))).size,
     play_stage_min_max: [Math.min(...stages), Math.max(...stages)],
     console_problems: problems.length,

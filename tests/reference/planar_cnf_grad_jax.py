@@ -1,29 +1,61 @@
 #!/usr/bin/env python3
-"""The planar CNF's reverse-KL loss and its gradient by JAX autodiff, for tests/core_cnf.rs.
+"""The planar CNF's reverse-KL loss and its gradient by JAX autodiff, for tests/core_cnf_jax.rs.
 
-The loss and the field are those of the reference fit script (../shared/reference/continuous/fit_continuous.py,
-`sample_logq("cnf", ...)` and `energy`), imported from it, in float64:
+An implementation independent of the Rust engine, in JAX float64 (the formulas of docs/maths/continuous.md,
+"The planar CNF" and "Backpropagation through the solver", and of src/core/energy.rs's U2 and U4 with their wall):
 
     L(theta) = mean_i [ log N(z0_i) - A_i(1) + beta U(z_i(1)) ],   [z, A] by RK4, 16 fixed steps from t = 0 to 1,
+    v(z, t) = sum_m u_m(t) tanh(w_m(t).z + b_m(t)),   dA/dt = tr dv/dz = sum_m sech^2(a_m) w_m(t).u_m(t),
 
-for width M = 8 (parameters linear in t) at a point where every parameter matters (slopes and biases non-zero),
-64 base points, beta = 0.6, on U2 and U4 (both with the wall, which some points reach). The parameters and points are
+every parameter linear in t, for width M = 8 at a point where every parameter matters (slopes and biases non-zero),
+64 base points of which 29 end past the wall |z1| = 4, beta = 0.6, on U2 and U4. The gradient is JAX's reverse mode
+through the same 16 RK4 steps, i.e. of the discretised objective, as the engine's. The parameters and points are
 closed-form expressions, so the Rust test builds the same ones without reading a file.
 
-Run (needs jax and optax; the JAX peer's environment has them):
-    python tests/reference/planar_cnf_grad_jax.py [path/to/fit_continuous.py's directory]
+Run (needs jax):  python tests/reference/planar_cnf_grad_jax.py
 It prints the lines committed in tests/reference/planar_cnf_grad_jax.txt.
 """
 import math
-import sys
 
-sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/continuous")
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
+import jax
+import jax.numpy as jnp
+import numpy as np
 
 jax.config.update("jax_enable_x64", True)
-import fit_continuous as fc  # noqa: E402
+
+LOG2PI = math.log(2 * math.pi)
+
+
+def field(p, z, t):
+    u, w, b = p["u0"] + t * p["u1"], p["w0"] + t * p["w1"], p["b0"] + t * p["b1"]
+    th = jnp.tanh(z @ w.T + b)
+    return th @ u, (1 - th * th) @ jnp.sum(w * u, 1)
+
+
+def push(p, z, n):
+    """z(1) and A(1) = int_0^1 tr dt by n RK4 steps, the trace integrated with the same stages as z."""
+    h = 1.0 / n
+    acc = jnp.zeros(z.shape[0])
+    for i in range(n):
+        t = i * h
+        k1, r1 = field(p, z, t)
+        k2, r2 = field(p, z + 0.5 * h * k1, t + 0.5 * h)
+        k3, r3 = field(p, z + 0.5 * h * k2, t + 0.5 * h)
+        k4, r4 = field(p, z + h * k3, t + h)
+        z = z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        acc = acc + h / 6 * (r1 + 2 * r2 + 2 * r3 + r4)
+    return z, acc
+
+
+def energy(name, z):
+    z1, z2 = z[:, 0], z[:, 1]
+    w1 = jnp.sin(jnp.pi * z1 / 2)
+    wall = 0.5 * (jnp.maximum(jnp.abs(z1) - 4, 0) / 0.5) ** 2
+    if name == "U2":
+        return 0.5 * ((z2 - w1) / 0.4) ** 2 + wall
+    w3 = 3 * jax.nn.sigmoid((z1 - 1) / 0.3)
+    return -jnp.logaddexp(-0.5 * ((z2 - w1) / 0.4) ** 2, -0.5 * ((z2 - w1 + w3) / 0.35) ** 2) + wall
+
 
 M, N, BETA, STEPS = 8, 64, 0.6, 16
 
@@ -45,9 +77,10 @@ p = dict(u0=jnp.array(P[:, 0:2]), w0=jnp.array(P[:, 2:4]), b0=jnp.array(P[:, 4])
          u1=jnp.array(P[:, 5:7]), w1=jnp.array(P[:, 7:9]), b1=jnp.array(P[:, 9]))
 for en in ("U2", "U4"):
     def loss(p):
-        z, lq = fc.sample_logq("cnf", p, Z0, STEPS)
-        return jnp.mean(lq + BETA * fc.energy(en, z))
-    z1, _ = fc.sample_logq("cnf", p, Z0, STEPS)
+        z, acc = push(p, Z0, STEPS)
+        lq = -0.5 * (Z0 ** 2).sum(1) - LOG2PI - acc
+        return jnp.mean(lq + BETA * energy(en, z))
+    z1, _ = push(p, Z0, STEPS)
     l, g = jax.value_and_grad(loss)(p)
     G = np.zeros((M, 10))
     G[:, 0:2], G[:, 2:4], G[:, 4] = g["u0"], g["w0"], g["b0"]
