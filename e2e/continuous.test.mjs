@@ -156,6 +156,16 @@ test('the lesson "A planar flow is a residual step" trains planar K = 8 against 
   assert.ok(caps.some((c) => c.startsWith('planar K = 8')) && caps.some((c) => c.startsWith('continuous planar M = 8')), caps.join(' | '));
   assert.match(await page.textContent('.stage-readout'), /^t = 1\.00$/);
   await shot(page, 'continuous-residual-lesson');
+  // The sizes of Figure 4: K = M = 32 from the comparison's row, the menu entry still pressed, the
+  // link says so, and both flows train on.
+  await page.click('button[data-compare="residual-32"]');
+  await page.waitForFunction(() => {
+    const caps = [...document.querySelectorAll('.compare-grid figcaption')].map((f) => f.textContent);
+    return caps.some((c) => /^planar K = 32 · step [1-9]/.test(c)) && caps.some((c) => /^continuous planar M = 32 · step [1-9]/.test(c));
+  }, null, { timeout: 60000 });
+  assert.equal(await page.getAttribute('button[data-compare="residual"]', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('button[data-compare="residual-32"]', 'aria-pressed'), 'true');
+  await page.waitForFunction(() => /[#&]cmp=residual-32(&|$)/.test(location.hash));
   assert.deepEqual(problems, [], problems.join('\n'));
   await ctx.close();
 });

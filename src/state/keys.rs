@@ -471,13 +471,13 @@ pub static KEYS: [Key; 30] = [
     },
     Key {
         name: "cmp",
-        values: doc("`kinds` (planar vs radial), `depths` (K = 2, 8, 32), `families` (planar 32, affine 8, spline 4)"),
+        values: doc("`kinds` (planar vs radial), `depths` (K = 2, 8, 32), `families` (planar 32, affine 8, spline 4), `residual` (planar K = 8 vs continuous planar M = 8; `residual-1`, `residual-2`, `residual-32` for K = M = 1, 2, 32), `fm-vs-ml` (flow matching vs ML through the ODE)"),
         default: doc("—"),
         meaning: doc("comparison beside the main view"),
         owner: Owner::Page,
         write: |c| c.compare.map(|x| x.slug().to_string()),
         read: |c, r| {
-            c.compare = r.slug("cmp", Compare::parse, "unknown comparison (use kinds, depths or families)")
+            c.compare = r.slug("cmp", Compare::parse, "unknown comparison (use kinds, depths, families, residual, residual-1, residual-2, residual-32 or fm-vs-ml)")
         },
         check: always_holds,
         repair: nothing_to_repair,

@@ -98,7 +98,7 @@ impl Lesson {
                 c.train.anneal = true;
                 c.train.anneal_steps = ANNEAL_STEPS_FAST;
                 c.train.lr = 5e-3;
-                c.compare = Some(Compare::Residual);
+                c.compare = Some(Compare::Residual(8));
                 c.view.overlays.grid = false;
                 c.view.overlays.data = true;
                 c.view.overlays.contours = true;

@@ -13,12 +13,25 @@ pub enum Compare {
     Depths,
     /// Planar K = 32, affine coupling K = 8 and spline coupling K = 4 (why coupling flows won).
     Families,
-    /// Planar K = 8 against the continuous planar flow of width M = 8 (a planar flow is a
-    /// residual step: Chen et al. 2018, Figure 4).
-    Residual,
+    /// Planar K = n against the continuous planar flow of width M = n, n one of
+    /// [`RESIDUAL_SIZES`] (a planar flow is a residual step: Chen et al. 2018, Figure 4).
+    Residual(u8),
     /// The flow-matching MLP field trained by flow matching and by maximum likelihood through
     /// the ODE, for the same wall time (why flow matching replaced it).
     FmVsMl,
+}
+
+/// The sizes of the residual comparison: planar depth K = continuous width M (the setting of
+/// Chen et al. 2018, Figure 4).
+pub const RESIDUAL_SIZES: [u8; 4] = [1, 2, 8, 32];
+
+/// `n` if it is one of [`RESIDUAL_SIZES`], else 8.
+fn residual_size(n: u8) -> u8 {
+    if RESIDUAL_SIZES.contains(&n) {
+        n
+    } else {
+        8
+    }
 }
 
 /// One flow of a comparison.
@@ -38,7 +51,7 @@ impl Compare {
         Compare::Kinds,
         Compare::Depths,
         Compare::Families,
-        Compare::Residual,
+        Compare::Residual(8),
         Compare::FmVsMl,
     ];
 
@@ -48,14 +61,29 @@ impl Compare {
             Compare::Kinds => "kinds",
             Compare::Depths => "depths",
             Compare::Families => "families",
-            Compare::Residual => "residual",
+            Compare::Residual(1) => "residual-1",
+            Compare::Residual(2) => "residual-2",
+            Compare::Residual(32) => "residual-32",
+            Compare::Residual(_) => "residual",
             Compare::FmVsMl => "fm-vs-ml",
         }
     }
 
     /// The comparison named `slug`.
     pub fn parse(slug: &str) -> Option<Compare> {
-        Compare::ALL.into_iter().find(|c| c.slug() == slug)
+        Compare::ALL
+            .into_iter()
+            .chain(RESIDUAL_SIZES.map(Compare::Residual))
+            .find(|c| c.slug() == slug)
+    }
+
+    /// The entry of [`Compare::ALL`] it is a variant of (every size of the residual comparison
+    /// is the menu's one entry).
+    pub fn menu_entry(self) -> Compare {
+        match self {
+            Compare::Residual(_) => Compare::Residual(8),
+            c => c,
+        }
     }
 
     /// Menu label.
@@ -64,7 +92,10 @@ impl Compare {
             Compare::Kinds => "planar vs radial",
             Compare::Depths => "K = 2 / 8 / 32",
             Compare::Families => "planar 32 / affine 8 / spline 4",
-            Compare::Residual => "planar K = 8 / continuous M = 8",
+            Compare::Residual(1) => "planar K = 1 / continuous M = 1",
+            Compare::Residual(2) => "planar K = 2 / continuous M = 2",
+            Compare::Residual(32) => "planar K = 32 / continuous M = 32",
+            Compare::Residual(_) => "planar K = 8 / continuous M = 8",
             Compare::FmVsMl => "flow matching / ML through the ODE",
         }
     }
@@ -84,14 +115,17 @@ impl Compare {
                     stack(LayerKind::Radial, k, "radial"),
                 ]
             }
-            Compare::Residual => vec![
-                stack(LayerKind::Planar, 8, "planar"),
-                CompareEntry {
-                    label: "continuous planar M = 8".into(),
-                    kinds: vec![LayerKind::Cnf(crate::core::cnf::CnfSpec::planar(8))],
-                    through_ode: false,
-                },
-            ],
+            Compare::Residual(n) => {
+                let n = residual_size(n);
+                vec![
+                    stack(LayerKind::Planar, usize::from(n), "planar"),
+                    CompareEntry {
+                        label: format!("continuous planar M = {n}"),
+                        kinds: vec![LayerKind::Cnf(crate::core::cnf::CnfSpec::planar(n))],
+                        through_ode: false,
+                    },
+                ]
+            }
             Compare::FmVsMl => [("flow matching", false), ("ML through the ODE", true)]
                 .into_iter()
                 .map(|(label, through_ode)| CompareEntry {
@@ -232,7 +266,7 @@ impl Lesson {
             Lesson::Hutchinson => "FFJORD estimates the trace with one random probe per path: here the density is off by ±∫(J₁₂ + J₂₁) dt, a speckle. Train, then switch View → Trace between Hutchinson (1 or 10 probes) and the exact trace, as cheap in 2-D.".into(),
             Lesson::StepsVsError => "The solver's error: p by Euler with 4 steps minus p by RK4 with 32 (orange: too much mass, blue: too little). It trains 4,000 steps, then stops: change the solver and steps under Layers. Doubling the steps halves Euler's error, cuts RK4's 16-fold.".into(),
             Lesson::FmVsMl => "One field, the same moons, the same wall time: flow matching (a regression, no ODE solved) against maximum likelihood through the ODE (each step solves and differentiates it). Per step ML is better; per second it loses. Compare the held-out NLLs.".into(),
-            Lesson::ResidualStep => "A planar layer z + u·tanh(wᵀz + b) is one Euler step of dz/dt = u·tanh(wᵀz + b): 8 planar layers against the continuous planar flow of width 8 on U1, in equal steps (Chen et al. 2018, Figure 4).".into(),
+            Lesson::ResidualStep => "A planar layer z + u·tanh(wᵀz + b) is one Euler step of dz/dt = u·tanh(wᵀz + b): planar K = 8 against the continuous planar flow of width M = 8 on U1, in equal steps (Chen et al. 2018, Fig. 4). Try K = M = 1, 2, 32 and U2–U4.".into(),
         }
     }
 }

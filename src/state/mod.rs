@@ -75,7 +75,7 @@ pub use import::{
     merge_points, ImportError, ImportMode, LineError, PointsImport, MAX_IMPORT_BYTES,
 };
 pub use keys::{Key, Owner, KEYS};
-pub use lessons::{Compare, CompareEntry, Lesson};
+pub use lessons::{Compare, CompareEntry, Lesson, RESIDUAL_SIZES};
 pub use model_json::{model_from_json, model_to_json, MODEL_FORMAT};
 pub use points_codec::quantize_point;
 pub use points_import::parse_points;

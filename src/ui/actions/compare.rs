@@ -43,12 +43,25 @@ pub fn stop(ui: Ui) {
     }
 }
 
-/// Opens `which`, or closes it if it is the one open.
+/// Opens `which`, or closes it if it (any size of it) is the one open.
 pub fn toggle(ui: Ui, which: Compare) {
-    if ui.compare.get_untracked() == Some(which) {
+    if ui.compare.get_untracked().map(Compare::menu_entry) == Some(which.menu_entry()) {
         stop(ui);
     } else {
         start(ui, which);
+    }
+}
+
+/// Switches the open comparison to another size of it (the residual comparison's K = M), from
+/// fresh weights, training on if it was training.
+pub fn resize(ui: Ui, which: Compare) {
+    if ui.compare.get_untracked() == Some(which) {
+        return;
+    }
+    let training = ui.compare_training.get_untracked();
+    start(ui, which);
+    if training && ui.compare.get_untracked() == Some(which) {
+        ui.compare_training.set(true);
     }
 }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::session::TargetChoice;
-use crate::state::Compare;
+use crate::state::{Compare, RESIDUAL_SIZES};
 use crate::ui::actions::compare;
 use crate::ui::context::use_ui;
 
@@ -27,7 +27,9 @@ pub fn ComparePanel() -> impl IntoView {
                 view! {
                     <button
                         data-compare=c.slug()
-                        aria-pressed=move || (ui.compare.get() == Some(c)).to_string()
+                        aria-pressed=move || {
+                            (ui.compare.get().map(Compare::menu_entry) == Some(c)).to_string()
+                        }
                         on:click=move |_| { compare::toggle(ui, c) }
                     >
                         {c.label()}
@@ -36,6 +38,25 @@ pub fn ComparePanel() -> impl IntoView {
             })
             .collect_view()
     };
+    // The residual comparison's size, K = M (Chen et al. 2018, Figure 4: 1, 2, 8, 32).
+    let sizes = move || {
+        RESIDUAL_SIZES
+            .into_iter()
+            .map(|n| {
+                let c = Compare::Residual(n);
+                view! {
+                    <button
+                        data-compare=c.slug()
+                        aria-pressed=move || (ui.compare.get() == Some(c)).to_string()
+                        on:click=move |_| { compare::resize(ui, c) }
+                    >
+                        {n.to_string()}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let residual = move || matches!(ui.compare.get(), Some(Compare::Residual(_)));
     view! {
         // While a comparison shows, the switches' pressed one says which, and the panels get
         // the room (all three captions of "planar 32 / affine 8 / spline 4" fit at 1280×800).
@@ -60,6 +81,12 @@ pub fn ComparePanel() -> impl IntoView {
                     <button on:click=move |_| { compare::restart(ui) }>"Restart"</button>
                     <button aria-label="Close the comparison" on:click=move |_| { compare::stop(ui) }>"Close"</button>
                 </div>
+                <Show when=residual>
+                    <div class="row" role="group" aria-label="Planar depth K = continuous width M">
+                        <span class="muted small">"K = M:"</span>
+                        {sizes}
+                    </div>
+                </Show>
                 <div class="compare-grid">
                     <Show when=is_energy>
                         <figure>
