@@ -47,6 +47,7 @@ pub fn ComparePanel() -> impl IntoView {
                 view! {
                     <button
                         data-compare=c.slug()
+                        aria-label=format!("planar K = {n}, continuous M = {n}")
                         aria-pressed=move || (ui.compare.get() == Some(c)).to_string()
                         on:click=move |_| { compare::resize(ui, c) }
                     >
