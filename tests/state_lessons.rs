@@ -72,27 +72,6 @@ fn figure_3_lessons_compare_k_2_8_32_planar_on_their_energy() {
         let c = Lesson::Figure3(e).config();
         assert_eq!(c.mode, Mode::Energy(e.into()));
         assert_eq!(c.compare, Some(Compare::Depths));
-        // The residual comparison's sizes (K = M = 1, 2, 8, 32): `residual` is 8, the others by name,
-        // each round trips through a link and compares planar K = n with the planar CNF of width n.
-        assert_eq!(Compare::parse("residual"), Some(Compare::Residual(8)));
-        for n in [1u8, 2, 8, 32] {
-            let c = Compare::Residual(n);
-            assert_eq!(Compare::parse(c.slug()), Some(c));
-            assert_eq!(c.menu_entry(), Compare::Residual(8));
-            let e = c.entries(1);
-            assert_eq!(e[0].kinds, vec![LayerKind::Planar; usize::from(n)]);
-            assert_eq!(
-                e[1].kinds,
-                vec![LayerKind::Cnf(flow_playground::core::cnf::CnfSpec::planar(
-                    n
-                ))]
-            );
-            assert_eq!(e[1].label, format!("continuous planar M = {n}"));
-            let (d, w) = decode(&format!("mode=u3&cmp={}", c.slug()));
-            assert!(w.is_empty(), "{w:?}");
-            assert_eq!(d.compare, Some(c));
-        }
-        assert_eq!(Compare::parse("residual-5"), None);
         assert_eq!(Lesson::ALL[i], Lesson::Figure3(e));
     }
     let depths: Vec<usize> = Compare::Depths
