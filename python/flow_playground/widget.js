@@ -19,7 +19,7 @@ const MODEL_EVERY_MS = 500;
 const POLL_MS = 1000;
 // Commands Python may relay to the app (anything else is dropped here).
 const COMMANDS = new Set([
-  "flow:set-stage", "flow:play", "flow:pause", "flow:train", "flow:pause-training",
+  "flow:set-stage", "flow:set-time", "flow:play", "flow:pause", "flow:train", "flow:pause-training",
   "flow:set-lesson", "flow:load", "flow:overlays", "flow:set-points", "flow:get-model",
 ]);
 

@@ -8,6 +8,7 @@
 //! | `type` | fields | does |
 //! |---|---|---|
 //! | `flow:set-stage` | `stage`: number | shows stage `stage` (clamped to `[0, K]`; playback stops) |
+//! | `flow:set-time` | `t`: number | the same as `flow:set-stage` with `stage: t` (for a stack that is one continuous layer the stage is the ODE's time `t ∈ [0, 1]`) |
 //! | `flow:play` / `flow:pause` | — | plays / pauses the layer animation |
 //! | `flow:train` / `flow:pause-training` | `steps` (optional): a whole number from 1 to 10,000,000 | starts / pauses training; with `steps`, trains that many more steps and pauses |
 //! | `flow:set-lesson` | `lesson`: a lesson's slug (`fig3-u1` …) | sets the lesson up, as its button does |
@@ -93,10 +94,17 @@ pub fn parse(text: &str) -> Option<EmbedCommand> {
         return None;
     };
     match kind.as_str() {
-        "flow:set-stage" => match msg.get("stage")? {
-            Json::Num(s) if s.is_finite() => Some(EmbedCommand::SetStage(*s)),
-            _ => None,
-        },
+        "flow:set-stage" | "flow:set-time" => {
+            let field = if kind == "flow:set-time" {
+                "t"
+            } else {
+                "stage"
+            };
+            match msg.get(field)? {
+                Json::Num(s) if s.is_finite() => Some(EmbedCommand::SetStage(*s)),
+                _ => None,
+            }
+        }
         "flow:play" => Some(EmbedCommand::Play(true)),
         "flow:pause" => Some(EmbedCommand::Play(false)),
         "flow:train" => match msg.get("steps") {
