@@ -96,13 +96,6 @@ impl ComparePainter {
         let now = now_ms();
         let n = run.entries().len() + 1;
         self.drawn.resize(n, None);
-        let step_of = |i: usize| {
-            if i == 0 {
-                0
-            } else {
-                run.entries()[i - 1].trainer.step_count()
-            }
-        };
         let Some(due) = self.due(run, window, now) else {
             return false;
         };
@@ -141,13 +134,14 @@ impl ComparePainter {
             // A flow's panel: computed a slice per frame (a spline stack's panel takes tens of
             // ms on a slow phone), from a copy of the flow at the step it started.
             if !matches!(&self.job, Some((i, _, _, _)) if *i == due) {
-                let flow = run.entries()[due - 1].trainer.flow();
+                let trainer = &run.entries()[due - 1].trainer;
+                let flow = trainer.flow();
                 let what = Picture::Density {
                     stage: flow.len() as f64,
                     probes: 0,
                 };
                 let job = DensityJob::new(flow, what, window, self.n);
-                self.job = Some((due, step_of(due), window, job));
+                self.job = Some((due, trainer.step_count(), window, job));
             }
             let Some((_, _, _, job)) = self.job.as_mut() else {
                 return false;
